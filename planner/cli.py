@@ -1,0 +1,171 @@
+"""The ``mesoplanner`` command: ``grid`` computes a plan file, ``bodymaps`` lists the atlas."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from planner import __version__
+from planner.core.compute import Result
+from planner.core.messages import PlanError
+from planner.core.plan import MAX_FILE_BYTES, loads
+
+EXIT_INVALID = 2
+
+
+class UsageError(Exception):
+    """A problem with the command's own input (file missing, unreadable...)."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (PlanError, UsageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug of ours: one line, never a traceback, and no output
+        print(f"error: internal error ({type(exc).__name__}: {exc}); please report it",
+              file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mesoplanner",
+        description="Plan mesotherapy injection points on an anatomical body map.")
+    parser.add_argument("--version", action="version", version=f"mesoplanner {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    grid = sub.add_parser("grid", help="compute the points, volumes and warnings of a plan file",
+                          description="Compute a plan file (PLAN-FORMAT.md): numbered points, "
+                                      "volumes, totals per drug, syringes and warnings.")
+    grid.add_argument("plan", metavar="PLAN", help="the plan file, or - for standard input")
+    grid.add_argument("--format", choices=("json", "svg", "csv"), default="json",
+                      help="json (default): points and totals; svg: the drawing in mm; "
+                           "csv: one row per point")
+    grid.add_argument("-o", "--output", metavar="FILE", default="-",
+                      help="where to write (default: standard output)")
+    grid.set_defaults(run=_grid)
+
+    maps = sub.add_parser("bodymaps", help="list the body-map views and their regions",
+                          description="The atlas of body-map views and treatment regions.")
+    maps.add_argument("--json", action="store_true",
+                      help="the whole catalogue as JSON, with each region's polygon as WKT")
+    maps.add_argument("--render", metavar="DIR",
+                      help="write a contact sheet of every view (SVG and index.html) to DIR")
+    maps.set_defaults(run=_bodymaps)
+    return parser
+
+
+def _read_plan(name: str) -> str | bytes:
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    else:
+        path = Path(name)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise UsageError(f"PLAN: {name} is larger than "
+                                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise UsageError(f"PLAN: no such file {name!r}") from None
+        except IsADirectoryError:
+            raise UsageError(f"PLAN: {name!r} is a folder, not a plan file") from None
+        except OSError as exc:
+            raise UsageError(f"PLAN: cannot read {name!r} ({exc.strerror})") from None
+    return data
+
+
+def _grid(args: argparse.Namespace) -> int:
+    from planner import engine, render
+
+    plan = loads(_read_plan(args.plan))
+    result, view = engine.run(plan)
+    if args.format == "json":
+        text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "svg":
+        text = render.plan_svg(result, view)
+    else:
+        text = points_csv(result)
+    for warning in result.warnings:
+        print(f"warning: [{warning.severity}] {warning.code}: {warning.message}",
+              file=sys.stderr)
+    _write(args.output, text)
+    return 0
+
+
+def points_csv(result: Result) -> str:
+    """One row per point, in injection order."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["number", "area", "area_label", "x_mm", "y_mm", "volume_ml", "mixture",
+                     "depth_mm", "technique", "label"])
+    for p in result.points:
+        label = result.areas[p.area].area.label if p.area is not None else ""
+        writer.writerow([p.number, "" if p.area is None else p.area, label,
+                         f"{p.x:.4f}", f"{p.y:.4f}", p.volume_ml, p.mixture or "",
+                         f"{p.depth_mm:g}", p.technique, p.label or ""])
+    return out.getvalue()
+
+
+def _write(target: str, text: str) -> None:
+    """Write all or nothing: a file is replaced only once the whole output is ready."""
+    if target == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    path = Path(target)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"-o: folder {str(folder)!r} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".mesoplanner-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _bodymaps(args: argparse.Namespace) -> int:
+    from planner.bodymaps import catalogue
+
+    if args.render:
+        folder = Path(args.render)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = catalogue.render_contact_sheet(folder)
+        print(f"wrote {len(written)} files to {folder}")
+        if not args.json:
+            return 0
+    data = catalogue.catalogue()
+    if args.json:
+        _write("-", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    lines = []
+    for view in data["views"]:
+        lines.append(f"{view['id']}  ({view['label']['en']}, {view['width_mm']:g} x "
+                     f"{view['height_mm']:g} mm, version {view['version']})")
+        for region in view["regions"]:
+            lines.append(f"  {region['id']:<44} {region['kind']:<9} "
+                         f"{region['area_mm2'] / 100:8.1f} cm2  {region['label']['en']}")
+        for guide in view.get("guides", []):
+            lines.append(f"  {guide['id']:<44} guide")
+    _write("-", "\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

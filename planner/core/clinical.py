@@ -1,0 +1,131 @@
+"""Every clinical number the engine uses, in one place, each with its source.
+
+Sources are those of ``shared/CLINICAL.md``. Where a number is our own choice rather than a
+published one it says ``[our default]``. Every default stays editable in the plan file; every
+limit only raises a warning (the clinician decides), except the input ranges at the bottom,
+which refuse values that cannot be meant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """Starting values for one kind of treatment."""
+
+    spacing_mm: float
+    volume_ml: Decimal
+    warn_volume_above_ml: Decimal
+    depth_mm: float
+    pattern: str
+    technique: str
+    source: str
+
+
+# [our default] starting values (CLINICAL.md "Technique"): spacing and volume for pain follow the
+# SIM core technique (0.10-0.20 mL per point, points usually 2-3 cm apart; Mammucari et al., eCAM
+# 2012); the cellulite warning level is the PC-DC maximum per puncture (Thomas 2016); depths
+# follow the superficial intradermal range, 1-2 mm (NCT05190588); microneedling on the face
+# works at 0.5-1.5 mm and is area-based.
+TREATMENTS: dict[str, Treatment] = {
+    "antalgic": Treatment(
+        20.0, Decimal("0.10"), Decimal("0.30"), 2.0, "square", "intradermal",
+        "SIM core technique, Mammucari et al. eCAM 2012 [our default]",
+    ),
+    "cellulite": Treatment(
+        15.0, Decimal("0.20"), Decimal("0.30"), 2.0, "staggered", "intradermal",
+        "PC-DC maximum per puncture, Thomas 2016 [our default]",
+    ),
+    "face": Treatment(
+        10.0, Decimal("0.05"), Decimal("0.10"), 1.0, "staggered", "intradermal",
+        "[our default], CLINICAL.md technique table",
+    ),
+    "microneedling": Treatment(
+        10.0, Decimal("2.00"), Decimal("0.30"), 1.0, "area", "microneedling",
+        "face microneedling depth 0.5-1.5 mm, area-based [our default]",
+    ),
+}
+DEFAULT_TREATMENT = "antalgic"
+
+
+@dataclass(frozen=True)
+class DepthLimit:
+    """The deepest a technique is meant to reach, in mm."""
+
+    max_depth_mm: float
+    source: str
+
+
+# Skin (epidermis + dermis) is 0.8-1.5 mm thick on average and 0.5-2.0 mm at most over 24 body
+# sites (Krackowizer & Brenner, Phlebologie 2008): deeper than 2.0 mm is beneath the dermis.
+# Deep intradermal (IDP) and nappage are 2-4 mm by definition (NCT05190588; clinic protocol).
+DEPTH_LIMITS: dict[str, DepthLimit] = {
+    "intradermal": DepthLimit(2.0, "dermis at most 2.0 mm thick, Krackowizer & Brenner 2008"),
+    "superficial-intradermal": DepthLimit(2.0, "IDS 1-2 mm, NCT05190588"),
+    "micropapules": DepthLimit(2.0, "micropapules ~1.5-2 mm, clinic protocol (mesoderm.es)"),
+    "deep-intradermal": DepthLimit(4.0, "IDP 2-4 mm, NCT05190588"),
+    "nappage": DepthLimit(4.0, "nappage 2-4 mm deep, clinic protocol"),
+    "microneedling": DepthLimit(1.5, "face microneedling 0.5-1.5 mm, CLINICAL.md"),
+    "subcutaneous": DepthLimit(float("inf"), "not intradermal: no dermis depth check"),
+}
+
+
+@dataclass(frozen=True)
+class AnaestheticLimit:
+    """Cumulative dose limit of one local anaesthetic for one session."""
+
+    label: str
+    mg_per_kg: Decimal | None
+    max_mg: Decimal
+    source: str
+
+
+# Cumulative per session, all mixtures together (CLINICAL.md "Safety limits").
+ANAESTHETIC_LIMITS: dict[str, AnaestheticLimit] = {
+    "lidocaine": AnaestheticLimit(
+        "lidocaine", Decimal("4.5"), Decimal("300"), "product labelling: 4.5 mg/kg, never above 300 mg"
+    ),
+    "lidocaine-adrenaline": AnaestheticLimit(
+        "lidocaine with adrenaline", Decimal("7"), Decimal("500"),
+        "product labelling: 7 mg/kg, never above 500 mg",
+    ),
+    "mepivacaine": AnaestheticLimit(
+        "mepivacaine", None, Decimal("400"), "Carbocaine label: 400 mg usual adult maximum per dose"
+    ),
+    # The Novocain label gives 350-600 mg as the single total dose; we warn from the lower end.
+    "procaine": AnaestheticLimit(
+        "procaine", None, Decimal("350"), "Novocain label: 350-600 mg single total dose"
+    ),
+}
+
+# Names clinicians write for the same drug (Italian and Spanish included).
+DRUG_ALIASES: dict[str, str] = {
+    "lidocaine": "lidocaine",
+    "lignocaine": "lidocaine",
+    "lidocaina": "lidocaine",
+    "lidocaine-adrenaline": "lidocaine-adrenaline",
+    "lidocaine-epinephrine": "lidocaine-adrenaline",
+    "lidocaine+adrenaline": "lidocaine-adrenaline",
+    "lidocaine with adrenaline": "lidocaine-adrenaline",
+    "lidocaina-adrenalina": "lidocaine-adrenaline",
+    "mepivacaine": "mepivacaine",
+    "mepivacaina": "mepivacaine",
+    "procaine": "procaine",
+    "procaina": "procaine",
+}
+
+# Ranges that refuse input (exit 2): a value outside cannot be meant.
+SPACING_RANGE_MM = (2.0, 100.0)  # issue #2: spacing 2 to 100 mm (nappage is 2-3 mm apart)
+MARGIN_RANGE_MM = (0.0, 50.0)  # [our default]
+DEPTH_RANGE_MM = (0.1, 20.0)  # [our default]: beyond 20 mm is not mesotherapy
+POINT_VOLUME_RANGE_ML = (Decimal("0.01"), Decimal("10.00"))  # [our default]: a syringe at most
+AREA_VOLUME_RANGE_ML = (Decimal("0.01"), Decimal("100.00"))  # [our default] for area-based
+WEIGHT_RANGE_KG = (1.0, 400.0)  # [our default]
+SYRINGE_RANGE_ML = (Decimal("0.50"), Decimal("60.00"))  # [our default]
+DEFAULT_SYRINGE_ML = Decimal("5.00")  # [our default]: the usual mesotherapy syringe
+MAX_POINTS_PER_PLAN = 5000  # issue #2: hard limit, refused before computing
+COORDINATE_LIMIT_MM = 5000.0  # [our default]: no drawing is larger than 5 m
+MAX_VERTICES = 20000  # [our default]: per polygon or line

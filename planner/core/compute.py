@@ -1,0 +1,305 @@
+"""A whole plan computed: areas -> numbered points -> volumes, totals, syringes and warnings.
+
+>>> from planner.core.plan import loads
+>>> plan = loads('''{"format": "mesoplanner.plan/1", "areas": [{"label": "knee",
+...   "polygon": [[0, 0], [60, 0], [60, 40], [0, 40]], "spacing_mm": 20, "volume_ml": "0.10"}]}''')
+>>> result = compute(plan)
+>>> len(result.points), str(result.total_ml)
+(6, '0.60')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import shapely
+
+from planner.core import clinical, grid, safety
+from planner.core.dosing import ComponentTotal, SyringePlan, components_of, syringe_plan
+from planner.core.geometry import AreaShape, MapShapes, area_shape
+from planner.core.messages import PlanError, PlanWarning
+from planner.core.plan import FORMAT, Area, Plan
+
+# [our default]: an override applies to the generated point within 1 mm of where it was made.
+OVERRIDE_MATCH_MM = 1.0
+_PLACEMENT_NOTES = {
+    "centre-line": ("area-narrow", "is narrower than the spacing: its points were put on its "
+                                   "centre line"),
+    "centre": ("area-tiny", "is smaller than one grid cell: it gets one point at its centre"),
+}
+
+
+@dataclass(frozen=True)
+class PlacedPoint:
+    """One numbered injection point."""
+
+    number: int
+    area: int | None
+    x: float
+    y: float
+    volume_ml: Decimal
+    mixture: str | None
+    depth_mm: float
+    technique: str
+    label: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The point as it appears in the plan output."""
+        out: dict[str, object] = {
+            "number": self.number, "area": self.area,
+            "x": round(self.x, 4), "y": round(self.y, 4),
+            "volume_ml": str(self.volume_ml), "mixture": self.mixture,
+            "depth_mm": self.depth_mm, "technique": self.technique,
+        }
+        if self.label is not None:
+            out["label"] = self.label
+        return out
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    """One area as computed: its final shape, how it was filled, its totals."""
+
+    index: int
+    area: Area
+    shape: AreaShape
+    placement: str
+    points: int
+    total_ml: Decimal
+    components: tuple[ComponentTotal, ...]
+
+    @property
+    def surface_mm2(self) -> float:
+        """Treated surface in mm2 (0 for a line with no area)."""
+        return float(self.shape.surface.area)
+
+    def as_dict(self) -> dict[str, object]:
+        """The area as it appears in the plan output."""
+        out: dict[str, object] = {
+            "label": self.area.label, "pattern": self.area.pattern,
+            "placement": self.placement, "points": self.points,
+            "area_mm2": round(self.surface_mm2, 2),
+            "area_cm2": round(self.surface_mm2 / 100.0, 2),
+            "total_ml": str(self.total_ml),
+            "components": [c.as_dict() for c in self.components],
+        }
+        if self.area.pattern == "area":
+            out["product_ml"] = str(self.area.volume_ml)
+        return out
+
+
+@dataclass(frozen=True)
+class Result:
+    """A computed plan: every point, every total, every warning."""
+
+    plan: Plan
+    points: tuple[PlacedPoint, ...]
+    areas: tuple[AreaResult, ...]
+    total_ml: Decimal
+    components: tuple[ComponentTotal, ...]
+    syringes: tuple[SyringePlan, ...]
+    warnings: tuple[PlanWarning, ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, object]:
+        """The ``--format json`` output of PLAN-FORMAT.md."""
+        return {
+            "format": FORMAT,
+            "bodymap": self.plan.bodymap,
+            "side": self.plan.side,
+            "treatment": self.plan.treatment,
+            "points": [p.as_dict() for p in self.points],
+            "areas": [a.as_dict() for a in self.areas],
+            "total_ml": str(self.total_ml),
+            "components": [c.as_dict() for c in self.components],
+            "syringes": [s.as_dict(self.plan.syringe_ml) for s in self.syringes],
+            "warnings": [w.as_dict() for w in self.warnings],
+        }
+
+
+def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
+    """Compute every point, volume, total and warning of a plan.
+
+    Raises PlanError for input that cannot be computed (unknown region, empty outline,
+    more than ``clinical.MAX_POINTS_PER_PLAN`` points).
+    """
+    shapes = shapes or MapShapes()
+    notes: list[PlanWarning] = []
+    area_shapes = [area_shape(a, i, shapes) for i, a in enumerate(plan.areas)]
+    for s in area_shapes:
+        notes.extend(s.warnings)
+    _refuse_huge(plan, area_shapes)
+    fills = [_fill(a, s) for a, s in zip(plan.areas, area_shapes, strict=True)]
+    _refuse_too_many(plan, fills)
+
+    placed: list[PlacedPoint] = []
+    results: list[AreaResult] = []
+    volume_by_mixture: dict[str, Decimal] = {}
+    for i, (area, shape, fill) in enumerate(zip(plan.areas, area_shapes, fills, strict=True)):
+        notes.extend(_placement_notes(i, area, shape, fill))
+        volumes, area_notes = _volumes(i, area, fill.points, plan.treatment)
+        notes.extend(area_notes)
+        kept = [k for k, v in enumerate(volumes) if v is not None]
+        area_total = Decimal("0.00")
+        for k in kept:
+            volume = volumes[k]
+            assert volume is not None
+            x, y = fill.points[k]
+            placed.append(PlacedPoint(len(placed) + 1, i, float(x), float(y), volume,
+                                      area.mixture, area.depth_mm, area.technique))
+            area_total += volume
+        if area.pattern == "area" and not shape.surface.is_empty:
+            area_total = area.volume_ml
+        by_mixture = {area.mixture: area_total} if area.mixture and area_total else {}
+        for name, vol in by_mixture.items():
+            volume_by_mixture[name] = volume_by_mixture.get(name, Decimal("0.00")) + vol
+        if area.mixture is None and plan.mixtures and area_total:
+            notes.append(PlanWarning("no-mixture", "info", f"areas[{i}] has no mixture: its "
+                                     f"{area_total} mL are not in the totals per drug", i))
+        notes.extend(_technique_notes(i, area, plan.treatment))
+        results.append(AreaResult(i, area, shape, fill.how, len(kept), area_total,
+                                  tuple(components_of(by_mixture, plan.mixtures))))
+    for j, point in enumerate(plan.points):
+        where = f"points[{j}]"
+        placed.append(PlacedPoint(len(placed) + 1, None, point.x, point.y, point.volume_ml,
+                                  point.mixture, point.depth_mm, point.technique, point.label))
+        if point.mixture:
+            volume_by_mixture[point.mixture] = (volume_by_mixture.get(point.mixture, Decimal(0))
+                                                + point.volume_ml)
+        notes.extend(_checks([
+            safety.volume_warning(point.volume_ml, plan.treatment, f"{where}.volume_ml", None),
+            safety.depth_warning(point.depth_mm, point.technique, f"{where}.depth_mm", None),
+        ]))
+    notes.extend(_danger_zone_notes(placed, shapes))
+    total = sum((a.total_ml for a in results), Decimal("0.00")) + sum(
+        (p.volume_ml for p in plan.points), Decimal("0.00"))
+    components = tuple(components_of(volume_by_mixture, plan.mixtures))
+    notes.extend(safety.anaesthetic_warnings(components, plan.weight_kg))
+    syringes = tuple(
+        syringe_plan(plan.mixtures[name], volume, plan.syringe_ml)
+        for name, volume in volume_by_mixture.items() if volume > 0
+    )
+    for s in syringes:
+        if s.note:
+            notes.append(PlanWarning("syringe-split", "info", f"mixture {s.mixture}: {s.note}"))
+    return Result(plan, tuple(placed), tuple(results), total.quantize(Decimal("0.01")),
+                  components, syringes, tuple(notes))
+
+
+def _fill(area: Area, shape: AreaShape) -> grid.Fill:
+    if area.pattern == "area":
+        return grid.Fill(np.empty((0, 2)), "empty")
+    if area.pattern == "line":
+        if shape.line is None or shape.line.is_empty:
+            return grid.Fill(np.empty((0, 2)), "empty")
+        return grid.Fill(grid.points_along(shape.line, spacing_mm=area.spacing_mm), "line")
+    return grid.points_in(shape.surface, spacing_mm=area.spacing_mm, pattern=area.pattern,
+                          angle_deg=area.angle_deg, margin_mm=area.margin_mm)
+
+
+def _refuse_huge(plan: Plan, shapes: list[AreaShape]) -> None:
+    """Refuse at once a plan whose areas surely hold more points than the limit."""
+    limit = clinical.MAX_POINTS_PER_PLAN
+    lows = []
+    for area, shape in zip(plan.areas, shapes, strict=True):
+        if area.pattern in ("square", "staggered"):
+            cell = grid.cell_area_mm2(area.spacing_mm, area.pattern)
+            surface = shape.surface
+            low = surface.area / cell - surface.length / area.spacing_mm - 1
+        elif area.pattern == "line" and shape.line is not None:
+            low = shape.line.length / area.spacing_mm - 1
+        else:
+            low = 0.0
+        lows.append(max(0.0, low))
+    if sum(lows) + len(plan.points) > limit:
+        worst = int(np.argmax(lows))
+        raise PlanError(f"areas[{worst}].spacing_mm",
+                        f"this plan would have more than {sum(lows) + len(plan.points):,.0f} "
+                        f"points, above the limit of {limit:,} per plan; use a larger spacing "
+                        "or a smaller area")
+
+
+def _refuse_too_many(plan: Plan, fills: list[grid.Fill]) -> None:
+    limit = clinical.MAX_POINTS_PER_PLAN
+    counts = [len(f.points) for f in fills]
+    total = sum(counts) + len(plan.points)
+    if total > limit:
+        worst = int(np.argmax(counts)) if counts else 0
+        raise PlanError(f"areas[{worst}].spacing_mm",
+                        f"this plan has {total:,} points, above the limit of {limit:,} per plan; "
+                        "use a larger spacing or a smaller area")
+
+
+def _placement_notes(i: int, area: Area, shape: AreaShape, fill: grid.Fill) -> list[PlanWarning]:
+    where = f"areas[{i}]"
+    notes = []
+    if fill.how in _PLACEMENT_NOTES:
+        code, text = _PLACEMENT_NOTES[fill.how]
+        notes.append(PlanWarning(code, "medium", f"{where} ({area.label}) {text}", i))
+    if not fill.margin_kept:
+        notes.append(PlanWarning("margin-not-kept", "medium",
+                                 f"{where} ({area.label}) is narrower than twice the margin of "
+                                 f"{area.margin_mm:g} mm: points are closer to its edge", i))
+    if area.pattern == "line" and fill.how == "empty":
+        notes.append(PlanWarning("line-empty", "high", f"{where} ({area.label}): no part of the "
+                                 "line is left inside the area; it gets no points", i))
+    return notes
+
+
+def _volumes(i: int, area: Area, points: np.ndarray, treatment: str
+             ) -> tuple[list[Decimal | None], list[PlanWarning]]:
+    """Volume of each generated point (None when skipped), with the overrides applied."""
+    volumes: list[Decimal | None] = [area.volume_ml] * len(points)
+    notes: list[PlanWarning] = []
+    if area.pattern != "area":
+        notes.extend(_checks([safety.volume_warning(area.volume_ml, treatment,
+                                                    f"areas[{i}].volume_ml", i)]))
+    for j, override in enumerate(area.overrides):
+        where = f"areas[{i}].overrides[{j}]"
+        if len(points):
+            dist = np.hypot(points[:, 0] - override.x, points[:, 1] - override.y)
+            k = int(np.argmin(dist))
+        if not len(points) or dist[k] > OVERRIDE_MATCH_MM:
+            notes.append(PlanWarning("override-unmatched", "medium",
+                                     f"{where}: no point of this area is within "
+                                     f"{OVERRIDE_MATCH_MM:g} mm of ({override.x:g}, "
+                                     f"{override.y:g}); the change was not applied", i))
+            continue
+        if override.skip:
+            volumes[k] = None
+        elif override.volume_ml is not None:
+            volumes[k] = override.volume_ml
+            notes.extend(_checks([safety.volume_warning(override.volume_ml, treatment,
+                                                        f"{where}.volume_ml", i)]))
+    return volumes, notes
+
+
+def _technique_notes(i: int, area: Area, treatment: str) -> list[PlanWarning]:
+    return _checks([safety.depth_warning(area.depth_mm, area.technique,
+                                         f"areas[{i}].depth_mm", i)])
+
+
+def _danger_zone_notes(placed: list[PlacedPoint], shapes: MapShapes) -> list[PlanWarning]:
+    """Points inside a danger zone of the map (facial danger zones: Scheuer et al. 2017)."""
+    if not placed or not shapes.warning_zones:
+        return []
+    xs = np.array([p.x for p in placed])
+    ys = np.array([p.y for p in placed])
+    notes = []
+    for name, zone in shapes.warning_zones.items():
+        inside = shapely.contains_xy(zone, xs, ys)
+        if inside.any():
+            numbers = ", ".join(str(placed[k].number) for k in np.flatnonzero(inside)[:20])
+            more = " ..." if inside.sum() > 20 else ""
+            notes.append(PlanWarning(
+                "danger-zone", "high",
+                f"{int(inside.sum())} point(s) lie in the {name} danger zone (points {numbers}"
+                f"{more}): vessels there can be injected by mistake (Scheuer et al., Plast "
+                "Reconstr Surg 2017)"))
+    return notes
+
+
+def _checks(found: Iterable[PlanWarning | None]) -> list[PlanWarning]:
+    return [w for w in found if w is not None]

@@ -1,0 +1,171 @@
+"""From points and mixtures to exact volumes: totals per area and per component, syringe plan.
+
+Volumes are ``Decimal`` in steps of 0.01 mL. A component's share of a mixture is not always a
+whole number of hundredths (1 mL in a 3 mL recipe is a third), so component amounts are kept as
+exact fractions and rounded once, half up, to 0.01 for display (``to_hundredths``).
+
+>>> from planner.core.plan import Component, Mixture
+>>> mix = Mixture("A", (Component("lidocaine 2%", Decimal("1.00"), "lidocaine", Decimal("20")),
+...                     Component("saline 0.9%", Decimal("4.00"))))
+>>> [(c.name, str(to_hundredths(c.volume_ml)), c.mg) for c in components_of({"A": Decimal("1.10")}, {"A": mix})]
+[('lidocaine 2%', '0.22', Fraction(22, 5)), ('saline 0.9%', '0.88', None)]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from planner.core.plan import Mixture
+
+HUNDREDTH = Decimal("0.01")
+
+
+def to_hundredths(value: Fraction | Decimal) -> Decimal:
+    """Round an exact amount half up to 0.01 (mL or mg) for display.
+
+    >>> to_hundredths(Fraction(1, 3)), to_hundredths(Fraction(1, 200))
+    (Decimal('0.33'), Decimal('0.01'))
+    """
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return value.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def exact(value: Decimal) -> Fraction:
+    """A Decimal as an exact fraction."""
+    return Fraction(value)
+
+
+@dataclass(frozen=True)
+class ComponentTotal:
+    """How much of one component a set of doses contains: exact mL and, with a concentration, mg."""
+
+    name: str
+    drug: str | None
+    mg_per_ml: Decimal | None
+    volume_ml: Fraction
+    mg: Fraction | None
+
+    def as_dict(self) -> dict[str, object]:
+        """The component as it appears in the plan output (decimal strings, two decimals)."""
+        return {
+            "name": self.name,
+            "drug": self.drug,
+            "volume_ml": str(to_hundredths(self.volume_ml)),
+            "mg": None if self.mg is None else str(to_hundredths(self.mg)),
+        }
+
+
+def components_of(volume_by_mixture: Mapping[str, Decimal],
+                  mixtures: Mapping[str, Mixture]) -> list[ComponentTotal]:
+    """Exact amount of every component in the given volumes of each mixture.
+
+    The same component (name, drug and concentration) in several mixtures is added up.
+    """
+    totals: dict[tuple[str, str | None, Decimal | None], list[Fraction]] = {}
+    for name, volume in volume_by_mixture.items():
+        mixture = mixtures[name]
+        batch = exact(mixture.total_ml)
+        for comp in mixture.components:
+            share = exact(volume) * exact(comp.volume_ml) / batch
+            key = (comp.name, comp.drug, comp.mg_per_ml)
+            totals.setdefault(key, [Fraction(0)])[0] += share
+    return [
+        ComponentTotal(name, drug, conc, vol[0],
+                       None if conc is None else vol[0] * exact(conc))
+        for (name, drug, conc), vol in totals.items()
+    ]
+
+
+@dataclass(frozen=True)
+class SyringeFill:
+    """``count`` syringes, each filled with ``fill_ml`` made of the listed component volumes."""
+
+    mixture: str
+    count: int
+    fill_ml: Decimal
+    components: tuple[tuple[str, Decimal], ...]
+
+    def as_dict(self, syringe_ml: Decimal) -> dict[str, object]:
+        """The syringe line as it appears in the plan output."""
+        return {
+            "mixture": self.mixture,
+            "syringe_ml": str(syringe_ml),
+            "count": self.count,
+            "fill_ml": str(self.fill_ml),
+            "components": [{"name": n, "volume_ml": str(v)} for n, v in self.components],
+        }
+
+
+@dataclass(frozen=True)
+class SyringePlan:
+    """What to draw into syringes for one mixture, for a plan needing ``needed_ml`` of it."""
+
+    mixture: str
+    needed_ml: Decimal
+    prepared_ml: Decimal
+    fills: tuple[SyringeFill, ...]
+    note: str | None = None
+
+    def as_dict(self, syringe_ml: Decimal) -> dict[str, object]:
+        """The mixture's syringe plan as it appears in the plan output."""
+        return {
+            "mixture": self.mixture,
+            "needed_ml": str(self.needed_ml),
+            "prepared_ml": str(self.prepared_ml),
+            "syringes": [f.as_dict(syringe_ml) for f in self.fills],
+            "note": self.note,
+        }
+
+
+def syringe_plan(mixture: Mixture, needed_ml: Decimal, syringe_ml: Decimal) -> SyringePlan:
+    """Syringes to prepare so that ``needed_ml`` of a mixture can be injected.
+
+    The recipe is prepared whole, as written (one batch = the component volumes of the
+    mixture), as many batches as the plan needs, as many batches per syringe as fit. A recipe
+    larger than the syringe is split evenly over several syringes.
+
+    >>> from planner.core.plan import Component, Mixture
+    >>> mix = Mixture("A", (Component("lidocaine 2%", Decimal("1.00")),
+    ...                     Component("saline", Decimal("1.50"))))
+    >>> plan = syringe_plan(mix, Decimal("6.10"), Decimal("5.00"))
+    >>> [(f.count, str(f.fill_ml)) for f in plan.fills], str(plan.prepared_ml)
+    ([(1, '5.00'), (1, '2.50')], '7.50')
+    """
+    batch = mixture.total_ml
+    batches = math.ceil(exact(needed_ml) / exact(batch)) if needed_ml > 0 else 0
+    if batches == 0:
+        return SyringePlan(mixture.name, needed_ml, Decimal("0.00"), ())
+    if batch <= syringe_ml:
+        per_syringe = int(syringe_ml // batch)
+        full, rest = divmod(batches, per_syringe)
+        fills = []
+        if full:
+            fills.append(_fill(mixture, full, per_syringe))
+        if rest:
+            fills.append(_fill(mixture, 1, rest))
+        prepared = batch * batches
+        return SyringePlan(mixture.name, needed_ml, prepared, tuple(fills))
+    split = math.ceil(exact(batch) / exact(syringe_ml))
+    parts = tuple(
+        (c.name, to_hundredths(exact(c.volume_ml) / split)) for c in mixture.components
+    )
+    fill_ml = sum((v for _, v in parts), Decimal("0"))
+    rounded = any(exact(v) * split != exact(c.volume_ml)
+                  for (_, v), c in zip(parts, mixture.components, strict=True))
+    note = (f"one batch of {batch} mL does not fit a {syringe_ml} mL syringe: it is split over "
+            f"{split} syringes")
+    if rounded:
+        note += " (component volumes rounded to 0.01 mL in each syringe)"
+    count = math.ceil(exact(needed_ml) / exact(fill_ml))
+    fills = (SyringeFill(mixture.name, count, fill_ml, parts),)
+    return SyringePlan(mixture.name, needed_ml, fill_ml * count, fills, note)
+
+
+def _fill(mixture: Mixture, count: int, batches: int) -> SyringeFill:
+    parts = tuple((c.name, c.volume_ml * batches) for c in mixture.components)
+    return SyringeFill(mixture.name, count, mixture.total_ml * batches, parts)

@@ -1,0 +1,205 @@
+"""From the clinician's marks (mm) to valid areas: repair, clip, subtract exclusions.
+
+All coordinates are millimetres in the body-map view (x to the right, y down, as in SVG).
+
+>>> shape, notes = polygon_from([(0, 0), (10, 10), (10, 0), (0, 10)], "areas[0].polygon")
+>>> round(shape.area, 6), notes[0].code
+(50.0, 'stroke-repaired')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import shapely
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from planner.core.messages import PlanError, PlanWarning
+from planner.core.plan import Area
+
+# Surfaces below this are treated as empty: 0.01 mm2 is far below anything injectable, and
+# keeps floating-point crumbs of clipping from being mistaken for areas.
+MIN_SURFACE_MM2 = 0.01
+
+Coords = Sequence[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class MapShapes:
+    """What the engine needs of a body-map view, all in mm in the view's coordinates."""
+
+    outline: BaseGeometry | None = None
+    no_go: BaseGeometry | None = None
+    regions: Mapping[str, BaseGeometry] = field(default_factory=dict)
+    guides: Mapping[str, BaseGeometry] = field(default_factory=dict)
+    # Danger zones by name (e.g. the glabella): points inside them get a warning, not a refusal.
+    warning_zones: Mapping[str, BaseGeometry] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AreaShape:
+    """A marked area ready for the grid: ``surface`` (polygonal) and, for lines, ``line``."""
+
+    surface: BaseGeometry
+    line: BaseGeometry | None
+    warnings: tuple[PlanWarning, ...]
+
+
+def polygonal(geom: BaseGeometry) -> Polygon | MultiPolygon:
+    """Keep only the polygon parts of a geometry (drop lines and points left by repairs).
+
+    >>> polygonal(shapely.GeometryCollection([shapely.box(0, 0, 1, 1), LineString([(0, 0), (5, 5)])]))
+    <POLYGON ((1 0, 1 1, 0 1, 0 0, 1 0))>
+    """
+    parts = [
+        p for p in shapely.get_parts(geom)
+        if isinstance(p, Polygon | MultiPolygon) and p.area >= MIN_SURFACE_MM2
+    ]
+    flat: list[Polygon] = []
+    for part in parts:
+        flat.extend(shapely.get_parts(part) if isinstance(part, MultiPolygon) else [part])
+    if not flat:
+        return Polygon()
+    if len(flat) == 1:
+        return flat[0]
+    return MultiPolygon(flat)
+
+
+def polygon_from(coords: Coords, where: str, area: int | None = None
+                 ) -> tuple[Polygon | MultiPolygon, list[PlanWarning]]:
+    """A valid polygon from a drawn outline, repairing a stroke that crosses itself.
+
+    Raises PlanError when the outline encloses no surface (all points on a line, or repeated).
+    """
+    ring = Polygon(coords)
+    notes: list[PlanWarning] = []
+    if ring.is_valid:
+        shape: Polygon | MultiPolygon = ring
+    else:
+        # A self-crossing stroke: the structure method keeps every lobe the stroke encloses,
+        # rather than cancelling lobes that turn the other way (the "linework" behaviour).
+        shape = polygonal(shapely.make_valid(ring, method="structure", keep_collapsed=False))
+        if shape.area >= MIN_SURFACE_MM2:
+            drawn = abs(_shoelace(coords))
+            notes.append(PlanWarning(
+                "stroke-repaired", "medium",
+                f"{where}: the outline crosses itself; it was repaired into "
+                f"{len(shapely.get_parts(shape))} part(s) of {shape.area:.0f} mm2 in all "
+                f"(the crossed outline measured {drawn:.0f} mm2, a change of "
+                f"{shape.area - drawn:+.0f} mm2); check the shape",
+                area,
+            ))
+    if shape.is_empty or shape.area < MIN_SURFACE_MM2:
+        raise PlanError(where, "the outline encloses no surface (its points lie on a line or "
+                               "repeat); draw an area")
+    return shape, notes
+
+
+def _shoelace(coords: Coords) -> float:
+    total = 0.0
+    for (x1, y1), (x2, y2) in zip(coords, [*coords[1:], coords[0]], strict=True):
+        total += x1 * y2 - x2 * y1
+    return total / 2.0
+
+
+def area_shape(area: Area, index: int, shapes: MapShapes) -> AreaShape:
+    """The surface (and line) to fill for one area, after clipping and exclusions."""
+    where = f"areas[{index}]"
+    notes: list[PlanWarning] = []
+    surface: BaseGeometry | None = None
+    if area.region is not None:
+        region = shapes.regions.get(area.region)
+        if region is None:
+            raise PlanError(f"{where}.region", f"unknown region {area.region!r} "
+                                               "(see 'mesoplanner bodymaps')")
+        surface = polygonal(region)
+    if area.polygon is not None:
+        drawn, repaired = polygon_from(area.polygon, f"{where}.polygon", index)
+        notes.extend(repaired)
+        if surface is not None:
+            clipped = polygonal(shapely.intersection(drawn, surface))
+            if clipped.is_empty:
+                raise PlanError(f"{where}.polygon", f"does not overlap region {area.region!r}")
+            surface = clipped
+        else:
+            surface = drawn
+    line = _line(area, where, shapes) if area.pattern == "line" else None
+    if surface is None:
+        # A line plan with no area: the line itself is what is treated.
+        surface = Polygon()
+    else:
+        surface = _subtract(surface, area, where, shapes, notes, index)
+        if line is not None:
+            line = lines_of(shapely.intersection(line, surface))
+    if line is not None:
+        line = _trim_line(line, area, shapes)
+    if area.line is not None and area.pattern != "line":
+        notes.append(PlanWarning("line-ignored", "info",
+                                 f"{where}.line is only used with pattern 'line'; ignored", index))
+    return AreaShape(surface=surface, line=line, warnings=tuple(notes))
+
+
+def _subtract(surface: BaseGeometry, area: Area, where: str, shapes: MapShapes,
+              notes: list[PlanWarning], index: int) -> Polygon | MultiPolygon:
+    before = surface.area
+    for i, ring in enumerate(area.exclude):
+        hole, repaired = polygon_from(ring, f"{where}.exclude[{i}]", index)
+        notes.extend(repaired)
+        surface = shapely.difference(surface, hole)
+    if shapes.no_go is not None and not shapes.no_go.is_empty:
+        cut = shapely.difference(surface, shapes.no_go)
+        if surface.area - cut.area > MIN_SURFACE_MM2:
+            notes.append(PlanWarning("no-go-removed", "info",
+                                     f"{where}: {surface.area - cut.area:.0f} mm2 over a no-go "
+                                     "zone of the body map was left out", index))
+        surface = cut
+    if shapes.outline is not None and not shapes.outline.is_empty:
+        cut = shapely.intersection(surface, shapes.outline)
+        if surface.area - cut.area > MIN_SURFACE_MM2:
+            notes.append(PlanWarning("outside-body", "info",
+                                     f"{where}: {surface.area - cut.area:.0f} mm2 outside the "
+                                     "body outline was left out", index))
+        surface = cut
+    result = polygonal(surface)
+    if result.is_empty and before >= MIN_SURFACE_MM2:
+        notes.append(PlanWarning("area-empty", "high",
+                                 f"{where}: nothing is left of this area after exclusions, "
+                                 "no-go zones and the body outline; it gets no points", index))
+    return result
+
+
+def _line(area: Area, where: str, shapes: MapShapes) -> BaseGeometry:
+    if isinstance(area.line, str):
+        guide = shapes.guides.get(area.line)
+        if guide is None:
+            raise PlanError(f"{where}.line", f"unknown guide line {area.line!r} "
+                                             "(see 'mesoplanner bodymaps')")
+        return guide
+    assert area.line is not None  # checked by the plan reader
+    line = LineString(area.line)
+    if line.length <= 0:
+        raise PlanError(f"{where}.line", "has no length (its points repeat)")
+    return line
+
+
+def _trim_line(line: BaseGeometry, area: Area, shapes: MapShapes) -> BaseGeometry:
+    for ring in area.exclude:
+        line = shapely.difference(line, polygon_from(ring, "exclude")[0])
+    if shapes.no_go is not None and not shapes.no_go.is_empty:
+        line = shapely.difference(line, shapes.no_go)
+    if shapes.outline is not None and not shapes.outline.is_empty:
+        line = shapely.intersection(line, shapes.outline)
+    return lines_of(line)
+
+
+def lines_of(geom: BaseGeometry) -> BaseGeometry:
+    """Only the line parts of a geometry, merged where they touch end to end."""
+    parts = [p for p in shapely.get_parts(geom) if isinstance(p, LineString) and p.length > 0]
+    flat: list[LineString] = []
+    for part in parts:
+        flat.extend(shapely.get_parts(part))
+    if not flat:
+        return LineString()
+    return shapely.line_merge(MultiLineString(flat)) if len(flat) > 1 else flat[0]

@@ -1,0 +1,555 @@
+"""The Plan value object and the plan file (``mesoplanner.plan/1``): load, validate, dump.
+
+The format is described in ``shared/PLAN-FORMAT.md``. Every reader is registered by its format
+string in ``READERS``, so that a future ``mesoplanner.plan/2`` can still read version 1 files.
+
+>>> plan = loads('''{"format": "mesoplanner.plan/1",
+...   "areas": [{"label": "knee", "polygon": [[0, 0], [60, 0], [60, 40], [0, 40]],
+...              "spacing_mm": 20, "volume_ml": 0.1}]}''')
+>>> plan.areas[0].spacing_mm, plan.areas[0].volume_ml, plan.treatment
+(20.0, Decimal('0.10'), 'antalgic')
+>>> loads('{"format": "mesoplanner.plan/1", "areas": [], "colour": 1}')
+Traceback (most recent call last):
+...
+planner.core.messages.PlanError: colour: unknown key (allowed: areas, bodymap, format, ...)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from planner.core import clinical
+from planner.core.messages import PlanError
+
+FORMAT = "mesoplanner.plan/1"
+PATTERNS = ("square", "staggered", "line", "area")
+SIDES = ("left", "right", "bilateral", "none")
+MAX_FILE_BYTES = 5 * 1024 * 1024  # [our default]: a plan file is a few kB; refuse anything huge
+
+Point = tuple[float, float]
+Ring = tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class Component:
+    """One ingredient of a mixture: ``volume_ml`` of it goes into one batch of the mixture."""
+
+    name: str
+    volume_ml: Decimal
+    drug: str | None = None
+    mg_per_ml: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Mixture:
+    """A recipe of components; one batch of it is ``total_ml``."""
+
+    name: str
+    components: tuple[Component, ...]
+
+    @property
+    def total_ml(self) -> Decimal:
+        """Volume of one batch of the recipe, in mL."""
+        return sum((c.volume_ml for c in self.components), Decimal("0"))
+
+
+@dataclass(frozen=True)
+class Override:
+    """A change to the generated point nearest to (x, y): another volume, or skipped."""
+
+    x: float
+    y: float
+    volume_ml: Decimal | None = None
+    skip: bool = False
+
+
+@dataclass(frozen=True)
+class Area:
+    """One marked area and how to fill it with points."""
+
+    label: str
+    pattern: str
+    spacing_mm: float
+    volume_ml: Decimal
+    depth_mm: float
+    technique: str
+    region: str | None = None
+    polygon: Ring | None = None
+    exclude: tuple[Ring, ...] = ()
+    line: Ring | str | None = None
+    angle_deg: float = 0.0
+    margin_mm: float = 0.0
+    mixture: str | None = None
+    overrides: tuple[Override, ...] = ()
+
+
+@dataclass(frozen=True)
+class ManualPoint:
+    """A single point placed by hand (a trigger point), numbered after the areas."""
+
+    x: float
+    y: float
+    volume_ml: Decimal
+    depth_mm: float
+    technique: str
+    mixture: str | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A whole plan, validated: what the clinician marked, with every default filled in."""
+
+    areas: tuple[Area, ...]
+    treatment: str = clinical.DEFAULT_TREATMENT
+    bodymap: str | None = None
+    side: str | None = None
+    weight_kg: float | None = None
+    mixtures: Mapping[str, Mixture] = field(default_factory=dict)
+    points: tuple[ManualPoint, ...] = ()
+    syringe_ml: Decimal = clinical.DEFAULT_SYRINGE_ML
+
+
+class _NonFinite:
+    """Stands for NaN or Infinity in JSON, so the validator can name the field it was in."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise PlanError(key, "appears twice in the same object")
+        out[key] = value
+    return out
+
+
+def loads(text: str | bytes) -> Plan:
+    """Parse and validate a plan file's text; raise PlanError naming the field."""
+    if len(text) > MAX_FILE_BYTES:
+        raise PlanError("plan", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    try:
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_NonFinite,
+            object_pairs_hook=_unique_pairs,
+        )
+    except json.JSONDecodeError as exc:
+        raise PlanError(
+            "plan", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except UnicodeDecodeError:
+        raise PlanError("plan", "not valid JSON: the file is not UTF-8 text") from None
+    except RecursionError:
+        raise PlanError("plan", "not valid JSON: nested too deeply") from None
+    return from_dict(data)
+
+
+def from_dict(data: object) -> Plan:
+    """Validate a decoded plan document of any known format version."""
+    obj = _object(data, "plan")
+    fmt = obj.get("format")
+    if fmt is None:
+        raise PlanError("format", f'required ("{FORMAT}")')
+    reader = READERS.get(fmt) if isinstance(fmt, str) else None
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        raise PlanError("format", f"unsupported plan format {fmt!r} (this version reads {known})")
+    return reader(obj)
+
+
+# --- version 1 -------------------------------------------------------------------------------
+
+_TOP_KEYS = {
+    "format", "bodymap", "side", "treatment", "patient", "mixtures", "areas", "points",
+    "syringe_ml",
+}
+_AREA_KEYS = {
+    "label", "region", "polygon", "exclude", "pattern", "line", "spacing_mm", "angle_deg",
+    "margin_mm", "volume_ml", "mixture", "depth_mm", "technique", "overrides",
+}
+_POINT_KEYS = {"x", "y", "volume_ml", "mixture", "label", "depth_mm", "technique"}
+_COMPONENT_KEYS = {"name", "drug", "mg_per_ml", "volume_ml"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$")
+
+
+def _read_v1(obj: dict[str, Any]) -> Plan:
+    _keys(obj, "", _TOP_KEYS)
+    treatment = _choice(obj.get("treatment", clinical.DEFAULT_TREATMENT), "treatment",
+                        tuple(clinical.TREATMENTS))
+    defaults = clinical.TREATMENTS[treatment]
+    bodymap = None
+    if "bodymap" in obj:
+        bodymap = _identifier(obj["bodymap"], "bodymap")
+    side = _choice(obj["side"], "side", SIDES) if "side" in obj else None
+    weight_kg = None
+    if "patient" in obj:
+        patient = _object(obj["patient"], "patient")
+        _keys(patient, "patient", {"weight_kg"})
+        if "weight_kg" in patient:
+            weight_kg = _number(patient["weight_kg"], "patient.weight_kg",
+                                clinical.WEIGHT_RANGE_KG, "kg")
+    mixtures = _mixtures(obj.get("mixtures", {}))
+    default_mixture = next(iter(mixtures)) if len(mixtures) == 1 else None
+    if "areas" not in obj:
+        raise PlanError("areas", "required (a list of areas, may be empty)")
+    areas = tuple(
+        _area(a, f"areas[{i}]", defaults, mixtures, default_mixture)
+        for i, a in enumerate(_list(obj["areas"], "areas"))
+    )
+    points = tuple(
+        _manual_point(p, f"points[{i}]", defaults, mixtures, default_mixture)
+        for i, p in enumerate(_list(obj.get("points", []), "points"))
+    )
+    syringe_ml = clinical.DEFAULT_SYRINGE_ML
+    if "syringe_ml" in obj:
+        syringe_ml = _volume(obj["syringe_ml"], "syringe_ml", clinical.SYRINGE_RANGE_ML)
+    return Plan(areas=areas, treatment=treatment, bodymap=bodymap, side=side,
+                weight_kg=weight_kg, mixtures=mixtures, points=points, syringe_ml=syringe_ml)
+
+
+def _mixtures(value: object) -> dict[str, Mixture]:
+    obj = _object(value, "mixtures")
+    out: dict[str, Mixture] = {}
+    for name, spec in obj.items():
+        where = f"mixtures.{name}"
+        if not name.strip() or len(name) > 40:
+            raise PlanError(where, "a mixture name has 1 to 40 characters")
+        mix = _object(spec, where)
+        _keys(mix, where, {"components"})
+        if "components" not in mix:
+            raise PlanError(f"{where}.components", "required (a list of components)")
+        items = _list(mix["components"], f"{where}.components")
+        if not items:
+            raise PlanError(f"{where}.components", "needs at least one component")
+        comps = tuple(_component(c, f"{where}.components[{i}]") for i, c in enumerate(items))
+        out[name] = Mixture(name, comps)
+    return out
+
+
+def _component(value: object, where: str) -> Component:
+    obj = _object(value, where)
+    _keys(obj, where, _COMPONENT_KEYS)
+    if "name" not in obj:
+        raise PlanError(f"{where}.name", "required")
+    name = _text(obj["name"], f"{where}.name")
+    if "volume_ml" not in obj:
+        raise PlanError(f"{where}.volume_ml", "required")
+    volume = _volume(obj["volume_ml"], f"{where}.volume_ml", (Decimal("0.01"), Decimal("1000")))
+    drug = None
+    if "drug" in obj and obj["drug"] is not None:
+        raw = _text(obj["drug"], f"{where}.drug").strip().lower()
+        drug = clinical.DRUG_ALIASES.get(raw, raw)
+    mg_per_ml = None
+    if "mg_per_ml" in obj and obj["mg_per_ml"] is not None:
+        mg_per_ml = _decimal(obj["mg_per_ml"], f"{where}.mg_per_ml")
+        if not Decimal("0") < mg_per_ml <= Decimal("1000"):
+            raise PlanError(f"{where}.mg_per_ml", f"must be more than 0 and at most 1000 "
+                                                  f"(got {mg_per_ml})")
+    if drug in clinical.ANAESTHETIC_LIMITS and mg_per_ml is None:
+        raise PlanError(f"{where}.mg_per_ml", f"required for a local anaesthetic ({drug}), so "
+                                              "its dose can be checked (a 2% solution is 20)")
+    return Component(name=name, volume_ml=volume, drug=drug, mg_per_ml=mg_per_ml)
+
+
+def _area(value: object, where: str, defaults: clinical.Treatment,
+          mixtures: Mapping[str, Mixture], default_mixture: str | None) -> Area:
+    obj = _object(value, where)
+    _keys(obj, where, _AREA_KEYS)
+    pattern = _choice(obj.get("pattern", defaults.pattern), f"{where}.pattern", PATTERNS)
+    region = _identifier(obj["region"], f"{where}.region") if "region" in obj else None
+    polygon = _ring(obj["polygon"], f"{where}.polygon", 3) if "polygon" in obj else None
+    line: Ring | str | None = None
+    if "line" in obj:
+        raw = obj["line"]
+        line = (_identifier(raw, f"{where}.line") if isinstance(raw, str)
+                else _ring(raw, f"{where}.line", 2))
+    if pattern == "line" and line is None:
+        raise PlanError(f"{where}.line", "required with pattern 'line' (a list of [x, y] in mm, "
+                                         "or a guide id from the body map)")
+    if region is None and polygon is None and not (pattern == "line" and line is not None):
+        raise PlanError(where, "give a region, a polygon, or both")
+    exclude = tuple(
+        _ring(e, f"{where}.exclude[{i}]", 3)
+        for i, e in enumerate(_list(obj.get("exclude", []), f"{where}.exclude"))
+    )
+    spacing = defaults.spacing_mm
+    if "spacing_mm" in obj:
+        spacing = _number(obj["spacing_mm"], f"{where}.spacing_mm", clinical.SPACING_RANGE_MM,
+                          "mm")
+    angle = _number(obj.get("angle_deg", 0), f"{where}.angle_deg", (-360.0, 360.0), "degrees")
+    margin = _number(obj.get("margin_mm", 0), f"{where}.margin_mm", clinical.MARGIN_RANGE_MM,
+                     "mm")
+    volume_range = clinical.AREA_VOLUME_RANGE_ML if pattern == "area" else \
+        clinical.POINT_VOLUME_RANGE_ML
+    volume = defaults.volume_ml
+    if "volume_ml" in obj:
+        volume = _volume(obj["volume_ml"], f"{where}.volume_ml", volume_range)
+    depth = defaults.depth_mm
+    if "depth_mm" in obj:
+        depth = _number(obj["depth_mm"], f"{where}.depth_mm", clinical.DEPTH_RANGE_MM, "mm")
+    technique = _choice(obj.get("technique", defaults.technique), f"{where}.technique",
+                        tuple(clinical.DEPTH_LIMITS))
+    mixture = _mixture_ref(obj, where, mixtures, default_mixture)
+    overrides = tuple(
+        _override(o, f"{where}.overrides[{i}]")
+        for i, o in enumerate(_list(obj.get("overrides", []), f"{where}.overrides"))
+    )
+    label = _text(obj["label"], f"{where}.label") if "label" in obj else \
+        (region or where.replace("areas[", "area ").rstrip("]"))
+    return Area(label=label, pattern=pattern, spacing_mm=spacing, volume_ml=volume,
+                depth_mm=depth, technique=technique, region=region, polygon=polygon,
+                exclude=exclude, line=line, angle_deg=angle, margin_mm=margin, mixture=mixture,
+                overrides=overrides)
+
+
+def _override(value: object, where: str) -> Override:
+    obj = _object(value, where)
+    _keys(obj, where, {"x", "y", "volume_ml", "skip"})
+    for key in ("x", "y"):
+        if key not in obj:
+            raise PlanError(f"{where}.{key}", "required (the point's position in mm)")
+    x = _coordinate(obj["x"], f"{where}.x")
+    y = _coordinate(obj["y"], f"{where}.y")
+    skip = obj.get("skip", False)
+    if not isinstance(skip, bool):
+        raise PlanError(f"{where}.skip", f"must be true or false (got {skip!r})")
+    volume = None
+    if "volume_ml" in obj:
+        volume = _volume(obj["volume_ml"], f"{where}.volume_ml", clinical.POINT_VOLUME_RANGE_ML)
+    if volume is None and not skip:
+        raise PlanError(where, "give volume_ml or skip: true")
+    return Override(x=x, y=y, volume_ml=volume, skip=skip)
+
+
+def _manual_point(value: object, where: str, defaults: clinical.Treatment,
+                  mixtures: Mapping[str, Mixture], default_mixture: str | None) -> ManualPoint:
+    obj = _object(value, where)
+    _keys(obj, where, _POINT_KEYS)
+    for key in ("x", "y"):
+        if key not in obj:
+            raise PlanError(f"{where}.{key}", "required (the point's position in mm)")
+    volume = defaults.volume_ml
+    if "volume_ml" in obj:
+        volume = _volume(obj["volume_ml"], f"{where}.volume_ml", clinical.POINT_VOLUME_RANGE_ML)
+    depth = defaults.depth_mm
+    if "depth_mm" in obj:
+        depth = _number(obj["depth_mm"], f"{where}.depth_mm", clinical.DEPTH_RANGE_MM, "mm")
+    technique = _choice(obj.get("technique", defaults.technique), f"{where}.technique",
+                        tuple(clinical.DEPTH_LIMITS))
+    return ManualPoint(
+        x=_coordinate(obj["x"], f"{where}.x"), y=_coordinate(obj["y"], f"{where}.y"),
+        volume_ml=volume, depth_mm=depth, technique=technique,
+        mixture=_mixture_ref(obj, where, mixtures, default_mixture),
+        label=_text(obj["label"], f"{where}.label") if "label" in obj else None,
+    )
+
+
+def _mixture_ref(obj: Mapping[str, Any], where: str, mixtures: Mapping[str, Mixture],
+                 default_mixture: str | None) -> str | None:
+    if "mixture" not in obj or obj["mixture"] is None:
+        return default_mixture
+    name = _text(obj["mixture"], f"{where}.mixture")
+    if name not in mixtures:
+        known = ", ".join(sorted(mixtures)) or "none"
+        raise PlanError(f"{where}.mixture", f"unknown mixture {name!r} (defined: {known})")
+    return name
+
+
+READERS: dict[str, Callable[[dict[str, Any]], Plan]] = {FORMAT: _read_v1}
+
+
+# --- dump ------------------------------------------------------------------------------------
+
+def dump(plan: Plan) -> dict[str, Any]:
+    """The plan as a ``mesoplanner.plan/1`` document, every default written out.
+
+    >>> p = Plan(areas=())
+    >>> from_dict(dump(p)) == p
+    True
+    """
+    doc: dict[str, Any] = {"format": FORMAT, "treatment": plan.treatment}
+    if plan.bodymap is not None:
+        doc["bodymap"] = plan.bodymap
+    if plan.side is not None:
+        doc["side"] = plan.side
+    if plan.weight_kg is not None:
+        doc["patient"] = {"weight_kg": plan.weight_kg}
+    doc["syringe_ml"] = str(plan.syringe_ml)
+    doc["mixtures"] = {
+        m.name: {"components": [_dump_component(c) for c in m.components]}
+        for m in plan.mixtures.values()
+    }
+    doc["areas"] = [_dump_area(a) for a in plan.areas]
+    doc["points"] = [_dump_point(p) for p in plan.points]
+    return doc
+
+
+def dumps(plan: Plan) -> str:
+    """The plan file's text, indented."""
+    return json.dumps(dump(plan), indent=2, ensure_ascii=False) + "\n"
+
+
+def _dump_component(c: Component) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": c.name, "volume_ml": str(c.volume_ml)}
+    if c.drug is not None:
+        out["drug"] = c.drug
+    if c.mg_per_ml is not None:
+        out["mg_per_ml"] = str(c.mg_per_ml)
+    return out
+
+
+def _dump_area(a: Area) -> dict[str, Any]:
+    out: dict[str, Any] = {"label": a.label, "pattern": a.pattern}
+    if a.region is not None:
+        out["region"] = a.region
+    if a.polygon is not None:
+        out["polygon"] = [list(p) for p in a.polygon]
+    if a.exclude:
+        out["exclude"] = [[list(p) for p in ring] for ring in a.exclude]
+    if a.line is not None:
+        out["line"] = a.line if isinstance(a.line, str) else [list(p) for p in a.line]
+    out.update({
+        "spacing_mm": a.spacing_mm, "angle_deg": a.angle_deg, "margin_mm": a.margin_mm,
+        "volume_ml": str(a.volume_ml), "depth_mm": a.depth_mm, "technique": a.technique,
+    })
+    if a.mixture is not None:
+        out["mixture"] = a.mixture
+    if a.overrides:
+        out["overrides"] = [_dump_override(o) for o in a.overrides]
+    return out
+
+
+def _dump_override(o: Override) -> dict[str, Any]:
+    out: dict[str, Any] = {"x": o.x, "y": o.y}
+    if o.volume_ml is not None:
+        out["volume_ml"] = str(o.volume_ml)
+    if o.skip:
+        out["skip"] = True
+    return out
+
+
+def _dump_point(p: ManualPoint) -> dict[str, Any]:
+    out: dict[str, Any] = {"x": p.x, "y": p.y, "volume_ml": str(p.volume_ml),
+                           "depth_mm": p.depth_mm, "technique": p.technique}
+    if p.mixture is not None:
+        out["mixture"] = p.mixture
+    if p.label is not None:
+        out["label"] = p.label
+    return out
+
+
+# --- field validators ------------------------------------------------------------------------
+
+def _describe(value: object) -> str:
+    text = repr(value) if not isinstance(value, Decimal) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _object(value: object, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise PlanError(where, f"must be a JSON object (got {type(value).__name__})")
+    return value
+
+
+def _list(value: object, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise PlanError(where, f"must be a list (got {type(value).__name__})")
+    return value
+
+
+def _keys(obj: Mapping[str, Any], where: str, allowed: set[str]) -> None:
+    for key in obj:
+        if key not in allowed:
+            shown = sorted(allowed)
+            listed = ", ".join(shown[:3]) + (", ..." if len(shown) > 3 else "")
+            raise PlanError(f"{where}.{key}" if where else key, f"unknown key (allowed: {listed})")
+
+
+def _text(value: object, where: str, max_len: int = 200) -> str:
+    if not isinstance(value, str):
+        raise PlanError(where, f"must be text (got {_describe(value)})")
+    if len(value) > max_len:
+        raise PlanError(where, f"must be at most {max_len} characters")
+    return value
+
+
+def _identifier(value: object, where: str) -> str:
+    text = _text(value, where, 100)
+    if not _ID.match(text):
+        raise PlanError(where, f"not a valid id {text!r} (see 'mesoplanner bodymaps')")
+    return text
+
+
+def _choice(value: object, where: str, options: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in options:
+        raise PlanError(where, f"must be one of {', '.join(options)} (got {_describe(value)})")
+    return value
+
+
+def _decimal(value: object, where: str) -> Decimal:
+    if isinstance(value, _NonFinite):
+        raise PlanError(where, f"must be a finite number (got {value!r})")
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise PlanError(where, f"must be a number (got {_describe(value)})")
+    try:
+        number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except InvalidOperation:
+        raise PlanError(where, f"must be a number (got {_describe(value)})") from None
+    if not number.is_finite():
+        raise PlanError(where, f"must be a finite number (got {_describe(value)})")
+    return number
+
+
+def _number(value: object, where: str, bounds: tuple[float, float], unit: str) -> float:
+    if isinstance(value, str):
+        raise PlanError(where, f"must be a number, not text (got {_describe(value)})")
+    number = float(_decimal(value, where))
+    low, high = bounds
+    if not (low <= number <= high) or not math.isfinite(number):
+        raise PlanError(where, f"must be between {low:g} and {high:g} {unit} "
+                               f"(got {_describe(value)})")
+    return number
+
+
+def _volume(value: object, where: str, bounds: tuple[Decimal, Decimal]) -> Decimal:
+    number = _decimal(value, where)
+    if number != number.quantize(Decimal("0.01")):
+        raise PlanError(where, f"use steps of 0.01 mL, at most two decimals (got {number})")
+    low, high = bounds
+    if not low <= number <= high:
+        raise PlanError(where, f"must be between {low} and {high} mL (got {number})")
+    return number.quantize(Decimal("0.01"))
+
+
+def _coordinate(value: object, where: str) -> float:
+    limit = clinical.COORDINATE_LIMIT_MM
+    return _number(value, where, (-limit, limit), "mm")
+
+
+def _ring(value: object, where: str, minimum: int) -> Ring:
+    items = _list(value, where)
+    if len(items) < minimum:
+        raise PlanError(where, f"needs at least {minimum} points [x, y] (got {len(items)})")
+    if len(items) > clinical.MAX_VERTICES:
+        raise PlanError(where, f"has more than {clinical.MAX_VERTICES} points")
+    out: list[Point] = []
+    for i, item in enumerate(items):
+        if not isinstance(item, list) or len(item) != 2:
+            raise PlanError(f"{where}[{i}]", f"must be a pair [x, y] in mm (got "
+                                             f"{_describe(item)})")
+        out.append((_coordinate(item[0], f"{where}[{i}][0]"),
+                    _coordinate(item[1], f"{where}[{i}][1]")))
+    return tuple(out)

@@ -1,0 +1,88 @@
+"""Runs a plan through the clinical core on its body map: the one place the two meet.
+
+The core knows no atlas; this module looks the plan's view up in ``planner.bodymaps.atlas`` and
+hands the core plain shapes in millimetres.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from planner.bodymaps import atlas
+from planner.core.compute import Result, compute
+from planner.core.geometry import MapShapes
+from planner.core.messages import PlanError, PlanWarning
+from planner.core.plan import Plan
+
+
+def view_id_of(plan: Plan) -> str | None:
+    """The plan's body-map view: its ``bodymap``, or the view of its first region or guide."""
+    if plan.bodymap is not None:
+        return plan.bodymap
+    for area in plan.areas:
+        for ref in (area.region, area.line if isinstance(area.line, str) else None):
+            if ref is not None and "/" in ref:
+                return atlas.view_of(ref)
+    return None
+
+
+def load_view(plan: Plan) -> tuple[atlas.View | None, list[PlanWarning]]:
+    """The (mirrored when needed) view a plan is drawn on, with a warning for a missing side."""
+    view_id = view_id_of(plan)
+    if view_id is None:
+        return None, []
+    notes: list[PlanWarning] = []
+    side = plan.side
+    try:
+        plain = atlas.get_view(view_id)
+    except atlas.BodyMapError as exc:
+        field = "bodymap" if plan.bodymap else "areas"
+        raise PlanError(field, f"{exc} (see 'mesoplanner bodymaps')") from None
+    if plain.single_limb:
+        if side in (None, "none"):
+            side = "right"
+            notes.append(PlanWarning(
+                "side-missing", "medium",
+                f"side: not given; {view_id} is a single-limb view and was taken as the "
+                "patient's RIGHT side: check it"))
+        elif side == "bilateral":
+            raise PlanError("side", f"{view_id} shows one limb: plan each side as left or right")
+    view = atlas.get_view(view_id, side if plain.single_limb else None)
+    return view, notes
+
+
+def shapes_of(view: atlas.View, plan: Plan) -> MapShapes:
+    """The plain shapes the core needs from a view, checking the plan's region ids."""
+    regions = {r.id: r.geometry for r in view.regions if r.kind != "no-go"}
+    for i, area in enumerate(plan.areas):
+        if area.region is not None and area.region not in regions:
+            owner = area.region.split("/", 1)[0]
+            if owner != view.id and "/" in area.region:
+                raise PlanError(f"areas[{i}].region", f"{area.region!r} belongs to view "
+                                                      f"{owner!r}, not to {view.id!r}")
+            raise PlanError(f"areas[{i}].region", f"unknown region {area.region!r} in "
+                                                  f"{view.id} (see 'mesoplanner bodymaps')")
+    no_go = view.no_go()
+    return MapShapes(
+        outline=view.outline,
+        no_go=no_go,
+        regions=regions,
+        guides={g.id: g.geometry for g in view.guides},
+        warning_zones={r.label["en"]: r.geometry for r in view.warning_regions()},
+    )
+
+
+def run(plan: Plan) -> tuple[Result, atlas.View | None]:
+    """Compute a plan on its body map (or on plain paper when it names none)."""
+    view, notes = load_view(plan)
+    if view is None:
+        return compute(plan), None
+    if plan.side != view.side and view.single_limb:
+        plan = replace(plan, side=view.side)
+    result = compute(plan, shapes_of(view, plan))
+    if notes:
+        result = replace(result, warnings=tuple(notes) + result.warnings)
+    return result, view
+
+
+__all__ = ["load_view", "run", "shapes_of", "view_id_of"]

@@ -1,0 +1,223 @@
+"""A computed plan drawn as SVG in millimetres: body map, areas, numbered points, legend, scale.
+
+No request objects here: the web app, the print sheet and the command line all call
+``plan_svg``. One SVG user unit is one millimetre, so the drawing prints at true scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import shapely
+import svgwrite
+from shapely.geometry import LineString, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from planner.bodymaps.atlas import View
+from planner.core.compute import Result
+
+MIXTURE_COLOURS = ("#1f5fbf", "#b8420f", "#2a7d3a", "#7a3fa0", "#8a6d00", "#0f7a7a")
+NO_MIXTURE_COLOUR = "#444444"
+POINT_RADIUS_MM = 1.6
+LABEL_SIZE_MM = 3.2  # about 9 pt: readable on paper at arm's length
+SCALE_BAR_MM = 100.0
+LEGEND_MM = 34.0  # band below the drawing for the scale bar and the legend
+PAPER_MARGIN_MM = 15.0
+
+
+def plan_svg(result: Result, view: View | None = None, *, title: str | None = None) -> str:
+    """The plan drawn as a standalone SVG document (mm units), on its view or on plain paper."""
+    minx, miny, width, height = _frame(result, view)
+    total_h = height + LEGEND_MM
+    dwg = svgwrite.Drawing(size=(f"{width:.2f}mm", f"{total_h:.2f}mm"), debug=False,
+                           profile="full")
+    dwg.viewbox(minx, miny, width, total_h)
+    dwg.add(dwg.rect((minx, miny), (width, total_h), fill="#ffffff"))
+    if view is not None:
+        _draw_view(dwg, view)
+    else:
+        _draw_paper_grid(dwg, minx, miny, width, height)
+    colours = _mixture_colours(result)
+    _draw_areas(dwg, result, colours)
+    _draw_points(dwg, result, colours)
+    _draw_orientation(dwg, view, minx, miny, width)
+    _draw_legend(dwg, result, colours, minx, miny + height, width, title)
+    return str(dwg.tostring())
+
+
+def _frame(result: Result, view: View | None) -> tuple[float, float, float, float]:
+    if view is not None:
+        return 0.0, 0.0, float(view.width_mm), float(view.height_mm)
+    shapes: list[BaseGeometry] = [a.shape.surface for a in result.areas]
+    shapes += [a.shape.line for a in result.areas if a.shape.line is not None]
+    shapes += [shapely.Point(p.x, p.y) for p in result.points]
+    shapes = [s for s in shapes if not s.is_empty]
+    if not shapes:
+        return 0.0, 0.0, 160.0, 120.0
+    x0, y0, x1, y1 = shapely.GeometryCollection(shapes).bounds
+    width = max(x1 - x0 + 2 * PAPER_MARGIN_MM, SCALE_BAR_MM + 2 * PAPER_MARGIN_MM)
+    height = y1 - y0 + 2 * PAPER_MARGIN_MM
+    return x0 - PAPER_MARGIN_MM, y0 - PAPER_MARGIN_MM - 8.0, width, height + 8.0
+
+
+def _path_d(geom: BaseGeometry) -> str:
+    """SVG path data for polygons (holes included) and lines."""
+    parts = []
+    for part in shapely.get_parts(geom):
+        if isinstance(part, Polygon):
+            for ring in [part.exterior, *part.interiors]:
+                parts.append(_ring_d(ring.coords, closed=True))
+        elif isinstance(part, LineString):
+            parts.append(_ring_d(part.coords, closed=False))
+        elif hasattr(part, "geoms"):
+            parts.append(_path_d(part))
+    return " ".join(p for p in parts if p)
+
+
+def _ring_d(coords: Iterable[tuple[float, ...]], *, closed: bool) -> str:
+    pts = [f"{c[0]:.2f},{c[1]:.2f}" for c in coords]
+    if not pts:
+        return ""
+    return "M" + " L".join(pts) + (" Z" if closed else "")
+
+
+def _draw_view(dwg: svgwrite.Drawing, view: View) -> None:
+    body = dwg.g(id="bodymap")
+    body.add(dwg.path(d=_path_d(view.outline), fill="#fbf3ec", stroke="#6b5a50",
+                      stroke_width=0.6, fill_rule="evenodd"))
+    for geom in view.decor:
+        body.add(dwg.path(d=_path_d(geom), fill="none", stroke="#9c8b80", stroke_width=0.35))
+    for region in view.regions:
+        style = {
+            "landmark": ("none", "#8d7b70", "1.2,0.8"),
+            "warning": ("#f4b400", "#c98b00", "2,1"),
+            "no-go": ("#d93025", "#a52714", None),
+        }.get(region.kind)
+        if style is None:
+            body.add(dwg.path(d=_path_d(region.geometry), fill="none", stroke="#c9b8ad",
+                              stroke_width=0.3, fill_rule="evenodd"))
+            continue
+        fill, stroke, dash = style
+        path = dwg.path(d=_path_d(region.geometry), fill=fill, stroke=stroke, stroke_width=0.4,
+                        fill_rule="evenodd")
+        if fill != "none":
+            path["fill-opacity"] = "0.18"
+        if dash:
+            path["stroke-dasharray"] = dash
+        body.add(path)
+    dwg.add(body)
+
+
+def _draw_paper_grid(dwg: svgwrite.Drawing, minx: float, miny: float, width: float,
+                     height: float) -> None:
+    grid = dwg.g(id="paper", stroke="#e3e7ee", stroke_width=0.2)
+    start_x = int(minx // 10) * 10
+    start_y = int(miny // 10) * 10
+    for x in range(start_x, int(minx + width) + 1, 10):
+        grid.add(dwg.line((x, miny), (x, miny + height)))
+    for y in range(start_y, int(miny + height) + 1, 10):
+        grid.add(dwg.line((minx, y), (minx + width, y)))
+    dwg.add(grid)
+
+
+def _mixture_colours(result: Result) -> dict[str | None, str]:
+    colours: dict[str | None, str] = {None: NO_MIXTURE_COLOUR}
+    for k, name in enumerate(result.plan.mixtures):
+        colours[name] = MIXTURE_COLOURS[k % len(MIXTURE_COLOURS)]
+    return colours
+
+
+def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str]) -> None:
+    layer = dwg.g(id="areas")
+    for res in result.areas:
+        colour = colours.get(res.area.mixture, NO_MIXTURE_COLOUR)
+        surface = res.shape.surface
+        if not surface.is_empty:
+            path = dwg.path(d=_path_d(surface), fill=colour, stroke=colour, stroke_width=0.5,
+                            fill_rule="evenodd")
+            path["fill-opacity"] = "0.10" if res.area.pattern != "area" else "0.28"
+            layer.add(path)
+        for ring in res.area.exclude:
+            layer.add(dwg.path(d=_ring_d(ring, closed=True), fill="#ffffff", stroke="#a52714",
+                               stroke_width=0.4, stroke_dasharray="1.5,1"))
+        line = res.shape.line
+        if line is not None and not line.is_empty:
+            layer.add(dwg.path(d=_path_d(line), fill="none", stroke=colour, stroke_width=0.6,
+                               stroke_dasharray="3,1.5"))
+    dwg.add(layer)
+
+
+def _draw_points(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str]) -> None:
+    layer = dwg.g(id="points", font_family="Helvetica, Arial, sans-serif",
+                  font_size=f"{LABEL_SIZE_MM}")
+    for p in result.points:
+        colour = colours.get(p.mixture, NO_MIXTURE_COLOUR)
+        group = dwg.g(class_="point")
+        group["data-number"] = str(p.number)
+        group.add(dwg.circle((round(p.x, 3), round(p.y, 3)), POINT_RADIUS_MM, fill=colour,
+                             stroke="#ffffff", stroke_width=0.35))
+        at = (round(p.x + POINT_RADIUS_MM + 0.3, 3), round(p.y - POINT_RADIUS_MM + 0.2, 3))
+        # A white halo under the number keeps it readable over lines (no paint-order needed).
+        group.add(dwg.text(str(p.number), insert=at, fill="#ffffff", stroke="#ffffff",
+                           stroke_width=0.9, stroke_linejoin="round"))
+        group.add(dwg.text(str(p.number), insert=at, fill="#111111"))
+        group.set_desc(title=f"{p.number}: {p.volume_ml} mL")
+        layer.add(group)
+    dwg.add(layer)
+
+
+def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, miny: float,
+                      width: float) -> None:
+    """The patient's left and right, written on the drawing (never the viewer's)."""
+    layer = dwg.g(id="orientation", font_family="Helvetica, Arial, sans-serif",
+                  font_size="4.2", font_weight="bold", fill="#a52714")
+    top = miny + 6.0
+    if view is None:
+        layer.add(dwg.text("No body map: orientation as drawn", insert=(minx + 4, top),
+                           fill="#555555", font_weight="normal"))
+    elif view.patient_right in ("left", "right"):
+        right_x, left_x = (minx + 4, minx + width - 4)
+        if view.patient_right == "right":
+            right_x, left_x = left_x, right_x
+        for text, x in (("PATIENT'S RIGHT", right_x), ("PATIENT'S LEFT", left_x)):
+            anchor = "start" if x < minx + width / 2 else "end"
+            layer.add(dwg.text(text, insert=(x, top), text_anchor=anchor))
+    else:
+        side = (view.side or "right").upper()
+        layer.add(dwg.text(f"PATIENT'S {side} SIDE", insert=(minx + 4, top)))
+    if view is not None and view.single_limb:
+        side = (view.side or "right").upper()
+        layer.add(dwg.text(f"{side} {view.label['en'].split(',')[0].upper()}",
+                           insert=(minx + width / 2, top + 6), text_anchor="middle",
+                           fill="#111111"))
+    dwg.add(layer)
+
+
+def _draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str],
+                 left: float, top: float, width: float, title: str | None) -> None:
+    legend = dwg.g(id="legend", font_family="Helvetica, Arial, sans-serif", font_size="3.2",
+                   fill="#111111")
+    x0, y = left + 8.0, top + 6.0
+    # The scale bar: 100 mm with 10 mm ticks, to check the print scale with a ruler.
+    legend.add(dwg.line((x0, y), (x0 + SCALE_BAR_MM, y), stroke="#111111", stroke_width=0.5))
+    for k in range(11):
+        tick = 2.5 if k % 5 == 0 else 1.5
+        legend.add(dwg.line((x0 + 10 * k, y - tick), (x0 + 10 * k, y), stroke="#111111",
+                            stroke_width=0.3))
+    legend.add(dwg.text("100 mm (must measure 100 mm when printed)",
+                        insert=(x0, y + 4.5)))
+    y += 11.0
+    heading = title or f"{len(result.points)} points, {result.total_ml} mL in all"
+    legend.add(dwg.text(heading, insert=(x0, y), font_weight="bold"))
+    y += 5.0
+    x = x0
+    for name, colour in colours.items():
+        if name is None and not any(p.mixture is None for p in result.points):
+            continue
+        legend.add(dwg.circle((x + 1.6, y - 1.1), POINT_RADIUS_MM, fill=colour))
+        text = f"mixture {name}" if name is not None else "no mixture"
+        legend.add(dwg.text(text, insert=(x + 4.5, y)))
+        x += 4.5 + 2.0 * len(text) + 6.0
+        if x > left + width - 30:
+            x, y = x0, y + 5.0
+    dwg.add(legend)
