@@ -86,7 +86,8 @@ class AnaestheticLimit:
 # Cumulative per session, all mixtures together (CLINICAL.md "Safety limits").
 ANAESTHETIC_LIMITS: dict[str, AnaestheticLimit] = {
     "lidocaine": AnaestheticLimit(
-        "lidocaine", Decimal("4.5"), Decimal("300"), "product labelling: 4.5 mg/kg, never above 300 mg"
+        "lidocaine", Decimal("4.5"), Decimal("300"),
+        "product labelling: 4.5 mg/kg, never above 300 mg",
     ),
     "lidocaine-adrenaline": AnaestheticLimit(
         "lidocaine with adrenaline", Decimal("7"), Decimal("500"),

@@ -161,17 +161,13 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
         notes.extend(_technique_notes(i, area, plan.treatment))
         results.append(AreaResult(i, area, shape, fill.how, len(kept), area_total,
                                   tuple(components_of(by_mixture, plan.mixtures))))
-    for j, point in enumerate(plan.points):
-        where = f"points[{j}]"
+    for point in plan.points:
         placed.append(PlacedPoint(len(placed) + 1, None, point.x, point.y, point.volume_ml,
                                   point.mixture, point.depth_mm, point.technique, point.label))
         if point.mixture:
             volume_by_mixture[point.mixture] = (volume_by_mixture.get(point.mixture, Decimal(0))
                                                 + point.volume_ml)
-        notes.extend(_checks([
-            safety.volume_warning(point.volume_ml, plan.treatment, f"{where}.volume_ml", None),
-            safety.depth_warning(point.depth_mm, point.technique, f"{where}.depth_mm", None),
-        ]))
+    notes.extend(_manual_point_notes(plan))
     notes.extend(_danger_zone_notes(placed, shapes))
     total = sum((a.total_ml for a in results), Decimal("0.00")) + sum(
         (p.volume_ml for p in plan.points), Decimal("0.00"))
@@ -181,9 +177,10 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
         syringe_plan(plan.mixtures[name], volume, plan.syringe_ml)
         for name, volume in volume_by_mixture.items() if volume > 0
     )
-    for s in syringes:
-        if s.note:
-            notes.append(PlanWarning("syringe-split", "info", f"mixture {s.mixture}: {s.note}"))
+    for syringe in syringes:
+        if syringe.note:
+            notes.append(PlanWarning("syringe-split", "info",
+                                     f"mixture {syringe.mixture}: {syringe.note}"))
     return Result(plan, tuple(placed), tuple(results), total.quantize(Decimal("0.01")),
                   components, syringes, tuple(notes))
 
@@ -281,6 +278,24 @@ def _technique_notes(i: int, area: Area, treatment: str) -> list[PlanWarning]:
                                          f"areas[{i}].depth_mm", i)])
 
 
+def _manual_point_notes(plan: Plan) -> list[PlanWarning]:
+    """Volume and depth checks of manual points: one warning per kind, naming the points."""
+    notes: list[PlanWarning] = []
+    for check, key in ((safety.volume_warning, "volume_ml"), (safety.depth_warning, "depth_mm")):
+        found = [(j, w) for j, p in enumerate(plan.points)
+                 if (w := check(getattr(p, key), p.technique if key == "depth_mm"
+                                else plan.treatment, f"points[{j}].{key}", None)) is not None]
+        if len(found) == 1:
+            notes.append(found[0][1])
+        elif found:
+            names = ", ".join(f"points[{j}]" for j, _ in found[:10])
+            more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+            first = found[0][1]
+            notes.append(PlanWarning(first.code, first.severity, f"{names}{more}: "
+                                     + first.message.split(": ", 1)[1]))
+    return notes
+
+
 def _danger_zone_notes(placed: list[PlacedPoint], shapes: MapShapes) -> list[PlanWarning]:
     """Points inside a danger zone of the map (facial danger zones: Scheuer et al. 2017)."""
     if not placed or not shapes.warning_zones:
@@ -295,8 +310,8 @@ def _danger_zone_notes(placed: list[PlacedPoint], shapes: MapShapes) -> list[Pla
             more = " ..." if inside.sum() > 20 else ""
             notes.append(PlanWarning(
                 "danger-zone", "high",
-                f"{int(inside.sum())} point(s) lie in the {name} danger zone (points {numbers}"
-                f"{more}): vessels there can be injected by mistake (Scheuer et al., Plast "
+                f"{int(inside.sum())} point(s) lie in a danger zone, {name} (points {numbers}"
+                f"{more}): an artery there can be injected by mistake (Scheuer et al., Plast "
                 "Reconstr Surg 2017)"))
     return notes
 

@@ -7,7 +7,8 @@ exact fractions and rounded once, half up, to 0.01 for display (``to_hundredths`
 >>> from planner.core.plan import Component, Mixture
 >>> mix = Mixture("A", (Component("lidocaine 2%", Decimal("1.00"), "lidocaine", Decimal("20")),
 ...                     Component("saline 0.9%", Decimal("4.00"))))
->>> [(c.name, str(to_hundredths(c.volume_ml)), c.mg) for c in components_of({"A": Decimal("1.10")}, {"A": mix})]
+>>> totals = components_of({"A": Decimal("1.10")}, {"A": mix})
+>>> [(c.name, str(to_hundredths(c.volume_ml)), c.mg) for c in totals]
 [('lidocaine 2%', '0.22', Fraction(22, 5)), ('saline 0.9%', '0.88', None)]
 """
 
@@ -162,8 +163,8 @@ def syringe_plan(mixture: Mixture, needed_ml: Decimal, syringe_ml: Decimal) -> S
     if rounded:
         note += " (component volumes rounded to 0.01 mL in each syringe)"
     count = math.ceil(exact(needed_ml) / exact(fill_ml))
-    fills = (SyringeFill(mixture.name, count, fill_ml, parts),)
-    return SyringePlan(mixture.name, needed_ml, fill_ml * count, fills, note)
+    split_fill = SyringeFill(mixture.name, count, fill_ml, parts)
+    return SyringePlan(mixture.name, needed_ml, fill_ml * count, (split_fill,), note)
 
 
 def _fill(mixture: Mixture, count: int, batches: int) -> SyringeFill:

@@ -50,7 +50,8 @@ class AreaShape:
 def polygonal(geom: BaseGeometry) -> Polygon | MultiPolygon:
     """Keep only the polygon parts of a geometry (drop lines and points left by repairs).
 
-    >>> polygonal(shapely.GeometryCollection([shapely.box(0, 0, 1, 1), LineString([(0, 0), (5, 5)])]))
+    >>> mixed = shapely.GeometryCollection([shapely.box(0, 0, 1, 1), LineString([(0, 0), (5, 5)])])
+    >>> polygonal(mixed)
     <POLYGON ((1 0, 1 1, 0 1, 0 0, 1 0))>
     """
     parts = [

@@ -67,7 +67,7 @@ def estimate_count(surface: BaseGeometry, spacing_mm: float, pattern: str) -> in
     if surface.is_empty:
         return 0
     cell = cell_area_mm2(spacing_mm, pattern)
-    return math.ceil(surface.area / cell + surface.length / spacing_mm + 1)
+    return math.ceil(float(surface.area) / cell + float(surface.length) / spacing_mm + 1)
 
 
 def points_in(surface: BaseGeometry, *, spacing_mm: float, pattern: str = "square",
@@ -163,7 +163,7 @@ def _lattice(surface: BaseGeometry, inner: BaseGeometry, spacing: float, pattern
 def _centred(low: float, high: float, step: float) -> NDArray[np.float64]:
     """Positions ``step`` apart between low and high, with even gaps at both ends."""
     span = high - low
-    count = int(math.floor(max(span - EDGE_EPSILON_MM, 0.0) / step)) + 1
+    count = math.floor(max(span - EDGE_EPSILON_MM, 0.0) / step) + 1
     first = low + (span - (count - 1) * step) / 2.0
     return first + step * np.arange(count, dtype=np.float64)
 
@@ -270,7 +270,8 @@ def _along_centre_line(shape: BaseGeometry, spacing: float) -> Points:
     else:
         pts = _spaced_on(line, spacing, chord=True)
     inside = shapely.contains_xy(shape, pts[:, 0], pts[:, 1])
-    return pts[inside]
+    kept: Points = pts[inside]
+    return kept
 
 
 def _spaced_on(line: LineString, spacing: float, *, chord: bool) -> Points:
@@ -282,9 +283,9 @@ def _spaced_on(line: LineString, spacing: float, *, chord: bool) -> Points:
     length = line.length
     step = spacing
     for _ in range(8):
-        count = int(math.floor(length / step + 1e-9)) + 1
+        count = math.floor(length / step + 1e-9) + 1
         offsets = (length - (count - 1) * step) / 2.0 + step * np.arange(count)
-        pts = shapely.get_coordinates(shapely.line_interpolate_point(line, offsets))
+        pts: Points = shapely.get_coordinates(shapely.line_interpolate_point(line, offsets))
         if not chord or count < 2:
             return pts
         gaps = np.hypot(*np.diff(pts, axis=0).T)
@@ -292,7 +293,8 @@ def _spaced_on(line: LineString, spacing: float, *, chord: bool) -> Points:
         if shortest >= spacing - 1e-9:
             return pts
         step *= spacing / shortest * (1 + 1e-9)
-    return pts[:1]
+    first: Points = pts[:1]
+    return first
 
 
 __all__ = ["Fill", "cell_area_mm2", "estimate_count", "points_along", "points_in"]

@@ -38,7 +38,8 @@ def anaesthetic_warnings(totals: Sequence[ComponentTotal],
         used_fraction += mg / limit_mg
         dose = f"{limit.label}: {to_hundredths(mg)} mg in this plan"
         if weight_kg is not None:
-            dose += f" ({to_hundredths(mg / exact(Decimal(str(weight_kg))))} mg/kg at {weight_kg:g} kg)"
+            per_kg = to_hundredths(mg / exact(Decimal(str(weight_kg))))
+            dose += f" ({per_kg} mg/kg at {weight_kg:g} kg)"
         if mg > limit_mg:
             notes.append(PlanWarning("anaesthetic-dose", "high",
                                      f"{dose} is above the limit of {basis} ({limit.source})"))
