@@ -22,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeAlias
 
+import numpy as np
 import shapely
 from shapely import affinity
 from shapely.geometry import LineString, MultiPolygon, Polygon
@@ -224,13 +225,14 @@ def get_view(view_id: str, side: str | None = None) -> View:
     """Return a view; ``side`` "left" mirrors single-limb views (x -> width - x).
 
     ``side`` is ignored for views that show both sides of the body (they are never mirrored).
+    Only this view's file is read (the whole atlas takes seconds to parse).
     """
     if side is not None and side not in SIDES:
         raise BodyMapError(f"Side must be 'left' or 'right', not '{side}'.")
     if view_id not in view_ids():
         known = ", ".join(view_ids()) or "none"
         raise BodyMapError(f"There is no body map called '{view_id}'. Available maps: {known}.")
-    base = next(v for v in views() if v.id == view_id)
+    base = _load_file(BODYMAP_DIR / f"{view_id}.svg")
     if side is None or not base.single_limb:
         return base
     return _for_side(base, side)
@@ -516,9 +518,9 @@ def _rings(shape: Any) -> list[Ring]:
             if not current:
                 current = [(float(seg.start.x), float(seg.start.y))]
             n = _samples(seg)
-            for i in range(1, n + 1):
-                p = seg.point(i / n)
-                current.append((float(p.x), float(p.y)))
+            # One vectorised call per curve (svgelements' npoint) instead of one per sample.
+            samples = np.asarray(seg.npoint(np.arange(1, n + 1) / n), dtype=np.float64)
+            current.extend((float(x), float(y)) for x, y in samples)
     flush(False)
     return rings
 

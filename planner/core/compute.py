@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 
 from planner.core import clinical, grid, safety
 from planner.core.dosing import ComponentTotal, SyringePlan, components_of, syringe_plan
@@ -93,15 +95,41 @@ class AreaResult:
 
 @dataclass(frozen=True)
 class Result:
-    """A computed plan: every point, every total, every warning."""
+    """A computed plan: every point, every total, every warning.
+
+    The points are kept as arrays (injection order): ``xy`` in mm, ``area_of`` (-1 for manual
+    points) and ``hundredths`` (each volume in exact hundredths of a mL); ``points`` gives them
+    as objects when they are needed one by one.
+    """
 
     plan: Plan
-    points: tuple[PlacedPoint, ...]
+    xy: NDArray[np.float64]
+    area_of: NDArray[np.int64]
+    hundredths: NDArray[np.int64]
     areas: tuple[AreaResult, ...]
     total_ml: Decimal
     components: tuple[ComponentTotal, ...]
     syringes: tuple[SyringePlan, ...]
     warnings: tuple[PlanWarning, ...] = field(default_factory=tuple)
+
+    @cached_property
+    def points(self) -> tuple[PlacedPoint, ...]:
+        """Every point, numbered from 1 in injection order."""
+        out = []
+        manual = iter(self.plan.points)
+        for k in range(len(self.xy)):
+            a = int(self.area_of[k])
+            volume = Decimal(int(self.hundredths[k])).scaleb(-2)
+            x, y = float(self.xy[k, 0]), float(self.xy[k, 1])
+            if a >= 0:
+                area = self.plan.areas[a]
+                out.append(PlacedPoint(k + 1, a, x, y, volume, area.mixture, area.depth_mm,
+                                       area.technique))
+            else:
+                m = next(manual)
+                out.append(PlacedPoint(k + 1, None, x, y, volume, m.mixture, m.depth_mm,
+                                       m.technique, m.label))
+        return tuple(out)
 
     def as_dict(self) -> dict[str, object]:
         """The ``--format json`` output of PLAN-FORMAT.md."""
@@ -134,22 +162,20 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
     fills = [_fill(a, s) for a, s in zip(plan.areas, area_shapes, strict=True)]
     _refuse_too_many(plan, fills)
 
-    placed: list[PlacedPoint] = []
+    chunks_xy: list[NDArray[np.float64]] = []
+    chunks_area: list[NDArray[np.int64]] = []
+    chunks_volume: list[NDArray[np.int64]] = []
     results: list[AreaResult] = []
     volume_by_mixture: dict[str, Decimal] = {}
     for i, (area, shape, fill) in enumerate(zip(plan.areas, area_shapes, fills, strict=True)):
         notes.extend(_placement_notes(i, area, shape, fill))
         volumes, area_notes = _volumes(i, area, fill.points, plan.treatment)
         notes.extend(area_notes)
-        kept = [k for k, v in enumerate(volumes) if v is not None]
-        area_total = Decimal("0.00")
-        for k in kept:
-            volume = volumes[k]
-            assert volume is not None
-            x, y = fill.points[k]
-            placed.append(PlacedPoint(len(placed) + 1, i, float(x), float(y), volume,
-                                      area.mixture, area.depth_mm, area.technique))
-            area_total += volume
+        kept = volumes >= 0
+        chunks_xy.append(fill.points[kept])
+        chunks_volume.append(volumes[kept])
+        chunks_area.append(np.full(int(kept.sum()), i, dtype=np.int64))
+        area_total = _ml(int(volumes[kept].sum()))
         if area.pattern == "area" and not shape.surface.is_empty:
             area_total = area.volume_ml
         by_mixture = {area.mixture: area_total} if area.mixture and area_total else {}
@@ -158,17 +184,23 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
         if area.mixture is None and plan.mixtures and area_total:
             notes.append(PlanWarning("no-mixture", "info", f"areas[{i}] has no mixture: its "
                                      f"{area_total} mL are not in the totals per drug", i))
-        notes.extend(_technique_notes(i, area, plan.treatment))
-        results.append(AreaResult(i, area, shape, fill.how, len(kept), area_total,
+        notes.extend(_technique_notes(i, area))
+        results.append(AreaResult(i, area, shape, fill.how, int(kept.sum()), area_total,
                                   tuple(components_of(by_mixture, plan.mixtures))))
+    if plan.points:
+        chunks_xy.append(np.array([(p.x, p.y) for p in plan.points], dtype=np.float64))
+        chunks_volume.append(np.array([_cents(p.volume_ml) for p in plan.points],
+                                      dtype=np.int64))
+        chunks_area.append(np.full(len(plan.points), -1, dtype=np.int64))
     for point in plan.points:
-        placed.append(PlacedPoint(len(placed) + 1, None, point.x, point.y, point.volume_ml,
-                                  point.mixture, point.depth_mm, point.technique, point.label))
         if point.mixture:
             volume_by_mixture[point.mixture] = (volume_by_mixture.get(point.mixture, Decimal(0))
                                                 + point.volume_ml)
+    xy = np.concatenate(chunks_xy) if chunks_xy else np.empty((0, 2))
+    hundredths = np.concatenate(chunks_volume) if chunks_volume else np.empty(0, np.int64)
+    area_of = np.concatenate(chunks_area) if chunks_area else np.empty(0, np.int64)
     notes.extend(_manual_point_notes(plan))
-    notes.extend(_danger_zone_notes(placed, shapes))
+    notes.extend(_danger_zone_notes(xy, shapes))
     total = sum((a.total_ml for a in results), Decimal("0.00")) + sum(
         (p.volume_ml for p in plan.points), Decimal("0.00"))
     components = tuple(components_of(volume_by_mixture, plan.mixtures))
@@ -181,8 +213,17 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
         if syringe.note:
             notes.append(PlanWarning("syringe-split", "info",
                                      f"mixture {syringe.mixture}: {syringe.note}"))
-    return Result(plan, tuple(placed), tuple(results), total.quantize(Decimal("0.01")),
-                  components, syringes, tuple(notes))
+    return Result(plan, xy, area_of, hundredths, tuple(results),
+                  total.quantize(Decimal("0.01")), components, syringes, tuple(notes))
+
+
+def _cents(volume_ml: Decimal) -> int:
+    """A volume in whole hundredths of a mL (volumes are validated to 0.01 mL steps)."""
+    return int(volume_ml.scaleb(2))
+
+
+def _ml(hundredths: int) -> Decimal:
+    return Decimal(hundredths).scaleb(-2).quantize(Decimal("0.01"))
 
 
 def _fill(area: Area, shape: AreaShape) -> grid.Fill:
@@ -245,35 +286,34 @@ def _placement_notes(i: int, area: Area, shape: AreaShape, fill: grid.Fill) -> l
     return notes
 
 
-def _volumes(i: int, area: Area, points: np.ndarray, treatment: str
-             ) -> tuple[list[Decimal | None], list[PlanWarning]]:
-    """Volume of each generated point (None when skipped), with the overrides applied."""
-    volumes: list[Decimal | None] = [area.volume_ml] * len(points)
+def _volumes(i: int, area: Area, points: NDArray[np.float64], treatment: str
+             ) -> tuple[NDArray[np.int64], list[PlanWarning]]:
+    """Each generated point's volume in hundredths of a mL (-1 when skipped), overrides applied."""
+    volumes = np.full(len(points), _cents(area.volume_ml), dtype=np.int64)
     notes: list[PlanWarning] = []
     if area.pattern != "area":
         notes.extend(_checks([safety.volume_warning(area.volume_ml, treatment,
                                                     f"areas[{i}].volume_ml", i)]))
     for j, override in enumerate(area.overrides):
         where = f"areas[{i}].overrides[{j}]"
-        if len(points):
-            dist = np.hypot(points[:, 0] - override.x, points[:, 1] - override.y)
-            k = int(np.argmin(dist))
-        if not len(points) or dist[k] > OVERRIDE_MATCH_MM:
+        dist = np.hypot(points[:, 0] - override.x, points[:, 1] - override.y)
+        k = int(np.argmin(dist)) if len(points) else -1
+        if k < 0 or dist[k] > OVERRIDE_MATCH_MM:
             notes.append(PlanWarning("override-unmatched", "medium",
                                      f"{where}: no point of this area is within "
                                      f"{OVERRIDE_MATCH_MM:g} mm of ({override.x:g}, "
                                      f"{override.y:g}); the change was not applied", i))
             continue
         if override.skip:
-            volumes[k] = None
+            volumes[k] = -1
         elif override.volume_ml is not None:
-            volumes[k] = override.volume_ml
+            volumes[k] = _cents(override.volume_ml)
             notes.extend(_checks([safety.volume_warning(override.volume_ml, treatment,
                                                         f"{where}.volume_ml", i)]))
     return volumes, notes
 
 
-def _technique_notes(i: int, area: Area, treatment: str) -> list[PlanWarning]:
+def _technique_notes(i: int, area: Area) -> list[PlanWarning]:
     return _checks([safety.depth_warning(area.depth_mm, area.technique,
                                          f"areas[{i}].depth_mm", i)])
 
@@ -296,17 +336,15 @@ def _manual_point_notes(plan: Plan) -> list[PlanWarning]:
     return notes
 
 
-def _danger_zone_notes(placed: list[PlacedPoint], shapes: MapShapes) -> list[PlanWarning]:
+def _danger_zone_notes(xy: NDArray[np.float64], shapes: MapShapes) -> list[PlanWarning]:
     """Points inside a danger zone of the map (facial danger zones: Scheuer et al. 2017)."""
-    if not placed or not shapes.warning_zones:
+    if not len(xy) or not shapes.warning_zones:
         return []
-    xs = np.array([p.x for p in placed])
-    ys = np.array([p.y for p in placed])
     notes = []
     for name, zone in shapes.warning_zones.items():
-        inside = shapely.contains_xy(zone, xs, ys)
+        inside = shapely.contains_xy(zone, xy[:, 0], xy[:, 1])
         if inside.any():
-            numbers = ", ".join(str(placed[k].number) for k in np.flatnonzero(inside)[:20])
+            numbers = ", ".join(str(k + 1) for k in np.flatnonzero(inside)[:20])
             more = " ..." if inside.sum() > 20 else ""
             notes.append(PlanWarning(
                 "danger-zone", "high",

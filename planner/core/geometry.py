@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -74,7 +75,7 @@ def polygon_from(coords: Coords, where: str, area: int | None = None
 
     Raises PlanError when the outline encloses no surface (all points on a line, or repeated).
     """
-    ring = Polygon(coords)
+    ring = shapely.polygons(np.asarray(coords, dtype=np.float64))
     notes: list[PlanWarning] = []
     if ring.is_valid:
         shape: Polygon | MultiPolygon = ring

@@ -87,7 +87,7 @@ def points_in(surface: BaseGeometry, *, spacing_mm: float, pattern: str = "squar
         inner = polygonal(surface.buffer(-margin_mm, quad_segs=32))
         if inner.is_empty:
             inner, margin_kept = surface, False
-    width, length = _extent(inner)
+    width, length = _extent(inner, spacing_mm)
     if length < spacing_mm:
         return Fill(_centre(inner), "centre", margin_kept)
     if width < spacing_mm or not margin_kept:
@@ -200,8 +200,15 @@ def _rotate(points: Points, angle_deg: float, origin: tuple[float, float]) -> Po
 
 # --- narrow and tiny areas -------------------------------------------------------------------
 
-def _extent(shape: BaseGeometry) -> tuple[float, float]:
-    """Width and length of the smallest rotated rectangle around a shape."""
+def _extent(shape: BaseGeometry, spacing: float) -> tuple[float, float]:
+    """Width and length of the smallest rotated rectangle around a shape.
+
+    A connected shape inside a w x L rectangle has area <= w * L and perimeter >= 2 * L, so
+    its width is at least 2 * area / perimeter: when that is already the spacing, the shape is
+    neither narrow nor tiny and the (costlier) rectangle is not needed.
+    """
+    if isinstance(shape, Polygon) and 2 * shape.area / shape.length >= spacing:
+        return float("inf"), float("inf")
     rect = shapely.minimum_rotated_rectangle(shape)
     if not isinstance(rect, Polygon):
         return 0.0, float(rect.length)

@@ -1,0 +1,63 @@
+"""The plan drawing: true scale, every point numbered, left and right written on it."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from planner import engine, render
+from planner.core.compute import compute
+from planner.core.plan import from_dict
+from tests import shapes
+from tests.shapes import area, plan
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(text: str) -> ET.Element:
+    return ET.fromstring(text)
+
+
+def test_a_plan_on_paper_is_drawn_in_millimetres_with_every_point():
+    result = compute(from_dict(plan([area(shapes.RECTANGLE)],
+                                    points=[{"x": 90, "y": 10, "label": "<b>tp</b>"}])))
+    root = parse(render.plan_svg(result))
+    assert root.get("width", "").endswith("mm") and root.get("height", "").endswith("mm")
+    vb = [float(v) for v in re.split(r"[\s,]+", root.get("viewBox", "").strip())]
+    assert float(root.get("width")[:-2]) == pytest.approx(vb[2], abs=0.01)
+    numbers = [g.get("data-number") for g in root.iter(f"{SVG}g") if g.get("class") == "point"]
+    assert numbers == [str(n) for n in range(1, len(result.points) + 1)]
+    volumes = {g.get("data-volume-ml") for g in root.iter(f"{SVG}g") if g.get("class") == "point"}
+    assert volumes == {"0.10"}
+    circles = root.findall(f".//{SVG}g[@id='points']//{SVG}circle")
+    assert (float(circles[0].get("cx")), float(circles[0].get("cy"))) == (20.0, 30.0)
+
+
+def test_the_scale_bar_is_100_mm_long():
+    result = compute(from_dict(plan([area(shapes.SQUARE)])))
+    root = parse(render.plan_svg(result))
+    legend = root.find(f".//{SVG}g[@id='legend']")
+    bar = legend.find(f"{SVG}line")
+    assert float(bar.get("x2")) - float(bar.get("x1")) == pytest.approx(100.0)
+    assert "must measure 100 mm" in "".join(legend.itertext())
+
+
+@pytest.mark.parametrize(("view_id", "right_on_left"), [("knee-anterior", True),
+                                                         ("knee-posterior", False)])
+def test_the_patients_right_is_written_on_the_correct_side(view_id, right_on_left):
+    region = f"{view_id}/" + ("medial" if view_id == "knee-anterior" else "popliteal")
+    result, view = engine.run(from_dict(plan([{"region": region}], side="right")))
+    root = parse(render.plan_svg(result, view))
+    texts = {t.text: float(t.get("x")) for t in root.find(f".//{SVG}g[@id='orientation']")}
+    assert (texts["PATIENT'S RIGHT"] < texts["PATIENT'S LEFT"]) is right_on_left
+    assert "RIGHT KNEE" in texts
+    assert root.find(f".//{SVG}g[@id='bodymap']") is not None
+
+
+def test_labels_from_the_plan_cannot_inject_markup():
+    result = compute(from_dict(plan([area(shapes.SQUARE, label='<script>alert(1)</script>')])))
+    text = render.plan_svg(result, title='<script>x</script>')
+    assert "<script>" not in text
+    parse(text)
