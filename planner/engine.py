@@ -48,6 +48,12 @@ def load_view(plan: Plan) -> tuple[atlas.View | None, list[PlanWarning]]:
         elif side == "bilateral":
             raise PlanError("side", f"{view_id} shows one limb: plan each side as left or right")
     view = atlas.get_view(view_id, side if plain.single_limb else None)
+    if plan.bodymap_version is not None and plan.bodymap_version != view.version:
+        notes.append(PlanWarning(
+            "bodymap-version", "medium",
+            f"bodymap_version: this plan was drawn on version {plan.bodymap_version} of "
+            f"{view_id}, which is now version {view.version}: check that the areas still lie "
+            "where they were meant"))
     return view, notes
 
 
@@ -79,6 +85,9 @@ def run(plan: Plan) -> tuple[Result, atlas.View | None]:
         return compute(plan), None
     if plan.side != view.side and view.single_limb:
         plan = replace(plan, side=view.side)
+    if plan.bodymap is None or plan.bodymap_version is None:
+        # Record what the plan is drawn on, so that a saved copy keeps it.
+        plan = replace(plan, bodymap=view.id, bodymap_version=plan.bodymap_version or view.version)
     result = compute(plan, shapes_of(view, plan))
     if notes:
         result = replace(result, warnings=tuple(notes) + result.warnings)

@@ -114,3 +114,22 @@ def test_bad_references_name_their_field(doc, message):
     with pytest.raises(PlanError) as info:
         run(doc)
     assert str(info.value).startswith(message)
+
+
+def test_a_computed_plan_records_the_view_version_it_was_drawn_on():
+    from planner.core.plan import dump
+
+    result, view = run(plan([{"region": "knee-anterior/medial"}], side="right"))
+    assert result.as_dict()["bodymap_version"] == view.version
+    saved = dump(result.plan)
+    assert saved["bodymap"] == "knee-anterior"
+    assert saved["bodymap_version"] == view.version
+    assert from_dict(saved).bodymap_version == view.version
+
+
+def test_a_plan_drawn_on_an_older_version_of_the_view_is_flagged():
+    doc = plan([{"region": "knee-anterior/medial"}], side="right", bodymap="knee-anterior",
+               bodymap_version=999)
+    result, view = run(doc)
+    warning = next(w for w in result.warnings if w.code == "bodymap-version")
+    assert f"version 999 of knee-anterior, which is now version {view.version}" in warning.message

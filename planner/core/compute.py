@@ -136,6 +136,7 @@ class Result:
         return {
             "format": FORMAT,
             "bodymap": self.plan.bodymap,
+            "bodymap_version": self.plan.bodymap_version,
             "side": self.plan.side,
             "treatment": self.plan.treatment,
             "points": [p.as_dict() for p in self.points],

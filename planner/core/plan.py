@@ -114,6 +114,9 @@ class Plan:
     mixtures: Mapping[str, Mixture] = field(default_factory=dict)
     points: tuple[ManualPoint, ...] = ()
     syringe_ml: Decimal = clinical.DEFAULT_SYRINGE_ML
+    # The version of the body-map view the areas were drawn on, so a later redrawing of the
+    # view can be noticed (positions are mm on that version of the drawing).
+    bodymap_version: int | None = None
 
 
 class _NonFinite:
@@ -173,8 +176,8 @@ def from_dict(data: object) -> Plan:
 # --- version 1 -------------------------------------------------------------------------------
 
 _TOP_KEYS = {
-    "format", "bodymap", "side", "treatment", "patient", "mixtures", "areas", "points",
-    "syringe_ml",
+    "format", "bodymap", "bodymap_version", "side", "treatment", "patient", "mixtures", "areas",
+    "points", "syringe_ml",
 }
 _AREA_KEYS = {
     "label", "region", "polygon", "exclude", "pattern", "line", "spacing_mm", "angle_deg",
@@ -194,6 +197,13 @@ def _read_v1(obj: dict[str, Any]) -> Plan:
     if "bodymap" in obj:
         bodymap = _identifier(obj["bodymap"], "bodymap")
     side = _choice(obj["side"], "side", SIDES) if "side" in obj else None
+    bodymap_version = None
+    if "bodymap_version" in obj:
+        raw = obj["bodymap_version"]
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 10_000:
+            raise PlanError("bodymap_version", f"must be a whole number from 1 (got "
+                                               f"{_describe(raw)})")
+        bodymap_version = raw
     weight_kg = None
     if "patient" in obj:
         patient = _object(obj["patient"], "patient")
@@ -217,7 +227,8 @@ def _read_v1(obj: dict[str, Any]) -> Plan:
     if "syringe_ml" in obj:
         syringe_ml = _volume(obj["syringe_ml"], "syringe_ml", clinical.SYRINGE_RANGE_ML)
     return Plan(areas=areas, treatment=treatment, bodymap=bodymap, side=side,
-                weight_kg=weight_kg, mixtures=mixtures, points=points, syringe_ml=syringe_ml)
+                weight_kg=weight_kg, mixtures=mixtures, points=points, syringe_ml=syringe_ml,
+                bodymap_version=bodymap_version)
 
 
 def _mixtures(value: object) -> dict[str, Mixture]:
@@ -383,6 +394,8 @@ def dump(plan: Plan) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": FORMAT, "treatment": plan.treatment}
     if plan.bodymap is not None:
         doc["bodymap"] = plan.bodymap
+    if plan.bodymap_version is not None:
+        doc["bodymap_version"] = plan.bodymap_version
     if plan.side is not None:
         doc["side"] = plan.side
     if plan.weight_kg is not None:
