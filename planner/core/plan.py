@@ -11,7 +11,7 @@ string in ``READERS``, so that a future ``mesoplanner.plan/2`` can still read ve
 >>> loads('{"format": "mesoplanner.plan/1", "areas": [], "colour": 1}')
 Traceback (most recent call last):
 ...
-planner.core.messages.PlanError: colour: unknown key (allowed: areas, bodymap, format, ...)
+planner.core.messages.PlanError: colour: unknown key (allowed: areas, bodymap, ...)
 """
 
 from __future__ import annotations
@@ -486,8 +486,7 @@ def _list(value: object, where: str) -> list[Any]:
 def _keys(obj: Mapping[str, Any], where: str, allowed: set[str]) -> None:
     for key in obj:
         if key not in allowed:
-            shown = sorted(allowed)
-            listed = ", ".join(shown[:3]) + (", ..." if len(shown) > 3 else "")
+            listed = ", ".join(sorted(allowed))
             raise PlanError(f"{where}.{key}" if where else key, f"unknown key (allowed: {listed})")
 
 
