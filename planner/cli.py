@@ -1,4 +1,4 @@
-"""The ``mesoplanner`` command: ``grid`` computes a plan file, ``bodymaps`` lists the atlas."""
+"""The ``mesoplanner`` command: grid, bodymaps, serve and create-user."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from planner import __version__
 from planner.core.compute import Result
@@ -66,7 +67,88 @@ def _parser() -> argparse.ArgumentParser:
     maps.add_argument("--render", metavar="DIR",
                       help="write a contact sheet of every view (SVG and index.html) to DIR")
     maps.set_defaults(run=_bodymaps)
+
+    serve = sub.add_parser("serve", help="run the web app on an embedded SQLite database",
+                           description="Run the web planner. The database lives in the data "
+                                       "folder and is brought up to date at start. On the "
+                                       "first run, a one-time setup link is printed.")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    _data_dir_option(serve)
+    serve.set_defaults(run=_serve)
+
+    user = sub.add_parser("create-user", help="create an account from the command line")
+    user.add_argument("username")
+    user.add_argument("--name", required=True, help="full name, as shown on records")
+    user.add_argument("--role", choices=("admin", "doctor", "assistant"), default="doctor")
+    user.add_argument("--language", choices=("it", "es", "en"), default="en")
+    _data_dir_option(user)
+    user.set_defaults(run=_create_user)
     return parser
+
+
+def _data_dir_option(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--data-dir", metavar="DIR",
+                     help="data folder (default: $MESOPLANNER_DATA_DIR, else "
+                          "~/.local/share/mesoplanner); $DATABASE_URL overrides the database")
+
+
+def _app(args: argparse.Namespace) -> Any:
+    from flask_migrate import upgrade
+
+    from planner import create_app
+
+    config = {"DATA_DIR": args.data_dir} if args.data_dir else None
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from planner.web.auth import has_users, new_setup_token
+
+    app = _app(args)
+    with app.app_context():
+        if not has_users():
+            token = new_setup_token()
+            host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host
+            print("\nMesoplanner has no account yet. Open this one-time link to create the "
+                  f"first one:\n\n    http://{host}:{args.port}/setup?token={token}\n",
+                  flush=True)
+    print(f"Data folder: {app.config['DATA_DIR']}", flush=True)
+    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    return 0
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from planner.extensions import db
+    from planner.models import User, audit
+    from planner.web.auth import account_problems
+
+    app = _app(args)
+    with app.test_request_context():
+        if sys.stdin.isatty():
+            password = getpass.getpass("Password: ")
+            confirm = getpass.getpass("Password again: ")
+        else:
+            password = confirm = sys.stdin.readline().rstrip("\n")
+        problems = account_problems(args.username, args.name, password, confirm)
+        if problems:
+            field, message = next(iter(problems.items()))
+            raise UsageError(f"{field}: {message}")
+        user = User(username=args.username, full_name=args.name, role=args.role,
+                    language=args.language)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.flush()
+        audit(None, "create", "user", user.id, "command line")
+        db.session.commit()
+    print(f"created {args.role} {args.username!r}")
+    return 0
 
 
 def _read_plan(name: str) -> str | bytes:

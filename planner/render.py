@@ -6,7 +6,7 @@ No request objects here: the web app, the print sheet and the command line all c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from xml.sax.saxutils import escape as xml_escape
 
 import shapely
@@ -27,8 +27,20 @@ PAPER_MARGIN_MM = 15.0
 POINTS_SLOT = "points-slot"  # replaced by the points layer once the document is written
 
 
-def plan_svg(result: Result, view: View | None = None, *, title: str | None = None) -> str:
-    """The plan drawn as a standalone SVG document (mm units), on its view or on plain paper."""
+def identity(text: str) -> str:
+    """The default translation: English as written."""
+    return text
+
+
+def plan_svg(result: Result, view: View | None = None, *, title: str | None = None,
+             text: Callable[[str], str] = identity, language: str = "en") -> str:
+    """The plan drawn as a standalone SVG document (mm units), on its view or on plain paper.
+
+    ``text`` translates the drawing's words (the web app passes gettext) and ``language``
+    picks the atlas's own labels (it, es, en). Regions, areas and
+    points carry ``data-`` attributes (region id, area index, point number and volume) for the
+    editor; they change nothing on paper.
+    """
     minx, miny, width, height = _frame(result, view)
     total_h = height + LEGEND_MM
     dwg = svgwrite.Drawing(size=(f"{width:.2f}mm", f"{total_h:.2f}mm"), debug=False,
@@ -36,14 +48,14 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     dwg.viewbox(minx, miny, width, total_h)
     dwg.add(dwg.rect((minx, miny), (width, total_h), fill="#ffffff"))
     if view is not None:
-        _draw_view(dwg, view)
+        _draw_view(dwg, view, language)
     else:
         _draw_paper_grid(dwg, minx, miny, width, height)
     colours = _mixture_colours(result)
     _draw_areas(dwg, result, colours)
     dwg.add(dwg.g(id=POINTS_SLOT))
-    _draw_orientation(dwg, view, minx, miny, width)
-    _draw_legend(dwg, result, colours, minx, miny + height, width, title)
+    _draw_orientation(dwg, view, minx, miny, width, text, language)
+    _draw_legend(dwg, result, colours, minx, miny + height, width, title, text)
     return str(dwg.tostring()).replace(f'<g id="{POINTS_SLOT}" />',
                                        _points_markup(result, colours), 1)
 
@@ -63,7 +75,7 @@ def _frame(result: Result, view: View | None) -> tuple[float, float, float, floa
     return x0 - PAPER_MARGIN_MM, y0 - PAPER_MARGIN_MM - 8.0, width, height + 8.0
 
 
-def _path_d(geom: BaseGeometry) -> str:
+def path_d(geom: BaseGeometry) -> str:
     """SVG path data for polygons (holes included) and lines."""
     parts = []
     for part in shapely.get_parts(geom):
@@ -73,7 +85,7 @@ def _path_d(geom: BaseGeometry) -> str:
         elif isinstance(part, LineString):
             parts.append(_ring_d(part.coords, closed=False))
         elif hasattr(part, "geoms"):
-            parts.append(_path_d(part))
+            parts.append(path_d(part))
     return " ".join(p for p in parts if p)
 
 
@@ -84,12 +96,12 @@ def _ring_d(coords: Iterable[tuple[float, ...]], *, closed: bool) -> str:
     return "M" + " L".join(pts) + (" Z" if closed else "")
 
 
-def _draw_view(dwg: svgwrite.Drawing, view: View) -> None:
+def _draw_view(dwg: svgwrite.Drawing, view: View, language: str) -> None:
     body = dwg.g(id="bodymap")
-    body.add(dwg.path(d=_path_d(view.outline), fill="#fbf3ec", stroke="#6b5a50",
+    body.add(dwg.path(d=path_d(view.outline), fill="#fbf3ec", stroke="#6b5a50",
                       stroke_width=0.6, fill_rule="evenodd"))
     for geom in view.decor:
-        body.add(dwg.path(d=_path_d(geom), fill="none", stroke="#9c8b80", stroke_width=0.35))
+        body.add(dwg.path(d=path_d(geom), fill="none", stroke="#9c8b80", stroke_width=0.35))
     for region in view.regions:
         style = {
             "landmark": ("none", "#8d7b70", "1.2,0.8"),
@@ -97,16 +109,20 @@ def _draw_view(dwg: svgwrite.Drawing, view: View) -> None:
             "no-go": ("#d93025", "#a52714", None),
         }.get(region.kind)
         if style is None:
-            body.add(dwg.path(d=_path_d(region.geometry), fill="none", stroke="#c9b8ad",
-                              stroke_width=0.3, fill_rule="evenodd"))
-            continue
-        fill, stroke, dash = style
-        path = dwg.path(d=_path_d(region.geometry), fill=fill, stroke=stroke, stroke_width=0.4,
-                        fill_rule="evenodd")
-        if fill != "none":
-            path["fill-opacity"] = "0.18"
-        if dash:
-            path["stroke-dasharray"] = dash
+            path = dwg.path(d=path_d(region.geometry), fill="#ffffff", stroke="#c9b8ad",
+                            stroke_width=0.3, fill_rule="evenodd")
+            path["fill-opacity"] = "0"
+        else:
+            fill, stroke, dash = style
+            path = dwg.path(d=path_d(region.geometry), fill=fill, stroke=stroke,
+                            stroke_width=0.4, fill_rule="evenodd")
+            if fill != "none":
+                path["fill-opacity"] = "0.18"
+            if dash:
+                path["stroke-dasharray"] = dash
+        path["class"] = f"region region-{region.kind}"
+        path["data-region"] = region.id
+        path.set_desc(title=region.label.get(language, region.label["en"]))
         body.add(path)
     dwg.add(body)
 
@@ -136,16 +152,18 @@ def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None,
         colour = colours.get(res.area.mixture, NO_MIXTURE_COLOUR)
         surface = res.shape.surface
         if not surface.is_empty:
-            path = dwg.path(d=_path_d(surface), fill=colour, stroke=colour, stroke_width=0.5,
+            path = dwg.path(d=path_d(surface), fill=colour, stroke=colour, stroke_width=0.5,
                             fill_rule="evenodd")
             path["fill-opacity"] = "0.10" if res.area.pattern != "area" else "0.28"
+            path["class"] = "area"
+            path["data-area"] = str(res.index)
             layer.add(path)
         for ring in res.area.exclude:
             layer.add(dwg.path(d=_ring_d(ring, closed=True), fill="#ffffff", stroke="#a52714",
                                stroke_width=0.4, stroke_dasharray="1.5,1"))
         line = res.shape.line
         if line is not None and not line.is_empty:
-            layer.add(dwg.path(d=_path_d(line), fill="none", stroke=colour, stroke_width=0.6,
+            layer.add(dwg.path(d=path_d(line), fill="none", stroke=colour, stroke_width=0.6,
                                stroke_dasharray="3,1.5"))
     dwg.add(layer)
 
@@ -161,16 +179,21 @@ def _points_markup(result: Result, colours: dict[str | None, str]) -> str:
     parts = [f'<g id="points" font-family="Helvetica, Arial, sans-serif" '
              f'font-size="{LABEL_SIZE_MM}">']
     mixtures = [None if m < 0 else result.plan.areas[m].mixture for m in result.area_of]
-    manual = iter(result.plan.points)
+    manual = iter(enumerate(result.plan.points))
     for k in range(len(result.xy)):
-        mixture = mixtures[k] if result.area_of[k] >= 0 else next(manual).mixture
+        owner = int(result.area_of[k])
+        if owner >= 0:
+            mixture, where = mixtures[k], f'data-area="{owner}"'
+        else:
+            j, point = next(manual)
+            mixture, where = point.mixture, f'data-area="" data-manual="{j}"'
         colour = xml_escape(colours.get(mixture, NO_MIXTURE_COLOUR))
         x, y = float(result.xy[k, 0]), float(result.xy[k, 1])
         number = k + 1
         volume = f"{int(result.hundredths[k]) / 100:.2f}"
         tx, ty = x + r + 0.3, y - r + 0.2
         parts.append(
-            f'<g class="point" data-number="{number}" data-volume-ml="{volume}">'
+            f'<g class="point" data-number="{number}" data-volume-ml="{volume}" {where}>'
             f'<title>{number}: {volume} mL</title>'
             f'<circle cx="{x:.3f}" cy="{y:.3f}" r="{r}" fill="{colour}" stroke="#ffffff" '
             f'stroke-width="0.35"/>'
@@ -182,34 +205,36 @@ def _points_markup(result: Result, colours: dict[str | None, str]) -> str:
 
 
 def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, miny: float,
-                      width: float) -> None:
+                      width: float, text: Callable[[str], str], language: str) -> None:
     """The patient's left and right, written on the drawing (never the viewer's)."""
     layer = dwg.g(id="orientation", font_family="Helvetica, Arial, sans-serif",
                   font_size="4.2", font_weight="bold", fill="#a52714")
     top = miny + 6.0
     if view is None:
-        layer.add(dwg.text("No body map: orientation as drawn", insert=(minx + 4, top),
+        layer.add(dwg.text(text("No body map: orientation as drawn"), insert=(minx + 4, top),
                            fill="#555555", font_weight="normal"))
     elif view.patient_right in ("left", "right"):
         right_x, left_x = (minx + 4, minx + width - 4)
         if view.patient_right == "right":
             right_x, left_x = left_x, right_x
-        for text, x in (("PATIENT'S RIGHT", right_x), ("PATIENT'S LEFT", left_x)):
+        for words, x in ((text("PATIENT'S RIGHT"), right_x), (text("PATIENT'S LEFT"), left_x)):
             anchor = "start" if x < minx + width / 2 else "end"
-            layer.add(dwg.text(text, insert=(x, top), text_anchor=anchor))
+            layer.add(dwg.text(words, insert=(x, top), text_anchor=anchor))
     else:
-        side = (view.side or "right").upper()
-        layer.add(dwg.text(f"PATIENT'S {side} SIDE", insert=(minx + 4, top)))
+        words = text("PATIENT'S LEFT SIDE") if view.side == "left" else \
+            text("PATIENT'S RIGHT SIDE")
+        layer.add(dwg.text(words, insert=(minx + 4, top)))
     if view is not None and view.single_limb:
-        side = (view.side or "right").upper()
-        layer.add(dwg.text(f"{side} {view.label['en'].split(',')[0].upper()}",
-                           insert=(minx + width / 2, top + 6), text_anchor="middle",
-                           fill="#111111"))
+        side = text("LEFT") if view.side == "left" else text("RIGHT")
+        part = view.label.get(language, view.label["en"]).split(",")[0].upper()
+        layer.add(dwg.text(f"{side} · {part}", insert=(minx + width / 2, top + 6),
+                           text_anchor="middle", fill="#111111"))
     dwg.add(layer)
 
 
 def _draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str],
-                 left: float, top: float, width: float, title: str | None) -> None:
+                 left: float, top: float, width: float, title: str | None,
+                 text: Callable[[str], str]) -> None:
     legend = dwg.g(id="legend", font_family="Helvetica, Arial, sans-serif", font_size="3.2",
                    fill="#111111")
     x0, y = left + 8.0, top + 6.0
@@ -219,10 +244,11 @@ def _draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None
         tick = 2.5 if k % 5 == 0 else 1.5
         legend.add(dwg.line((x0 + 10 * k, y - tick), (x0 + 10 * k, y), stroke="#111111",
                             stroke_width=0.3))
-    legend.add(dwg.text("100 mm (must measure 100 mm when printed)",
+    legend.add(dwg.text(text("100 mm (must measure 100 mm when printed)"),
                         insert=(x0, y + 4.5)))
     y += 11.0
-    heading = title or f"{len(result.points)} points, {result.total_ml} mL in all"
+    heading = title or text("{points} points, {ml} mL in all").format(
+        points=len(result.points), ml=result.total_ml)
     legend.add(dwg.text(heading, insert=(x0, y), font_weight="bold"))
     y += 5.0
     x = x0
@@ -230,9 +256,10 @@ def _draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None
         if name is None and not any(p.mixture is None for p in result.points):
             continue
         legend.add(dwg.circle((x + 1.6, y - 1.1), POINT_RADIUS_MM, fill=colour))
-        text = f"mixture {name}" if name is not None else "no mixture"
-        legend.add(dwg.text(text, insert=(x + 4.5, y)))
-        x += 4.5 + 2.0 * len(text) + 6.0
+        words = text("mixture {name}").format(name=name) if name is not None \
+            else text("no mixture")
+        legend.add(dwg.text(words, insert=(x + 4.5, y)))
+        x += 4.5 + 2.0 * len(words) + 6.0
         if x > left + width - 30:
             x, y = x0, y + 5.0
     dwg.add(legend)

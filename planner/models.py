@@ -1,0 +1,149 @@
+"""The database: users, patients, saved plans, clinic mixtures and the audit trail.
+
+Every schema change has an Alembic migration in ``planner/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from planner.extensions import db
+
+ROLES = ("admin", "doctor", "assistant")
+LANGUAGES = ("it", "es", "en")
+SEXES = ("female", "male", "other")
+
+
+def now() -> datetime:
+    """The current time, in UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    """Someone who logs in: a doctor, an assistant or an administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="doctor")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash (werkzeug's scrypt), never the password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Whether ``password`` is this user's."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Disabled users cannot log in (their records stay)."""
+        return self.active
+
+
+class Patient(db.Model):  # type: ignore[name-defined,misc]
+    """A patient's record: identity and what matters before injecting."""
+
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_number: Mapped[str] = mapped_column(String(40), unique=True)
+    family_name: Mapped[str] = mapped_column(String(100))
+    given_name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date]
+    sex: Mapped[str] = mapped_column(String(10))
+    weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    allergies: Mapped[str] = mapped_column(Text, default="")
+    anticoagulants: Mapped[bool] = mapped_column(default=False)
+    anticoagulant_details: Mapped[str] = mapped_column(Text, default="")
+    pregnant: Mapped[bool] = mapped_column(default=False)
+    breastfeeding: Mapped[bool] = mapped_column(default=False)
+    bleeding_disorder: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(default=False)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+
+    plans: Mapped[list[PlanRecord]] = relationship(
+        back_populates="patient", order_by="desc(PlanRecord.created_at)")
+
+    @property
+    def display_name(self) -> str:
+        """Family name, given name: the order clinics file by."""
+        return f"{self.family_name}, {self.given_name}"
+
+
+class PlanRecord(db.Model):  # type: ignore[name-defined,misc]
+    """A plan saved in a patient's record: the plan file, and who saved it when."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    treatment: Mapped[str] = mapped_column(String(20))
+    bodymap: Mapped[str | None] = mapped_column(String(60))
+    bodymap_version: Mapped[int | None]
+    side: Mapped[str | None] = mapped_column(String(10))
+    plan_json: Mapped[str] = mapped_column(Text)
+    points: Mapped[int] = mapped_column(default=0)
+    total_ml: Mapped[str] = mapped_column(String(20), default="0.00")
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+    patient: Mapped[Patient] = relationship(back_populates="plans")
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[User] = relationship(foreign_keys=[updated_by_id])
+
+
+class SavedMixture(db.Model):  # type: ignore[name-defined,misc]
+    """A mixture the clinic reuses: its components as in the plan file."""
+
+    __tablename__ = "mixtures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    components_json: Mapped[str] = mapped_column(Text)
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+    """Who did what to which record, and when. Append-only; never holds patient data itself."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None]
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+def audit(user: User | None, action: str, entity: str, entity_id: int | None,
+          detail: str = "") -> None:
+    """Add an audit event to the current transaction (committed with the change itself)."""
+    db.session.add(AuditEvent(user_id=user.id if user is not None else None, action=action,
+                              entity=entity, entity_id=entity_id, detail=detail[:200]))

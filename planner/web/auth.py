@@ -1,0 +1,149 @@
+"""Logging in and out, the first-run setup, and the user's language."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+
+from planner.extensions import db, login_manager
+from planner.models import LANGUAGES, User, audit
+
+bp = Blueprint("auth", __name__)
+
+MIN_PASSWORD = 10  # [our default]: long enough to resist guessing, short enough to type
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The logged-in user of a session, if still active."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def has_users() -> bool:
+    """Whether the first account has been made."""
+    return bool(db.session.scalar(select(func.count()).select_from(User)))
+
+
+def new_setup_token() -> str:
+    """A one-time token for the first-run setup page."""
+    token = secrets.token_urlsafe(24)
+    current_app.config["SETUP_TOKEN"] = token
+    return token
+
+
+def account_problems(username: str, full_name: str, password: str, confirm: str) -> dict[str, str]:
+    """What is wrong with a new account's fields, by field name (empty when all is well)."""
+    problems: dict[str, str] = {}
+    if not username or len(username) > 80 or not username.replace(".", "").replace("-", "")\
+            .replace("_", "").isalnum():
+        problems["username"] = _("Use letters, digits, dots, dashes or underscores (up to 80).")
+    elif db.session.scalar(select(User).where(User.username == username)) is not None:
+        problems["username"] = _("This username is taken.")
+    if not full_name or len(full_name) > 120:
+        problems["full_name"] = _("Enter the name to show on records (up to 120 characters).")
+    if len(password) < MIN_PASSWORD:
+        problems["password"] = _("Use at least %(n)d characters.", n=MIN_PASSWORD)
+    elif password != confirm:
+        problems["confirm"] = _("The two passwords differ.")
+    return problems
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """The login form; a wrong name or password gets one message that reveals neither."""
+    if not has_users():
+        return render_template("auth/no_users.html"), 503
+    error = None
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is not None and user.active and user.check_password(
+                request.form.get("password", "")):
+            login_user(user)
+            audit(user, "login", "user", user.id)
+            db.session.commit()
+            target = request.args.get("next", "")
+            if not target.startswith("/") or urlsplit(target).netloc or target.startswith("//"):
+                target = url_for("patients.index")
+            return redirect(target, 303)
+        error = _("Wrong username or password.")
+    status = 401 if error else 200
+    return render_template("auth/login.html", error=error), status
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> ResponseReturnValue:
+    """End the session."""
+    audit(current_user, "logout", "user", current_user.id)
+    db.session.commit()
+    logout_user()
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup() -> ResponseReturnValue:
+    """First run: the one-time link printed by ``mesoplanner serve`` creates the first account."""
+    token = current_app.config.get("SETUP_TOKEN")
+    given = request.values.get("token", "")
+    if has_users() or not token or not secrets.compare_digest(str(token), given):
+        abort(404)
+    problems: dict[str, str] = {}
+    form = {"username": "", "full_name": "", "language": "en"}
+    if request.method == "POST":
+        form = {k: request.form.get(k, "").strip() for k in form}
+        password = request.form.get("password", "")
+        problems = account_problems(form["username"], form["full_name"], password,
+                                    request.form.get("confirm", ""))
+        if form["language"] not in LANGUAGES:
+            problems["language"] = _("Choose a language.")
+        if not problems:
+            user = User(username=form["username"], full_name=form["full_name"], role="admin",
+                        language=form["language"])
+            user.set_password(password)
+            db.session.add(user)
+            db.session.flush()
+            audit(user, "create", "user", user.id, "first account (setup)")
+            if request.form.get("demo") == "1":
+                from planner.web.demo import load_demo
+
+                load_demo(user)
+            db.session.commit()
+            current_app.config.pop("SETUP_TOKEN", None)
+            login_user(user)
+            flash(_("Welcome. Your account is ready."), "success")
+            return redirect(url_for("patients.index"), 303)
+    status = 422 if problems else 200
+    return render_template("auth/setup.html", form=form, problems=problems, token=given,
+                           languages=LANGUAGES), status
+
+
+@bp.post("/language")
+@login_required
+def language() -> ResponseReturnValue:
+    """Change the logged-in user's language."""
+    choice = request.form.get("language", "")
+    if choice in LANGUAGES:
+        current_user.language = choice
+        audit(current_user, "update", "user", current_user.id, "language")
+        db.session.commit()
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("patients.index")
+    return redirect(target, 303)

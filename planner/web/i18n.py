@@ -1,0 +1,55 @@
+"""The user's language (their setting, else the browser's) and locale-aware formatting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, request
+from flask_babel import format_date as babel_date
+from flask_babel import format_datetime as babel_datetime
+from flask_babel import format_decimal as babel_decimal
+from flask_babel import get_locale
+from flask_login import current_user
+
+from planner.models import LANGUAGES
+
+
+def select_locale() -> str:
+    """Italian, Spanish or English."""
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+        return str(current_user.language)
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def current_locale() -> str:
+    """The language code of the page being rendered."""
+    return str(get_locale() or "en")
+
+
+def format_date(value: date | None) -> str:
+    """A date in the locale's medium format (12 mar 1961, 12 mar. 1961, Mar 12, 1961)."""
+    return "" if value is None else str(babel_date(value, "medium"))
+
+
+def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """A date and time in the locale's format."""
+    return "" if value is None else str(babel_datetime(value, fmt))
+
+
+def format_decimal(value: Decimal | float | str | None, places: int = 2) -> str:
+    """A number with the locale's decimal separator (0,10 in Italian and Spanish)."""
+    if value is None:
+        return ""
+    number = Decimal(str(value))
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return str(babel_decimal(number, format=pattern))
+
+
+def init_app(app: Flask) -> None:
+    """Make the formatting helpers available in every template."""
+    from planner.render import path_d
+
+    app.jinja_env.globals.update(current_locale=current_locale, format_date=format_date, path_d=path_d,
+                                 format_datetime=format_datetime,
+                                 format_decimal=format_decimal)

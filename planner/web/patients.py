@@ -1,0 +1,179 @@
+"""Patients: list and search, create, edit, archive (never a hard delete), and the record page."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from planner.extensions import db
+from planner.models import SEXES, Patient, audit
+
+bp = Blueprint("patients", __name__, url_prefix="/patients")
+
+TEXT_FIELDS = {"family_name": 100, "given_name": 100, "record_number": 40,
+               "anticoagulant_details": 500, "allergies": 1000, "notes": 4000}
+FLAGS = ("anticoagulants", "pregnant", "breastfeeding", "bleeding_disorder")
+LIST_LIMIT = 200
+
+
+def get_patient(patient_id: int) -> Patient:
+    """A patient by id, or 404."""
+    patient = db.session.get(Patient, patient_id)
+    if patient is None:
+        abort(404)
+    return patient
+
+
+def parse_form(form: Any, patient: Patient | None) -> tuple[dict[str, Any], dict[str, str]]:
+    """Values and problems (by field) of a patient form; nothing is saved here."""
+    values: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for name, limit in TEXT_FIELDS.items():
+        values[name] = form.get(name, "").strip()
+        if len(values[name]) > limit:
+            problems[name] = _("At most %(n)d characters.", n=limit)
+    for name in ("family_name", "given_name"):
+        if not values[name]:
+            problems[name] = _("Required.")
+    raw_birth = form.get("birth_date", "").strip()
+    try:
+        values["birth_date"] = date.fromisoformat(raw_birth)
+        if not date(1900, 1, 1) <= values["birth_date"] <= date.today():
+            problems["birth_date"] = _("Enter a birth date between 1900 and today.")
+    except ValueError:
+        values["birth_date"] = raw_birth
+        problems["birth_date"] = _("Enter a date (year-month-day).")
+    values["sex"] = form.get("sex", "")
+    if values["sex"] not in SEXES:
+        problems["sex"] = _("Choose one.")
+    raw_weight = form.get("weight_kg", "").strip().replace(",", ".")
+    values["weight_kg"] = None
+    if raw_weight:
+        try:
+            weight = Decimal(raw_weight)
+            if not weight.is_finite() or not Decimal("1") <= weight <= Decimal("400"):
+                raise InvalidOperation
+            values["weight_kg"] = weight.quantize(Decimal("0.1"))
+        except InvalidOperation:
+            values["weight_kg"] = raw_weight
+            problems["weight_kg"] = _("Enter a weight in kg between 1 and 400.")
+    for flag in FLAGS:
+        values[flag] = form.get(flag) == "1"
+    number = values["record_number"]
+    if number:
+        clash = db.session.scalar(select(Patient).where(Patient.record_number == number))
+        if clash is not None and clash is not patient:
+            problems["record_number"] = _("Another patient has this record number.")
+    return values, problems
+
+
+def next_record_number() -> str:
+    """The next free automatic record number (MP-000001, MP-000002...)."""
+    count = db.session.scalar(select(func.count()).select_from(Patient)) or 0
+    while True:
+        count += 1
+        candidate = f"MP-{count:06d}"
+        if db.session.scalar(select(Patient.id).where(Patient.record_number == candidate)) is None:
+            return candidate
+
+
+def search(query: str, archived: bool) -> list[Patient]:
+    """Patients matching a name, a record number or a birth date (yyyy-mm-dd)."""
+    stmt = select(Patient).where(Patient.archived == archived)
+    for word in query.split()[:5]:
+        like = f"%{word.lower()}%"
+        conditions = [func.lower(Patient.family_name).like(like),
+                      func.lower(Patient.given_name).like(like),
+                      func.lower(Patient.record_number).like(like)]
+        try:
+            conditions.append(Patient.birth_date == date.fromisoformat(word))
+        except ValueError:
+            pass
+        stmt = stmt.where(or_(*conditions))
+    stmt = stmt.order_by(Patient.family_name, Patient.given_name).limit(LIST_LIMIT)
+    return list(db.session.scalars(stmt))
+
+
+@bp.route("", methods=["GET", "POST"])
+def index() -> ResponseReturnValue:
+    """The patient list; the search is POSTed so that no name ever appears in a URL."""
+    query = request.form.get("q", "").strip()[:100] if request.method == "POST" else ""
+    archived = request.values.get("archived") == "1"
+    patients = search(query, archived)
+    if request.headers.get("HX-Request"):
+        return render_template("patients/_rows.html", patients=patients, query=query)
+    return render_template("patients/index.html", patients=patients, query=query,
+                           archived=archived)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create() -> ResponseReturnValue:
+    """A new patient."""
+    values: dict[str, Any] = {"sex": "", **dict.fromkeys(FLAGS, False)}
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        values, problems = parse_form(request.form, None)
+        if not problems:
+            values["record_number"] = values["record_number"] or next_record_number()
+            patient = Patient(**values)
+            db.session.add(patient)
+            db.session.flush()
+            audit(current_user, "create", "patient", patient.id)
+            db.session.commit()
+            flash(_("Patient saved."), "success")
+            return redirect(url_for("patients.show", patient_id=patient.id), 303)
+    status = 422 if problems else 200
+    return render_template("patients/form.html", values=values, problems=problems,
+                           patient=None), status
+
+
+@bp.get("/<int:patient_id>")
+def show(patient_id: int) -> ResponseReturnValue:
+    """A patient's record: details, cautions and plans (newest first)."""
+    patient = get_patient(patient_id)
+    audit(current_user, "view", "patient", patient.id)
+    db.session.commit()
+    return render_template("patients/show.html", patient=patient)
+
+
+@bp.route("/<int:patient_id>/edit", methods=["GET", "POST"])
+def edit(patient_id: int) -> ResponseReturnValue:
+    """Change a patient's details."""
+    patient = get_patient(patient_id)
+    values = {c: getattr(patient, c) for c in (*TEXT_FIELDS, "birth_date", "sex", "weight_kg",
+                                                *FLAGS)}
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        values, problems = parse_form(request.form, patient)
+        if not problems:
+            values["record_number"] = values["record_number"] or patient.record_number
+            changed = sorted(k for k, v in values.items() if getattr(patient, k) != v)
+            for key, value in values.items():
+                setattr(patient, key, value)
+            patient.version += 1
+            audit(current_user, "update", "patient", patient.id, ", ".join(changed))
+            db.session.commit()
+            flash(_("Patient saved."), "success")
+            return redirect(url_for("patients.show", patient_id=patient.id), 303)
+    status = 422 if problems else 200
+    return render_template("patients/form.html", values=values, problems=problems,
+                           patient=patient), status
+
+
+@bp.post("/<int:patient_id>/archive")
+def archive(patient_id: int) -> ResponseReturnValue:
+    """Archive a patient (hidden from the list, never deleted); POST restore=1 to undo."""
+    patient = get_patient(patient_id)
+    restore = request.form.get("restore") == "1"
+    patient.archived = not restore
+    audit(current_user, "restore" if restore else "archive", "patient", patient.id)
+    db.session.commit()
+    flash(_("Patient restored.") if restore else _("Patient archived."), "success")
+    return redirect(url_for("patients.show", patient_id=patient.id), 303)

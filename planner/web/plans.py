@@ -1,0 +1,322 @@
+"""The plan editor: choose a view, mark areas, preview live, save into the patient's record.
+
+The browser keeps the plan file (PLAN-FORMAT.md) being edited and sends it whole; the server
+computes every point through the planning engine and sends back the drawing and the totals.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from planner import engine, render
+from planner.bodymaps import atlas
+from planner.core import clinical
+from planner.core.compute import Result
+from planner.core.messages import PlanError
+from planner.core.plan import FORMAT, Plan, dump, from_dict
+from planner.extensions import db
+from planner.models import Patient, PlanRecord, SavedMixture, audit, now
+from planner.web.i18n import current_locale
+from planner.web.patients import get_patient
+
+bp = Blueprint("plans", __name__)
+
+TREATMENTS = tuple(clinical.TREATMENTS)
+MAX_TITLE = 200
+
+
+def treatment_names() -> dict[str, str]:
+    """Treatment types in the user's language."""
+    return {"antalgic": _("Pain (antalgic)"), "cellulite": _("Cellulite"),
+            "face": _("Face"), "microneedling": _("Microneedling")}
+
+
+def pattern_names() -> dict[str, str]:
+    """Grid patterns in the user's language."""
+    return {"square": _("Square grid"), "staggered": _("Staggered (hexagonal)"),
+            "line": _("Along a line"), "area": _("Whole area (no points)")}
+
+
+def with_patient(doc: dict[str, Any], patient: Patient) -> dict[str, Any]:
+    """The plan document with the weight from the patient's record (never from the browser)."""
+    doc = {k: v for k, v in doc.items() if k != "patient"}
+    if patient.weight_kg is not None:
+        doc["patient"] = {"weight_kg": float(patient.weight_kg)}
+    return doc
+
+
+def compute_doc(doc: object, patient: Patient) -> tuple[Result, atlas.View | None]:
+    """Validate and compute a plan document for a patient (PlanError when invalid)."""
+    if not isinstance(doc, dict):
+        raise PlanError("plan", _("must be a JSON object"))
+    plan = from_dict(with_patient(doc, patient))
+    return engine.run(plan)
+
+
+def read_doc() -> dict[str, Any]:
+    """The plan document sent by the editor (PlanError when it is not JSON)."""
+    raw = request.form.get("plan", "")
+    try:
+        doc = json.loads(raw)
+    except (json.JSONDecodeError, RecursionError):
+        raise PlanError("plan", _("the editor sent a damaged plan; reload the page")) from None
+    if not isinstance(doc, dict):
+        raise PlanError("plan", _("must be a JSON object"))
+    return doc
+
+
+def drawing(result: Result, view: atlas.View | None) -> str:
+    """The plan's SVG for the screen, in the user's language."""
+    return render.plan_svg(result, view, text=_, language=current_locale())
+
+
+def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None
+              ) -> tuple[str, int]:
+    """The editor's live part (map, areas, totals) for a document, and its HTTP status."""
+    status = 200
+    result = view = None
+    try:
+        result, view = compute_doc(doc, patient)
+    except PlanError as exc:
+        error, status = str(exc), 422
+    mixtures = db.session.scalars(select(SavedMixture).where(~SavedMixture.archived)
+                                  .order_by(SavedMixture.name)).all()
+    html = render_template(
+        "plans/_workspace.html", result=result, view=view, doc=doc, error=error,
+        svg=drawing(result, view) if result is not None else None,
+        treatments=treatment_names(), patterns=pattern_names(), saved_mixtures=mixtures,
+        techniques=tuple(clinical.DEPTH_LIMITS), patient=patient)
+    return html, status
+
+
+@bp.get("/patients/<int:patient_id>/plans/new")
+def new(patient_id: int) -> ResponseReturnValue:
+    """Pick the treatment and the body map, then open the editor on an empty plan."""
+    patient = get_patient(patient_id)
+    view_id = request.args.get("view", "")
+    treatment = request.args.get("treatment", "antalgic")
+    side = request.args.get("side", "")
+    if treatment not in TREATMENTS:
+        treatment = "antalgic"
+    views = {v.id: v for v in atlas.views()}
+    chosen = views.get(view_id)
+    if chosen is None or chosen.id.startswith("body-") or (
+            chosen.single_limb and side not in ("left", "right")):
+        return render_template("plans/choose.html", patient=patient, views=views,
+                               chosen=chosen, treatment=treatment,
+                               treatments=treatment_names(), language=current_locale())
+    doc: dict[str, Any] = {"format": FORMAT, "bodymap": chosen.id, "treatment": treatment,
+                           "areas": [], "points": []}
+    if chosen.single_limb:
+        doc["side"] = side
+    title = f"{chosen.label.get(current_locale(), chosen.label['en'])}"
+    return editor_page(patient, doc, None, title)
+
+
+@bp.get("/plans/<int:plan_id>")
+def edit(plan_id: int) -> ResponseReturnValue:
+    """Open a saved plan in the editor: the same points as when it was saved."""
+    record = get_record(plan_id)
+    audit(current_user, "view", "plan", record.id)
+    db.session.commit()
+    return editor_page(record.patient, json.loads(record.plan_json), record, record.title)
+
+
+def get_record(plan_id: int) -> PlanRecord:
+    """A saved plan by id, or 404."""
+    record = db.session.get(PlanRecord, plan_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def editor_page(patient: Patient, doc: dict[str, Any], record: PlanRecord | None,
+                title: str) -> ResponseReturnValue:
+    """The whole editor page around a plan document."""
+    html, status = workspace(doc, patient)
+    return render_template("plans/editor.html", patient=patient, doc=doc, record=record,
+                           title=title, workspace=html), status
+
+
+@bp.post("/plans/preview")
+def preview() -> ResponseReturnValue:
+    """The live part of the editor for the plan being edited (htmx fragment)."""
+    patient = get_patient(request.form.get("patient_id", type=int) or 0)
+    try:
+        doc = read_doc()
+    except PlanError as exc:
+        html, _status = workspace({"format": FORMAT, "areas": []}, patient, str(exc))
+        return html, 422
+    html, status = workspace(doc, patient)
+    return html, status
+
+
+@bp.post("/plans/save")
+def save() -> ResponseReturnValue:
+    """Save the plan into the patient's record (a new plan, or a new version of one)."""
+    patient = get_patient(request.form.get("patient_id", type=int) or 0)
+    title = request.form.get("title", "").strip()[:MAX_TITLE] or _("Plan")
+    record_id = request.form.get("plan_id", type=int)
+    try:
+        doc = read_doc()
+        result, _view = compute_doc(doc, patient)
+    except PlanError as exc:
+        flash(_("The plan was not saved: %(error)s", error=str(exc)), "error")
+        html, _status = workspace(doc if "doc" in locals() else {"areas": []}, patient,
+                                  str(exc))
+        return render_template("plans/editor.html", patient=patient, doc={}, record=None,
+                               title=title, workspace=html), 422
+    saved = dump(without_patient(result.plan))
+    record = get_record(record_id) if record_id else None
+    if record is not None and record.patient_id != patient.id:
+        abort(404)
+    if record is not None and request.form.get("version", type=int) != record.version:
+        flash(_("This plan was changed by %(who)s at %(when)s while you were editing. Your "
+                "changes were not saved: reopen the plan and make them again.",
+                who=record.updated_by.full_name, when=record.updated_at.strftime("%H:%M")),
+              "error")
+        return redirect(url_for("plans.edit", plan_id=record.id), 303)
+    if record is None:
+        record = PlanRecord(patient_id=patient.id, created_by_id=current_user.id)
+        db.session.add(record)
+    else:
+        record.version += 1
+    store(record, saved, result, title)
+    db.session.flush()
+    audit(current_user, "create" if record.version == 1 else "update", "plan", record.id)
+    db.session.commit()
+    flash(_("Plan saved."), "success")
+    return redirect(url_for("plans.edit", plan_id=record.id), 303)
+
+
+def without_patient(plan: Plan) -> Plan:
+    """The plan as stored: the weight stays in the patient's record, not in the plan file."""
+    from dataclasses import replace
+
+    return replace(plan, weight_kg=None)
+
+
+def store(record: PlanRecord, doc: dict[str, Any], result: Result, title: str) -> None:
+    """Copy a computed plan's summary and file onto its record."""
+    record.title = title
+    record.treatment = result.plan.treatment
+    record.bodymap = result.plan.bodymap
+    record.bodymap_version = result.plan.bodymap_version
+    record.side = result.plan.side
+    record.plan_json = json.dumps(doc, ensure_ascii=False)
+    record.points = len(result.xy)
+    record.total_ml = str(result.total_ml)
+    record.updated_by_id = current_user.id
+    record.updated_at = now()
+
+
+@bp.post("/plans/<int:plan_id>/copy")
+def copy(plan_id: int) -> ResponseReturnValue:
+    """A new plan for the next session, starting from this one."""
+    source = get_record(plan_id)
+    record = PlanRecord(patient_id=source.patient_id, title=source.title,
+                        treatment=source.treatment, bodymap=source.bodymap,
+                        bodymap_version=source.bodymap_version, side=source.side,
+                        plan_json=source.plan_json, points=source.points,
+                        total_ml=source.total_ml, copied_from_id=source.id,
+                        created_by_id=current_user.id, updated_by_id=current_user.id)
+    db.session.add(record)
+    db.session.flush()
+    audit(current_user, "copy", "plan", record.id, f"from plan {source.id}")
+    db.session.commit()
+    flash(_("A copy of the plan was made for the next session."), "success")
+    return redirect(url_for("plans.edit", plan_id=record.id), 303)
+
+
+@bp.get("/plans/<int:plan_id>/thumbnail.svg")
+def thumbnail(plan_id: int) -> ResponseReturnValue:
+    """A small drawing of a saved plan for the patient page."""
+    record = get_record(plan_id)
+    try:
+        result, view = compute_doc(json.loads(record.plan_json), record.patient)
+        svg = drawing(result, view)
+    except PlanError:
+        abort(404)
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.route("/mixtures", methods=["GET", "POST"])
+def mixtures() -> ResponseReturnValue:
+    """The clinic's saved mixtures: defined once, added to any plan."""
+    problems: dict[str, str] = {}
+    form: dict[str, Any] = {"name": "", "rows": [{} for _ in range(5)]}
+    if request.method == "POST":
+        form, components, problems = parse_mixture(request.form)
+        if not problems:
+            mixture = SavedMixture(name=form["name"], components_json=json.dumps(components),
+                                   created_by_id=current_user.id)
+            db.session.add(mixture)
+            db.session.flush()
+            audit(current_user, "create", "mixture", mixture.id)
+            db.session.commit()
+            flash(_("Mixture saved."), "success")
+            return redirect(url_for("plans.mixtures"), 303)
+    saved = db.session.scalars(select(SavedMixture).where(~SavedMixture.archived)
+                               .order_by(SavedMixture.name)).all()
+    status = 422 if problems else 200
+    return render_template("plans/mixtures.html", saved=saved, form=form,
+                           problems=problems, loads=json.loads), status
+
+
+def parse_mixture(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, str]]:
+    """A mixture form's values, components (plan-file form) and problems by field."""
+    name = data.get("name", "").strip()
+    problems: dict[str, str] = {}
+    if not name or len(name) > 40:
+        problems["name"] = _("Give the mixture a name (up to 40 characters).")
+    elif db.session.scalar(select(SavedMixture).where(SavedMixture.name == name)) is not None:
+        problems["name"] = _("A mixture with this name exists.")
+    rows = []
+    components: list[dict[str, Any]] = []
+    for i in range(5):
+        row = {k: data.get(f"{k}-{i}", "").strip() for k in ("component", "drug", "mg_per_ml",
+                                                             "volume_ml")}
+        rows.append(row)
+        if not any(row.values()):
+            continue
+        comp: dict[str, Any] = {"name": row["component"], "volume_ml": row["volume_ml"]
+                                .replace(",", ".")}
+        if row["drug"]:
+            comp["drug"] = row["drug"]
+        if row["mg_per_ml"]:
+            comp["mg_per_ml"] = row["mg_per_ml"].replace(",", ".")
+        components.append(comp)
+    if not components:
+        problems["rows"] = _("Add at least one component.")
+    else:
+        try:
+            from_dict({"format": FORMAT, "areas": [],
+                       "mixtures": {name or "mixture": {"components": components}}})
+        except PlanError as exc:
+            problems["rows"] = str(exc).split(".", 1)[-1]
+    return {"name": name, "rows": rows}, components, problems
+
+
+def decimal_or_none(value: str) -> Decimal | None:
+    """A decimal from a form field, or None."""
+    try:
+        return Decimal(value)
+    except ArithmeticError:
+        return None

@@ -1,0 +1,181 @@
+"""What a clinician does, in real Chromium: first run, login, patient, plan a knee, save, reopen.
+
+Screenshots of every step land in ``tests/e2e/screenshots/`` (git-ignored) to be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+SHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SIZES = {"desktop": (1366, 768), "tablet": (1024, 768)}
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("Chromium is required for the browser tests in CI (.ci/run installs it)")
+    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+
+@pytest.fixture
+def server(tmp_path) -> Iterator[tuple[str, Any]]:
+    from flask_migrate import upgrade
+
+    from planner import create_app
+
+    app = create_app({"DATA_DIR": str(tmp_path)})
+    with app.app_context():
+        upgrade()
+    app.config["SETUP_TOKEN"] = "first-run-token"
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}", app
+    httpd.shutdown()
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def watch(page: Page) -> list[str]:
+    """Collect console errors and CSP violations: a clean page has none."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def total_points(page: Page) -> int:
+    return int(page.locator("[data-testid=total-points]").inner_text())
+
+
+def map_point(page: Page, x_mm: float, y_mm: float) -> tuple[float, float]:
+    """Screen position of a point of the body map given in mm."""
+    x, y = page.evaluate("""([x, y]) => {
+        const svg = document.querySelector('#map svg');
+        const p = svg.createSVGPoint(); p.x = x; p.y = y;
+        const q = p.matrixTransform(svg.getScreenCTM());
+        return [q.x, q.y]; }""", [x_mm, y_mm])
+    return float(x), float(y)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size):
+    base, _app = server
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    problems = watch(page)
+
+    # First run: the one-time setup link creates the first account.
+    page.goto(f"{base}/setup?token=first-run-token")
+    shot(page, f"{size}-01-setup")
+    page.fill("input[name=full_name]", "Anna Bianchi")
+    page.fill("input[name=username]", "abianchi")
+    page.fill("input[name=password]", "a long enough password")
+    page.fill("input[name=confirm]", "a long enough password")
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Patients")
+
+    # Log out and in again.
+    page.click("text=Log out")
+    expect(page.locator("h1")).to_have_text("Log in")
+    shot(page, f"{size}-02-login")
+    page.fill("input[name=username]", "abianchi")
+    page.fill("input[name=password]", "a long enough password")
+    page.click("button[type=submit]")
+
+    # A new patient.
+    page.click("text=New patient")
+    page.fill("input[name=family_name]", "Verdi")
+    page.fill("input[name=given_name]", "Giulia")
+    page.fill("input[name=birth_date]", "1962-05-14")
+    page.select_option("select[name=sex]", "female")
+    page.fill("input[name=weight_kg]", "64")
+    shot(page, f"{size}-03-new-patient")
+    page.click("button:has-text('Save')")
+    expect(page.locator("h1")).to_contain_text("Verdi, Giulia")
+    shot(page, f"{size}-04-patient")
+
+    # A new plan on the anterior view of the right knee.
+    page.click("text=New plan")
+    shot(page, f"{size}-05-choose")
+    page.click("button:has-text('Knee, anterior view')")
+    page.click("button:has-text(\"Patient's RIGHT\")")
+    expect(page.locator("#map svg")).to_be_visible()
+    assert total_points(page) == 0
+
+    # Take the medial region with a click.
+    page.locator('[data-region="knee-anterior/medial"]').click()
+    expect(page.locator(".area-panel")).to_have_count(1)
+    first = total_points(page)
+    assert first > 5
+
+    # Draw a polygon over the distal thigh (mm on the drawing), finished with a double click.
+    page.click("button[data-tool=polygon]")
+    corners = [(40, 30), (120, 30), (120, 80), (40, 80)]
+    for fx, fy in corners:
+        x, y = map_point(page, fx, fy)
+        page.mouse.click(x, y)
+    x, y = map_point(page, *corners[-1])
+    page.mouse.dblclick(x, y)
+    expect(page.locator(".area-panel")).to_have_count(2)
+    second = total_points(page)
+    assert second > first
+
+    # The spacing slider of the first area changes the count.
+    slider = page.locator('.area-panel input[type=range][data-area="0"]')
+    slider.fill("10")
+    expect(page.locator('[data-area-panel="0"] [data-testid=area-points]')).not_to_have_text(
+        str(first))
+    denser = total_points(page)
+    assert denser > second
+    shot(page, f"{size}-06-editor")
+
+    # Change one point's volume.
+    before_ml = page.locator("[data-testid=total-ml]").inner_text()
+    page.click("button[data-tool=select]")
+    page.locator(".point").first.click()
+    page.fill("#point-volume", "0.30")
+    page.click("[data-action=point-apply]")
+    expect(page.locator("[data-testid=total-ml]")).not_to_have_text(before_ml)
+    after_ml = page.locator("[data-testid=total-ml]").inner_text()
+    assert float(after_ml.replace(",", ".")) == pytest.approx(
+        float(before_ml.replace(",", ".")) + 0.20)
+    shot(page, f"{size}-07-point-volume")
+
+    # Save, reload: the same points and totals.
+    points_before = total_points(page)
+    page.click("#save-plan")
+    expect(page.locator(".flash")).to_contain_text("Plan saved")
+    page.reload()
+    assert total_points(page) == points_before
+    expect(page.locator("[data-testid=total-ml]")).to_have_text(after_ml)
+    shot(page, f"{size}-08-reopened")
+
+    # The patient page shows the plan with its thumbnail.
+    page.click(f"text={'Verdi, Giulia'}")
+    expect(page.locator(".plan-card")).to_have_count(1)
+    shot(page, f"{size}-09-patient-with-plan")
+    assert problems == []
