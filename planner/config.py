@@ -9,7 +9,10 @@ from typing import Any
 
 
 def default_data_dir() -> Path:
-    """``$MESOPLANNER_DATA_DIR``, else ``$XDG_DATA_HOME/mesoplanner`` (~/.local/share/mesoplanner)."""
+    """``$MESOPLANNER_DATA_DIR``, else ``$XDG_DATA_HOME/mesoplanner``.
+
+    ``$XDG_DATA_HOME`` defaults to ``~/.local/share``.
+    """
     env = os.environ.get("MESOPLANNER_DATA_DIR")
     if env:
         return Path(env).expanduser()

@@ -52,7 +52,7 @@ def test_the_patients_right_is_written_on_the_correct_side(view_id, right_on_lef
     root = parse(render.plan_svg(result, view))
     texts = {t.text: float(t.get("x")) for t in root.find(f".//{SVG}g[@id='orientation']")}
     assert (texts["PATIENT'S RIGHT"] < texts["PATIENT'S LEFT"]) is right_on_left
-    assert "RIGHT KNEE" in texts
+    assert "RIGHT · KNEE" in texts
     assert root.find(f".//{SVG}g[@id='bodymap']") is not None
 
 

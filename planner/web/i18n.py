@@ -50,6 +50,7 @@ def init_app(app: Flask) -> None:
     """Make the formatting helpers available in every template."""
     from planner.render import path_d
 
-    app.jinja_env.globals.update(current_locale=current_locale, format_date=format_date, path_d=path_d,
+    app.jinja_env.globals.update(current_locale=current_locale, format_date=format_date,
+                                 path_d=path_d,
                                  format_datetime=format_datetime,
                                  format_decimal=format_decimal)

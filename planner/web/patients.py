@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -10,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from planner.extensions import db
 from planner.models import SEXES, Patient, audit
@@ -89,13 +90,11 @@ def search(query: str, archived: bool) -> list[Patient]:
     stmt = select(Patient).where(Patient.archived == archived)
     for word in query.split()[:5]:
         like = f"%{word.lower()}%"
-        conditions = [func.lower(Patient.family_name).like(like),
+        conditions: list[ColumnElement[bool]] = [func.lower(Patient.family_name).like(like),
                       func.lower(Patient.given_name).like(like),
                       func.lower(Patient.record_number).like(like)]
-        try:
+        with contextlib.suppress(ValueError):
             conditions.append(Patient.birth_date == date.fromisoformat(word))
-        except ValueError:
-            pass
         stmt = stmt.where(or_(*conditions))
     stmt = stmt.order_by(Patient.family_name, Patient.given_name).limit(LIST_LIMIT)
     return list(db.session.scalars(stmt))

@@ -1,0 +1,28 @@
+"""Words of the printed plan drawing, marked for extraction.
+
+``planner.render`` receives the translation function as its ``text`` argument, so pybabel
+cannot find these strings there; listing them here puts them in the message catalogue.
+Keep this list in step with every ``text("...")`` call in ``planner/render.py``.
+"""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it (the gettext_noop idiom)."""
+    return message
+
+
+RENDER_STRINGS = (
+    N_("PATIENT'S RIGHT"),
+    N_("PATIENT'S LEFT"),
+    N_("PATIENT'S RIGHT SIDE"),
+    N_("PATIENT'S LEFT SIDE"),
+    N_("RIGHT"),
+    N_("LEFT"),
+    N_("No body map: orientation as drawn"),
+    N_("100 mm (must measure 100 mm when printed)"),
+    N_("{points} points, {ml} mL in all"),
+    N_("mixture {name}"),
+    N_("no mixture"),
+)
