@@ -387,8 +387,8 @@
     if (tool === "pan") {
       panFrom = { x: evt.clientX, y: evt.clientY, box: (viewBox || baseBox().split(/[\s,]+/).map(Number)).slice() };
       mapEl.setPointerCapture(evt.pointerId);
-    } else if (tool === "select" && pointGroup) {
-      openPopover(pointInfo(pointGroup), evt);
+    } else if ((tool === "select" || tool === "region") && pointGroup) {
+      openPopover(pointInfo(pointGroup), evt); // a tap on a point shows its number and volume
     } else if (tool === "region") {
       const region = evt.target.closest("[data-region]");
       if (region && /region-(treatment|warning)/.test(region.getAttribute("class"))) {

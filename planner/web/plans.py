@@ -157,13 +157,19 @@ def editor_page(patient: Patient, doc: dict[str, Any], record: PlanRecord | None
 
 @bp.post("/plans/preview")
 def preview() -> ResponseReturnValue:
-    """The live part of the editor for the plan being edited (htmx fragment)."""
+    """The live part of the editor for the plan being edited (htmx fragment).
+
+    Invalid input leaves the last good drawing in place: the message (naming the field) goes
+    to the editor's error slot instead (HX-Retarget), with status 422.
+    """
     patient = get_patient(request.form.get("patient_id", type=int) or 0)
     try:
         doc = read_doc()
+        compute_doc(doc, patient)
     except PlanError as exc:
-        html, _status = workspace({"format": FORMAT, "areas": []}, patient, str(exc))
-        return html, 422
+        html = render_template("plans/_error.html", error=str(exc))
+        return html, 422, {"HX-Retarget": "#plan-error-slot", "HX-Reswap": "innerHTML",
+                           "HX-Reselect": "#plan-error"}
     html, status = workspace(doc, patient)
     return html, status
 

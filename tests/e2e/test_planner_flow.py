@@ -5,80 +5,10 @@ Screenshots of every step land in ``tests/e2e/screenshots/`` (git-ignored) to be
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
 
-SHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SIZES = {"desktop": (1366, 768), "tablet": (1024, 768)}
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("Chromium is required for the browser tests in CI (.ci/run installs it)")
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture
-def server(tmp_path) -> Iterator[tuple[str, Any]]:
-    from flask_migrate import upgrade
-
-    from planner import create_app
-
-    app = create_app({"DATA_DIR": str(tmp_path)})
-    with app.app_context():
-        upgrade()
-    app.config["SETUP_TOKEN"] = "first-run-token"
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", app
-    httpd.shutdown()
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
-
-
-def watch(page: Page) -> list[str]:
-    """Collect console errors and CSP violations: a clean page has none."""
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
-
-
-def total_points(page: Page) -> int:
-    return int(page.locator("[data-testid=total-points]").inner_text())
-
-
-def map_point(page: Page, x_mm: float, y_mm: float) -> tuple[float, float]:
-    """Screen position of a point of the body map given in mm."""
-    x, y = page.evaluate("""([x, y]) => {
-        const svg = document.querySelector('#map svg');
-        const p = svg.createSVGPoint(); p.x = x; p.y = y;
-        const q = p.matrixTransform(svg.getScreenCTM());
-        return [q.x, q.y]; }""", [x_mm, y_mm])
-    return float(x), float(y)
+from tests.e2e.conftest import SIZES, map_point, shot, total_points, watch
 
 
 @pytest.mark.parametrize("size", list(SIZES))
