@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
 SHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SIZES = {"desktop": (1366, 768), "tablet": (1024, 768)}
-
-from playwright.sync_api import Page, sync_playwright
 
 
 @pytest.fixture
