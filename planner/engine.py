@@ -15,28 +15,31 @@ from planner.core.messages import PlanError, PlanWarning
 from planner.core.plan import Plan
 
 
-def view_id_of(plan: Plan) -> str | None:
-    """The plan's body-map view: its ``bodymap``, or the view of its first region or guide."""
+def view_id_of(plan: Plan) -> tuple[str, str] | None:
+    """The plan's body-map view and the field it comes from: ``bodymap``, or the view of the
+    first region or guide line."""
     if plan.bodymap is not None:
-        return plan.bodymap
-    for area in plan.areas:
-        for ref in (area.region, area.line if isinstance(area.line, str) else None):
+        return plan.bodymap, "bodymap"
+    for i, area in enumerate(plan.areas):
+        refs = ((area.region, "region"), (area.line if isinstance(area.line, str) else None,
+                                          "line"))
+        for ref, key in refs:
             if ref is not None and "/" in ref:
-                return atlas.view_of(ref)
+                return atlas.view_of(ref), f"areas[{i}].{key}"
     return None
 
 
 def load_view(plan: Plan) -> tuple[atlas.View | None, list[PlanWarning]]:
     """The (mirrored when needed) view a plan is drawn on, with a warning for a missing side."""
-    view_id = view_id_of(plan)
-    if view_id is None:
+    found = view_id_of(plan)
+    if found is None:
         return None, []
+    view_id, field = found
     notes: list[PlanWarning] = []
     side = plan.side
     try:
         plain = atlas.get_view(view_id)
     except atlas.BodyMapError as exc:
-        field = "bodymap" if plan.bodymap else "areas"
         raise PlanError(field, f"{exc} (see 'mesoplanner bodymaps')") from None
     if plain.single_limb:
         if side in (None, "none"):

@@ -160,8 +160,10 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
     for s in area_shapes:
         notes.extend(s.warnings)
     _refuse_huge(plan, area_shapes)
-    fills = [_fill(a, s) for a, s in zip(plan.areas, area_shapes, strict=True)]
-    _refuse_too_many(plan, fills)
+    fills: list[grid.Fill] = []
+    for area, shape in zip(plan.areas, area_shapes, strict=True):
+        fills.append(_fill(area, shape))
+        _refuse_too_many(plan, fills)  # as soon as the limit is passed, not after every area
 
     chunks_xy: list[NDArray[np.float64]] = []
     chunks_area: list[NDArray[np.int64]] = []

@@ -66,7 +66,13 @@ def polygonal(geom: BaseGeometry) -> Polygon | MultiPolygon:
         return Polygon()
     if len(flat) == 1:
         return flat[0]
-    return MultiPolygon(flat)
+    # Parts may touch or overlap (lobes of a repaired stroke): their union is valid.
+    merged = shapely.union_all(flat)
+    parts2 = [p for p in shapely.get_parts(merged)
+              if isinstance(p, Polygon) and p.area >= MIN_SURFACE_MM2]
+    if len(parts2) == 1:
+        return parts2[0]
+    return MultiPolygon(parts2) if parts2 else Polygon()
 
 
 def polygon_from(coords: Coords, where: str, area: int | None = None

@@ -131,11 +131,24 @@ def _lattice(surface: BaseGeometry, inner: BaseGeometry, spacing: float, pattern
         shapely.prepare(turned_edge)
     shapely.prepare(turned)
     minx, miny, maxx, maxy = turned.bounds
-    row_step = spacing * SQRT3_2 if pattern == "staggered" else spacing
     xs = _centred(minx, maxx, spacing)
+    if len(xs) == 1:
+        # One column only: the shifted rows of a staggered grid would be empty, so the points
+        # form a single column, spacing apart, like a square grid.
+        pattern = "square"
+    row_step = spacing * SQRT3_2 if pattern == "staggered" else spacing
     ys = _centred(miny, maxy, row_step)
     kept: list[Points] = []
+    if len(xs) * len(ys) > CHUNK_CANDIDATES:
+        # A thin shape across a large box (a long diagonal strip): test only the stretch of
+        # each row that crosses the shape, not the whole box.
+        xs_of_row = _row_spans(turned, xs, ys, spacing if pattern == "staggered" else 0.0)
+    else:
+        xs_of_row = None
     rows_per_chunk = max(1, CHUNK_CANDIDATES // max(1, len(xs)))
+    if xs_of_row is not None:
+        found = _scan_rows(turned, xs_of_row, ys, turned_edge, margin)
+        return _finish(found, turned, angle_deg, origin)
     for start in range(0, len(ys), rows_per_chunk):
         row_index = np.arange(start, min(start + rows_per_chunk, len(ys)))
         gx, gy = np.meshgrid(xs, ys[row_index])
@@ -152,12 +165,51 @@ def _lattice(surface: BaseGeometry, inner: BaseGeometry, spacing: float, pattern
             inside[np.flatnonzero(inside)[near]] = False
         kept.append(np.column_stack([x[inside], y[inside], r[inside]]))
     found = np.concatenate(kept) if kept else np.empty((0, 3))
+    return _finish(found, turned, angle_deg, origin)
+
+
+def _finish(found: Points, turned: BaseGeometry, angle_deg: float,
+            origin: tuple[float, float]) -> Points:
     if not len(found):
         return np.empty((0, 2))
     ordered = _serpentine(found, turned)
     if angle_deg:
         ordered = _rotate(ordered, angle_deg, origin)
     return ordered
+
+
+def _row_spans(turned: BaseGeometry, xs: NDArray[np.float64], ys: NDArray[np.float64],
+               shift: float) -> list[NDArray[np.float64]]:
+    """For each lattice row, the lattice x positions that fall within the shape's extent there."""
+    minx, _, maxx, _ = turned.bounds
+    rows = shapely.linestrings(np.stack([
+        np.column_stack([np.full(len(ys), minx - 1.0), ys]),
+        np.column_stack([np.full(len(ys), maxx + 1.0), ys])], axis=1))
+    cuts = shapely.intersection(rows, turned)
+    spans = []
+    for j, cut in enumerate(cuts):
+        row_xs = xs + (shift / 2.0 if shift and j % 2 == 1 else 0.0)
+        if cut.is_empty:
+            spans.append(row_xs[:0])
+            continue
+        x0, _, x1, _ = cut.bounds
+        spans.append(row_xs[(row_xs > x0 - 1e-9) & (row_xs < x1 + 1e-9)])
+    return spans
+
+
+def _scan_rows(turned: BaseGeometry, xs_of_row: list[NDArray[np.float64]],
+               ys: NDArray[np.float64], edge: BaseGeometry | None, margin: float) -> Points:
+    counts = np.array([len(r) for r in xs_of_row])
+    if counts.sum() == 0:
+        return np.empty((0, 3))
+    x = np.concatenate(xs_of_row)
+    y = np.repeat(ys, counts)
+    r = np.repeat(np.arange(len(ys), dtype=np.float64), counts)
+    inside = shapely.contains_xy(turned, x, y)
+    if edge is not None and inside.any():
+        near = shapely.dwithin(shapely.points(x[inside], y[inside]), edge, margin - 1e-9)
+        inside[np.flatnonzero(inside)[near]] = False
+    return np.column_stack([x[inside], y[inside], r[inside]])
 
 
 def _centred(low: float, high: float, step: float) -> NDArray[np.float64]:
@@ -222,7 +274,7 @@ def _centre(shape: BaseGeometry) -> Points:
     point = shape.centroid
     if not shapely.contains(shape, point):
         largest = max(shapely.get_parts(shape), key=lambda p: p.area)
-        point = shapely.polylabel(largest, tolerance=0.01)
+        point = shapely.ops.polylabel(largest, tolerance=0.01)
         if not shapely.contains(shape, point):
             point = largest.representative_point()
     return np.array([[point.x, point.y]])
@@ -277,8 +329,17 @@ def _along_centre_line(shape: BaseGeometry, spacing: float) -> Points:
     else:
         pts = _spaced_on(line, spacing, chord=True)
     inside = shapely.contains_xy(shape, pts[:, 0], pts[:, 1])
-    kept: Points = pts[inside]
-    return kept
+    return _keep_apart(pts[inside], spacing)
+
+
+def _keep_apart(pts: Points, spacing: float) -> Points:
+    """Drop points closer than the spacing to an earlier one (a mid-line can fold back)."""
+    kept: list[int] = []
+    for k in range(len(pts)):
+        if not kept or np.hypot(*(pts[kept] - pts[k]).T).min() >= spacing - 1e-9:
+            kept.append(k)
+    result: Points = pts[kept]
+    return result
 
 
 def _spaced_on(line: LineString, spacing: float, *, chord: bool) -> Points:
@@ -299,6 +360,8 @@ def _spaced_on(line: LineString, spacing: float, *, chord: bool) -> Points:
         shortest = float(gaps.min())
         if shortest >= spacing - 1e-9:
             return pts
+        if shortest <= 1e-9:  # the line folds onto itself: keep its first point
+            break
         step *= spacing / shortest * (1 + 1e-9)
     first: Points = pts[:1]
     return first

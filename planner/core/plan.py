@@ -129,11 +129,35 @@ class _NonFinite:
         return self.text
 
 
+class _TooLong:
+    """Stands for a number with too many digits to be meant, so its field can be named."""
+
+    def __init__(self, text: str) -> None:
+        self.digits = len(text)
+
+    def __repr__(self) -> str:
+        return f"a number of {self.digits} characters"
+
+
+def _parse_int(text: str) -> int | _TooLong:
+    return int(text) if len(text) <= 30 else _TooLong(text)
+
+
+def _parse_float(text: str) -> Decimal | _TooLong:
+    return Decimal(text) if len(text) <= 60 else _TooLong(text)
+
+
+class _Object(dict[str, Any]):
+    """A decoded JSON object that remembers a key it had twice, to report it by its path."""
+
+    duplicate: str | None = None
+
+
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+    out = _Object()
     for key, value in pairs:
-        if key in out:
-            raise PlanError(key, "appears twice in the same object")
+        if key in out and out.duplicate is None:
+            out.duplicate = key
         out[key] = value
     return out
 
@@ -145,7 +169,8 @@ def loads(text: str | bytes) -> Plan:
     try:
         data = json.loads(
             text,
-            parse_float=Decimal,
+            parse_float=_parse_float,
+            parse_int=_parse_int,
             parse_constant=_NonFinite,
             object_pairs_hook=_unique_pairs,
         )
@@ -157,6 +182,8 @@ def loads(text: str | bytes) -> Plan:
         raise PlanError("plan", "not valid JSON: the file is not UTF-8 text") from None
     except RecursionError:
         raise PlanError("plan", "not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise PlanError("plan", f"not valid JSON: {exc}") from None
     return from_dict(data)
 
 
@@ -169,7 +196,8 @@ def from_dict(data: object) -> Plan:
     reader = READERS.get(fmt) if isinstance(fmt, str) else None
     if reader is None:
         known = ", ".join(sorted(READERS))
-        raise PlanError("format", f"unsupported plan format {fmt!r} (this version reads {known})")
+        raise PlanError("format", f"unsupported plan format {_describe(fmt)} (this version "
+                                  f"reads {known})")
     return reader(obj)
 
 
@@ -336,7 +364,7 @@ def _override(value: object, where: str) -> Override:
     y = _coordinate(obj["y"], f"{where}.y")
     skip = obj.get("skip", False)
     if not isinstance(skip, bool):
-        raise PlanError(f"{where}.skip", f"must be true or false (got {skip!r})")
+        raise PlanError(f"{where}.skip", f"must be true or false (got {_describe(skip)})")
     volume = None
     if "volume_ml" in obj:
         volume = _volume(obj["volume_ml"], f"{where}.volume_ml", clinical.POINT_VOLUME_RANGE_ML)
@@ -467,13 +495,21 @@ def _dump_point(p: ManualPoint) -> dict[str, Any]:
 # --- field validators ------------------------------------------------------------------------
 
 def _describe(value: object) -> str:
-    text = repr(value) if not isinstance(value, Decimal) else str(value)
+    try:
+        text = repr(value) if not isinstance(value, Decimal) else str(value)
+    except ValueError:  # an integer too long to print (Python's 4,300-digit limit)
+        return "a number with thousands of digits"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _object(value: object, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise PlanError(where, f"must be a JSON object (got {type(value).__name__})")
+    duplicate = getattr(value, "duplicate", None)
+    if duplicate is not None:
+        field = duplicate if where == "plan" else f"{where}.{duplicate}"
+        raise PlanError(field, "appears twice in the same object (a silent overwrite could "
+                               "change the plan)")
     return value
 
 
@@ -511,17 +547,30 @@ def _choice(value: object, where: str, options: tuple[str, ...]) -> str:
     return value
 
 
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# Numbers beyond this are not plausible anywhere in a plan; refusing them early keeps the
+# decimal arithmetic (and its error messages) small.
+_MAX_MAGNITUDE = Decimal("1e9")
+
+
 def _decimal(value: object, where: str) -> Decimal:
     if isinstance(value, _NonFinite):
         raise PlanError(where, f"must be a finite number (got {value!r})")
+    if isinstance(value, _TooLong):
+        raise PlanError(where, f"is far too large (got {value!r})")
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
         raise PlanError(where, f"must be a number (got {_describe(value)})")
+    if isinstance(value, str) and not _NUMBER_TEXT.match(value.strip()):
+        raise PlanError(where, f"must be a number (got {_describe(value)})")
     try:
-        number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except InvalidOperation:
+        number = value if isinstance(value, Decimal) else Decimal(
+            value if isinstance(value, int) else str(value).strip())
+    except (InvalidOperation, ValueError):
         raise PlanError(where, f"must be a number (got {_describe(value)})") from None
     if not number.is_finite():
         raise PlanError(where, f"must be a finite number (got {_describe(value)})")
+    if abs(number) > _MAX_MAGNITUDE:
+        raise PlanError(where, f"is far too large (got {_describe(value)})")
     return number
 
 
@@ -538,11 +587,11 @@ def _number(value: object, where: str, bounds: tuple[float, float], unit: str) -
 
 def _volume(value: object, where: str, bounds: tuple[Decimal, Decimal]) -> Decimal:
     number = _decimal(value, where)
-    if number != number.quantize(Decimal("0.01")):
-        raise PlanError(where, f"use steps of 0.01 mL, at most two decimals (got {number})")
     low, high = bounds
     if not low <= number <= high:
-        raise PlanError(where, f"must be between {low} and {high} mL (got {number})")
+        raise PlanError(where, f"must be between {low} and {high} mL (got {_describe(number)})")
+    if number != number.quantize(Decimal("0.01")):
+        raise PlanError(where, f"use steps of 0.01 mL, at most two decimals (got {number})")
     return number.quantize(Decimal("0.01"))
 
 

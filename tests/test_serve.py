@@ -1,0 +1,75 @@
+"""The README's run command as a user meets it: `mesoplanner serve` on a fresh data folder."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def command() -> list[str]:
+    exe = shutil.which("mesoplanner")
+    return [exe] if exe else [sys.executable, "-m", "planner.cli"]
+
+
+def test_serve_prints_a_one_time_setup_link_that_works(tmp_path):
+    port = free_port()
+    proc = subprocess.Popen([*command(), "serve", "--port", str(port), "--data-dir",
+                             str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    try:
+        link = None
+        deadline = time.monotonic() + 60
+        while link is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            found = re.search(r"(http://localhost:\d+/setup\?token=\S+)", line)
+            link = found.group(1) if found else None
+        assert link, "no setup link printed"
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen(link, timeout=5) as response:
+                    page = response.read().decode()
+                break
+            except urllib.error.URLError:
+                time.sleep(0.2)
+        assert "Create the first account" in page
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            assert response.status == 200
+        wrong = link.rsplit("=", 1)[0] + "=not-the-token"
+        try:
+            urllib.request.urlopen(wrong, timeout=5)
+            raise AssertionError("a wrong setup token was accepted")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 404
+        assert (tmp_path / "mesoplanner.sqlite3").exists()
+        assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_create_user_makes_an_account_from_the_command_line(tmp_path):
+    out = subprocess.run([*command(), "create-user", "mrossi", "--name", "Dr Mario Rossi",
+                          "--language", "it", "--data-dir", str(tmp_path)],
+                         input="a long enough password\n", capture_output=True, text=True,
+                         timeout=60, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "created doctor 'mrossi'" in out.stdout
+    short = subprocess.run([*command(), "create-user", "other", "--name", "X", "--data-dir",
+                            str(tmp_path)], input="short\n", capture_output=True, text=True,
+                           timeout=60, check=False)
+    assert short.returncode == 2
+    assert short.stderr.strip().startswith("error: password:")
