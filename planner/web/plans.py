@@ -7,7 +7,6 @@ computes every point through the planning engine and sends back the drawing and 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 from flask import (
@@ -52,6 +51,34 @@ def pattern_names() -> dict[str, str]:
     """Grid patterns in the user's language."""
     return {"square": _("Square grid"), "staggered": _("Staggered (hexagonal)"),
             "line": _("Along a line"), "area": _("Whole area (no points)")}
+
+
+def warning_titles() -> dict[str, str]:
+    """A short title in the user's language for each kind of warning of the engine."""
+    return {
+        "anaesthetic-dose": _("Local anaesthetic above its limit"),
+        "anaesthetic-near-limit": _("Local anaesthetic near its limit"),
+        "anaesthetic-combined": _("Local anaesthetics together above their limits"),
+        "weight-unknown": _("Weight not recorded: dose checked against the absolute maximum"),
+        "volume-per-point": _("Volume per point above the usual maximum"),
+        "depth-beyond-dermis": _("Depth beyond the dermis"),
+        "depth-microneedling": _("Needle depth above the usual for microneedling"),
+        "danger-zone": _("Points in a facial danger zone"),
+        "stroke-repaired": _("Outline crossing itself, repaired"),
+        "no-go-removed": _("No-go zone left out"),
+        "outside-body": _("Part outside the body left out"),
+        "area-empty": _("Nothing left of the area"),
+        "area-narrow": _("Narrow area: points on its centre line"),
+        "area-tiny": _("Small area: one point at its centre"),
+        "margin-not-kept": _("Area narrower than twice the margin"),
+        "line-empty": _("Nothing left of the line"),
+        "line-ignored": _("Line not used by this pattern"),
+        "override-unmatched": _("A point change matches no point"),
+        "no-mixture": _("Area without a mixture"),
+        "syringe-split": _("Mixture split over several syringes"),
+        "side-missing": _("Side not given"),
+        "bodymap-version": _("Body map redrawn since the plan was made"),
+    }
 
 
 def with_patient(doc: dict[str, Any], patient: Patient) -> dict[str, Any]:
@@ -102,6 +129,7 @@ def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None
         "plans/_workspace.html", result=result, view=view, doc=doc, error=error,
         svg=drawing(result, view) if result is not None else None,
         treatments=treatment_names(), patterns=pattern_names(), saved_mixtures=mixtures,
+        warning_titles=warning_titles(),
         techniques=tuple(clinical.DEPTH_LIMITS), patient=patient)
     return html, status
 
@@ -320,9 +348,3 @@ def parse_mixture(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]], dict
     return {"name": name, "rows": rows}, components, problems
 
 
-def decimal_or_none(value: str) -> Decimal | None:
-    """A decimal from a form field, or None."""
-    try:
-        return Decimal(value)
-    except ArithmeticError:
-        return None
