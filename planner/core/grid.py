@@ -83,8 +83,10 @@ def points_in(surface: BaseGeometry, *, spacing_mm: float, pattern: str = "squar
         return Fill(np.empty((0, 2)), "empty")
     inner = surface
     margin_kept = True
-    if margin_mm > 0:
-        inner = polygonal(surface.buffer(-margin_mm, quad_segs=32))
+    if margin_mm > EDGE_EPSILON_MM:
+        # GEOS may drop a hole when it erodes by a vanishing distance (1e-100 mm): intersecting
+        # with the surface keeps every exclusion out of the eroded area whatever happens.
+        inner = polygonal(surface.buffer(-margin_mm, quad_segs=32).intersection(surface))
         if inner.is_empty:
             inner, margin_kept = surface, False
     width, length = _extent(inner, spacing_mm)
@@ -124,7 +126,7 @@ def _lattice(surface: BaseGeometry, inner: BaseGeometry, spacing: float, pattern
     # Work in a frame where the grid is axis-aligned: turn the area back by the grid's angle.
     turned = shapely.affinity.rotate(inner, -angle_deg, origin=origin) if angle_deg else inner
     turned_edge = None
-    if margin > 0:
+    if margin > EDGE_EPSILON_MM:
         outer = shapely.affinity.rotate(surface, -angle_deg, origin=origin) if angle_deg \
             else surface
         turned_edge = outer.boundary

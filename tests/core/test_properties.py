@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import os
 from decimal import Decimal
 from typing import Any
 
@@ -28,9 +29,12 @@ from planner.core.messages import PlanError
 from planner.core.plan import FORMAT, _NonFinite, dump, dumps, from_dict, loads
 
 # No example database: CI runs stay independent of one another and write nothing to the tree.
-FAST = settings(max_examples=150, deadline=None, database=None,
+# In CI (CI set) the examples are derandomized, so a run on main is repeatable; local runs keep
+# exploring new examples, and each failure they find is pinned below with @example.
+IN_CI = bool(os.environ.get("CI"))
+FAST = settings(max_examples=150, deadline=None, database=None, derandomize=IN_CI,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-FEW = settings(max_examples=100, deadline=None, database=None,
+FEW = settings(max_examples=100, deadline=None, database=None, derandomize=IN_CI,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 INSIDE_TOL_MM = 1e-6  # "strictly inside its area (allow 1e-6)"
@@ -161,10 +165,15 @@ def area_cases(draw: st.DrawFn):
 # ... and an area smaller than a cell whose centroid lies in its hole (grid._centre).
 @example(case=dict(ring=[(0, 0), (10, 0), (10, 10), (0, 10)], spacing=20.0, pattern="square",
                    angle=0.0, margin=0.0, exclude=[[(3, 3), (7, 3), (7, 7), (3, 7)]]))
+# ... and a vanishing margin (1e-121 mm), which made GEOS's erosion drop the exclusion.
+@example(case=dict(ring=[(6 * math.cos(k * math.pi / 12), 6 * math.sin(k * math.pi / 12))
+                         for k in range(24)], spacing=2.0, pattern="square", angle=0.0,
+                   margin=7.5e-122, exclude=[[(-1.5, -1.5), (1.5, -1.5), (1.5, 1.5), (-1.5, 1.5)]]))
 def test_points_inside_outside_exclusions_margin_and_spacing(case):
     drawn = Polygon(case["ring"])
     assert drawn.is_valid
     assume(MIN_AREA_MM2 <= drawn.area < MAX_CELLS * case["spacing"] ** 2)
+    assume(all(Polygon(e).area >= MIN_AREA_MM2 for e in case["exclude"]))
     result = compute(from_dict(plan_doc([area_doc(**case)])))
     pts = points_of(result, 0)
     holes = [Polygon(e) for e in case["exclude"]]
@@ -277,6 +286,8 @@ def test_numbering_is_1_to_n_areas_in_order_then_manual_points(rings, spacing, m
 @FAST
 @given(ring=convex_rings, spacing=spacings, mult=st.floats(2.0, 25.0), pattern=patterns,
        angle=angles, cx=centres, cy=centres)
+@example(ring=[(-0.25, -0.5), (0.25, -0.5), (0.25, 0.5), (-0.25, 0.5)], spacing=2.0, mult=2.0,
+         pattern="staggered", angle=0.0, cx=0.0, cy=0.0)  # one staggered column: square rows
 def test_serpentine_rows_alternate_on_convex_areas(ring, spacing, mult, pattern, angle, cx, cy):
     """In the grid's own frame, rows go top to bottom, left-to-right then right-to-left."""
     shape = Polygon(place(ring, spacing * mult, cx, cy))
@@ -288,7 +299,9 @@ def test_serpentine_rows_alternate_on_convex_areas(ring, spacing, mult, pattern,
     dx, dy = fill.points[:, 0] - c.x, fill.points[:, 1] - c.y
     xr = math.cos(theta) * dx - math.sin(theta) * dy
     yr = math.sin(theta) * dx + math.cos(theta) * dy
-    step = spacing * (math.sqrt(3) / 2 if pattern == "staggered" else 1.0)
+    one_column = bool(np.ptp(xr) < 1e-6)
+    # A staggered grid one column wide is laid out as a square column (see grid._lattice).
+    step = spacing * (math.sqrt(3) / 2 if pattern == "staggered" and not one_column else 1.0)
     rows = np.round((yr - yr[0]) / step).astype(int)
     assert np.all(np.abs((yr - yr[0]) / step - rows) < 1e-6), "points are not on rows"
     assert np.all(np.diff(rows) >= 0), "rows are not visited top to bottom"
