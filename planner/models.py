@@ -5,11 +5,12 @@ Every schema change has an Alembic migration in ``planner/migrations/versions``.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy import ForeignKey, Numeric, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,6 +19,16 @@ from planner.extensions import db
 ROLES = ("admin", "doctor", "assistant")
 LANGUAGES = ("it", "es", "en")
 SEXES = ("female", "male", "other")
+
+
+def folded(text: str) -> str:
+    """Text for searching: accents removed and case folded, so "alvarez" finds "Álvarez".
+
+    >>> folded("Álvarez Núñez, ÀNGELO")
+    'alvarez nunez, angelo'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def now() -> datetime:
@@ -72,6 +83,8 @@ class Patient(db.Model):  # type: ignore[name-defined,misc]
     breastfeeding: Mapped[bool] = mapped_column(default=False)
     bleeding_disorder: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Names and record number, folded (see folded()): what the patient search matches.
+    search_text: Mapped[str] = mapped_column(String(300), default="")
     archived: Mapped[bool] = mapped_column(default=False)
     is_demo: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
@@ -85,6 +98,13 @@ class Patient(db.Model):  # type: ignore[name-defined,misc]
     def display_name(self) -> str:
         """Family name, given name: the order clinics file by."""
         return f"{self.family_name}, {self.given_name}"
+
+
+@event.listens_for(Patient, "before_insert")
+@event.listens_for(Patient, "before_update")
+def _fold_search_text(_mapper: object, _connection: object, patient: Patient) -> None:
+    patient.search_text = folded(
+        f"{patient.family_name} {patient.given_name} {patient.record_number}")
 
 
 class PlanRecord(db.Model):  # type: ignore[name-defined,misc]

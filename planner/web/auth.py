@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.extensions import db, login_manager
 from planner.models import LANGUAGES, User, audit
@@ -26,6 +27,31 @@ from planner.models import LANGUAGES, User, audit
 bp = Blueprint("auth", __name__)
 
 MIN_PASSWORD = 10  # [our default]: long enough to resist guessing, short enough to type
+# Checked when the username is unknown, so that a wrong name takes as long as a wrong password
+# and the time of the answer does not tell which usernames exist.
+_NOBODY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+def local_target(target: str, default: str) -> str:
+    r"""``target`` if it is a path on this site, else ``default`` (never an open redirect).
+
+    Browsers drop tabs and newlines and read a backslash as a slash, so "/\t/evil.example" and
+    "/\\evil.example" lead elsewhere: anything with those characters is refused.
+
+    >>> local_target("/patients/3", "/")
+    '/patients/3'
+    >>> [local_target(t, "/") for t in ("//evil.example", "/\t/evil.example", "/\\evil",
+    ...                                 "https://evil.example", "javascript:alert(1)")]
+    ['/', '/', '/', '/', '/']
+    """
+    if any(ord(c) < 0x20 or c in "\\\x7f" for c in target):
+        return default
+    if not target.startswith("/") or target.startswith("//"):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
 
 
 @login_manager.user_loader
@@ -73,15 +99,15 @@ def login() -> ResponseReturnValue:
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         user = db.session.scalar(select(User).where(User.username == username))
-        if user is not None and user.active and user.check_password(
-                request.form.get("password", "")):
+        password = request.form.get("password", "")
+        if user is None:
+            check_password_hash(_NOBODY_HASH, password)
+        elif user.active and user.check_password(password):
             login_user(user)
             audit(user, "login", "user", user.id)
             db.session.commit()
-            target = request.args.get("next", "")
-            if not target.startswith("/") or urlsplit(target).netloc or target.startswith("//"):
-                target = url_for("patients.index")
-            return redirect(target, 303)
+            return redirect(local_target(request.args.get("next", ""),
+                                         url_for("patients.index")), 303)
         error = _("Wrong username or password.")
     status = 401 if error else 200
     return render_template("auth/login.html", error=error), status
@@ -143,7 +169,4 @@ def language() -> ResponseReturnValue:
         current_user.language = choice
         audit(current_user, "update", "user", current_user.id, "language")
         db.session.commit()
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("patients.index")
-    return redirect(target, 303)
+    return redirect(local_target(request.form.get("next", ""), url_for("patients.index")), 303)

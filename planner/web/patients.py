@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, func, or_, select
 
 from planner.extensions import db
-from planner.models import SEXES, Patient, audit
+from planner.models import SEXES, Patient, audit, folded
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
 
@@ -86,13 +86,15 @@ def next_record_number() -> str:
 
 
 def search(query: str, archived: bool) -> list[Patient]:
-    """Patients matching a name, a record number or a birth date (yyyy-mm-dd)."""
+    """Patients matching a name, a record number or a birth date (yyyy-mm-dd).
+
+    Each word must match; accents and case are ignored, and % and _ are plain characters.
+    """
     stmt = select(Patient).where(Patient.archived == archived)
     for word in query.split()[:5]:
-        like = f"%{word.lower()}%"
-        conditions: list[ColumnElement[bool]] = [func.lower(Patient.family_name).like(like),
-                      func.lower(Patient.given_name).like(like),
-                      func.lower(Patient.record_number).like(like)]
+        escaped = folded(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions: list[ColumnElement[bool]] = [
+            Patient.search_text.like(f"%{escaped}%", escape="\\")]
         with contextlib.suppress(ValueError):
             conditions.append(Patient.birth_date == date.fromisoformat(word))
         stmt = stmt.where(or_(*conditions))

@@ -39,6 +39,8 @@ bp = Blueprint("plans", __name__)
 
 TREATMENTS = tuple(clinical.TREATMENTS)
 MAX_TITLE = 200
+# What the editor shows when a new plan's document arrived damaged: an empty plan, no map.
+EMPTY_DOC: dict[str, Any] = {"format": FORMAT, "areas": [], "points": []}
 
 
 def treatment_names() -> dict[str, str]:
@@ -176,11 +178,11 @@ def get_record(plan_id: int) -> PlanRecord:
 
 
 def editor_page(patient: Patient, doc: dict[str, Any], record: PlanRecord | None,
-                title: str) -> ResponseReturnValue:
+                title: str, status: int | None = None) -> ResponseReturnValue:
     """The whole editor page around a plan document."""
-    html, status = workspace(doc, patient)
+    html, computed = workspace(doc, patient)
     return render_template("plans/editor.html", patient=patient, doc=doc, record=record,
-                           title=title, workspace=html), status
+                           title=title, workspace=html), status or computed
 
 
 @bp.post("/plans/preview")
@@ -204,29 +206,34 @@ def preview() -> ResponseReturnValue:
 
 @bp.post("/plans/save")
 def save() -> ResponseReturnValue:
-    """Save the plan into the patient's record (a new plan, or a new version of one)."""
+    """Save the plan into the patient's record (a new plan, or a new version of one).
+
+    Nothing the clinician drew is lost: an invalid plan comes back in the editor with the
+    message, and a plan changed by someone else meanwhile comes back as a new, unsaved plan.
+    """
     patient = get_patient(request.form.get("patient_id", type=int) or 0)
     title = request.form.get("title", "").strip()[:MAX_TITLE] or _("Plan")
     record_id = request.form.get("plan_id", type=int)
-    try:
-        doc = read_doc()
-        result, _view = compute_doc(doc, patient)
-    except PlanError as exc:
-        flash(_("The plan was not saved: %(error)s", error=str(exc)), "error")
-        html, _status = workspace(doc if "doc" in locals() else {"areas": []}, patient,
-                                  str(exc))
-        return render_template("plans/editor.html", patient=patient, doc={}, record=None,
-                               title=title, workspace=html), 422
-    saved = dump(without_patient(result.plan))
     record = get_record(record_id) if record_id else None
     if record is not None and record.patient_id != patient.id:
         abort(404)
+    try:
+        doc = read_doc()
+    except PlanError as exc:
+        # A damaged document cannot be shown again: reopen the saved version, if any.
+        fallback = json.loads(record.plan_json) if record is not None else dict(EMPTY_DOC)
+        return unsaved(patient, fallback, record, title, str(exc))
+    try:
+        result, _view = compute_doc(doc, patient)
+    except PlanError as exc:
+        return unsaved(patient, doc, record, title, str(exc))
     if record is not None and request.form.get("version", type=int) != record.version:
         flash(_("This plan was changed by %(who)s at %(when)s while you were editing. Your "
-                "changes were not saved: reopen the plan and make them again.",
-                who=record.updated_by.full_name, when=record.updated_at.strftime("%H:%M")),
-              "error")
-        return redirect(url_for("plans.edit", plan_id=record.id), 303)
+                "changes were not saved: they are shown here as a new plan, which you can "
+                "save or leave.", who=record.updated_by.full_name,
+                when=record.updated_at.strftime("%H:%M")), "error")
+        return editor_page(patient, doc, None, title, status=409)
+    saved = dump(without_patient(result.plan))
     if record is None:
         record = PlanRecord(patient_id=patient.id, created_by_id=current_user.id)
         db.session.add(record)
@@ -238,6 +245,15 @@ def save() -> ResponseReturnValue:
     db.session.commit()
     flash(_("Plan saved."), "success")
     return redirect(url_for("plans.edit", plan_id=record.id), 303)
+
+
+def unsaved(patient: Patient, doc: dict[str, Any], record: PlanRecord | None, title: str,
+            error: str) -> ResponseReturnValue:
+    """The editor again, with the plan as sent and why it was not saved (status 422)."""
+    flash(_("The plan was not saved: %(error)s", error=error), "error")
+    html, _status = workspace(doc, patient, error)
+    return render_template("plans/editor.html", patient=patient, doc=doc, record=record,
+                           title=title, workspace=html), 422
 
 
 def without_patient(plan: Plan) -> Plan:
@@ -341,10 +357,11 @@ def parse_mixture(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]], dict
         problems["rows"] = _("Add at least one component.")
     else:
         try:
+            # Checked under a stand-in name: the name's own problem is reported above.
             from_dict({"format": FORMAT, "areas": [],
-                       "mixtures": {name or "mixture": {"components": components}}})
+                       "mixtures": {"mixture": {"components": components}}})
         except PlanError as exc:
-            problems["rows"] = str(exc).split(".", 1)[-1]
+            problems["rows"] = f"{exc.field.removeprefix('mixtures.mixture.')}: {exc.message}"
     return {"name": name, "rows": rows}, components, problems
 
 

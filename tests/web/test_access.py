@@ -1,0 +1,280 @@
+"""Who may open what: every route of the app, for an anonymous visitor and a logged-in doctor.
+
+The table below must list every (rule, method) of ``app.url_map``: a new route fails
+``test_every_route_is_in_the_table`` until it is added here with its expected answers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import csrf_token, login, make_user
+
+PLAN = {"format": "mesoplanner.plan/1", "bodymap": "knee-anterior", "side": "right",
+        "treatment": "antalgic",
+        "areas": [{"label": "medial knee", "region": "knee-anterior/medial",
+                   "spacing_mm": 15}]}
+
+VALID_PATIENT = {"family_name": "Access", "given_name": "Tester", "birth_date": "1970-05-06",
+                 "sex": "female", "weight_kg": "60"}
+
+# (rule, method) -> (path to request, form data, anonymous status, logged-in status)
+# The ids 1 are the patient and the plan made by ``seeded``. Anonymous POSTs carry a valid CSRF
+# token of their own session, so that what is tested is the login requirement, not CSRF.
+ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int]] = {
+    ("/static/<path:filename>", "GET"): ("/static/planner.css", {}, 200, 200),
+    ("/login", "GET"): ("/login", {}, 200, 200),
+    ("/login", "POST"): ("/login", {"username": "nobody", "password": "wrong password"},
+                         401, 401),
+    ("/logout", "POST"): ("/logout", {}, 302, 303),
+    ("/setup", "GET"): ("/setup", {}, 404, 404),
+    ("/setup", "POST"): ("/setup", {"token": "guess"}, 404, 404),
+    ("/language", "POST"): ("/language", {"language": "it", "next": "/patients"}, 302, 303),
+    ("/patients", "GET"): ("/patients", {}, 302, 200),
+    ("/patients", "POST"): ("/patients", {"q": "access"}, 302, 200),
+    ("/patients/new", "GET"): ("/patients/new", {}, 302, 200),
+    ("/patients/new", "POST"): ("/patients/new", VALID_PATIENT, 302, 303),
+    ("/patients/<int:patient_id>", "GET"): ("/patients/1", {}, 302, 200),
+    ("/patients/<int:patient_id>/edit", "GET"): ("/patients/1/edit", {}, 302, 200),
+    ("/patients/<int:patient_id>/edit", "POST"): ("/patients/1/edit", VALID_PATIENT, 302, 303),
+    ("/patients/<int:patient_id>/archive", "POST"): ("/patients/1/archive", {}, 302, 303),
+    ("/patients/<int:patient_id>/plans/new", "GET"): ("/patients/1/plans/new", {}, 302, 200),
+    ("/plans/<int:plan_id>", "GET"): ("/plans/1", {}, 302, 200),
+    ("/plans/preview", "POST"): ("/plans/preview", {"patient_id": "1", "plan": json.dumps(PLAN)},
+                                 302, 200),
+    ("/plans/save", "POST"): ("/plans/save", {"patient_id": "1", "plan": json.dumps(PLAN),
+                                              "title": "access"}, 302, 303),
+    ("/plans/<int:plan_id>/copy", "POST"): ("/plans/1/copy", {}, 302, 303),
+    ("/plans/<int:plan_id>/thumbnail.svg", "GET"): ("/plans/1/thumbnail.svg", {}, 302, 200),
+    ("/mixtures", "GET"): ("/mixtures", {}, 302, 200),
+    ("/mixtures", "POST"): ("/mixtures", {"name": "access mix", "component-0": "saline",
+                                          "volume_ml-0": "2"}, 302, 303),
+    ("/", "GET"): ("/", {}, 302, 302),
+    ("/healthz", "GET"): ("/healthz", {}, 200, 200),
+}
+
+PUBLIC = {"/static/<path:filename>", "/login", "/setup", "/healthz"}
+
+# Routes with ids, for the 404 of a record that does not exist.
+MISSING = [
+    ("GET", "/patients/999", {}),
+    ("GET", "/patients/999/edit", {}),
+    ("POST", "/patients/999/edit", VALID_PATIENT),
+    ("POST", "/patients/999/archive", {}),
+    ("GET", "/patients/999/plans/new", {}),
+    ("GET", "/plans/999", {}),
+    ("POST", "/plans/999/copy", {}),
+    ("GET", "/plans/999/thumbnail.svg", {}),
+    ("POST", "/plans/preview", {"patient_id": "999", "plan": json.dumps(PLAN)}),
+    ("POST", "/plans/save", {"patient_id": "999", "plan": json.dumps(PLAN)}),
+    ("POST", "/plans/save", {"patient_id": "1", "plan_id": "999", "version": "1",
+                             "plan": json.dumps(PLAN)}),
+]
+
+
+def seed(app) -> None:
+    """A user, patient 1 and their plan 1."""
+    from planner import engine
+    from planner.core.plan import dump, from_dict
+    from planner.extensions import db
+    from planner.models import Patient, PlanRecord
+
+    user_id = make_user(app)
+    with app.app_context():
+        patient = Patient(record_number="R-1", family_name="Seeded", given_name="Patient",
+                          birth_date=date(1960, 1, 2), sex="male", weight_kg=Decimal("70"))
+        db.session.add(patient)
+        db.session.flush()
+        result, _view = engine.run(from_dict(PLAN))
+        db.session.add(PlanRecord(patient_id=patient.id, title="seeded", treatment="antalgic",
+                                  bodymap="knee-anterior", side="right",
+                                  plan_json=json.dumps(dump(result.plan)),
+                                  points=len(result.xy), total_ml=str(result.total_ml),
+                                  created_by_id=user_id, updated_by_id=user_id))
+        db.session.commit()
+
+
+@pytest.fixture
+def seeded(app):
+    seed(app)
+    return app
+
+
+def table_keys(app) -> set[tuple[str, str]]:
+    return {(rule.rule, method) for rule in app.url_map.iter_rules()
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_every_route_is_in_the_table(app):
+    routes = table_keys(app)
+    missing = sorted(routes - set(ROUTES))
+    stale = sorted(set(ROUTES) - routes)
+    assert not missing, f"routes without an access expectation (add them to ROUTES): {missing}"
+    assert not stale, f"ROUTES lists routes the app no longer has: {stale}"
+
+
+def test_public_endpoints_match_the_table():
+    from planner.web import PUBLIC_ENDPOINTS
+
+    assert set(PUBLIC_ENDPOINTS) == {"auth.login", "auth.setup", "static", "healthz"}
+    for (rule, _method), (_path, _data, anonymous, _logged) in ROUTES.items():
+        if rule not in PUBLIC:
+            assert anonymous == 302, rule
+
+
+def counts(app) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from planner.extensions import db
+    from planner.models import Patient, PlanRecord, SavedMixture, User
+
+    with app.app_context():
+        return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) or 0
+                for m in (Patient, PlanRecord, SavedMixture, User)}
+
+
+def archived_flags(app) -> list[bool]:
+    from sqlalchemy import select
+
+    from planner.extensions import db
+    from planner.models import Patient
+
+    with app.app_context():
+        return list(db.session.scalars(select(Patient.archived).order_by(Patient.id)))
+
+
+@pytest.mark.parametrize("key", sorted(ROUTES), ids=lambda k: f"{k[1]} {k[0]}")
+def test_anonymous(seeded, client, key):
+    path, data, expected, _logged = ROUTES[key]
+    method = key[1]
+    before = counts(seeded), archived_flags(seeded)
+    if method == "GET":
+        response = client.get(path)
+    else:
+        token = csrf_token(client, "/login")
+        response = client.post(path, data={**data, "csrf_token": token})
+    assert response.status_code == expected, response.get_data(as_text=True)[:300]
+    if expected == 302:
+        assert urlsplit(response.location).path == "/login"
+        # Nothing of the page leaks into the redirect.
+        assert "Seeded" not in response.get_data(as_text=True)
+    assert (counts(seeded), archived_flags(seeded)) == before, "an anonymous request changed data"
+
+
+@pytest.mark.parametrize("key", sorted(ROUTES), ids=lambda k: f"{k[1]} {k[0]}")
+def test_logged_in(seeded, client, key):
+    login(client)
+    path, data, _anonymous, expected = ROUTES[key]
+    method = key[1]
+    if method == "GET":
+        response = client.get(path)
+    else:
+        response = client.post(path, data={**data, "csrf_token": csrf_token(client)})
+    assert response.status_code == expected, response.get_data(as_text=True)[:300]
+    if expected in (302, 303):
+        assert response.location
+        target = urlsplit(response.location)
+        assert target.netloc in ("", "localhost")
+    if key == ("/", "GET"):
+        assert urlsplit(response.location).path == "/patients"
+    if key == ("/logout", "POST"):
+        assert urlsplit(response.location).path == "/login"
+        assert client.get("/patients").status_code == 302, "still logged in after logout"
+
+
+@pytest.mark.parametrize(("method", "path", "data"), MISSING,
+                         ids=[f"{m} {p} {d.get('patient_id', '')}{d.get('plan_id', '')}"
+                              for m, p, d in MISSING])
+def test_missing_records_are_404(seeded, client, method, path, data):
+    login(client)
+    before = counts(seeded)
+    if method == "GET":
+        response = client.get(path)
+    else:
+        response = client.post(path, data={**data, "csrf_token": csrf_token(client)})
+    assert response.status_code == 404
+    assert counts(seeded) == before
+
+
+def test_unknown_url_is_404_for_everyone(seeded, client):
+    assert client.get("/no-such-page").status_code == 404
+    login(client)
+    assert client.get("/no-such-page").status_code == 404
+
+
+def test_login_page_is_503_before_the_first_account(app, client):
+    response = client.get("/login")
+    assert response.status_code == 503
+    assert "not set up yet" in response.get_data(as_text=True)
+
+
+def test_inactive_user_is_logged_out(seeded, client):
+    from planner.extensions import db
+    from planner.models import User
+
+    login(client)
+    assert client.get("/patients").status_code == 200
+    with seeded.app_context():
+        db.session.get(User, 1).active = False
+        db.session.commit()
+    response = client.get("/patients")
+    assert response.status_code == 302
+    assert urlsplit(response.location).path == "/login"
+
+
+# htmx fragments -------------------------------------------------------------------------------
+
+
+def test_patient_search_fragment_is_only_rows(seeded, client):
+    login(client)
+    token = csrf_token(client)
+    with seeded.app_context():
+        from planner.extensions import db
+        from planner.models import Patient
+
+        db.session.add(Patient(record_number="R-2", family_name="Other", given_name="Person",
+                               birth_date=date(1980, 3, 4), sex="female"))
+        db.session.commit()
+    response = client.post("/patients", data={"q": "seeded", "csrf_token": token},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True).strip()
+    assert html.startswith("<tr"), html[:200]
+    assert html.endswith("</tr>")
+    for whole_page in ("<html", "<!doctype", "<head>", "<body", "<form", "<table", "<nav"):
+        assert whole_page not in html.lower()
+    assert "Seeded, Patient" in html
+    assert "Other" not in html
+    assert re.findall(r'href="([^"]+)"', html) == ["/patients/1"]
+
+
+def test_patient_search_without_htmx_is_a_whole_page(seeded, client):
+    login(client)
+    response = client.post("/patients", data={"q": "seeded", "csrf_token": csrf_token(client)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert 'id="patient-rows"' in html
+    assert "Seeded, Patient" in html
+
+
+def test_plan_preview_fragment_is_the_workspace(seeded, client):
+    login(client)
+    response = client.post("/plans/preview",
+                           data={"patient_id": "1", "plan": json.dumps(PLAN)},
+                           headers={"HX-Request": "true", "X-CSRFToken": csrf_token(client)})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for whole_page in ("<html", "<!doctype", "<head>", "<body", 'id="plan-form"', "<nav"):
+        assert whole_page not in html.lower()
+    assert 'id="map"' in html
+    assert 'id="results"' in html
+    assert "<svg" in html
+    assert int(re.search(r'data-testid="total-points">(\d+)<', html).group(1)) > 0

@@ -1,0 +1,40 @@
+"""Migrations: the schema the models describe is the one the migrations build, and an old
+database is upgraded with its data."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+
+def test_upgrade_from_0001_folds_the_names_of_existing_patients(tmp_path) -> None:
+    from flask_migrate import upgrade
+
+    from planner import create_app
+    from planner.extensions import db
+    from planner.web.patients import search
+
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="0001")
+        db.session.execute(sa.text(
+            "INSERT INTO patients (record_number, family_name, given_name, birth_date, sex, "
+            "allergies, anticoagulants, anticoagulant_details, pregnant, breastfeeding, "
+            "bleeding_disorder, notes, archived, is_demo, version, created_at, updated_at) "
+            "VALUES ('MP-000001', 'Núñez', 'Ángela', '1970-01-01', 'female', '', 0, '', 0, 0, "
+            "0, '', 0, 0, 1, '2026-01-01', '2026-01-01')"))
+        db.session.commit()
+        upgrade()
+        assert [p.display_name for p in search("nunez angela", archived=False)] == \
+            ["Núñez, Ángela"]
+
+
+def test_models_and_migrations_agree(app) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from planner.extensions import db
+
+    with app.app_context(), db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
