@@ -307,6 +307,21 @@ def thumbnail(plan_id: int) -> ResponseReturnValue:
     return Response(svg, mimetype="image/svg+xml")
 
 
+@bp.get("/plans/<int:plan_id>/plan.json")
+def export(plan_id: int) -> ResponseReturnValue:
+    """The saved plan file (PLAN-FORMAT.md), as ``mesoplanner grid`` reads it.
+
+    The file carries no patient data (the weight stays in the record; the file name is the
+    plan's number), so ``mesoplanner grid`` on it warns that the weight is unknown.
+    """
+    record = get_record(plan_id)
+    audit(current_user, "export", "plan", record.id, f"plan file, version {record.version}")
+    db.session.commit()
+    name = f"mesoplanner-plan-{record.id}-v{record.version}.json"
+    return Response(record.plan_json, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @bp.route("/mixtures", methods=["GET", "POST"])
 def mixtures() -> ResponseReturnValue:
     """The clinic's saved mixtures: defined once, added to any plan."""

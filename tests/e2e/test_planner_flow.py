@@ -5,6 +5,10 @@ Screenshots of every step land in ``tests/e2e/screenshots/`` (git-ignored) to be
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 from playwright.sync_api import expect
 
@@ -12,7 +16,7 @@ from tests.e2e.conftest import SIZES, map_point, shot, total_points, watch
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size):
+def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size, tmp_path):
     base, _app = server
     width, height = SIZES[size]
     page = browser.new_page(viewport={"width": width, "height": height})
@@ -103,6 +107,18 @@ def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size):
     assert total_points(page) == points_before
     expect(page.locator("[data-testid=total-ml]")).to_have_text(after_ml)
     shot(page, f"{size}-08-reopened")
+
+    # The downloaded plan file gives the same points and total with `mesoplanner grid`.
+    with page.expect_download() as download:
+        page.click("text=Download plan file")
+    plan_file = tmp_path / download.value.suggested_filename
+    download.value.save_as(plan_file)
+    done = subprocess.run([sys.executable, "-m", "planner.cli", "grid", str(plan_file)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    computed = json.loads(done.stdout)
+    assert len(computed["points"]) == points_before
+    assert computed["total_ml"] == after_ml.replace(",", ".")
 
     # The patient page shows the plan with its thumbnail.
     page.click(f"text={'Verdi, Giulia'}")

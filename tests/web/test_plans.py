@@ -419,6 +419,43 @@ def test_copy_for_the_next_session(app, client, doctor, patient):
     assert "copy of the plan" in html
 
 
+# ---------------------------------------------------------------------------------- export
+
+
+def test_exported_plan_file_gives_the_same_points_with_the_command(app, client, doctor, patient,
+                                                                    tmp_path):
+    import subprocess
+    import sys
+
+    from planner.models import AuditEvent
+
+    plan_id = saved_id(save(doctor, patient, knee_plan(spacing_mm=12)))
+    [record] = records(app)
+    response = client.get(f"/plans/{plan_id}/plan.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == f'attachment; filename="mesoplanner-plan-{plan_id}-v1.json"'
+    doc = response.get_json()
+    assert doc["format"] == "mesoplanner.plan/1"
+    assert "weight_kg" not in doc  # no patient data in the file
+    path = tmp_path / "plan.json"
+    path.write_bytes(response.get_data())
+    done = subprocess.run([sys.executable, "-m", "planner.cli", "grid", str(path)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert (len(out["points"]), out["total_ml"]) == (record.points, record.total_ml)
+    html = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert totals(html) == (record.points, record.total_ml)
+    with app.app_context():
+        from planner.extensions import db
+
+        actions = [e.action for e in db.session.query(AuditEvent)
+                   .filter_by(entity="plan", entity_id=plan_id)]
+    assert "export" in actions
+
+
 # ---------------------------------------------------------------------------------- thumbnail
 
 

@@ -49,11 +49,12 @@ def check_headers(response, *, page: bool = True) -> None:
 
 
 ANONYMOUS_GETS = ["/login", "/healthz", "/", "/patients", "/setup", "/no-such-page",
-                  "/plans/1/thumbnail.svg"]
+                  "/plans/1/thumbnail.svg", "/plans/1/plan.json"]
 LOGGED_GETS = ["/", "/patients", "/patients/new", "/patients/1", "/patients/1/edit",
                "/patients/1/plans/new",
                "/patients/1/plans/new?view=knee-anterior&side=right&treatment=antalgic",
-               "/plans/1", "/plans/1/thumbnail.svg", "/mixtures", "/healthz", "/login",
+               "/plans/1", "/plans/1/thumbnail.svg", "/plans/1/plan.json", "/mixtures",
+               "/healthz", "/login",
                "/patients/999", "/no-such-page"]
 
 
