@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from planner import __version__
+from planner.bodymaps.atlas import View
 from planner.core.compute import Result
 from planner.core.messages import PlanError
 from planner.core.plan import MAX_FILE_BYTES, loads
@@ -53,11 +54,26 @@ def _parser() -> argparse.ArgumentParser:
                           description="Compute a plan file (PLAN-FORMAT.md): numbered points, "
                                       "volumes, totals per drug, syringes and warnings.")
     grid.add_argument("plan", metavar="PLAN", help="the plan file, or - for standard input")
-    grid.add_argument("--format", choices=("json", "svg", "csv"), default="json",
+    grid.add_argument("--format", choices=("json", "svg", "csv", "pdf", "html"), default="json",
                       help="json (default): points and totals; svg: the drawing in mm; "
-                           "csv: one row per point")
+                           "csv: one row per point; pdf: the printable treatment sheet; "
+                           "html: the same sheet as a web page")
     grid.add_argument("-o", "--output", metavar="FILE", default="-",
                       help="where to write (default: standard output)")
+    printed = grid.add_argument_group("printing (--format pdf or html)")
+    kind = printed.add_mutually_exclusive_group()
+    kind.add_argument("--stencil", action="store_true",
+                      help="each area at true scale (1:1), tiled over pages, instead of the sheet")
+    kind.add_argument("--handout", action="store_true",
+                      help="the patient's aftercare handout instead of the sheet")
+    printed.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                         help="paper size (default a4)")
+    printed.add_argument("--compact", action="store_true",
+                         help="fit a plan of up to about 60 points on one page")
+    printed.add_argument("--language", choices=("it", "es", "en"), default="en",
+                         help="language of the sheet (default en)")
+    printed.add_argument("--clinic", default="", metavar="NAME",
+                         help="clinic name for the header")
     grid.set_defaults(run=_grid)
 
     maps = sub.add_parser("bodymaps", help="list the body-map views and their regions",
@@ -175,7 +191,12 @@ def _grid(args: argparse.Namespace) -> int:
 
     plan = loads(_read_plan(args.plan))
     result, view = engine.run(plan)
-    if args.format == "json":
+    if (args.stencil or args.handout or args.compact) and args.format not in ("pdf", "html"):
+        raise UsageError("--stencil, --handout and --compact need --format pdf or html")
+    text: str | bytes
+    if args.format in ("pdf", "html"):
+        text = _printed(args, result, view)
+    elif args.format == "json":
         text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "svg":
         text = render.plan_svg(result, view)
@@ -186,6 +207,18 @@ def _grid(args: argparse.Namespace) -> int:
               file=sys.stderr)
     _write(args.output, text)
     return 0
+
+
+def _printed(args: argparse.Namespace, result: Result, view: View | None) -> str | bytes:
+    """The sheet (or the stencil, or the handout) of a plan file: no patient data."""
+    from planner import printing
+
+    info = printing.SheetInfo(language=args.language, paper=args.paper, compact=args.compact,
+                              clinic=args.clinic)
+    make = printing.stencil_html if args.stencil else \
+        printing.handout_html if args.handout else printing.sheet_html
+    html = make(result, view, info)
+    return printing.to_pdf(html) if args.format == "pdf" else html
 
 
 def points_csv(result: Result) -> str:
@@ -202,10 +235,13 @@ def points_csv(result: Result) -> str:
     return out.getvalue()
 
 
-def _write(target: str, text: str) -> None:
+def _write(target: str, text: str | bytes) -> None:
     """Write all or nothing: a file is replaced only once the whole output is ready."""
     if target == "-":
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
         sys.stdout.flush()
         return
     path = Path(target)
@@ -214,8 +250,12 @@ def _write(target: str, text: str) -> None:
         raise UsageError(f"-o: folder {str(folder)!r} does not exist")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".mesoplanner-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from planner.bodymaps.atlas import View
-from planner.core.compute import Result
+from planner.core.compute import PlacedPoint, Result
 
 MIXTURE_COLOURS = ("#1f5fbf", "#b8420f", "#2a7d3a", "#7a3fa0", "#8a6d00", "#0f7a7a")
 NO_MIXTURE_COLOUR = "#444444"
@@ -24,6 +24,7 @@ LABEL_SIZE_MM = 3.2  # about 9 pt: readable on paper at arm's length
 SCALE_BAR_MM = 100.0
 LEGEND_MM = 34.0  # band below the drawing for the scale bar and the legend
 PAPER_MARGIN_MM = 15.0
+STENCIL_MARK_INSET_MM = 5.0  # alignment marks this far inside each stencil tile's edges
 POINTS_SLOT = "points-slot"  # replaced by the points layer once the document is written
 
 
@@ -33,15 +34,23 @@ def identity(text: str) -> str:
 
 
 def plan_svg(result: Result, view: View | None = None, *, title: str | None = None,
-             text: Callable[[str], str] = identity, language: str = "en") -> str:
+             text: Callable[[str], str] = identity, language: str = "en", crop: bool = False,
+             scale_bar: bool = True, enlarge: float = 1.0) -> str:
     """The plan drawn as a standalone SVG document (mm units), on its view or on plain paper.
 
     ``text`` translates the drawing's words (the web app passes gettext) and ``language``
     picks the atlas's own labels (it, es, en). Regions, areas and
     points carry ``data-`` attributes (region id, area index, point number and volume) for the
     editor; they change nothing on paper.
+
+    ``crop`` frames the drawing on the plan's areas and points (with a margin) instead of the
+    whole view, so that a print shows them large. ``scale_bar=False`` leaves out the 100 mm
+    bar, for a drawing that will not be printed at true scale; ``enlarge`` makes the points
+    and their numbers bigger, for a drawing that will be printed smaller than true scale.
     """
     minx, miny, width, height = _frame(result, view)
+    if crop and view is not None:
+        minx, miny, width, height = _cropped(result, (minx, miny, width, height))
     total_h = height + LEGEND_MM
     dwg = svgwrite.Drawing(size=(f"{width:.2f}mm", f"{total_h:.2f}mm"), debug=False,
                            profile="full")
@@ -55,24 +64,81 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     _draw_areas(dwg, result, colours)
     dwg.add(dwg.g(id=POINTS_SLOT))
     _draw_orientation(dwg, view, minx, miny, width, text, language)
-    _draw_legend(dwg, result, colours, minx, miny + height, width, title, text)
+    _draw_legend(dwg, result, colours, minx, miny + height, width, title, text, scale_bar)
     return str(dwg.tostring()).replace(f'<g id="{POINTS_SLOT}" />',
-                                       _points_markup(result, colours), 1)
+                                       _points_markup(result, colours, enlarge), 1)
 
 
 def _frame(result: Result, view: View | None) -> tuple[float, float, float, float]:
     if view is not None:
         return 0.0, 0.0, float(view.width_mm), float(view.height_mm)
-    shapes: list[BaseGeometry] = [a.shape.surface for a in result.areas]
-    shapes += [a.shape.line for a in result.areas if a.shape.line is not None]
-    shapes += [shapely.Point(p.x, p.y) for p in result.points]
-    shapes = [s for s in shapes if not s.is_empty]
+    shapes = _plan_shapes(result)
     if not shapes:
         return 0.0, 0.0, 160.0, 120.0
     x0, y0, x1, y1 = shapely.GeometryCollection(shapes).bounds
     width = max(x1 - x0 + 2 * PAPER_MARGIN_MM, SCALE_BAR_MM + 2 * PAPER_MARGIN_MM)
     height = y1 - y0 + 2 * PAPER_MARGIN_MM
     return x0 - PAPER_MARGIN_MM, y0 - PAPER_MARGIN_MM - 8.0, width, height + 8.0
+
+
+def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[PlacedPoint],
+                frame: tuple[float, float, float, float]) -> str:
+    """One stencil tile: a ``frame`` (x, y, width, height in mm of the map) drawn at 1:1, with
+    the area's outline, its numbered points and four alignment marks.
+
+    Neighbouring tiles overlap by twice ``STENCIL_MARK_INSET_MM``, so a mark near one tile's edge
+    is the same place as the mark near the next tile's facing edge: lay one on the other.
+    """
+    x, y, w, h = frame
+    dwg = svgwrite.Drawing(size=(f"{w:.2f}mm", f"{h:.2f}mm"), debug=False, profile="full")
+    dwg.viewbox(x, y, w, h)
+    dwg.add(dwg.rect((x, y), (w, h), fill="#ffffff", stroke="#888888", stroke_width=0.3,
+                     stroke_dasharray="2,2"))
+    if surface is not None and not surface.is_empty:
+        dwg.add(dwg.path(d=path_d(surface), fill="#f2f2f2", stroke="#222222",
+                         stroke_width=0.4, fill_rule="evenodd"))
+    inset = STENCIL_MARK_INSET_MM
+    for mx, my in ((x + inset, y + inset), (x + w - inset, y + inset),
+                   (x + inset, y + h - inset), (x + w - inset, y + h - inset)):
+        dwg.add(dwg.circle((mx, my), 2.0, fill="none", stroke="#111111", stroke_width=0.25))
+        dwg.add(dwg.line((mx - 4, my), (mx + 4, my), stroke="#111111", stroke_width=0.25))
+        dwg.add(dwg.line((mx, my - 4), (mx, my + 4), stroke="#111111", stroke_width=0.25))
+    colours = _mixture_colours(result)
+    layer = dwg.g(font_family="Helvetica, Arial, sans-serif", font_size=str(LABEL_SIZE_MM))
+    for p in points:
+        if not (x <= p.x <= x + w and y <= p.y <= y + h):
+            continue
+        layer.add(dwg.circle((p.x, p.y), POINT_RADIUS_MM * 0.6,
+                             fill=colours.get(p.mixture, NO_MIXTURE_COLOUR)))
+        layer.add(dwg.text(str(p.number), insert=(p.x + 1.6, p.y - 1.4), fill="#111111"))
+    dwg.add(layer)
+    return str(dwg.tostring())
+
+
+def _cropped(result: Result, frame: tuple[float, float, float, float]
+             ) -> tuple[float, float, float, float]:
+    """The part of the view's frame around the plan's areas and points (PAPER_MARGIN_MM on
+    each side, room above for the orientation words, never narrower than the legend)."""
+    shapes = _plan_shapes(result)
+    if not shapes:
+        return frame
+    fx, fy, fw, fh = frame
+    x0, y0, x1, y1 = shapely.GeometryCollection(shapes).bounds
+    x0, x1 = max(fx, x0 - PAPER_MARGIN_MM), min(fx + fw, x1 + PAPER_MARGIN_MM)
+    y0, y1 = max(fy, y0 - PAPER_MARGIN_MM - 8.0), min(fy + fh, y1 + PAPER_MARGIN_MM)
+    least = SCALE_BAR_MM + 30.0
+    if x1 - x0 < least:
+        grow = least - (x1 - x0)
+        x0 = max(fx, min(x0 - grow / 2, fx + fw - least))
+        x1 = min(fx + fw, x0 + least)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def _plan_shapes(result: Result) -> list[BaseGeometry]:
+    shapes: list[BaseGeometry] = [a.shape.surface for a in result.areas]
+    shapes += [a.shape.line for a in result.areas if a.shape.line is not None]
+    shapes += [shapely.Point(p.x, p.y) for p in result.points]
+    return [s for s in shapes if not s.is_empty]
 
 
 def path_d(geom: BaseGeometry) -> str:
@@ -168,16 +234,16 @@ def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None,
     dwg.add(layer)
 
 
-def _points_markup(result: Result, colours: dict[str | None, str]) -> str:
+def _points_markup(result: Result, colours: dict[str | None, str], enlarge: float = 1.0) -> str:
     """The numbered points as SVG markup, written directly rather than through svgwrite.
 
     A plan has up to 5,000 points and svgwrite spends about 0.1 ms on each element; this layer
     is plain numbers and fixed colours, so it is written as text (see bench/bench_grid.py).
     Each point is a group carrying its number and volume for the editor's hover and tap.
     """
-    r = POINT_RADIUS_MM
+    r = POINT_RADIUS_MM * enlarge
     parts = [f'<g id="points" font-family="Helvetica, Arial, sans-serif" '
-             f'font-size="{LABEL_SIZE_MM}">']
+             f'font-size="{LABEL_SIZE_MM * enlarge:.2f}">']
     mixtures = [None if m < 0 else result.plan.areas[m].mixture for m in result.area_of]
     manual = iter(enumerate(result.plan.points))
     for k in range(len(result.xy)):
@@ -234,18 +300,12 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
 
 def _draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str],
                  left: float, top: float, width: float, title: str | None,
-                 text: Callable[[str], str]) -> None:
+                 text: Callable[[str], str], scale_bar: bool = True) -> None:
     legend = dwg.g(id="legend", font_family="Helvetica, Arial, sans-serif", font_size="3.2",
                    fill="#111111")
     x0, y = left + 8.0, top + 6.0
-    # The scale bar: 100 mm with 10 mm ticks, to check the print scale with a ruler.
-    legend.add(dwg.line((x0, y), (x0 + SCALE_BAR_MM, y), stroke="#111111", stroke_width=0.5))
-    for k in range(11):
-        tick = 2.5 if k % 5 == 0 else 1.5
-        legend.add(dwg.line((x0 + 10 * k, y - tick), (x0 + 10 * k, y), stroke="#111111",
-                            stroke_width=0.3))
-    legend.add(dwg.text(text("100 mm (must measure 100 mm when printed)"),
-                        insert=(x0, y + 4.5)))
+    if scale_bar:
+        _draw_scale_bar(dwg, legend, x0, y, text)
     y += 11.0
     heading = title or text("{points} points, {ml} mL in all").format(
         points=len(result.points), ml=result.total_ml)
@@ -263,3 +323,14 @@ def _draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None
         if x > left + width - 30:
             x, y = x0, y + 5.0
     dwg.add(legend)
+
+
+def _draw_scale_bar(dwg: svgwrite.Drawing, layer: svgwrite.container.Group, x0: float, y: float,
+                    text: Callable[[str], str]) -> None:
+    """100 mm with 10 mm ticks, to check the print scale with a ruler."""
+    layer.add(dwg.line((x0, y), (x0 + SCALE_BAR_MM, y), stroke="#111111", stroke_width=0.5))
+    for k in range(11):
+        tick = 2.5 if k % 5 == 0 else 1.5
+        layer.add(dwg.line((x0 + 10 * k, y - tick), (x0 + 10 * k, y), stroke="#111111",
+                           stroke_width=0.3))
+    layer.add(dwg.text(text("100 mm (must measure 100 mm when printed)"), insert=(x0, y + 4.5)))

@@ -1,0 +1,60 @@
+"""The words of the plan in the reader's language, for the screen and for paper.
+
+Flask-free: the web app passes Flask-Babel's gettext, the print sheet and the command line a
+Babel catalogue's. Each function takes that ``_`` and returns the names by code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Gettext = Callable[..., str]
+
+
+def treatment_names(_: Gettext) -> dict[str, str]:
+    """Treatment types."""
+    return {"antalgic": _("Pain (antalgic)"), "cellulite": _("Cellulite"),
+            "face": _("Face"), "microneedling": _("Microneedling")}
+
+
+def pattern_names(_: Gettext) -> dict[str, str]:
+    """Grid patterns."""
+    return {"square": _("Square grid"), "staggered": _("Staggered (hexagonal)"),
+            "line": _("Along a line"), "area": _("Whole area (no points)")}
+
+
+def technique_names(_: Gettext) -> dict[str, str]:
+    """Injection techniques (planner.core.clinical.DEPTH_LIMITS)."""
+    return {"intradermal": _("Intradermal"),
+            "superficial-intradermal": _("Superficial intradermal"),
+            "micropapules": _("Micropapules"), "deep-intradermal": _("Deep intradermal"),
+            "nappage": _("Nappage"), "microneedling": _("Microneedling"),
+            "subcutaneous": _("Subcutaneous")}
+
+
+def warning_titles(_: Gettext) -> dict[str, str]:
+    """A short title for each kind of warning of the engine."""
+    return {
+        "anaesthetic-dose": _("Local anaesthetic above its limit"),
+        "anaesthetic-near-limit": _("Local anaesthetic near its limit"),
+        "anaesthetic-combined": _("Local anaesthetics together above their limits"),
+        "weight-unknown": _("Weight not recorded: dose checked against the absolute maximum"),
+        "volume-per-point": _("Volume per point above the usual maximum"),
+        "depth-beyond-dermis": _("Depth beyond the dermis"),
+        "depth-microneedling": _("Needle depth above the usual for microneedling"),
+        "danger-zone": _("Points in a facial danger zone"),
+        "stroke-repaired": _("Outline crossing itself, repaired"),
+        "no-go-removed": _("No-go zone left out"),
+        "outside-body": _("Part outside the body left out"),
+        "area-empty": _("Nothing left of the area"),
+        "area-narrow": _("Narrow area: points on its centre line"),
+        "area-tiny": _("Small area: one point at its centre"),
+        "margin-not-kept": _("Area narrower than twice the margin"),
+        "line-empty": _("Nothing left of the line"),
+        "line-ignored": _("Line not used by this pattern"),
+        "override-unmatched": _("A point change matches no point"),
+        "no-mixture": _("Area without a mixture"),
+        "syringe-split": _("Mixture split over several syringes"),
+        "side-missing": _("Side not given"),
+        "bodymap-version": _("Body map redrawn since the plan was made"),
+    }
