@@ -83,6 +83,8 @@ class Patient(db.Model):  # type: ignore[name-defined,misc]
     breastfeeding: Mapped[bool] = mapped_column(default=False)
     bleeding_disorder: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The language of what the patient takes home (the aftercare handout).
+    language: Mapped[str] = mapped_column(String(5), default="it")
     # Names and record number, folded (see folded()): what the patient search matches.
     search_text: Mapped[str] = mapped_column(String(300), default="")
     archived: Mapped[bool] = mapped_column(default=False)
@@ -146,6 +148,36 @@ class SavedMixture(db.Model):  # type: ignore[name-defined,misc]
     archived: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class ClinicSettings(db.Model):  # type: ignore[name-defined,misc]
+    """The clinic's own words on paper: its name and telephone, and its aftercare text.
+
+    One row (id 1). An empty handout text means the built-in one (templates/print/handout.html).
+    """
+
+    __tablename__ = "clinic_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    handout_it: Mapped[str] = mapped_column(Text, default="")
+    handout_es: Mapped[str] = mapped_column(Text, default="")
+    handout_en: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+    def handout(self, language: str) -> str:
+        """The clinic's aftercare text in ``language`` ("" for the built-in one)."""
+        return str(getattr(self, f"handout_{language}", "") or "")
+
+
+def clinic_settings() -> ClinicSettings:
+    """The clinic's settings (empty ones until an administrator fills them in)."""
+    found = db.session.get(ClinicSettings, 1)
+    return found if found is not None else ClinicSettings(id=1, name="", phone="",
+                                                          handout_it="", handout_es="",
+                                                          handout_en="")
 
 
 class AuditEvent(db.Model):  # type: ignore[name-defined,misc]

@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, func, or_, select
 
 from planner.extensions import db
-from planner.models import SEXES, Patient, audit, folded
+from planner.models import LANGUAGES, SEXES, Patient, audit, folded
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
 
@@ -65,6 +65,10 @@ def parse_form(form: Any, patient: Patient | None) -> tuple[dict[str, Any], dict
         except InvalidOperation:
             values["weight_kg"] = raw_weight
             problems["weight_kg"] = _("Enter a weight in kg between 1 and 400.")
+    values["language"] = form.get("language", "").strip() or (
+        patient.language if patient is not None else current_user.language)
+    if values["language"] not in LANGUAGES:
+        problems["language"] = _("Choose one.")
     for flag in FLAGS:
         values[flag] = form.get(flag) == "1"
     number = values["record_number"]
@@ -117,7 +121,8 @@ def index() -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 def create() -> ResponseReturnValue:
     """A new patient."""
-    values: dict[str, Any] = {"sex": "", **dict.fromkeys(FLAGS, False)}
+    values: dict[str, Any] = {"sex": "", "language": current_user.language,
+                              **dict.fromkeys(FLAGS, False)}
     problems: dict[str, str] = {}
     if request.method == "POST":
         values, problems = parse_form(request.form, None)
@@ -149,7 +154,7 @@ def edit(patient_id: int) -> ResponseReturnValue:
     """Change a patient's details."""
     patient = get_patient(patient_id)
     values = {c: getattr(patient, c) for c in (*TEXT_FIELDS, "birth_date", "sex", "weight_kg",
-                                                *FLAGS)}
+                                                "language", *FLAGS)}
     problems: dict[str, str] = {}
     if request.method == "POST":
         values, problems = parse_form(request.form, patient)

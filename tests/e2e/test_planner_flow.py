@@ -109,6 +109,8 @@ def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size, tmp_pat
     shot(page, f"{size}-08-reopened")
 
     # The downloaded plan file gives the same points and total with `mesoplanner grid`.
+    page.click("summary:has-text('Print')")
+    shot(page, f"{size}-08b-print-menu")
     with page.expect_download() as download:
         page.click("text=Download plan file")
     plan_file = tmp_path / download.value.suggested_filename
@@ -119,6 +121,19 @@ def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size, tmp_pat
     computed = json.loads(done.stdout)
     assert len(computed["points"]) == points_before
     assert computed["total_ml"] == after_ml.replace(",", ".")
+
+    # The treatment sheet opens in a new tab, ready to print, with the same totals.
+    with page.context.expect_page() as opened:
+        page.click("text=Treatment sheet")
+    sheet = opened.value
+    sheet_problems = watch(sheet)
+    sheet.wait_for_load_state()
+    expect(sheet.locator("[data-print]")).to_be_visible()
+    expect(sheet.locator("[data-testid=total-points]")).to_have_text(str(points_before))
+    expect(sheet.locator("[data-testid=total-ml]")).to_have_text(after_ml)
+    shot(sheet, f"{size}-08c-sheet")
+    sheet.close()
+    assert sheet_problems == []
 
     # The patient page shows the plan with its thumbnail.
     page.click(f"text={'Verdi, Giulia'}")

@@ -54,6 +54,13 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int]] = {
     ("/plans/<int:plan_id>/copy", "POST"): ("/plans/1/copy", {}, 302, 303),
     ("/plans/<int:plan_id>/thumbnail.svg", "GET"): ("/plans/1/thumbnail.svg", {}, 302, 200),
     ("/plans/<int:plan_id>/plan.json", "GET"): ("/plans/1/plan.json", {}, 302, 200),
+    ("/plans/<int:plan_id>/<any(sheet, stencil, handout):kind>", "GET"):
+        ("/plans/1/sheet", {}, 302, 200),
+    ("/plans/<int:plan_id>/<any(sheet, stencil, handout):kind>.pdf", "GET"):
+        ("/plans/1/stencil.pdf", {}, 302, 200),
+    # Clinic settings are the administrator's (the logged-in user here is a doctor).
+    ("/settings", "GET"): ("/settings", {}, 302, 403),
+    ("/settings", "POST"): ("/settings", {"name": "Forged"}, 302, 403),
     ("/mixtures", "GET"): ("/mixtures", {}, 302, 200),
     ("/mixtures", "POST"): ("/mixtures", {"name": "access mix", "component-0": "saline",
                                           "volume_ml-0": "2"}, 302, 303),
@@ -74,6 +81,8 @@ MISSING = [
     ("POST", "/plans/999/copy", {}),
     ("GET", "/plans/999/thumbnail.svg", {}),
     ("GET", "/plans/999/plan.json", {}),
+    ("GET", "/plans/999/sheet", {}),
+    ("GET", "/plans/999/handout.pdf", {}),
     ("POST", "/plans/preview", {"patient_id": "999", "plan": json.dumps(PLAN)}),
     ("POST", "/plans/save", {"patient_id": "999", "plan": json.dumps(PLAN)}),
     ("POST", "/plans/save", {"patient_id": "1", "plan_id": "999", "version": "1",

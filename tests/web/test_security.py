@@ -53,7 +53,8 @@ ANONYMOUS_GETS = ["/login", "/healthz", "/", "/patients", "/setup", "/no-such-pa
 LOGGED_GETS = ["/", "/patients", "/patients/new", "/patients/1", "/patients/1/edit",
                "/patients/1/plans/new",
                "/patients/1/plans/new?view=knee-anterior&side=right&treatment=antalgic",
-               "/plans/1", "/plans/1/thumbnail.svg", "/plans/1/plan.json", "/mixtures",
+               "/plans/1", "/plans/1/thumbnail.svg", "/plans/1/plan.json", "/plans/1/sheet",
+               "/plans/1/stencil", "/plans/1/handout", "/mixtures",
                "/healthz", "/login",
                "/patients/999", "/no-such-page"]
 
@@ -71,7 +72,8 @@ def test_headers_logged_in(app, client, path):
     check_headers(client.get(path))
 
 
-@pytest.mark.parametrize("filename", ["planner.css", "planner.js", "htmx.min.js"])
+@pytest.mark.parametrize("filename", ["planner.css", "planner.js", "htmx.min.js", "print.css",
+                                      "print.js"])
 def test_headers_on_static_files(app, client, filename):
     response = client.get(f"/static/{filename}")
     assert response.status_code == 200
@@ -233,6 +235,7 @@ CSRF_POSTS = [
     ("/logout", {}),
     ("/plans/preview", {"patient_id": "1", "plan": json.dumps(PLAN)}),
     ("/patients", {"q": "seed"}),
+    ("/settings", {"name": "csrf"}),
 ]
 
 
@@ -574,6 +577,7 @@ def test_vendored_htmx_has_the_recorded_checksum():
 
 def test_every_static_file_is_ours_or_vendored():
     table = (ROOT / "static" / "VENDORED.md").read_text(encoding="utf-8")
-    ours = {"planner.css", "planner.js", "VENDORED.md"}
+    ours = {"planner.css", "planner.js", "VENDORED.md", "print.css", "print.js", "paper-a4.css",
+            "paper-letter.css"}
     for path in (ROOT / "static").iterdir():
         assert path.name in ours or f"| {path.name} |" in table, path.name

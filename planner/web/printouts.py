@@ -1,0 +1,126 @@
+"""Printing a saved plan: the treatment-room sheet (a page to print, or PDF), the true-scale
+stencil and the patient's aftercare handout; and the clinic's own words on paper (settings)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from planner import printing
+from planner.core.messages import PlanError
+from planner.extensions import db
+from planner.models import ClinicSettings, Patient, PlanRecord, audit, clinic_settings, now
+from planner.web.i18n import current_locale
+from planner.web.plans import compute_doc, get_record
+
+bp = Blueprint("printouts", __name__)
+
+KINDS = ("sheet", "stencil", "handout")
+HANDOUT_MAX = 6000  # characters of the clinic's aftercare text, per language
+
+
+def recorded(patient: Patient) -> dict[str, str]:
+    """What the record says for each item of the sheet's pre-session checklist."""
+    def flag(value: bool, details: str = "") -> str:
+        if not value:
+            return _("record: no")
+        return _("record: YES") + (f" ({details})" if details else "")
+
+    return {
+        "pregnancy": flag(patient.pregnant),
+        "breastfeeding": flag(patient.breastfeeding),
+        "anticoagulants": flag(patient.anticoagulants, patient.anticoagulant_details),
+        "bleeding": flag(patient.bleeding_disorder),
+        "allergies": _("record: %(allergies)s", allergies=patient.allergies)
+        if patient.allergies else _("record: none recorded"),
+    }
+
+
+def sheet_info(record: PlanRecord, language: str, *, for_screen: bool) -> printing.SheetInfo:
+    """Who, what and when for a saved plan's printouts."""
+    patient = record.patient
+    settings = clinic_settings()
+    paper = request.args.get("paper", "a4")
+    return printing.SheetInfo(
+        language=language, paper=paper if paper in printing.PAPERS else "a4",
+        compact=request.args.get("compact") == "1", clinic=settings.name,
+        clinic_phone=settings.phone, patient_name=patient.display_name,
+        birth_date=patient.birth_date, record_number=patient.record_number,
+        recorded=recorded(patient), session_date=date.today(),
+        doctor=record.updated_by.full_name, plan_id=record.id, plan_version=record.version,
+        title=record.title, url=url_for("plans.edit", plan_id=record.id, _external=True),
+        handout_text=settings.handout(language) or None,
+        static_base="/static/" if for_screen else "")
+
+
+def printed(record: PlanRecord, kind: str, *, for_screen: bool) -> str:
+    """The HTML of one printout of a saved plan (the handout in the patient's language)."""
+    try:
+        result, view = compute_doc(json.loads(record.plan_json), record.patient)
+    except PlanError:
+        abort(404)
+    language = record.patient.language if kind == "handout" else current_locale()
+    info = sheet_info(record, language, for_screen=for_screen)
+    make = {"sheet": printing.sheet_html, "stencil": printing.stencil_html,
+            "handout": printing.handout_html}[kind]
+    return make(result, view, info)
+
+
+@bp.get("/plans/<int:plan_id>/<any(sheet, stencil, handout):kind>")
+def page(plan_id: int, kind: str) -> ResponseReturnValue:
+    """A printout as a web page, with a Print button (the browser prints it)."""
+    record = get_record(plan_id)
+    html = printed(record, kind, for_screen=True)
+    audit(current_user, "print", "plan", record.id, f"{kind} page, version {record.version}")
+    db.session.commit()
+    return html
+
+
+@bp.get("/plans/<int:plan_id>/<any(sheet, stencil, handout):kind>.pdf")
+def pdf(plan_id: int, kind: str) -> ResponseReturnValue:
+    """A printout as PDF. The file name has the plan's number, never the patient's name."""
+    record = get_record(plan_id)
+    data = printing.to_pdf(printed(record, kind, for_screen=False))
+    audit(current_user, "print", "plan", record.id, f"{kind} PDF, version {record.version}")
+    db.session.commit()
+    name = f"mesoplanner-{kind}-{record.id}-v{record.version}.pdf"
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings() -> ResponseReturnValue:
+    """The clinic's name and telephone for the printouts, and its own aftercare text."""
+    if current_user.role != "admin":
+        abort(403)
+    found = db.session.get(ClinicSettings, 1)
+    values: dict[str, Any] = {k: getattr(found, k) if found else ""
+                              for k in ("name", "phone", "handout_it", "handout_es",
+                                        "handout_en")}
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        limits = {"name": 120, "phone": 40, "handout_it": HANDOUT_MAX,
+                  "handout_es": HANDOUT_MAX, "handout_en": HANDOUT_MAX}
+        values = {k: request.form.get(k, "").strip().replace("\r\n", "\n") for k in limits}
+        problems = {k: _("At most %(n)d characters.", n=n) for k, n in limits.items()
+                    if len(values[k]) > n}
+        if not problems:
+            row = found or ClinicSettings(id=1)
+            if found is None:
+                db.session.add(row)
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_by_id = current_user.id
+            row.updated_at = now()
+            audit(current_user, "update", "settings", 1)
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("printouts.settings"), 303)
+    return render_template("settings.html", values=values, problems=problems), \
+        422 if problems else 200
