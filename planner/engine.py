@@ -11,7 +11,7 @@ from dataclasses import replace
 from planner.bodymaps import atlas
 from planner.core.compute import Result, compute
 from planner.core.geometry import MapShapes
-from planner.core.messages import PlanError, PlanWarning
+from planner.core.messages import N_, Message, PlanError, PlanWarning
 from planner.core.plan import Plan
 
 
@@ -37,26 +37,30 @@ def load_view(plan: Plan) -> tuple[atlas.View | None, list[PlanWarning]]:
     view_id, field = found
     notes: list[PlanWarning] = []
     side = plan.side
+    if view_id not in atlas.view_ids():
+        raise PlanError(field, N_("There is no body map called '%(view)s'. Available maps: "
+                                  "%(known)s. (see 'mesoplanner bodymaps')"),
+                        view=view_id, known=", ".join(atlas.view_ids()) or Message(N_("none")))
     try:
         plain = atlas.get_view(view_id)
-    except atlas.BodyMapError as exc:
-        raise PlanError(field, f"{exc} (see 'mesoplanner bodymaps')") from None
+    except atlas.BodyMapError as exc:  # a view that cannot be read: the atlas says why
+        raise PlanError(field, N_("%(problem)s (see 'mesoplanner bodymaps')"),
+                        problem=str(exc)) from None
     if plain.single_limb:
         if side in (None, "none"):
             side = "right"
-            notes.append(PlanWarning(
-                "side-missing", "medium",
-                f"side: not given; {view_id} is a single-limb view and was taken as the "
-                "patient's RIGHT side: check it"))
+            notes.append(PlanWarning("side-missing", "medium", Message(
+                N_("side: not given; %(view)s is a single-limb view and was taken as the "
+                   "patient's RIGHT side: check it"), view=view_id)))
         elif side == "bilateral":
-            raise PlanError("side", f"{view_id} shows one limb: plan each side as left or right")
+            raise PlanError("side", N_("%(view)s shows one limb: plan each side as left or "
+                                       "right"), view=view_id)
     view = atlas.get_view(view_id, side if plain.single_limb else None)
     if plan.bodymap_version is not None and plan.bodymap_version != view.version:
-        notes.append(PlanWarning(
-            "bodymap-version", "medium",
-            f"bodymap_version: this plan was drawn on version {plan.bodymap_version} of "
-            f"{view_id}, which is now version {view.version}: check that the areas still lie "
-            "where they were meant"))
+        notes.append(PlanWarning("bodymap-version", "medium", Message(
+            N_("bodymap_version: this plan was drawn on version %(old)s of %(view)s, which is "
+               "now version %(new)s: check that the areas still lie where they were meant"),
+            old=plan.bodymap_version, view=view_id, new=view.version)))
     return view, notes
 
 
@@ -67,10 +71,12 @@ def shapes_of(view: atlas.View, plan: Plan) -> MapShapes:
         if area.region is not None and area.region not in regions:
             owner = area.region.split("/", 1)[0]
             if owner != view.id and "/" in area.region:
-                raise PlanError(f"areas[{i}].region", f"{area.region!r} belongs to view "
-                                                      f"{owner!r}, not to {view.id!r}")
-            raise PlanError(f"areas[{i}].region", f"unknown region {area.region!r} in "
-                                                  f"{view.id} (see 'mesoplanner bodymaps')")
+                raise PlanError(f"areas[{i}].region", N_("%(region)s belongs to view %(owner)s, "
+                                                         "not to %(view)s"),
+                                region=repr(area.region), owner=repr(owner), view=repr(view.id))
+            raise PlanError(f"areas[{i}].region", N_("unknown region %(region)s in %(view)s (see "
+                                                     "'mesoplanner bodymaps')"),
+                            region=repr(area.region), view=view.id)
     no_go = view.no_go()
     return MapShapes(
         outline=view.outline,
@@ -78,6 +84,7 @@ def shapes_of(view: atlas.View, plan: Plan) -> MapShapes:
         regions=regions,
         guides={g.id: g.geometry for g in view.guides},
         warning_zones={r.label["en"]: r.geometry for r in view.warning_regions()},
+        zone_labels={r.label["en"]: r.label for r in view.warning_regions()},
     )
 
 

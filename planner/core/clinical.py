@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from planner.core.messages import N_
+
 
 @dataclass(frozen=True)
 class Treatment:
@@ -33,19 +35,19 @@ class Treatment:
 TREATMENTS: dict[str, Treatment] = {
     "antalgic": Treatment(
         20.0, Decimal("0.10"), Decimal("0.30"), 2.0, "square", "intradermal",
-        "SIM core technique, Mammucari et al. eCAM 2012 [our default]",
+        N_("SIM core technique, Mammucari et al. eCAM 2012 [our default]"),
     ),
     "cellulite": Treatment(
         15.0, Decimal("0.20"), Decimal("0.30"), 2.0, "staggered", "intradermal",
-        "PC-DC maximum per puncture, Thomas 2016 [our default]",
+        N_("PC-DC maximum per puncture, Thomas 2016 [our default]"),
     ),
     "face": Treatment(
         10.0, Decimal("0.05"), Decimal("0.10"), 1.0, "staggered", "intradermal",
-        "[our default], CLINICAL.md technique table",
+        N_("[our default], CLINICAL.md technique table"),
     ),
     "microneedling": Treatment(
         10.0, Decimal("2.00"), Decimal("0.30"), 1.0, "area", "microneedling",
-        "face microneedling depth 0.5-1.5 mm, area-based [our default]",
+        N_("face microneedling depth 0.5-1.5 mm, area-based [our default]"),
     ),
 }
 DEFAULT_TREATMENT = "antalgic"
@@ -63,13 +65,13 @@ class DepthLimit:
 # sites (Krackowizer & Brenner, Phlebologie 2008): deeper than 2.0 mm is beneath the dermis.
 # Deep intradermal (IDP) and nappage are 2-4 mm by definition (NCT05190588; clinic protocol).
 DEPTH_LIMITS: dict[str, DepthLimit] = {
-    "intradermal": DepthLimit(2.0, "dermis at most 2.0 mm thick, Krackowizer & Brenner 2008"),
-    "superficial-intradermal": DepthLimit(2.0, "IDS 1-2 mm, NCT05190588"),
-    "micropapules": DepthLimit(2.0, "micropapules ~1.5-2 mm, clinic protocol (mesoderm.es)"),
-    "deep-intradermal": DepthLimit(4.0, "IDP 2-4 mm, NCT05190588"),
-    "nappage": DepthLimit(4.0, "nappage 2-4 mm deep, clinic protocol"),
-    "microneedling": DepthLimit(1.5, "face microneedling 0.5-1.5 mm, CLINICAL.md"),
-    "subcutaneous": DepthLimit(float("inf"), "not intradermal: no dermis depth check"),
+    "intradermal": DepthLimit(2.0, N_("dermis at most 2.0 mm thick, Krackowizer & Brenner 2008")),
+    "superficial-intradermal": DepthLimit(2.0, N_("IDS 1-2 mm, NCT05190588")),
+    "micropapules": DepthLimit(2.0, N_("micropapules ~1.5-2 mm, clinic protocol (mesoderm.es)")),
+    "deep-intradermal": DepthLimit(4.0, N_("IDP 2-4 mm, NCT05190588")),
+    "nappage": DepthLimit(4.0, N_("nappage 2-4 mm deep, clinic protocol")),
+    "microneedling": DepthLimit(1.5, N_("face microneedling 0.5-1.5 mm, CLINICAL.md")),
+    "subcutaneous": DepthLimit(float("inf"), N_("not intradermal: no dermis depth check")),
 }
 
 
@@ -86,21 +88,32 @@ class AnaestheticLimit:
 # Cumulative per session, all mixtures together (CLINICAL.md "Safety limits").
 ANAESTHETIC_LIMITS: dict[str, AnaestheticLimit] = {
     "lidocaine": AnaestheticLimit(
-        "lidocaine", Decimal("4.5"), Decimal("300"),
-        "product labelling: 4.5 mg/kg, never above 300 mg",
+        N_("lidocaine"), Decimal("4.5"), Decimal("300"),
+        N_("product labelling: 4.5 mg/kg, never above 300 mg"),
     ),
     "lidocaine-adrenaline": AnaestheticLimit(
-        "lidocaine with adrenaline", Decimal("7"), Decimal("500"),
-        "product labelling: 7 mg/kg, never above 500 mg",
+        N_("lidocaine with adrenaline"), Decimal("7"), Decimal("500"),
+        N_("product labelling: 7 mg/kg, never above 500 mg"),
     ),
     "mepivacaine": AnaestheticLimit(
-        "mepivacaine", None, Decimal("400"), "Carbocaine label: 400 mg usual adult maximum per dose"
+        N_("mepivacaine"), None, Decimal("400"),
+        N_("Carbocaine label: 400 mg usual adult maximum per dose"),
     ),
     # The Novocain label gives 350-600 mg as the single total dose; we warn from the lower end.
     "procaine": AnaestheticLimit(
-        "procaine", None, Decimal("350"), "Novocain label: 350-600 mg single total dose"
+        N_("procaine"), None, Decimal("350"), N_("Novocain label: 350-600 mg single total dose"),
     ),
 }
+
+# The ids of treatments, techniques and local anaesthetics, marked for translation: messages
+# name them by id (the English word is the id itself) and a reader of another language gets
+# the word. Every id above has its entry (a test checks it).
+ID_WORDS = (
+    N_("antalgic"), N_("cellulite"), N_("face"), N_("microneedling"),
+    N_("intradermal"), N_("superficial-intradermal"), N_("micropapules"),
+    N_("deep-intradermal"), N_("nappage"), N_("subcutaneous"),
+    N_("lidocaine"), N_("lidocaine-adrenaline"), N_("mepivacaine"), N_("procaine"),
+)
 
 # Names clinicians write for the same drug (Italian and Spanish included).
 DRUG_ALIASES: dict[str, str] = {

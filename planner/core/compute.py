@@ -22,15 +22,16 @@ from numpy.typing import NDArray
 from planner.core import clinical, grid, safety
 from planner.core.dosing import ComponentTotal, SyringePlan, components_of, syringe_plan
 from planner.core.geometry import AreaShape, MapShapes, area_shape
-from planner.core.messages import PlanError, PlanWarning
+from planner.core.messages import N_, Label, Message, Number, Param, PlanError, PlanWarning
 from planner.core.plan import FORMAT, Area, Plan
 
 # [our default]: an override applies to the generated point within 1 mm of where it was made.
 OVERRIDE_MATCH_MM = 1.0
 _PLACEMENT_NOTES = {
-    "centre-line": ("area-narrow", "is narrower than the spacing: its points were put on its "
-                                   "centre line"),
-    "centre": ("area-tiny", "is smaller than one grid cell: it gets one point at its centre"),
+    "centre-line": ("area-narrow", N_("%(where)s (%(label)s) is narrower than the spacing: its "
+                                      "points were put on its centre line")),
+    "centre": ("area-tiny", N_("%(where)s (%(label)s) is smaller than one grid cell: it gets "
+                               "one point at its centre")),
 }
 
 
@@ -185,8 +186,9 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
         for name, vol in by_mixture.items():
             volume_by_mixture[name] = volume_by_mixture.get(name, Decimal("0.00")) + vol
         if area.mixture is None and plan.mixtures and area_total:
-            notes.append(PlanWarning("no-mixture", "info", f"areas[{i}] has no mixture: its "
-                                     f"{area_total} mL are not in the totals per drug", i))
+            notes.append(PlanWarning("no-mixture", "info", Message(
+                N_("%(where)s has no mixture: its %(ml)s mL are not in the totals per drug"),
+                where=f"areas[{i}]", ml=area_total), i))
         notes.extend(_technique_notes(i, area))
         results.append(AreaResult(i, area, shape, fill.how, int(kept.sum()), area_total,
                                   tuple(components_of(by_mixture, plan.mixtures))))
@@ -213,9 +215,10 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
         for name, volume in volume_by_mixture.items() if volume > 0
     )
     for syringe in syringes:
-        if syringe.note:
-            notes.append(PlanWarning("syringe-split", "info",
-                                     f"mixture {syringe.mixture}: {syringe.note}"))
+        if syringe.notice is not None:
+            notes.append(PlanWarning("syringe-split", "info", Message(
+                N_("mixture %(mixture)s: %(note)s"), mixture=syringe.mixture,
+                note=syringe.notice)))
     return Result(plan, xy, area_of, hundredths, tuple(results),
                   total.quantize(Decimal("0.01")), components, syringes, tuple(notes))
 
@@ -257,9 +260,10 @@ def _refuse_huge(plan: Plan, shapes: list[AreaShape]) -> None:
     if sum(lows) + len(plan.points) > limit:
         worst = int(np.argmax(lows))
         raise PlanError(f"areas[{worst}].spacing_mm",
-                        f"this plan would have more than {sum(lows) + len(plan.points):,.0f} "
-                        f"points, above the limit of {limit:,} per plan; use a larger spacing "
-                        "or a smaller area")
+                        N_("this plan would have more than %(points)s points, above the limit "
+                           "of %(limit)s per plan; use a larger spacing or a smaller area"),
+                        points=Number(sum(lows) + len(plan.points), ",.0f"),
+                        limit=Number(limit, ","))
 
 
 def _refuse_too_many(plan: Plan, fills: list[grid.Fill]) -> None:
@@ -269,23 +273,27 @@ def _refuse_too_many(plan: Plan, fills: list[grid.Fill]) -> None:
     if total > limit:
         worst = int(np.argmax(counts)) if counts else 0
         raise PlanError(f"areas[{worst}].spacing_mm",
-                        f"this plan has {total:,} points, above the limit of {limit:,} per plan; "
-                        "use a larger spacing or a smaller area")
+                        N_("this plan has %(points)s points, above the limit of %(limit)s per "
+                           "plan; use a larger spacing or a smaller area"),
+                        points=Number(total, ","), limit=Number(limit, ","))
 
 
 def _placement_notes(i: int, area: Area, shape: AreaShape, fill: grid.Fill) -> list[PlanWarning]:
     where = f"areas[{i}]"
     notes = []
     if fill.how in _PLACEMENT_NOTES:
-        code, text = _PLACEMENT_NOTES[fill.how]
-        notes.append(PlanWarning(code, "medium", f"{where} ({area.label}) {text}", i))
+        code, template = _PLACEMENT_NOTES[fill.how]
+        notes.append(PlanWarning(code, "medium", Message(template, where=where,
+                                                         label=area.label), i))
     if not fill.margin_kept:
-        notes.append(PlanWarning("margin-not-kept", "medium",
-                                 f"{where} ({area.label}) is narrower than twice the margin of "
-                                 f"{area.margin_mm:g} mm: points are closer to its edge", i))
+        notes.append(PlanWarning("margin-not-kept", "medium", Message(
+            N_("%(where)s (%(label)s) is narrower than twice the margin of %(margin)s mm: points "
+               "are closer to its edge"),
+            where=where, label=area.label, margin=Number(area.margin_mm, "g")), i))
     if area.pattern == "line" and fill.how == "empty":
-        notes.append(PlanWarning("line-empty", "high", f"{where} ({area.label}): no part of the "
-                                 "line is left inside the area; it gets no points", i))
+        notes.append(PlanWarning("line-empty", "high", Message(
+            N_("%(where)s (%(label)s): no part of the line is left inside the area; it gets no "
+               "points"), where=where, label=area.label), i))
     return notes
 
 
@@ -302,10 +310,11 @@ def _volumes(i: int, area: Area, points: NDArray[np.float64], treatment: str
         dist = np.hypot(points[:, 0] - override.x, points[:, 1] - override.y)
         k = int(np.argmin(dist)) if len(points) else -1
         if k < 0 or dist[k] > OVERRIDE_MATCH_MM:
-            notes.append(PlanWarning("override-unmatched", "medium",
-                                     f"{where}: no point of this area is within "
-                                     f"{OVERRIDE_MATCH_MM:g} mm of ({override.x:g}, "
-                                     f"{override.y:g}); the change was not applied", i))
+            notes.append(PlanWarning("override-unmatched", "medium", Message(
+                N_("%(where)s: no point of this area is within %(mm)s mm of (%(x)s, %(y)s); the "
+                   "change was not applied"),
+                where=where, mm=Number(OVERRIDE_MATCH_MM, "g"), x=Number(override.x, "g"),
+                y=Number(override.y, "g")), i))
             continue
         if override.skip:
             volumes[k] = -1
@@ -331,11 +340,13 @@ def _manual_point_notes(plan: Plan) -> list[PlanWarning]:
         if len(found) == 1:
             notes.append(found[0][1])
         elif found:
-            names = ", ".join(f"points[{j}]" for j, _ in found[:10])
-            more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+            names: Param = ", ".join(f"points[{j}]" for j, _ in found[:10])
+            if len(found) > 10:
+                names = Message(N_("%(names)s and %(more)s more"), names=names,
+                                more=len(found) - 10)
             first = found[0][1]
-            notes.append(PlanWarning(first.code, first.severity, f"{names}{more}: "
-                                     + first.message.split(": ", 1)[1]))
+            # The first point's message, naming all of them (its template starts "%(where)s: ").
+            notes.append(PlanWarning(first.code, first.severity, first.text.but(where=names)))
     return notes
 
 
@@ -348,12 +359,13 @@ def _danger_zone_notes(xy: NDArray[np.float64], shapes: MapShapes) -> list[PlanW
         inside = shapely.contains_xy(zone, xy[:, 0], xy[:, 1])
         if inside.any():
             numbers = ", ".join(str(k + 1) for k in np.flatnonzero(inside)[:20])
-            more = " ..." if inside.sum() > 20 else ""
-            notes.append(PlanWarning(
-                "danger-zone", "high",
-                f"{int(inside.sum())} point(s) lie in a danger zone, {name} (points {numbers}"
-                f"{more}): an artery there can be injected by mistake (Scheuer et al., Plast "
-                "Reconstr Surg 2017)"))
+            if inside.sum() > 20:
+                numbers += " ..."
+            zone = Label(name, tuple(shapes.zone_labels.get(name, {}).items()))
+            notes.append(PlanWarning("danger-zone", "high", Message(
+                N_("%(count)s point(s) lie in a danger zone, %(zone)s (points %(numbers)s): an "
+                   "artery there can be injected by mistake (Scheuer et al., Plast Reconstr "
+                   "Surg 2017)"), count=int(inside.sum()), zone=zone, numbers=numbers)))
     return notes
 
 

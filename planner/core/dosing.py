@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from planner.core.messages import N_, Message
 from planner.core.plan import Mixture
 
 HUNDREDTH = Decimal("0.01")
@@ -104,13 +105,21 @@ class SyringeFill:
 
 @dataclass(frozen=True)
 class SyringePlan:
-    """What to draw into syringes for one mixture, for a plan needing ``needed_ml`` of it."""
+    """What to draw into syringes for one mixture, for a plan needing ``needed_ml`` of it.
+
+    ``notice`` says why the recipe is split over several syringes, when it is.
+    """
 
     mixture: str
     needed_ml: Decimal
     prepared_ml: Decimal
     fills: tuple[SyringeFill, ...]
-    note: str | None = None
+    notice: Message | None = None
+
+    @property
+    def note(self) -> str | None:
+        """The notice's English text (as in the plan output), or None."""
+        return None if self.notice is None else str(self.notice)
 
     def as_dict(self, syringe_ml: Decimal) -> dict[str, object]:
         """The mixture's syringe plan as it appears in the plan output."""
@@ -158,13 +167,15 @@ def syringe_plan(mixture: Mixture, needed_ml: Decimal, syringe_ml: Decimal) -> S
     fill_ml = sum((v for _, v in parts), Decimal("0"))
     rounded = any(exact(v) * split != exact(c.volume_ml)
                   for (_, v), c in zip(parts, mixture.components, strict=True))
-    note = (f"one batch of {batch} mL does not fit a {syringe_ml} mL syringe: it is split over "
-            f"{split} syringes")
-    if rounded:
-        note += " (component volumes rounded to 0.01 mL in each syringe)"
+    template = (N_("one batch of %(batch)s mL does not fit a %(syringe)s mL syringe: it is split "
+                   "over %(split)s syringes (component volumes rounded to 0.01 mL in each "
+                   "syringe)") if rounded else
+                N_("one batch of %(batch)s mL does not fit a %(syringe)s mL syringe: it is split "
+                   "over %(split)s syringes"))
+    notice = Message(template, batch=batch, syringe=syringe_ml, split=split)
     count = math.ceil(exact(needed_ml) / exact(fill_ml))
     split_fill = SyringeFill(mixture.name, count, fill_ml, parts)
-    return SyringePlan(mixture.name, needed_ml, fill_ml * count, (split_fill,), note)
+    return SyringePlan(mixture.name, needed_ml, fill_ml * count, (split_fill,), notice)
 
 
 def _fill(mixture: Mixture, count: int, batches: int) -> SyringeFill:

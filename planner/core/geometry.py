@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from planner.core.messages import PlanError, PlanWarning
+from planner.core.messages import N_, Message, Number, PlanError, PlanWarning
 from planner.core.plan import Area
 
 # Surfaces below this are treated as empty: 0.01 mm2 is far below anything injectable, and
@@ -37,6 +37,8 @@ class MapShapes:
     guides: Mapping[str, BaseGeometry] = field(default_factory=dict)
     # Danger zones by name (e.g. the glabella): points inside them get a warning, not a refusal.
     warning_zones: Mapping[str, BaseGeometry] = field(default_factory=dict)
+    # The danger zones' names in other languages, by name and language ({"it": ...}).
+    zone_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,15 +95,17 @@ def polygon_from(coords: Coords, where: str, area: int | None = None
             drawn = abs(_shoelace(coords))
             notes.append(PlanWarning(
                 "stroke-repaired", "medium",
-                f"{where}: the outline crosses itself; it was repaired into "
-                f"{len(shapely.get_parts(shape))} part(s) of {shape.area:.0f} mm2 in all "
-                f"(the crossed outline measured {drawn:.0f} mm2, a change of "
-                f"{shape.area - drawn:+.0f} mm2); check the shape",
+                Message(N_("%(where)s: the outline crosses itself; it was repaired into "
+                           "%(parts)s part(s) of %(mm2)s mm2 in all (the crossed outline "
+                           "measured %(drawn)s mm2, a change of %(change)s mm2); check the shape"),
+                        where=where, parts=len(shapely.get_parts(shape)),
+                        mm2=Number(shape.area, ".0f"), drawn=Number(drawn, ".0f"),
+                        change=Number(shape.area - drawn, "+.0f")),
                 area,
             ))
     if shape.is_empty or shape.area < MIN_SURFACE_MM2:
-        raise PlanError(where, "the outline encloses no surface (its points lie on a line or "
-                               "repeat); draw an area")
+        raise PlanError(where, N_("the outline encloses no surface (its points lie on a line or "
+                                  "repeat); draw an area"))
     return shape, notes
 
 
@@ -120,8 +124,8 @@ def area_shape(area: Area, index: int, shapes: MapShapes) -> AreaShape:
     if area.region is not None:
         region = shapes.regions.get(area.region)
         if region is None:
-            raise PlanError(f"{where}.region", f"unknown region {area.region!r} "
-                                               "(see 'mesoplanner bodymaps')")
+            raise PlanError(f"{where}.region", N_("unknown region %(region)s (see 'mesoplanner "
+                                                  "bodymaps')"), region=repr(area.region))
         surface = polygonal(region)
     if area.polygon is not None:
         drawn, repaired = polygon_from(area.polygon, f"{where}.polygon", index)
@@ -129,7 +133,8 @@ def area_shape(area: Area, index: int, shapes: MapShapes) -> AreaShape:
         if surface is not None:
             clipped = polygonal(shapely.intersection(drawn, surface))
             if clipped.is_empty:
-                raise PlanError(f"{where}.polygon", f"does not overlap region {area.region!r}")
+                raise PlanError(f"{where}.polygon", N_("does not overlap region %(region)s"),
+                                region=repr(area.region))
             surface = clipped
         else:
             surface = drawn
@@ -144,8 +149,8 @@ def area_shape(area: Area, index: int, shapes: MapShapes) -> AreaShape:
     if line is not None:
         line = _trim_line(line, area, shapes)
     if area.line is not None and area.pattern != "line":
-        notes.append(PlanWarning("line-ignored", "info",
-                                 f"{where}.line is only used with pattern 'line'; ignored", index))
+        notes.append(PlanWarning("line-ignored", "info", Message(
+            N_("%(where)s.line is only used with pattern 'line'; ignored"), where=where), index))
     return AreaShape(surface=surface, line=line, warnings=tuple(notes))
 
 
@@ -159,22 +164,22 @@ def _subtract(surface: BaseGeometry, area: Area, where: str, shapes: MapShapes,
     if shapes.no_go is not None and not shapes.no_go.is_empty:
         cut = shapely.difference(surface, shapes.no_go)
         if surface.area - cut.area > MIN_SURFACE_MM2:
-            notes.append(PlanWarning("no-go-removed", "info",
-                                     f"{where}: {surface.area - cut.area:.0f} mm2 over a no-go "
-                                     "zone of the body map was left out", index))
+            notes.append(PlanWarning("no-go-removed", "info", Message(
+                N_("%(where)s: %(mm2)s mm2 over a no-go zone of the body map was left out"),
+                where=where, mm2=Number(surface.area - cut.area, ".0f")), index))
         surface = cut
     if shapes.outline is not None and not shapes.outline.is_empty:
         cut = shapely.intersection(surface, shapes.outline)
         if surface.area - cut.area > MIN_SURFACE_MM2:
-            notes.append(PlanWarning("outside-body", "info",
-                                     f"{where}: {surface.area - cut.area:.0f} mm2 outside the "
-                                     "body outline was left out", index))
+            notes.append(PlanWarning("outside-body", "info", Message(
+                N_("%(where)s: %(mm2)s mm2 outside the body outline was left out"),
+                where=where, mm2=Number(surface.area - cut.area, ".0f")), index))
         surface = cut
     result = polygonal(surface)
     if result.is_empty and before >= MIN_SURFACE_MM2:
-        notes.append(PlanWarning("area-empty", "high",
-                                 f"{where}: nothing is left of this area after exclusions, "
-                                 "no-go zones and the body outline; it gets no points", index))
+        notes.append(PlanWarning("area-empty", "high", Message(
+            N_("%(where)s: nothing is left of this area after exclusions, no-go zones and the "
+               "body outline; it gets no points"), where=where), index))
     return result
 
 
@@ -182,13 +187,13 @@ def _line(area: Area, where: str, shapes: MapShapes) -> BaseGeometry:
     if isinstance(area.line, str):
         guide = shapes.guides.get(area.line)
         if guide is None:
-            raise PlanError(f"{where}.line", f"unknown guide line {area.line!r} "
-                                             "(see 'mesoplanner bodymaps')")
+            raise PlanError(f"{where}.line", N_("unknown guide line %(line)s (see 'mesoplanner "
+                                                "bodymaps')"), line=repr(area.line))
         return guide
     assert area.line is not None  # checked by the plan reader
     line = LineString(area.line)
     if line.length <= 0:
-        raise PlanError(f"{where}.line", "has no length (its points repeat)")
+        raise PlanError(f"{where}.line", N_("has no length (its points repeat)"))
     return line
 
 

@@ -1,37 +1,168 @@
-"""The core's exception and warning types: what a clinician reads when something is off."""
+"""The core's exception and warning types: what a clinician reads when something is off.
+
+Every text is a :class:`Message`: an English template (marked with :func:`N_` so that Babel
+extracts it) and its parameters. ``str()`` gives the English text, the one the command line and
+the plan output print; :meth:`Message.render` gives it in another language, with a translation
+function and a number formatter that the caller brings (the core knows no Flask and no Babel).
+
+>>> spacing = PlanError("areas[0].spacing_mm", N_("must be between %(lo)s and %(hi)s mm (got "
+...                     "%(got)s)"), lo=2, hi=100, got=0)
+>>> str(spacing)
+'areas[0].spacing_mm: must be between 2 and 100 mm (got 0)'
+>>> italian = {spacing.text.template: "deve essere tra %(lo)s e %(hi)s mm (valore: %(got)s)"}
+>>> spacing.text.render(lambda t: italian.get(t, t), lambda digits: digits.replace(".", ","),
+...                     "it")
+'deve essere tra 2 e 100 mm (valore: 0)'
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from decimal import Decimal
+from typing import Literal, TypeAlias
 
 Severity = Literal["info", "medium", "high"]
+
+
+def N_(template: str) -> str:
+    """Mark a message template for extraction without translating it (gettext_noop)."""
+    return template
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number inside a message, with the format spec of its English text (``"g"``, ``",.0f"``).
+
+    The value is kept as it is (a Decimal dose is never turned into a float); a reader in another
+    language gets the same digits with its own separators.
+
+    >>> str(Number(5000, ",")), str(Number(2.0, "g")), str(Number(-0.4, "+.0f"))
+    ('5,000', '2', '-0')
+    """
+
+    value: Decimal | int | float
+    spec: str = ""
+
+    def __str__(self) -> str:
+        return format(self.value, self.spec)
+
+    def digits(self) -> str:
+        """The English text without grouping commas: ``5000`` for ``5,000``."""
+        return format(self.value, self.spec.replace(",", ""))
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name given in each language by the data (a body-map region); ``str()`` is the English.
+
+    >>> Label("glabella", (("it", "glabella"), ("es", "entrecejo"))).text_in("es")
+    'entrecejo'
+    """
+
+    text: str
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+    def text_in(self, language: str) -> str:
+        """The name in ``language``, or the English one when the data has none."""
+        return dict(self.translations).get(language, self.text)
+
+
+# A parameter of a message: text shown as it is (field paths, ids, names the clinician typed),
+# a number (int and Decimal as they are, floats through Number with their format), a word or
+# phrase that is itself translated (Message), or a name the data gives in each language (Label).
+Param: TypeAlias = "str | int | Decimal | Number | Label | Message"
+
+# Plain digits, as a number formatter receives them: optional sign, digits, optional decimals.
+_PLAIN = re.compile(r"^([+-]?)(\d{1,20})(?:\.(\d{1,20}))?$")
+
+
+@dataclass(frozen=True, init=False)
+class Message:
+    """An English template with ``%(name)s`` placeholders and the values that fill them.
+
+    A template without parameters is used as it is (no ``%`` formatting, as with gettext), so
+    ``%`` is written ``%%`` only in templates that have parameters.
+    """
+
+    template: str
+    params: tuple[tuple[str, Param], ...]
+
+    def __init__(self, template: str, /, **params: Param) -> None:
+        object.__setattr__(self, "template", template)
+        object.__setattr__(self, "params", tuple(params.items()))
+
+    def __str__(self) -> str:
+        values = {key: str(value) for key, value in self.params}
+        return self.template % values if values else self.template
+
+    def but(self, **params: Param) -> Message:
+        """The same message with some parameters changed."""
+        return Message(self.template, **{**dict(self.params), **params})
+
+    def render(self, translate: Callable[[str], str], number: Callable[[str], str],
+               language: str) -> str:
+        """The message for a reader of ``language``.
+
+        ``translate`` looks a template up in the reader's catalogue; ``number`` writes plain
+        digits (``"-1234.50"``: a sign, digits, a point and decimals, kept exactly) the reader's
+        way. Numbers that are not plain (``1E+3``, ``inf``, very long) stay as in English.
+        """
+        values = {key: _render(value, translate, number, language)
+                  for key, value in self.params}
+        text = translate(self.template)
+        return text % values if values else text
+
+
+def _render(value: Param, translate: Callable[[str], str], number: Callable[[str], str],
+            language: str) -> str:
+    if isinstance(value, Message):
+        return value.render(translate, number, language)
+    if isinstance(value, Label):
+        return value.text_in(language)
+    if isinstance(value, str):
+        return value
+    digits = value.digits() if isinstance(value, Number) else str(value)
+    return number(digits) if _PLAIN.match(digits) else str(value)
 
 
 class PlanError(ValueError):
     """Invalid input, named by its field (``areas[0].spacing_mm``) with a readable reason.
 
+    The reason is ``text``, a :class:`Message`; ``message`` is its English text.
+
     >>> str(PlanError("areas[0].spacing_mm", "must be between 2 and 100 mm (got 0)"))
     'areas[0].spacing_mm: must be between 2 and 100 mm (got 0)'
     """
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, template: str, /, **params: Param) -> None:
         self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        self.text = Message(template, **params)
+        self.message = str(self.text)
+        super().__init__(f"{field}: {self.message}")
 
 
 @dataclass(frozen=True)
 class PlanWarning:
     """Something the clinician must see; it never changes or refuses the plan.
 
-    ``area`` is the index of the area it concerns, or None for the whole plan.
+    ``text`` says what, as a :class:`Message`; ``message`` is its English text. ``area`` is the
+    index of the area it concerns, or None for the whole plan.
     """
 
     code: str
     severity: Severity
-    message: str
+    text: Message
     area: int | None = None
+
+    @property
+    def message(self) -> str:
+        """The warning's English text (the plan output and the command line print it)."""
+        return str(self.text)
 
     def as_dict(self) -> dict[str, object]:
         """The warning as it appears in the plan output."""

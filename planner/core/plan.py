@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from planner.core import clinical
-from planner.core.messages import PlanError
+from planner.core.messages import N_, Message, Number, Param, PlanError
 
 FORMAT = "mesoplanner.plan/1"
 PATTERNS = ("square", "staggered", "line", "area")
@@ -165,7 +165,8 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def loads(text: str | bytes) -> Plan:
     """Parse and validate a plan file's text; raise PlanError naming the field."""
     if len(text) > MAX_FILE_BYTES:
-        raise PlanError("plan", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        raise PlanError("plan", N_("the file is larger than %(mb)s MB"),
+                        mb=MAX_FILE_BYTES // (1024 * 1024))
     try:
         data = json.loads(
             text,
@@ -175,15 +176,15 @@ def loads(text: str | bytes) -> Plan:
             object_pairs_hook=_unique_pairs,
         )
     except json.JSONDecodeError as exc:
-        raise PlanError(
-            "plan", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
+        raise PlanError("plan", N_("not valid JSON: %(problem)s (line %(line)s, column "
+                                   "%(column)s)"),
+                        problem=exc.msg, line=exc.lineno, column=exc.colno) from None
     except UnicodeDecodeError:
-        raise PlanError("plan", "not valid JSON: the file is not UTF-8 text") from None
+        raise PlanError("plan", N_("not valid JSON: the file is not UTF-8 text")) from None
     except RecursionError:
-        raise PlanError("plan", "not valid JSON: nested too deeply") from None
+        raise PlanError("plan", N_("not valid JSON: nested too deeply")) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise PlanError("plan", f"not valid JSON: {exc}") from None
+        raise PlanError("plan", N_("not valid JSON: %(problem)s"), problem=str(exc)) from None
     return from_dict(data)
 
 
@@ -192,12 +193,12 @@ def from_dict(data: object) -> Plan:
     obj = _object(data, "plan")
     fmt = obj.get("format")
     if fmt is None:
-        raise PlanError("format", f'required ("{FORMAT}")')
+        raise PlanError("format", N_('required ("%(format)s")'), format=FORMAT)
     reader = READERS.get(fmt) if isinstance(fmt, str) else None
     if reader is None:
         known = ", ".join(sorted(READERS))
-        raise PlanError("format", f"unsupported plan format {_describe(fmt)} (this version "
-                                  f"reads {known})")
+        raise PlanError("format", N_("unsupported plan format %(got)s (this version reads "
+                                     "%(known)s)"), got=_describe(fmt), known=known)
     return reader(obj)
 
 
@@ -229,8 +230,8 @@ def _read_v1(obj: dict[str, Any]) -> Plan:
     if "bodymap_version" in obj:
         raw = obj["bodymap_version"]
         if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 10_000:
-            raise PlanError("bodymap_version", f"must be a whole number from 1 (got "
-                                               f"{_describe(raw)})")
+            raise PlanError("bodymap_version", N_("must be a whole number from 1 (got "
+                                                  "%(got)s)"), got=_describe(raw))
         bodymap_version = raw
     weight_kg = None
     if "patient" in obj:
@@ -242,7 +243,7 @@ def _read_v1(obj: dict[str, Any]) -> Plan:
     mixtures = _mixtures(obj.get("mixtures", {}))
     default_mixture = next(iter(mixtures)) if len(mixtures) == 1 else None
     if "areas" not in obj:
-        raise PlanError("areas", "required (a list of areas, may be empty)")
+        raise PlanError("areas", N_("required (a list of areas, may be empty)"))
     areas = tuple(
         _area(a, f"areas[{i}]", defaults, mixtures, default_mixture)
         for i, a in enumerate(_list(obj["areas"], "areas"))
@@ -265,14 +266,14 @@ def _mixtures(value: object) -> dict[str, Mixture]:
     for name, spec in obj.items():
         where = f"mixtures.{name}"
         if not name.strip() or len(name) > 40:
-            raise PlanError(where, "a mixture name has 1 to 40 characters")
+            raise PlanError(where, N_("a mixture name has 1 to 40 characters"))
         mix = _object(spec, where)
         _keys(mix, where, {"components"})
         if "components" not in mix:
-            raise PlanError(f"{where}.components", "required (a list of components)")
+            raise PlanError(f"{where}.components", N_("required (a list of components)"))
         items = _list(mix["components"], f"{where}.components")
         if not items:
-            raise PlanError(f"{where}.components", "needs at least one component")
+            raise PlanError(f"{where}.components", N_("needs at least one component"))
         comps = tuple(_component(c, f"{where}.components[{i}]") for i, c in enumerate(items))
         out[name] = Mixture(name, comps)
     return out
@@ -282,10 +283,10 @@ def _component(value: object, where: str) -> Component:
     obj = _object(value, where)
     _keys(obj, where, _COMPONENT_KEYS)
     if "name" not in obj:
-        raise PlanError(f"{where}.name", "required")
+        raise PlanError(f"{where}.name", N_("required"))
     name = _text(obj["name"], f"{where}.name")
     if "volume_ml" not in obj:
-        raise PlanError(f"{where}.volume_ml", "required")
+        raise PlanError(f"{where}.volume_ml", N_("required"))
     volume = _volume(obj["volume_ml"], f"{where}.volume_ml", (Decimal("0.01"), Decimal("1000")))
     drug = None
     if "drug" in obj and obj["drug"] is not None:
@@ -295,11 +296,12 @@ def _component(value: object, where: str) -> Component:
     if "mg_per_ml" in obj and obj["mg_per_ml"] is not None:
         mg_per_ml = _decimal(obj["mg_per_ml"], f"{where}.mg_per_ml")
         if not Decimal("0") < mg_per_ml <= Decimal("1000"):
-            raise PlanError(f"{where}.mg_per_ml", f"must be more than 0 and at most 1000 "
-                                                  f"(got {mg_per_ml})")
+            raise PlanError(f"{where}.mg_per_ml", N_("must be more than 0 and at most 1000 "
+                                                     "(got %(got)s)"), got=mg_per_ml)
     if drug in clinical.ANAESTHETIC_LIMITS and mg_per_ml is None:
-        raise PlanError(f"{where}.mg_per_ml", f"required for a local anaesthetic ({drug}), so "
-                                              "its dose can be checked (a 2% solution is 20)")
+        raise PlanError(f"{where}.mg_per_ml", N_("required for a local anaesthetic (%(drug)s), "
+                                                 "so its dose can be checked (a 2%% solution is "
+                                                 "20)"), drug=Message(drug))
     return Component(name=name, volume_ml=volume, drug=drug, mg_per_ml=mg_per_ml)
 
 
@@ -316,10 +318,10 @@ def _area(value: object, where: str, defaults: clinical.Treatment,
         line = (_identifier(raw, f"{where}.line") if isinstance(raw, str)
                 else _ring(raw, f"{where}.line", 2))
     if pattern == "line" and line is None:
-        raise PlanError(f"{where}.line", "required with pattern 'line' (a list of [x, y] in mm, "
-                                         "or a guide id from the body map)")
+        raise PlanError(f"{where}.line", N_("required with pattern 'line' (a list of [x, y] in "
+                                            "mm, or a guide id from the body map)"))
     if region is None and polygon is None and not (pattern == "line" and line is not None):
-        raise PlanError(where, "give a region, a polygon, or both")
+        raise PlanError(where, N_("give a region, a polygon, or both"))
     exclude = tuple(
         _ring(e, f"{where}.exclude[{i}]", 3)
         for i, e in enumerate(_list(obj.get("exclude", []), f"{where}.exclude"))
@@ -359,17 +361,18 @@ def _override(value: object, where: str) -> Override:
     _keys(obj, where, {"x", "y", "volume_ml", "skip"})
     for key in ("x", "y"):
         if key not in obj:
-            raise PlanError(f"{where}.{key}", "required (the point's position in mm)")
+            raise PlanError(f"{where}.{key}", N_("required (the point's position in mm)"))
     x = _coordinate(obj["x"], f"{where}.x")
     y = _coordinate(obj["y"], f"{where}.y")
     skip = obj.get("skip", False)
     if not isinstance(skip, bool):
-        raise PlanError(f"{where}.skip", f"must be true or false (got {_describe(skip)})")
+        raise PlanError(f"{where}.skip", N_("must be true or false (got %(got)s)"),
+                        got=_describe(skip))
     volume = None
     if "volume_ml" in obj:
         volume = _volume(obj["volume_ml"], f"{where}.volume_ml", clinical.POINT_VOLUME_RANGE_ML)
     if volume is None and not skip:
-        raise PlanError(where, "give volume_ml or skip: true")
+        raise PlanError(where, N_("give volume_ml or skip: true"))
     return Override(x=x, y=y, volume_ml=volume, skip=skip)
 
 
@@ -379,7 +382,7 @@ def _manual_point(value: object, where: str, defaults: clinical.Treatment,
     _keys(obj, where, _POINT_KEYS)
     for key in ("x", "y"):
         if key not in obj:
-            raise PlanError(f"{where}.{key}", "required (the point's position in mm)")
+            raise PlanError(f"{where}.{key}", N_("required (the point's position in mm)"))
     volume = defaults.volume_ml
     if "volume_ml" in obj:
         volume = _volume(obj["volume_ml"], f"{where}.volume_ml", clinical.POINT_VOLUME_RANGE_ML)
@@ -402,8 +405,9 @@ def _mixture_ref(obj: Mapping[str, Any], where: str, mixtures: Mapping[str, Mixt
         return default_mixture
     name = _text(obj["mixture"], f"{where}.mixture")
     if name not in mixtures:
-        known = ", ".join(sorted(mixtures)) or "none"
-        raise PlanError(f"{where}.mixture", f"unknown mixture {name!r} (defined: {known})")
+        known: Param = ", ".join(sorted(mixtures)) or Message(N_("none"))
+        raise PlanError(f"{where}.mixture", N_("unknown mixture %(name)s (defined: %(known)s)"),
+                        name=repr(name), known=known)
     return name
 
 
@@ -494,28 +498,37 @@ def _dump_point(p: ManualPoint) -> dict[str, Any]:
 
 # --- field validators ------------------------------------------------------------------------
 
-def _describe(value: object) -> str:
+def _describe(value: object) -> Param:
+    """The value the clinician gave, as a message shows it: a number stays a number (so it is
+    written the reader's way), anything else its short JSON-like text."""
+    if isinstance(value, _TooLong):
+        return Message(N_("a number of %(digits)s characters"), digits=value.digits)
     try:
         text = repr(value) if not isinstance(value, Decimal) else str(value)
     except ValueError:  # an integer too long to print (Python's 4,300-digit limit)
-        return "a number with thousands of digits"
-    return text if len(text) <= 40 else text[:37] + "..."
+        return Message(N_("a number with thousands of digits"))
+    if len(text) > 40:
+        return text[:37] + "..."
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Number(value)
+    return text
 
 
 def _object(value: object, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise PlanError(where, f"must be a JSON object (got {type(value).__name__})")
+        raise PlanError(where, N_("must be a JSON object (got %(type)s)"),
+                        type=type(value).__name__)
     duplicate = getattr(value, "duplicate", None)
     if duplicate is not None:
         field = duplicate if where == "plan" else f"{where}.{duplicate}"
-        raise PlanError(field, "appears twice in the same object (a silent overwrite could "
-                               "change the plan)")
+        raise PlanError(field, N_("appears twice in the same object (a silent overwrite could "
+                                  "change the plan)"))
     return value
 
 
 def _list(value: object, where: str) -> list[Any]:
     if not isinstance(value, list):
-        raise PlanError(where, f"must be a list (got {type(value).__name__})")
+        raise PlanError(where, N_("must be a list (got %(type)s)"), type=type(value).__name__)
     return value
 
 
@@ -523,27 +536,30 @@ def _keys(obj: Mapping[str, Any], where: str, allowed: set[str]) -> None:
     for key in obj:
         if key not in allowed:
             listed = ", ".join(sorted(allowed))
-            raise PlanError(f"{where}.{key}" if where else key, f"unknown key (allowed: {listed})")
+            raise PlanError(f"{where}.{key}" if where else key,
+                            N_("unknown key (allowed: %(allowed)s)"), allowed=listed)
 
 
 def _text(value: object, where: str, max_len: int = 200) -> str:
     if not isinstance(value, str):
-        raise PlanError(where, f"must be text (got {_describe(value)})")
+        raise PlanError(where, N_("must be text (got %(got)s)"), got=_describe(value))
     if len(value) > max_len:
-        raise PlanError(where, f"must be at most {max_len} characters")
+        raise PlanError(where, N_("must be at most %(max)s characters"), max=max_len)
     return value
 
 
 def _identifier(value: object, where: str) -> str:
     text = _text(value, where, 100)
     if not _ID.match(text):
-        raise PlanError(where, f"not a valid id {text!r} (see 'mesoplanner bodymaps')")
+        raise PlanError(where, N_("not a valid id %(id)s (see 'mesoplanner bodymaps')"),
+                        id=repr(text))
     return text
 
 
 def _choice(value: object, where: str, options: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in options:
-        raise PlanError(where, f"must be one of {', '.join(options)} (got {_describe(value)})")
+        raise PlanError(where, N_("must be one of %(options)s (got %(got)s)"),
+                        options=", ".join(options), got=_describe(value))
     return value
 
 
@@ -555,33 +571,43 @@ _MAX_MAGNITUDE = Decimal("1e9")
 
 def _decimal(value: object, where: str) -> Decimal:
     if isinstance(value, _NonFinite):
-        raise PlanError(where, f"must be a finite number (got {value!r})")
+        raise PlanError(where, N_("must be a finite number (got %(got)s)"), got=repr(value))
     if isinstance(value, _TooLong):
-        raise PlanError(where, f"is far too large (got {value!r})")
+        raise PlanError(where, N_("is far too large (got %(got)s)"), got=_describe(value))
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        raise PlanError(where, f"must be a number (got {_describe(value)})")
+        raise PlanError(where, N_("must be a number (got %(got)s)"), got=_describe(value))
     if isinstance(value, str) and not _NUMBER_TEXT.match(value.strip()):
-        raise PlanError(where, f"must be a number (got {_describe(value)})")
+        raise PlanError(where, N_("must be a number (got %(got)s)"), got=_describe(value))
     try:
         number = value if isinstance(value, Decimal) else Decimal(
             value if isinstance(value, int) else str(value).strip())
     except (InvalidOperation, ValueError):
-        raise PlanError(where, f"must be a number (got {_describe(value)})") from None
+        raise PlanError(where, N_("must be a number (got %(got)s)"),
+                        got=_describe(value)) from None
     if not number.is_finite():
-        raise PlanError(where, f"must be a finite number (got {_describe(value)})")
+        raise PlanError(where, N_("must be a finite number (got %(got)s)"), got=_describe(value))
     if abs(number) > _MAX_MAGNITUDE:
-        raise PlanError(where, f"is far too large (got {_describe(value)})")
+        raise PlanError(where, N_("is far too large (got %(got)s)"), got=_describe(value))
     return number
+
+
+# The range message of each unit (a unit word is part of the sentence to translate).
+_BETWEEN = {
+    "mm": N_("must be between %(lo)s and %(hi)s mm (got %(got)s)"),
+    "kg": N_("must be between %(lo)s and %(hi)s kg (got %(got)s)"),
+    "degrees": N_("must be between %(lo)s and %(hi)s degrees (got %(got)s)"),
+}
 
 
 def _number(value: object, where: str, bounds: tuple[float, float], unit: str) -> float:
     if isinstance(value, str):
-        raise PlanError(where, f"must be a number, not text (got {_describe(value)})")
+        raise PlanError(where, N_("must be a number, not text (got %(got)s)"),
+                        got=_describe(value))
     number = float(_decimal(value, where))
     low, high = bounds
     if not (low <= number <= high) or not math.isfinite(number):
-        raise PlanError(where, f"must be between {low:g} and {high:g} {unit} "
-                               f"(got {_describe(value)})")
+        raise PlanError(where, _BETWEEN[unit], lo=Number(low, "g"), hi=Number(high, "g"),
+                        got=_describe(value))
     return number
 
 
@@ -589,9 +615,11 @@ def _volume(value: object, where: str, bounds: tuple[Decimal, Decimal]) -> Decim
     number = _decimal(value, where)
     low, high = bounds
     if not low <= number <= high:
-        raise PlanError(where, f"must be between {low} and {high} mL (got {_describe(number)})")
+        raise PlanError(where, N_("must be between %(lo)s and %(hi)s mL (got %(got)s)"),
+                        lo=low, hi=high, got=_describe(number))
     if number != number.quantize(Decimal("0.01")):
-        raise PlanError(where, f"use steps of 0.01 mL, at most two decimals (got {number})")
+        raise PlanError(where, N_("use steps of 0.01 mL, at most two decimals (got %(got)s)"),
+                        got=number)
     return number.quantize(Decimal("0.01"))
 
 
@@ -603,14 +631,15 @@ def _coordinate(value: object, where: str) -> float:
 def _ring(value: object, where: str, minimum: int) -> Ring:
     items = _list(value, where)
     if len(items) < minimum:
-        raise PlanError(where, f"needs at least {minimum} points [x, y] (got {len(items)})")
+        raise PlanError(where, N_("needs at least %(min)s points [x, y] (got %(got)s)"),
+                        min=minimum, got=len(items))
     if len(items) > clinical.MAX_VERTICES:
-        raise PlanError(where, f"has more than {clinical.MAX_VERTICES} points")
+        raise PlanError(where, N_("has more than %(max)s points"), max=clinical.MAX_VERTICES)
     out: list[Point] = []
     for i, item in enumerate(items):
         if not isinstance(item, list) or len(item) != 2:
-            raise PlanError(f"{where}[{i}]", f"must be a pair [x, y] in mm (got "
-                                             f"{_describe(item)})")
+            raise PlanError(f"{where}[{i}]", N_("must be a pair [x, y] in mm (got %(got)s)"),
+                            got=_describe(item))
         out.append((_coordinate(item[0], f"{where}[{i}][0]"),
                     _coordinate(item[1], f"{where}[{i}][1]")))
     return tuple(out)

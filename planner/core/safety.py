@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from planner.core import clinical
 from planner.core.dosing import ComponentTotal, exact, to_hundredths
-from planner.core.messages import PlanWarning
+from planner.core.messages import N_, Message, Number, PlanWarning
 
 # [our default]: warn a little before a limit, so a small change of plan cannot cross it unseen.
 NEAR_LIMIT = Fraction(8, 10)
@@ -36,40 +36,48 @@ def anaesthetic_warnings(totals: Sequence[ComponentTotal],
         limit = clinical.ANAESTHETIC_LIMITS[drug]
         limit_mg, basis = _limit_mg(limit, weight_kg)
         used_fraction += mg / limit_mg
-        dose = f"{limit.label}: {to_hundredths(mg)} mg in this plan"
-        if weight_kg is not None:
-            per_kg = to_hundredths(mg / exact(Decimal(str(weight_kg))))
-            dose += f" ({per_kg} mg/kg at {weight_kg:g} kg)"
+        name, source = Message(limit.label), Message(limit.source)
+        if weight_kg is None:
+            dose = Message(N_("%(drug)s: %(mg)s mg in this plan"), drug=name,
+                           mg=to_hundredths(mg))
+        else:
+            dose = Message(N_("%(drug)s: %(mg)s mg in this plan (%(per_kg)s mg/kg at %(kg)s kg)"),
+                           drug=name, mg=to_hundredths(mg),
+                           per_kg=to_hundredths(mg / exact(Decimal(str(weight_kg)))),
+                           kg=Number(weight_kg, "g"))
         if mg > limit_mg:
-            notes.append(PlanWarning("anaesthetic-dose", "high",
-                                     f"{dose} is above the limit of {basis} ({limit.source})"))
+            notes.append(PlanWarning("anaesthetic-dose", "high", Message(
+                N_("%(dose)s is above the limit of %(basis)s (%(source)s)"),
+                dose=dose, basis=basis, source=source)))
         elif mg > limit_mg * NEAR_LIMIT:
-            notes.append(PlanWarning("anaesthetic-near-limit", "medium",
-                                     f"{dose} is more than 80% of the limit of {basis} "
-                                     f"({limit.source})"))
+            notes.append(PlanWarning("anaesthetic-near-limit", "medium", Message(
+                N_("%(dose)s is more than 80%% of the limit of %(basis)s (%(source)s)"),
+                dose=dose, basis=basis, source=source)))
         if weight_kg is None and limit.mg_per_kg is not None:
-            notes.append(PlanWarning(
-                "weight-unknown", "medium",
-                f"patient.weight_kg is not given: {limit.label} was checked only against the "
-                f"absolute maximum of {limit.max_mg} mg, not against {limit.mg_per_kg} mg/kg"))
+            notes.append(PlanWarning("weight-unknown", "medium", Message(
+                N_("patient.weight_kg is not given: %(drug)s was checked only against the "
+                   "absolute maximum of %(max)s mg, not against %(per_kg)s mg/kg"),
+                drug=name, max=limit.max_mg, per_kg=limit.mg_per_kg)))
     if len(by_drug) > 1 and used_fraction > 1:
         # Local anaesthetic toxicity is additive: fractions of each drug's limit add up.
-        notes.append(PlanWarning(
-            "anaesthetic-combined", "high",
-            f"local anaesthetics together reach {to_hundredths(used_fraction * 100)}% of their "
-            "limits (their toxicity adds up)"))
+        notes.append(PlanWarning("anaesthetic-combined", "high", Message(
+            N_("local anaesthetics together reach %(percent)s%% of their limits (their toxicity "
+               "adds up)"), percent=to_hundredths(used_fraction * 100))))
     return notes
 
 
-def _limit_mg(limit: clinical.AnaestheticLimit, weight_kg: float | None) -> tuple[Fraction, str]:
+def _limit_mg(limit: clinical.AnaestheticLimit,
+              weight_kg: float | None) -> tuple[Fraction, Message]:
+    """The limit in mg for this patient, and how it was reached (for the message)."""
     cap = exact(limit.max_mg)
     if limit.mg_per_kg is None or weight_kg is None:
-        return cap, f"{limit.max_mg} mg"
+        return cap, Message(N_("%(mg)s mg"), mg=limit.max_mg)
     by_weight = exact(limit.mg_per_kg) * exact(Decimal(str(weight_kg)))
     if by_weight < cap:
-        return by_weight, (f"{to_hundredths(by_weight)} mg ({limit.mg_per_kg} mg/kg x "
-                           f"{weight_kg:g} kg)")
-    return cap, f"{limit.max_mg} mg (never above, whatever the weight)"
+        return by_weight, Message(N_("%(mg)s mg (%(per_kg)s mg/kg x %(kg)s kg)"),
+                                  mg=to_hundredths(by_weight), per_kg=limit.mg_per_kg,
+                                  kg=Number(weight_kg, "g"))
+    return cap, Message(N_("%(mg)s mg (never above, whatever the weight)"), mg=limit.max_mg)
 
 
 def volume_warning(volume_ml: Decimal, treatment: str, where: str,
@@ -84,8 +92,11 @@ def volume_warning(volume_ml: Decimal, treatment: str, where: str,
         return None
     return PlanWarning(
         "volume-per-point", "medium",
-        f"{where}: {volume_ml} mL per point is above the usual {usual.warn_volume_above_ml} mL "
-        f"for {treatment} treatment ({usual.source})", area)
+        Message(N_("%(where)s: %(volume)s mL per point is above the usual %(usual)s mL for "
+                   "%(treatment)s treatment (%(source)s)"),
+                where=where, volume=volume_ml, usual=usual.warn_volume_above_ml,
+                treatment=Message(treatment), source=Message(usual.source)),
+        area)
 
 
 def depth_warning(depth_mm: float, technique: str, where: str,
@@ -101,5 +112,8 @@ def depth_warning(depth_mm: float, technique: str, where: str,
     code = "depth-beyond-dermis" if technique != "microneedling" else "depth-microneedling"
     return PlanWarning(
         code, "medium",
-        f"{where}: {depth_mm:g} mm is deeper than {limit.max_depth_mm:g} mm for the {technique} "
-        f"technique ({limit.source})", area)
+        Message(N_("%(where)s: %(depth)s mm is deeper than %(max)s mm for the %(technique)s "
+                   "technique (%(source)s)"),
+                where=where, depth=Number(depth_mm, "g"), max=Number(limit.max_depth_mm, "g"),
+                technique=Message(technique), source=Message(limit.source)),
+        area)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from flask import Flask, request
 from flask_babel import format_date as babel_date
 from flask_babel import format_datetime as babel_datetime
 from flask_babel import format_decimal as babel_decimal
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
+from planner.core.messages import Message, PlanError, PlanWarning
 from planner.models import LANGUAGES
 
 
@@ -46,6 +47,26 @@ def format_decimal(value: Decimal | float | str | None, places: int = 2) -> str:
     return str(babel_decimal(number, format=pattern))
 
 
+def format_digits(digits: str) -> str:
+    """Plain digits (``-1234.50``) the locale's way (``-1.234,50``), every decimal kept as is."""
+    sign, number = (digits[0], digits[1:]) if digits[:1] in ("+", "-") else ("", digits)
+    places = len(number.partition(".")[2])
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    with localcontext() as exact:
+        exact.prec = 100  # enough for any plain number a message holds (40 digits at most)
+        return sign + str(babel_decimal(Decimal(number), format=pattern))
+
+
+def plan_message(item: PlanError | PlanWarning | Message) -> str:
+    """A message of the planning engine in the user's language, its numbers the locale's way.
+
+    An error keeps its field as the plan file names it (``areas[0].spacing_mm: ...``).
+    """
+    text = item if isinstance(item, Message) else item.text
+    translated = text.render(get_translations().gettext, format_digits, current_locale())
+    return f"{item.field}: {translated}" if isinstance(item, PlanError) else translated
+
+
 def init_app(app: Flask) -> None:
     """Make the formatting helpers available in every template."""
     from planner.render import path_d
@@ -53,4 +74,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(current_locale=current_locale, format_date=format_date,
                                  path_d=path_d,
                                  format_datetime=format_datetime,
-                                 format_decimal=format_decimal)
+                                 format_decimal=format_decimal, plan_message=plan_message)

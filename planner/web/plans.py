@@ -28,11 +28,11 @@ from planner import engine, render
 from planner.bodymaps import atlas
 from planner.core import clinical
 from planner.core.compute import Result
-from planner.core.messages import PlanError
+from planner.core.messages import N_, PlanError
 from planner.core.plan import FORMAT, Plan, dump, from_dict
 from planner.extensions import db
 from planner.models import Patient, PlanRecord, SavedMixture, audit, now
-from planner.web.i18n import current_locale
+from planner.web.i18n import current_locale, plan_message
 from planner.web.patients import get_patient
 
 bp = Blueprint("plans", __name__)
@@ -94,7 +94,7 @@ def with_patient(doc: dict[str, Any], patient: Patient) -> dict[str, Any]:
 def compute_doc(doc: object, patient: Patient) -> tuple[Result, atlas.View | None]:
     """Validate and compute a plan document for a patient (PlanError when invalid)."""
     if not isinstance(doc, dict):
-        raise PlanError("plan", _("must be a JSON object"))
+        raise PlanError("plan", N_("must be a JSON object"))
     plan = from_dict(with_patient(doc, patient))
     return engine.run(plan)
 
@@ -105,9 +105,9 @@ def read_doc() -> dict[str, Any]:
     try:
         doc = json.loads(raw)
     except (json.JSONDecodeError, RecursionError):
-        raise PlanError("plan", _("the editor sent a damaged plan; reload the page")) from None
+        raise PlanError("plan", N_("the editor sent a damaged plan; reload the page")) from None
     if not isinstance(doc, dict):
-        raise PlanError("plan", _("must be a JSON object"))
+        raise PlanError("plan", N_("must be a JSON object"))
     return doc
 
 
@@ -124,7 +124,7 @@ def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None
     try:
         result, view = compute_doc(doc, patient)
     except PlanError as exc:
-        error, status = str(exc), 422
+        error, status = plan_message(exc), 422
     mixtures = db.session.scalars(select(SavedMixture).where(~SavedMixture.archived)
                                   .order_by(SavedMixture.name)).all()
     html = render_template(
@@ -197,7 +197,7 @@ def preview() -> ResponseReturnValue:
         doc = read_doc()
         compute_doc(doc, patient)
     except PlanError as exc:
-        html = render_template("plans/_error.html", error=str(exc))
+        html = render_template("plans/_error.html", error=plan_message(exc))
         return html, 422, {"HX-Retarget": "#plan-error-slot", "HX-Reswap": "innerHTML",
                            "HX-Reselect": "#plan-error"}
     html, status = workspace(doc, patient)
@@ -222,11 +222,11 @@ def save() -> ResponseReturnValue:
     except PlanError as exc:
         # A damaged document cannot be shown again: reopen the saved version, if any.
         fallback = json.loads(record.plan_json) if record is not None else dict(EMPTY_DOC)
-        return unsaved(patient, fallback, record, title, str(exc))
+        return unsaved(patient, fallback, record, title, plan_message(exc))
     try:
         result, _view = compute_doc(doc, patient)
     except PlanError as exc:
-        return unsaved(patient, doc, record, title, str(exc))
+        return unsaved(patient, doc, record, title, plan_message(exc))
     if record is not None and request.form.get("version", type=int) != record.version:
         flash(_("This plan was changed by %(who)s at %(when)s while you were editing. Your "
                 "changes were not saved: they are shown here as a new plan, which you can "
@@ -376,7 +376,8 @@ def parse_mixture(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]], dict
             from_dict({"format": FORMAT, "areas": [],
                        "mixtures": {"mixture": {"components": components}}})
         except PlanError as exc:
-            problems["rows"] = f"{exc.field.removeprefix('mixtures.mixture.')}: {exc.message}"
+            problems["rows"] = (f"{exc.field.removeprefix('mixtures.mixture.')}: "
+                                f"{plan_message(exc.text)}")
     return {"name": name, "rows": rows}, components, problems
 
 

@@ -4,8 +4,9 @@ Extraction runs in-process with Babel over planner/ using the repository's babel
 string added to a template or a view without a translation fails here, naming it. To refresh
 the catalogues (from the repository root; babel.cfg's patterns are relative to it):
 
-    pybabel extract -F babel.cfg -k _ -k gettext -k ngettext -o /tmp/messages.pot .
-    pybabel update -i /tmp/messages.pot -d planner/translations --no-fuzzy-matching
+    pybabel extract -F babel.cfg -k _ -k gettext -k ngettext -k N_ -o /tmp/messages.pot .
+    pybabel update -i /tmp/messages.pot -d planner/translations --no-fuzzy-matching \\
+        --ignore-obsolete
     (translate the new entries)
     pybabel compile -d planner/translations
 """
@@ -30,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "planner"
 TRANSLATIONS = PACKAGE / "translations"
 LANGUAGES = ("it", "es")
-KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "gettext": None, "ngettext": (1, 2)}
+# N_ marks the planning engine's message templates (planner.core.messages), translated when shown.
+KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 
 
 def msgid_of(message_id: str | tuple[str, ...]) -> str:
