@@ -352,11 +352,23 @@ def _environment(language: str) -> Environment:
     env.globals["number"] = lambda value, places=None: _number(value, language, places)
     env.globals["day"] = lambda value: format_date(value, "medium", locale=language)
     env.globals["language"] = language
+    env.globals["detail"] = lambda warning: warning.text.render(
+        _translations(language).gettext, lambda digits: _digits(digits, language), language)
     return env
 
 
 def _template(name: str, info: SheetInfo) -> Template:
     return _environment(info.language).get_template(name)
+
+
+def _digits(digits: str, language: str) -> str:
+    """Plain digits from an engine message ("-1234.50") the reader's way, every decimal kept.
+
+    >>> _digits("-1234.50", "it"), _digits("300", "es"), _digits("4.5", "en")
+    ('-1.234,50', '300', '4.5')
+    """
+    sign, plain = (digits[0], digits[1:]) if digits[:1] in ("+", "-") else ("", digits)
+    return sign + _number(Decimal(plain), language)
 
 
 def _number(value: Decimal | float | int | str, language: str, places: int | None = None

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from planner import engine, render
+from planner import engine, render, wording
 from planner.bodymaps import atlas
 from planner.core import clinical
 from planner.core.compute import Result
@@ -45,42 +45,17 @@ EMPTY_DOC: dict[str, Any] = {"format": FORMAT, "areas": [], "points": []}
 
 def treatment_names() -> dict[str, str]:
     """Treatment types in the user's language."""
-    return {"antalgic": _("Pain (antalgic)"), "cellulite": _("Cellulite"),
-            "face": _("Face"), "microneedling": _("Microneedling")}
+    return wording.treatment_names(_)
 
 
 def pattern_names() -> dict[str, str]:
     """Grid patterns in the user's language."""
-    return {"square": _("Square grid"), "staggered": _("Staggered (hexagonal)"),
-            "line": _("Along a line"), "area": _("Whole area (no points)")}
+    return wording.pattern_names(_)
 
 
 def warning_titles() -> dict[str, str]:
     """A short title in the user's language for each kind of warning of the engine."""
-    return {
-        "anaesthetic-dose": _("Local anaesthetic above its limit"),
-        "anaesthetic-near-limit": _("Local anaesthetic near its limit"),
-        "anaesthetic-combined": _("Local anaesthetics together above their limits"),
-        "weight-unknown": _("Weight not recorded: dose checked against the absolute maximum"),
-        "volume-per-point": _("Volume per point above the usual maximum"),
-        "depth-beyond-dermis": _("Depth beyond the dermis"),
-        "depth-microneedling": _("Needle depth above the usual for microneedling"),
-        "danger-zone": _("Points in a facial danger zone"),
-        "stroke-repaired": _("Outline crossing itself, repaired"),
-        "no-go-removed": _("No-go zone left out"),
-        "outside-body": _("Part outside the body left out"),
-        "area-empty": _("Nothing left of the area"),
-        "area-narrow": _("Narrow area: points on its centre line"),
-        "area-tiny": _("Small area: one point at its centre"),
-        "margin-not-kept": _("Area narrower than twice the margin"),
-        "line-empty": _("Nothing left of the line"),
-        "line-ignored": _("Line not used by this pattern"),
-        "override-unmatched": _("A point change matches no point"),
-        "no-mixture": _("Area without a mixture"),
-        "syringe-split": _("Mixture split over several syringes"),
-        "side-missing": _("Side not given"),
-        "bodymap-version": _("Body map redrawn since the plan was made"),
-    }
+    return wording.warning_titles(_)
 
 
 def with_patient(doc: dict[str, Any], patient: Patient) -> dict[str, Any]:

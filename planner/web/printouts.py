@@ -29,16 +29,16 @@ def recorded(patient: Patient) -> dict[str, str]:
     """What the record says for each item of the sheet's pre-session checklist."""
     def flag(value: bool, details: str = "") -> str:
         if not value:
-            return _("record: no")
-        return _("record: YES") + (f" ({details})" if details else "")
+            return str(_("record: no"))
+        return str(_("record: YES")) + (f" ({details})" if details else "")
 
     return {
         "pregnancy": flag(patient.pregnant),
         "breastfeeding": flag(patient.breastfeeding),
         "anticoagulants": flag(patient.anticoagulants, patient.anticoagulant_details),
         "bleeding": flag(patient.bleeding_disorder),
-        "allergies": _("record: %(allergies)s", allergies=patient.allergies)
-        if patient.allergies else _("record: none recorded"),
+        "allergies": str(_("record: %(allergies)s", allergies=patient.allergies)
+                         if patient.allergies else _("record: none recorded")),
     }
 
 
