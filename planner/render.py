@@ -242,6 +242,8 @@ def _points_markup(result: Result, colours: dict[str | None, str], enlarge: floa
     Each point is a group carrying its number and volume for the editor's hover and tap.
     """
     r = POINT_RADIUS_MM * enlarge
+    size = LABEL_SIZE_MM * enlarge
+    digit_w, box_top, box_h = 0.6 * size, 0.78 * size, 0.92 * size  # Helvetica-like digits
     parts = [f'<g id="points" font-family="Helvetica, Arial, sans-serif" '
              f'font-size="{LABEL_SIZE_MM * enlarge:.2f}">']
     mixtures = [None if m < 0 else result.plan.areas[m].mixture for m in result.area_of]
@@ -258,13 +260,16 @@ def _points_markup(result: Result, colours: dict[str | None, str], enlarge: floa
         number = k + 1
         volume = f"{int(result.hundredths[k]) / 100:.2f}"
         tx, ty = x + r + 0.3, y - r + 0.2
+        # The number sits on a light box (not a second, white copy of the text: a PDF's text
+        # would then hold every number twice).
+        box_w = len(str(number)) * digit_w + 0.5
         parts.append(
             f'<g class="point" data-number="{number}" data-volume-ml="{volume}" {where}>'
             f'<title>{number}: {volume} mL</title>'
             f'<circle cx="{x:.3f}" cy="{y:.3f}" r="{r}" fill="{colour}" stroke="#ffffff" '
             f'stroke-width="0.35"/>'
-            f'<text x="{tx:.3f}" y="{ty:.3f}" fill="#ffffff" stroke="#ffffff" '
-            f'stroke-width="0.9" stroke-linejoin="round">{number}</text>'
+            f'<rect x="{tx - 0.25:.3f}" y="{ty - box_top:.3f}" width="{box_w:.2f}" '
+            f'height="{box_h:.2f}" rx="0.4" fill="#ffffff" fill-opacity="0.8"/>'
             f'<text x="{tx:.3f}" y="{ty:.3f}" fill="#111111">{number}</text></g>')
     parts.append("</g>")
     return "".join(parts)

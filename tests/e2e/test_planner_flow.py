@@ -90,7 +90,7 @@ def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size, tmp_pat
     # Change one point's volume.
     before_ml = page.locator("[data-testid=total-ml]").inner_text()
     page.click("button[data-tool=select]")
-    page.locator(".point").first.click()
+    page.locator(".point circle").first.click()
     page.fill("#point-volume", "0.30")
     page.click("[data-action=point-apply]")
     expect(page.locator("[data-testid=total-ml]")).not_to_have_text(before_ml)
