@@ -9,10 +9,13 @@ import json
 import subprocess
 import sys
 
+import pdfplumber
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import SIZES, map_point, shot, total_points, watch
+
+MM = 25.4 / 72  # mm per PDF point
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -132,6 +135,17 @@ def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size, tmp_pat
     expect(sheet.locator("[data-testid=total-points]")).to_have_text(str(points_before))
     expect(sheet.locator("[data-testid=total-ml]")).to_have_text(after_ml)
     shot(sheet, f"{size}-08c-sheet")
+    # Printed by the browser itself, the calibration bar measures 100 mm.
+    printed = tmp_path / "sheet.pdf"
+    sheet.pdf(path=str(printed), prefer_css_page_size=True)
+    with pdfplumber.open(printed) as document:
+        first = document.pages[0]
+        assert (round(first.width * MM), round(first.height * MM)) == (210, 297)
+        bars = [r["width"] * MM for p in document.pages for r in p.rects
+                if abs(r["height"] * MM - 1.6) < 0.1 and r["width"] * MM > 50]
+        text = first.extract_text()
+    assert bars and all(abs(b - 100) <= 0.5 for b in bars), bars
+    assert "Mesoplanner" not in text.splitlines()[0]  # no stray running foot at the top
     sheet.close()
     assert sheet_problems == []
 

@@ -131,6 +131,16 @@ def test_the_100_mm_bar_measures_100_mm(kind, paper):
         assert abs(width - 100.0) <= 0.5, width
 
 
+def test_every_page_says_whose_it_is():
+    result, view = computed(square_plan(200, 10))
+    pages = PdfReader(io.BytesIO(pdf_of("sheet", result, view))).pages
+    assert len(pages) > 1
+    for k, page in enumerate(pages, start=1):
+        foot = (page.extract_text() or "").splitlines()[-1]
+        assert foot.startswith("Verdi, Giulia · MP-000042 · Plan 12, version 3"), foot
+        assert foot.endswith(f"{k} / {len(pages)}"), foot
+
+
 def test_a_long_plan_runs_over_several_pages_with_nothing_cut():
     # 20 x 20 = 400 points at 10 mm in a 200 mm square.
     result, view = computed(square_plan(200, 10))
