@@ -6,7 +6,7 @@ No request objects here: the web app, the print sheet and the command line all c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from xml.sax.saxutils import escape as xml_escape
 
 import shapely
@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from planner.bodymaps.atlas import View
 from planner.core.compute import PlacedPoint, Result
+from planner.core.outcomes import Trend
 
 MIXTURE_COLOURS = ("#1f5fbf", "#b8420f", "#2a7d3a", "#7a3fa0", "#8a6d00", "#0f7a7a")
 NO_MIXTURE_COLOUR = "#444444"
@@ -339,3 +340,74 @@ def _draw_scale_bar(dwg: svgwrite.Drawing, layer: svgwrite.container.Group, x0: 
         layer.add(dwg.line((x0 + 10 * k, y - tick), (x0 + 10 * k, y), stroke="#111111",
                            stroke_width=0.3))
     layer.add(dwg.text(text("100 mm (must measure 100 mm when printed)"), insert=(x0, y + 4.5)))
+
+
+# --- the pain trend ------------------------------------------------------------------------------
+
+CHART_W_MM, CHART_H_MM = 160.0, 80.0
+MINUS = "\u2212"  # the typographic minus sign of "-30%"
+CHART_PAD = (16.0, 6.0, 6.0, 14.0)  # left, top, right, bottom: room for the axes' words
+
+
+def pain_chart_svg(trend: Trend, labels: Sequence[str] | None = None, *,
+                   text: Callable[[str], str] = identity) -> str:
+    """A cycle's pain, session by session, with its baseline and the 30% and 50% reduction
+    lines (IMMPACT). Filled dots: pain before each session; rings: after it. ``labels`` name
+    the sessions on the x axis (dates), by default their numbers."""
+    left, top, right, bottom = CHART_PAD
+    width, height = CHART_W_MM - left - right, CHART_H_MM - top - bottom
+    top_score = 10 if trend.scale == "nrs" else 100
+    n = max(1, len(trend.sessions))
+
+    def x(k: int) -> float:
+        return left + (width * (k + 0.5) / n)
+
+    def y(score: float) -> float:
+        return top + height * (1 - score / top_score)
+
+    dwg = svgwrite.Drawing(size=(f"{CHART_W_MM}mm", f"{CHART_H_MM}mm"), debug=False,
+                           profile="full")
+    dwg.viewbox(0, 0, CHART_W_MM, CHART_H_MM)
+    words = dwg.g(font_family="Helvetica, Arial, sans-serif", font_size="3", fill="#333333")
+    dwg.add(dwg.rect((left, top), (width, height), fill="#ffffff", stroke="#999999",
+                     stroke_width=0.3))
+    for score in range(0, top_score + 1, top_score // 5):
+        dwg.add(dwg.line((left - 1.5, y(score)), (left, y(score)), stroke="#999999",
+                         stroke_width=0.3))
+        words.add(dwg.text(str(score), insert=(left - 2.5, y(score) + 1), text_anchor="end"))
+    scale_name = text("Pain (NRS 0-10)") if trend.scale == "nrs" else text("Pain (VAS 0-100 mm)")
+    words.add(dwg.text(scale_name, insert=(3, top + height / 2),
+                       transform=f"rotate(-90 3 {top + height / 2})", text_anchor="middle"))
+    if trend.baseline is not None and trend.line_30 is not None and trend.line_50 is not None:
+        for value, colour, dash, label in (
+                (float(trend.baseline), "#555555", "none", text("baseline")),
+                (float(trend.line_30), "#b8420f", "2,1.5",
+                 MINUS + "30%: " + text("moderately important")),
+                (float(trend.line_50), "#2a7d3a", "2,1.5", MINUS + "50%: " + text("substantial"))):
+            dwg.add(dwg.line((left, y(value)), (left + width, y(value)), stroke=colour,
+                             stroke_width=0.4, stroke_dasharray=dash,
+                             **{"class": "reference"}))
+            words.add(dwg.text(label, insert=(left + width - 1, y(value) - 1),
+                               text_anchor="end", fill=colour))
+    before = [(x(k), y(s.before)) for k, s in enumerate(trend.sessions) if s.before is not None]
+    if len(before) > 1:
+        dwg.add(dwg.polyline(before, fill="none", stroke="#1f5fbf", stroke_width=0.6))
+    for k, s in enumerate(trend.sessions):
+        name = labels[k] if labels is not None and k < len(labels) else str(s.session)
+        words.add(dwg.text(name, insert=(x(k), top + height + 5), text_anchor="middle"))
+        if s.before is not None:
+            dwg.add(dwg.circle((x(k), y(s.before)), 1.3, fill="#1f5fbf",
+                               **{"class": "before", "data-score": str(s.before)}))
+        if s.after is not None:
+            dwg.add(dwg.circle((x(k), y(s.after)), 1.1, fill="#ffffff", stroke="#1f5fbf",
+                               stroke_width=0.4,
+                               **{"class": "after", "data-score": str(s.after)}))
+    words.add(dwg.text(text("Session"), insert=(left + width / 2, CHART_H_MM - 2),
+                       text_anchor="middle"))
+    dwg.add(dwg.circle((left + 3, top + 3), 1.1, fill="#1f5fbf"))
+    words.add(dwg.text(text("before the session"), insert=(left + 5, top + 4)))
+    dwg.add(dwg.circle((left + 36, top + 3), 1.0, fill="#ffffff", stroke="#1f5fbf",
+                       stroke_width=0.4))
+    words.add(dwg.text(text("after it"), insert=(left + 38, top + 4)))
+    dwg.add(words)
+    return str(dwg.tostring())

@@ -61,3 +61,28 @@ def test_labels_from_the_plan_cannot_inject_markup():
     text = render.plan_svg(result, title='<script>x</script>')
     assert "<script>" not in text
     parse(text)
+
+
+def test_pain_chart_puts_each_score_at_its_height():
+    import re
+
+    from planner.core.outcomes import PainScore, trend
+    from planner.render import CHART_H_MM, CHART_PAD, pain_chart_svg
+
+    t = trend([PainScore(1, 7, 5), PainScore(2, 6, 4), PainScore(3, 4, 3), PainScore(4, 3, 2)])
+    svg = pain_chart_svg(t, ["1 Dec", "8 Dec", "15 Dec", "22 Dec"])
+    top, bottom = CHART_PAD[1], CHART_H_MM - CHART_PAD[3]
+
+    def height(cy: str) -> float:  # the score a y coordinate stands for
+        return round(10 * (bottom - float(cy)) / (bottom - top), 6)
+
+    befores = re.findall(r'<circle class="before" cx="[^"]+" cy="([^"]+)" data-score="(\d+)"',
+                         svg)
+    assert [(height(cy), int(s)) for cy, s in befores] == [(7, 7), (6, 6), (4, 4), (3, 3)]
+    afters = re.findall(r'<circle class="after" cx="[^"]+" cy="([^"]+)" data-score="(\d+)"', svg)
+    assert [height(cy) for cy, _s in afters] == [5, 4, 3, 2]
+    lines = re.findall(r'<line class="reference" [^>]*y1="([^"]+)"', svg)
+    assert [height(y) for y in lines] == [7, 4.9, 3.5]
+    for words in ("baseline", "\u221230%: moderately important", "\u221250%: substantial",
+                  "22 Dec"):
+        assert words in svg

@@ -25,4 +25,12 @@ RENDER_STRINGS = (
     N_("{points} points, {ml} mL in all"),
     N_("mixture {name}"),
     N_("no mixture"),
+    N_("Pain (NRS 0-10)"),
+    N_("Pain (VAS 0-100 mm)"),
+    N_("baseline"),
+    N_("moderately important"),
+    N_("substantial"),
+    N_("Session"),
+    N_("before the session"),
+    N_("after it"),
 )
