@@ -95,6 +95,7 @@ class Patient(db.Model):  # type: ignore[name-defined,misc]
 
     plans: Mapped[list[PlanRecord]] = relationship(
         back_populates="patient", order_by="desc(PlanRecord.created_at)")
+    cycles: Mapped[list[Cycle]] = relationship(order_by="desc(Cycle.created_at)")
 
     @property
     def display_name(self) -> str:
@@ -148,6 +149,37 @@ class SavedMixture(db.Model):  # type: ignore[name-defined,misc]
     archived: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Cycle(db.Model):  # type: ignore[name-defined,misc]
+    """A treatment cycle: a saved plan repeated over scheduled sessions (planner.core.cycles)."""
+
+    __tablename__ = "cycles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    template: Mapped[str] = mapped_column(String(30))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    plan: Mapped[PlanRecord] = relationship()
+    sessions: Mapped[list[ScheduledSession]] = relationship(
+        back_populates="cycle", order_by="ScheduledSession.number")
+
+
+class ScheduledSession(db.Model):  # type: ignore[name-defined,misc]
+    """One session of a cycle, on its planned date (recording and signing come later)."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    number: Mapped[int]
+    planned_on: Mapped[date] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(12), default="planned")
+
+    cycle: Mapped[Cycle] = relationship(back_populates="sessions")
 
 
 class ClinicSettings(db.Model):  # type: ignore[name-defined,misc]

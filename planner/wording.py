@@ -58,3 +58,12 @@ def warning_titles(_: Gettext) -> dict[str, str]:
         "side-missing": _("Side not given"),
         "bodymap-version": _("Body map redrawn since the plan was made"),
     }
+
+
+def cycle_names(_: Gettext) -> dict[str, str]:
+    """Cycle schedules (planner.core.cycles.TEMPLATES)."""
+    return {"antalgic-severe": _("Severe pain: 2 sessions 4 days apart, then weekly (4 in all)"),
+            "antalgic": _("Pain: weekly, 4 sessions"),
+            "microneedling": _("Microneedling: 2 sessions 5 weeks apart"),
+            "face": _("Face: 4 sessions every 15 days"),
+            "maintenance": _("Maintenance: monthly")}

@@ -149,8 +149,19 @@ def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size, tmp_pat
     sheet.close()
     assert sheet_problems == []
 
-    # The patient page shows the plan with its thumbnail.
-    page.click(f"text={'Verdi, Giulia'}")
+    # A weekly cycle of four sessions from the saved plan.
+    page.click("text=Schedule a cycle")
+    page.click("text=Show the dates")
+    expect(page.locator("[data-testid=cycle-dates] li")).to_have_count(4)
+    shot(page, f"{size}-08d-cycle")
+    page.click("text=Schedule the cycle")
+    expect(page.locator(".flash")).to_contain_text("Cycle scheduled: 4 sessions")
+
+    # The patient page shows the plan with its thumbnail, and the cycle.
     expect(page.locator(".plan-card")).to_have_count(1)
+    expect(page.locator("[data-testid=cycle] input[name=planned_on]")).to_have_count(4)
     shot(page, f"{size}-09-patient-with-plan")
+    page.click("nav.mainnav >> text=Sessions")
+    expect(page.locator("[data-testid=upcoming] tbody tr")).to_have_count(2)
+    shot(page, f"{size}-10-sessions")
     assert problems == []

@@ -61,6 +61,12 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int]] = {
     # Clinic settings are the administrator's (the logged-in user here is a doctor).
     ("/settings", "GET"): ("/settings", {}, 302, 403),
     ("/settings", "POST"): ("/settings", {"name": "Forged"}, 302, 403),
+    ("/plans/<int:plan_id>/cycle", "GET"): ("/plans/1/cycle", {}, 302, 200),
+    ("/plans/<int:plan_id>/cycle", "POST"): ("/plans/1/cycle", {
+        "template": "antalgic", "start": "2026-12-01", "confirm": "1"}, 302, 303),
+    ("/sessions", "GET"): ("/sessions", {}, 302, 200),
+    ("/sessions/<int:session_id>/date", "POST"): ("/sessions/1/date",
+                                                  {"planned_on": "2026-12-02"}, 302, 303),
     ("/mixtures", "GET"): ("/mixtures", {}, 302, 200),
     ("/mixtures", "POST"): ("/mixtures", {"name": "access mix", "component-0": "saline",
                                           "volume_ml-0": "2"}, 302, 303),
@@ -82,6 +88,8 @@ MISSING = [
     ("GET", "/plans/999/thumbnail.svg", {}),
     ("GET", "/plans/999/plan.json", {}),
     ("GET", "/plans/999/sheet", {}),
+    ("GET", "/plans/999/cycle", {}),
+    ("POST", "/sessions/999/date", {"planned_on": "2026-12-02"}),
     ("GET", "/plans/999/handout.pdf", {}),
     ("POST", "/plans/preview", {"patient_id": "999", "plan": json.dumps(PLAN)}),
     ("POST", "/plans/save", {"patient_id": "999", "plan": json.dumps(PLAN)}),
@@ -95,7 +103,7 @@ def seed(app) -> None:
     from planner import engine
     from planner.core.plan import dump, from_dict
     from planner.extensions import db
-    from planner.models import Patient, PlanRecord
+    from planner.models import Cycle, Patient, PlanRecord, ScheduledSession
 
     user_id = make_user(app)
     with app.app_context():
@@ -109,6 +117,10 @@ def seed(app) -> None:
                                   plan_json=json.dumps(dump(result.plan)),
                                   points=len(result.xy), total_ml=str(result.total_ml),
                                   created_by_id=user_id, updated_by_id=user_id))
+        db.session.flush()
+        db.session.add(Cycle(patient_id=patient.id, plan_id=1, template="antalgic",
+                             created_by_id=user_id,
+                             sessions=[ScheduledSession(number=1, planned_on=date.today())]))
         db.session.commit()
 
 

@@ -54,7 +54,8 @@ LOGGED_GETS = ["/", "/patients", "/patients/new", "/patients/1", "/patients/1/ed
                "/patients/1/plans/new",
                "/patients/1/plans/new?view=knee-anterior&side=right&treatment=antalgic",
                "/plans/1", "/plans/1/thumbnail.svg", "/plans/1/plan.json", "/plans/1/sheet",
-               "/plans/1/stencil", "/plans/1/handout", "/mixtures",
+               "/plans/1/stencil", "/plans/1/handout", "/plans/1/cycle", "/sessions",
+               "/mixtures",
                "/healthz", "/login",
                "/patients/999", "/no-such-page"]
 
@@ -236,6 +237,8 @@ CSRF_POSTS = [
     ("/plans/preview", {"patient_id": "1", "plan": json.dumps(PLAN)}),
     ("/patients", {"q": "seed"}),
     ("/settings", {"name": "csrf"}),
+    ("/plans/1/cycle", {"template": "antalgic", "start": "2026-12-01", "confirm": "1"}),
+    ("/sessions/1/date", {"planned_on": "2026-12-02"}),
 ]
 
 

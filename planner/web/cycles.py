@@ -1,0 +1,113 @@
+"""Treatment cycles: schedule the sessions of a saved plan, and see what is coming up."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from planner import wording
+from planner.core import cycles
+from planner.core.messages import PlanError
+from planner.extensions import db
+from planner.models import Cycle, ScheduledSession, audit
+from planner.web.i18n import plan_message
+from planner.web.plans import get_record
+
+bp = Blueprint("cycles", __name__)
+
+UPCOMING_DAYS = 7  # "today, this week" (issue #6)
+DEFAULT_TEMPLATE = {"antalgic": "antalgic", "cellulite": "antalgic", "face": "face",
+                    "microneedling": "microneedling"}
+
+
+def parse(form: Any) -> tuple[dict[str, Any], dict[str, str], list[date]]:
+    """The cycle form's values, its problems by field, and the dates when it is valid."""
+    values = {k: form.get(k, "").strip() for k in ("template", "start", "sessions",
+                                                    "interval_days")}
+    problems: dict[str, str] = {}
+    try:
+        start = date.fromisoformat(values["start"])
+    except ValueError:
+        problems["start"] = _("Enter a date (year-month-day).")
+    numbers: dict[str, int | None] = {}
+    for name in ("sessions", "interval_days"):
+        try:
+            numbers[name] = int(values[name]) if values[name] else None
+        except ValueError:
+            problems[name] = _("Enter a whole number.")
+    if problems:
+        return values, problems, []
+    try:
+        dates = cycles.schedule(values["template"], start, sessions=numbers["sessions"],
+                                interval_days=numbers["interval_days"])
+    except PlanError as exc:
+        return values, {exc.field: plan_message(exc.text)}, []
+    return values, problems, dates
+
+
+@bp.route("/plans/<int:plan_id>/cycle", methods=["GET", "POST"])
+def new(plan_id: int) -> ResponseReturnValue:
+    """Schedule a cycle of sessions from a saved plan (the template's dates, editable)."""
+    record = get_record(plan_id)
+    values: dict[str, Any] = {"template": DEFAULT_TEMPLATE.get(record.treatment, "antalgic"),
+                              "start": date.today().isoformat(), "sessions": "",
+                              "interval_days": ""}
+    problems: dict[str, str] = {}
+    dates: list[date] = []
+    if request.method == "POST":
+        values, problems, dates = parse(request.form)
+        if not problems and request.form.get("confirm") == "1":
+            cycle = Cycle(patient_id=record.patient_id, plan_id=record.id,
+                          template=values["template"], created_by_id=current_user.id)
+            cycle.sessions = [ScheduledSession(number=k, planned_on=d)
+                              for k, d in enumerate(dates, start=1)]
+            db.session.add(cycle)
+            db.session.flush()
+            audit(current_user, "create", "cycle", cycle.id, f"plan {record.id}, "
+                  f"{len(dates)} sessions")
+            db.session.commit()
+            flash(_("Cycle scheduled: %(n)d sessions.", n=len(dates)), "success")
+            return redirect(url_for("patients.show", patient_id=record.patient_id), 303)
+    return render_template("cycles/new.html", record=record, values=values, problems=problems,
+                           dates=dates, names=wording.cycle_names(_)), 422 if problems else 200
+
+
+@bp.get("/sessions")
+def upcoming() -> ResponseReturnValue:
+    """The clinic's planned sessions: today and the coming week."""
+    today = date.today()
+    rows = db.session.execute(
+        select(ScheduledSession, Cycle).join(Cycle)
+        .where(ScheduledSession.status == "planned",
+               ScheduledSession.planned_on >= today,
+               ScheduledSession.planned_on <= today + timedelta(days=UPCOMING_DAYS))
+        .order_by(ScheduledSession.planned_on, ScheduledSession.id)).all()
+    return render_template("cycles/upcoming.html", rows=rows, today=today)
+
+
+@bp.post("/sessions/<int:session_id>/date")
+def move(session_id: int) -> ResponseReturnValue:
+    """Move a planned session to another day."""
+    planned = db.session.get(ScheduledSession, session_id)
+    if planned is None:
+        abort(404)
+    try:
+        day = date.fromisoformat(request.form.get("planned_on", ""))
+    except ValueError:
+        flash(_("The session was not moved: enter a date (year-month-day)."), "error")
+        return redirect(url_for("patients.show", patient_id=planned.cycle.patient_id), 303)
+    if planned.status != "planned":
+        flash(_("Only a planned session can be moved."), "error")
+    else:
+        old = planned.planned_on
+        planned.planned_on = day
+        audit(current_user, "update", "session", planned.id, f"moved from {old} to {day}")
+        db.session.commit()
+        flash(_("Session moved."), "success")
+    return redirect(url_for("patients.show", patient_id=planned.cycle.patient_id), 303)
