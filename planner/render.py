@@ -65,6 +65,8 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     _draw_areas(dwg, result, colours)
     dwg.add(dwg.g(id=POINTS_SLOT))
     _draw_orientation(dwg, view, minx, miny, width, text, language)
+    # The legend's band is white: on a cropped view the drawing goes on below the frame.
+    dwg.add(dwg.rect((minx, miny + height), (width, LEGEND_MM), fill="#ffffff"))
     _draw_legend(dwg, result, colours, minx, miny + height, width, title, text, scale_bar)
     return str(dwg.tostring()).replace(f'<g id="{POINTS_SLOT}" />',
                                        _points_markup(result, colours, enlarge), 1)

@@ -308,3 +308,17 @@ def test_decimal_volumes_are_printed_exactly():
     result, view = computed(doc)
     flat = re.sub(r"\s+", " ", text_of(pdf_of("sheet", result, view)))
     assert f"{Decimal('0.07') * len(result.points)}" in flat
+
+
+def test_an_area_treatment_without_points_prints_its_surface_not_a_point_table():
+    doc = {"format": "mesoplanner.plan/1", "bodymap": "face-frontal",
+           "treatment": "microneedling",
+           "areas": [{"label": "forehead", "region": "face-frontal/forehead", "pattern": "area"}]}
+    result, view = computed(doc)
+    assert len(result.points) == 0
+    html = printing.sheet_html(result, view, INFO)
+    assert 'class="points"' not in html
+    surface = f"{result.areas[0].surface_mm2 / 100:.1f} cm²"
+    flat = re.sub(r"\s+", " ", text_of(printing.to_pdf(html)))
+    assert f"1. forehead · {surface}" in flat
+    assert "Whole area (no points)" in flat
