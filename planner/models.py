@@ -169,7 +169,8 @@ class Cycle(db.Model):  # type: ignore[name-defined,misc]
 
 
 class ScheduledSession(db.Model):  # type: ignore[name-defined,misc]
-    """One session of a cycle, on its planned date (recording and signing come later)."""
+    """One session of a cycle, on its planned date: "planned", then "done" once its record is
+    signed."""
 
     __tablename__ = "sessions"
 
@@ -180,6 +181,117 @@ class ScheduledSession(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(12), default="planned")
 
     cycle: Mapped[Cycle] = relationship(back_populates="sessions")
+    record: Mapped[SessionRecord | None] = relationship(back_populates="scheduled")
+
+
+# Who may sign a session record: the doctor (the administrator of a one-doctor clinic is one).
+SIGNING_ROLES = ("doctor", "admin")
+ADVERSE_EVENTS = ("bruising", "bleeding", "wheal", "burning", "itching", "infection",
+                  "vasovagal", "allergic", "other")  # issue #6's list (CLINICAL.md)
+
+
+class SessionRecord(db.Model):  # type: ignore[name-defined,misc]
+    """What was done in one session: a draft until the doctor signs it, then final.
+
+    The plan is copied in as it was (``plan_json``, version ``plan_version``): a later edit of the
+    plan never changes what a signed record says was injected. ``adjustments_json`` holds the
+    points skipped, changed or added at the couch (planner.core.sessions).
+    """
+
+    __tablename__ = "session_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    plan_version: Mapped[int]
+    plan_json: Mapped[str] = mapped_column(Text)
+    scheduled_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), unique=True)
+    performed_at: Mapped[datetime]
+    performer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    adjustments_json: Mapped[str] = mapped_column(Text, default="{}")
+    points_done: Mapped[int] = mapped_column(default=0)
+    total_ml: Mapped[str] = mapped_column(String(20), default="0.00")
+    pain_scale: Mapped[str] = mapped_column(String(3), default="nrs")
+    pain_before: Mapped[int | None]
+    pain_after: Mapped[int | None]
+    adverse_json: Mapped[str] = mapped_column(Text, default="[]")
+    adverse_details: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    checklist_json: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    # At signing: the weight the doses were checked against, the findings that blocked the
+    # signing (their English text) and the doctor's reason for going ahead anyway.
+    signed_weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    override_findings: Mapped[str] = mapped_column(Text, default="")
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+    patient: Mapped[Patient] = relationship()
+    plan: Mapped[PlanRecord] = relationship()
+    scheduled: Mapped[ScheduledSession | None] = relationship(back_populates="record")
+    performer: Mapped[User] = relationship(foreign_keys=[performer_id])
+    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    products: Mapped[list[SessionProduct]] = relationship(
+        back_populates="record", order_by="SessionProduct.id", cascade="all, delete-orphan")
+    addenda: Mapped[list[Addendum]] = relationship(order_by="Addendum.id")
+
+    @property
+    def signed(self) -> bool:
+        """A signed record is final: only addenda can follow it."""
+        return self.status == "signed"
+
+
+class SessionProduct(db.Model):  # type: ignore[name-defined,misc]
+    """A product given in a session, with its batch (lot) number and expiry: what a recall
+    searches."""
+
+    __tablename__ = "session_products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("session_records.id"), index=True)
+    product: Mapped[str] = mapped_column(String(120))
+    lot: Mapped[str] = mapped_column(String(60), default="")
+    expiry: Mapped[date | None]
+    # Product and lot folded (see folded()) and without spaces: what the recall search matches.
+    product_key: Mapped[str] = mapped_column(String(120), default="", index=True)
+    lot_key: Mapped[str] = mapped_column(String(60), default="", index=True)
+
+    record: Mapped[SessionRecord] = relationship(back_populates="products")
+
+
+@event.listens_for(SessionProduct, "before_insert")
+@event.listens_for(SessionProduct, "before_update")
+def _fold_product_keys(_mapper: object, _connection: object, product: SessionProduct) -> None:
+    product.product_key = search_key(product.product)
+    product.lot_key = search_key(product.lot)
+
+
+def search_key(text: str) -> str:
+    """A lot number or product name as the recall compares them: folded, no spaces or dashes.
+
+    >>> search_key(" AB-12 34 ") == search_key("ab1234")
+    True
+    """
+    return "".join(ch for ch in folded(text) if ch.isalnum())
+
+
+class Addendum(db.Model):  # type: ignore[name-defined,misc]
+    """A correction to a signed session record: the original stays, this is shown with it."""
+
+    __tablename__ = "session_addenda"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("session_records.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    created_by: Mapped[User] = relationship()
 
 
 class ClinicSettings(db.Model):  # type: ignore[name-defined,misc]

@@ -12,13 +12,15 @@ PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.setup", "static", "healthz"})
 
 def register(app: Flask) -> None:
     """Attach every blueprint and the login requirement to the app."""
-    from planner.web import auth, cycles, patients, plans, printouts
+    from planner.web import auth, cycles, patients, plans, printouts, recall, records
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(patients.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(printouts.bp)
     app.register_blueprint(cycles.bp)
+    app.register_blueprint(records.bp)
+    app.register_blueprint(recall.bp)
 
     @app.before_request
     def require_login() -> ResponseReturnValue | None:

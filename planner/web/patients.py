@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from planner.extensions import db
 from planner.models import LANGUAGES, SEXES, Patient, audit, folded
+from planner.web.i18n import current_locale
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
 
@@ -142,11 +143,15 @@ def create() -> ResponseReturnValue:
 
 @bp.get("/<int:patient_id>")
 def show(patient_id: int) -> ResponseReturnValue:
-    """A patient's record: details, cautions and plans (newest first)."""
+    """A patient's record: details, cautions, plans, cycles with their pain trend, sessions."""
+    from planner.web import records  # records builds on plans, which builds on this module
+
     patient = get_patient(patient_id)
     audit(current_user, "view", "patient", patient.id)
     db.session.commit()
-    return render_template("patients/show.html", patient=patient)
+    cycles = [records.cycle_outcome(c, _, current_locale()) for c in patient.cycles]
+    return render_template("patients/show.html", patient=patient, cycles=cycles,
+                           records=records.patient_records(patient))
 
 
 @bp.route("/<int:patient_id>/edit", methods=["GET", "POST"])

@@ -31,7 +31,15 @@ from planner.core.compute import Result
 from planner.core.messages import N_, PlanError
 from planner.core.plan import FORMAT, Plan, dump, from_dict
 from planner.extensions import db
-from planner.models import Patient, PlanRecord, SavedMixture, audit, now
+from planner.models import (
+    Cycle,
+    Patient,
+    PlanRecord,
+    SavedMixture,
+    SessionRecord,
+    audit,
+    now,
+)
 from planner.web.i18n import current_locale, plan_message
 from planner.web.patients import get_patient
 
@@ -157,7 +165,17 @@ def editor_page(patient: Patient, doc: dict[str, Any], record: PlanRecord | None
     """The whole editor page around a plan document."""
     html, computed = workspace(doc, patient)
     return render_template("plans/editor.html", patient=patient, doc=doc, record=record,
-                           title=title, workspace=html), status or computed
+                           title=title, workspace=html,
+                           locked=record is not None and used_in_signed(record)
+                           ), status or computed
+
+
+def used_in_signed(plan: PlanRecord) -> bool:
+    """Whether a signed session record was made from this plan: it is then never edited in
+    place (saving makes a new plan), so what the plan said stays what was signed."""
+    return db.session.scalar(
+        select(SessionRecord.id).where(SessionRecord.plan_id == plan.id,
+                                       SessionRecord.status == "signed").limit(1)) is not None
 
 
 @bp.post("/plans/preview")
@@ -209,16 +227,26 @@ def save() -> ResponseReturnValue:
                 when=record.updated_at.strftime("%H:%M")), "error")
         return editor_page(patient, doc, None, title, status=409)
     saved = dump(without_patient(result.plan))
-    if record is None:
-        record = PlanRecord(patient_id=patient.id, created_by_id=current_user.id)
+    source = record if record is not None and used_in_signed(record) else None
+    if record is None or source is not None:
+        record = PlanRecord(patient_id=patient.id, created_by_id=current_user.id,
+                            copied_from_id=source.id if source else None)
         db.session.add(record)
     else:
         record.version += 1
     store(record, saved, result, title)
     db.session.flush()
-    audit(current_user, "create" if record.version == 1 else "update", "plan", record.id)
+    if source is not None:
+        for cycle in db.session.scalars(select(Cycle).where(Cycle.plan_id == source.id)):
+            cycle.plan_id = record.id  # the cycle's next sessions follow the new plan
+        audit(current_user, "create", "plan", record.id,
+              f"new plan from plan {source.id}, which a signed session used")
+        flash(_("The plan was used in a signed session and stays as it was: your changes "
+                "were saved as a new plan."), "success")
+    else:
+        audit(current_user, "create" if record.version == 1 else "update", "plan", record.id)
+        flash(_("Plan saved."), "success")
     db.session.commit()
-    flash(_("Plan saved."), "success")
     return redirect(url_for("plans.edit", plan_id=record.id), 303)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +21,13 @@ PLAN = {"format": "mesoplanner.plan/1", "bodymap": "knee-anterior", "side": "rig
         "treatment": "antalgic",
         "areas": [{"label": "medial knee", "region": "knee-anterior/medial",
                    "spacing_mm": 15}]}
+
+# A complete session record form for the seeded plan (no mixture: no products needed).
+RECORD_FORM = {"performed_at": "2026-11-23T10:00", "performer_id": "1", "pain_scale": "nrs",
+               "pain_before": "6", "product-0": "saline", "lot-0": "S-1",
+               **{f"q-{code}": "no" for code in ("pregnancy", "breastfeeding", "bleeding",
+                                                 "allergy", "infection", "same-site")},
+               "q-skin-test": "yes"}
 
 VALID_PATIENT = {"family_name": "Access", "given_name": "Tester", "birth_date": "1970-05-06",
                  "sex": "female", "weight_kg": "60"}
@@ -67,6 +74,22 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int]] = {
     ("/sessions", "GET"): ("/sessions", {}, 302, 200),
     ("/sessions/<int:session_id>/date", "POST"): ("/sessions/1/date",
                                                   {"planned_on": "2026-12-02"}, 302, 303),
+    # Session 2 of the seeded cycle has no record yet; record 1 is a draft of session 1.
+    ("/sessions/<int:session_id>/record", "GET"): ("/sessions/2/record", {}, 302, 200),
+    ("/sessions/<int:session_id>/record", "POST"): ("/sessions/2/record", RECORD_FORM, 302,
+                                                    303),
+    ("/plans/<int:plan_id>/record", "GET"): ("/plans/1/record", {}, 302, 200),
+    ("/plans/<int:plan_id>/record", "POST"): ("/plans/1/record", RECORD_FORM, 302, 303),
+    ("/records/<int:record_id>", "GET"): ("/records/1", {}, 302, 200),
+    ("/records/<int:record_id>", "POST"): ("/records/1", {**RECORD_FORM, "version": "1"},
+                                           302, 303),
+    ("/records/<int:record_id>/sign", "POST"): ("/records/1/sign", {"version": "1"}, 302, 303),
+    ("/records/<int:record_id>/discard", "POST"): ("/records/1/discard", {}, 302, 303),
+    # Addenda are for signed records: the seeded draft answers 409.
+    ("/records/<int:record_id>/addenda", "POST"): ("/records/1/addenda", {"text": "late"},
+                                                   302, 409),
+    ("/recall", "GET"): ("/recall?lot=S1", {}, 302, 200),
+    ("/recall.csv", "GET"): ("/recall.csv?lot=S1", {}, 302, 200),
     ("/mixtures", "GET"): ("/mixtures", {}, 302, 200),
     ("/mixtures", "POST"): ("/mixtures", {"name": "access mix", "component-0": "saline",
                                           "volume_ml-0": "2"}, 302, 303),
@@ -90,6 +113,15 @@ MISSING = [
     ("GET", "/plans/999/sheet", {}),
     ("GET", "/plans/999/cycle", {}),
     ("POST", "/sessions/999/date", {"planned_on": "2026-12-02"}),
+    ("GET", "/sessions/999/record", {}),
+    ("POST", "/sessions/999/record", RECORD_FORM),
+    ("GET", "/plans/999/record", {}),
+    ("POST", "/plans/999/record", RECORD_FORM),
+    ("GET", "/records/999", {}),
+    ("POST", "/records/999", {**RECORD_FORM, "version": "1"}),
+    ("POST", "/records/999/sign", {"version": "1"}),
+    ("POST", "/records/999/discard", {}),
+    ("POST", "/records/999/addenda", {"text": "late"}),
     ("GET", "/plans/999/handout.pdf", {}),
     ("POST", "/plans/preview", {"patient_id": "999", "plan": json.dumps(PLAN)}),
     ("POST", "/plans/save", {"patient_id": "999", "plan": json.dumps(PLAN)}),
@@ -99,11 +131,19 @@ MISSING = [
 
 
 def seed(app) -> None:
-    """A user, patient 1 and their plan 1."""
+    """A user, patient 1 and their plan 1, a cycle of two sessions, a draft record of the
+    first (record 1, lot S-1)."""
     from planner import engine
     from planner.core.plan import dump, from_dict
     from planner.extensions import db
-    from planner.models import Cycle, Patient, PlanRecord, ScheduledSession
+    from planner.models import (
+        Cycle,
+        Patient,
+        PlanRecord,
+        ScheduledSession,
+        SessionProduct,
+        SessionRecord,
+    )
 
     user_id = make_user(app)
     with app.app_context():
@@ -120,7 +160,15 @@ def seed(app) -> None:
         db.session.flush()
         db.session.add(Cycle(patient_id=patient.id, plan_id=1, template="antalgic",
                              created_by_id=user_id,
-                             sessions=[ScheduledSession(number=1, planned_on=date.today())]))
+                             sessions=[ScheduledSession(number=1, planned_on=date.today()),
+                                       ScheduledSession(number=2, planned_on=date.today())]))
+        db.session.flush()
+        answers = {k.removeprefix("q-"): v for k, v in RECORD_FORM.items() if k[:2] == "q-"}
+        db.session.add(SessionRecord(
+            patient_id=patient.id, plan_id=1, plan_version=1, scheduled_id=1,
+            plan_json=json.dumps(dump(result.plan)), performed_at=datetime(2026, 11, 23, 10),
+            performer_id=user_id, pain_before=6, checklist_json=json.dumps(answers),
+            created_by_id=user_id, products=[SessionProduct(product="saline", lot="S-1")]))
         db.session.commit()
 
 
@@ -156,11 +204,20 @@ def counts(app) -> dict[str, int]:
     from sqlalchemy import func, select
 
     from planner.extensions import db
-    from planner.models import Patient, PlanRecord, SavedMixture, User
+    from planner.models import (
+        Addendum,
+        Patient,
+        PlanRecord,
+        SavedMixture,
+        SessionProduct,
+        SessionRecord,
+        User,
+    )
 
     with app.app_context():
         return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) or 0
-                for m in (Patient, PlanRecord, SavedMixture, User)}
+                for m in (Patient, PlanRecord, SavedMixture, User, SessionRecord,
+                          SessionProduct, Addendum)}
 
 
 def archived_flags(app) -> list[bool]:

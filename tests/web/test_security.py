@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import PASSWORD, csrf_token, login, make_user
-from tests.web.test_access import PLAN, seed
+from tests.web.test_access import PLAN, RECORD_FORM, seed
 
 ROOT = Path(__file__).resolve().parents[2] / "planner"
 
@@ -55,7 +55,8 @@ LOGGED_GETS = ["/", "/patients", "/patients/new", "/patients/1", "/patients/1/ed
                "/patients/1/plans/new?view=knee-anterior&side=right&treatment=antalgic",
                "/plans/1", "/plans/1/thumbnail.svg", "/plans/1/plan.json", "/plans/1/sheet",
                "/plans/1/stencil", "/plans/1/handout", "/plans/1/cycle", "/sessions",
-               "/mixtures",
+               "/mixtures", "/sessions/2/record", "/plans/1/record", "/records/1", "/recall",
+               "/recall?lot=S1", "/recall?lot=x",
                "/healthz", "/login",
                "/patients/999", "/no-such-page"]
 
@@ -207,7 +208,18 @@ def snapshot(app) -> dict[str, Any]:
     from sqlalchemy import select
 
     from planner.extensions import db
-    from planner.models import AuditEvent, Patient, PlanRecord, SavedMixture, User
+    from planner.models import (
+        Addendum,
+        AuditEvent,
+        Cycle,
+        Patient,
+        PlanRecord,
+        SavedMixture,
+        ScheduledSession,
+        SessionProduct,
+        SessionRecord,
+        User,
+    )
 
     def rows(model):
         return [{c.name: getattr(obj, c.name) for c in model.__table__.columns}
@@ -216,7 +228,9 @@ def snapshot(app) -> dict[str, Any]:
     with app.app_context():
         return {
             "patients": rows(Patient), "plans": rows(PlanRecord),
-            "mixtures": rows(SavedMixture), "users": rows(User),
+            "mixtures": rows(SavedMixture), "users": rows(User), "cycles": rows(Cycle),
+            "sessions": rows(ScheduledSession), "records": rows(SessionRecord),
+            "products": rows(SessionProduct), "addenda": rows(Addendum),
             "audit": [e for e in rows(AuditEvent) if e["action"] != "view"],
         }
 
@@ -239,6 +253,12 @@ CSRF_POSTS = [
     ("/settings", {"name": "csrf"}),
     ("/plans/1/cycle", {"template": "antalgic", "start": "2026-12-01", "confirm": "1"}),
     ("/sessions/1/date", {"planned_on": "2026-12-02"}),
+    ("/sessions/1/record", RECORD_FORM),
+    ("/plans/1/record", RECORD_FORM),
+    ("/records/1", {**RECORD_FORM, "version": "1"}),
+    ("/records/1/sign", {"version": "1"}),
+    ("/records/1/discard", {}),
+    ("/records/1/addenda", {"text": "forged"}),
 ]
 
 

@@ -1,0 +1,527 @@
+"""Session records: what was done in a session, the safety gate, signing and addenda.
+
+A record is a draft until a doctor signs it. Signed means final: every route that changes a
+record refuses a signed one (409); a correction is an addendum shown with the original.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from planner import engine, render
+from planner.core import checklist, outcomes, sessions
+from planner.core.compute import Result
+from planner.core.dosing import ComponentTotal
+from planner.core.messages import PlanError
+from planner.core.plan import from_dict
+from planner.extensions import db
+from planner.models import (
+    ADVERSE_EVENTS,
+    SIGNING_ROLES,
+    Addendum,
+    Cycle,
+    Patient,
+    PlanRecord,
+    ScheduledSession,
+    SessionProduct,
+    SessionRecord,
+    User,
+    audit,
+    now,
+)
+from planner.web.i18n import plan_message
+from planner.web.plans import get_record
+
+bp = Blueprint("records", __name__)
+
+MAX_PRODUCTS = 12  # [our default]: rows of products on one session record
+EMPTY_PRODUCT_ROWS = 2
+MAX_TEXT = 4000  # [our default]: notes, adverse event details, addenda, override reasons
+MAX_PRODUCT = 120
+MAX_LOT = 60
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A record read through the core: its plan computed, what was given, the safety gate."""
+
+    result: Result
+    performed: sessions.Performed
+    gate: checklist.Gate
+    first_session: bool
+
+
+def adverse_names() -> dict[str, str]:
+    """The adverse events of the form, in the user's language."""
+    return {"bruising": _("Bruising"), "bleeding": _("Bleeding"),
+            "wheal": _("Persistent wheal"), "burning": _("Burning"), "itching": _("Itching"),
+            "infection": _("Infection"), "vasovagal": _("Vasovagal reaction"),
+            "allergic": _("Allergic reaction"), "other": _("Other")}
+
+
+def get_session_record(record_id: int) -> SessionRecord:
+    """A session record, or 404."""
+    found = db.session.get(SessionRecord, record_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def weight_of(record: SessionRecord) -> float | None:
+    """The weight the doses are checked against: the one signed with, else the record's now."""
+    weight = record.signed_weight_kg if record.signed else record.patient.weight_kg
+    return None if weight is None else float(weight)
+
+
+def computed_plan(plan_json: str, weight_kg: float | None) -> Result:
+    """The plan as copied into a record, computed (PlanError if it no longer computes)."""
+    doc = {k: v for k, v in json.loads(plan_json).items() if k != "patient"}
+    if weight_kg is not None:
+        doc["patient"] = {"weight_kg": weight_kg}
+    return engine.run(from_dict(doc))[0]
+
+
+def read(record: SessionRecord) -> Reading:
+    """Compute a record: the plan, what was given, and the safety gate before signing."""
+    weight = weight_of(record)
+    result = computed_plan(record.plan_json, weight)
+    done = sessions.performed(result, sessions.Adjustments.from_dict(
+        json.loads(record.adjustments_json)), weight)
+    first = first_session(record)
+    patient = record.patient
+    gate = checklist.gate(
+        checklist.Answers(json.loads(record.checklist_json)), first_session=first,
+        record=checklist.Record(patient.pregnant, patient.breastfeeding,
+                                patient.bleeding_disorder, patient.anticoagulants,
+                                patient.allergies),
+        session_day=record.performed_at.date(), components=done.components,
+        dose_warnings=done.warnings, pain_scored=record.pain_before is not None,
+        products=[checklist.Product(p.product, p.lot, p.expiry) for p in record.products],
+        same_site_days=same_site_days(record))
+    return Reading(result, done, gate, first)
+
+
+def first_session(record: SessionRecord) -> bool:
+    """Whether no signed session of this patient came before this one (the skin test rule)."""
+    return not signed_before(record.patient_id, record.performed_at, record.id)
+
+
+def signed_before(patient_id: int, when: datetime, record_id: int | None = None) -> bool:
+    """Whether the patient has a signed session before ``when`` (other than ``record_id``)."""
+    earlier = db.session.scalar(
+        select(SessionRecord.id).where(SessionRecord.patient_id == patient_id,
+                                       SessionRecord.status == "signed",
+                                       SessionRecord.id != (record_id or 0),
+                                       SessionRecord.performed_at < when)
+        .limit(1))
+    return earlier is not None
+
+
+def same_site_days(record: SessionRecord) -> list[date]:
+    """Days of the patient's signed sessions on the same view and side, outside this cycle."""
+    if record.plan.bodymap is None:
+        return []
+    cycle_id = record.scheduled.cycle_id if record.scheduled is not None else None
+    since = record.performed_at - timedelta(days=checklist.SAME_SITE_DAYS)
+    rows = db.session.scalars(
+        select(SessionRecord).join(PlanRecord, SessionRecord.plan_id == PlanRecord.id)
+        .where(SessionRecord.patient_id == record.patient_id, SessionRecord.id != record.id,
+               SessionRecord.status == "signed", SessionRecord.performed_at >= since,
+               SessionRecord.performed_at <= record.performed_at,
+               PlanRecord.bodymap == record.plan.bodymap, PlanRecord.side == record.plan.side))
+    return [r.performed_at.date() for r in rows
+            if cycle_id is None or r.scheduled is None or r.scheduled.cycle_id != cycle_id]
+
+
+def parse(form: Any, result: Result, weight_kg: float | None
+          ) -> tuple[dict[str, Any], dict[str, str]]:
+    """A record form's values (as typed, for showing again) and its problems by field."""
+    values: dict[str, Any] = {k: form.get(k, "").strip() for k in (
+        "performed_at", "performer_id", "skipped", "volumes", "added", "added_volume_ml",
+        "added_mixture", "pain_scale", "pain_before", "pain_after", "adverse_details",
+        "notes")}
+    values["adverse"] = [code for code in form.getlist("adverse") if code in ADVERSE_EVENTS]
+    values["checklist"] = {q.code: form.get(f"q-{q.code}", "") for q in checklist.QUESTIONS}
+    values["products"] = [{k: form.get(f"{k}-{i}", "").strip()
+                           for k in ("product", "lot", "expiry")} for i in range(MAX_PRODUCTS)]
+    problems: dict[str, str] = {}
+    try:
+        values["performed_at_dt"] = datetime.fromisoformat(values["performed_at"])
+    except ValueError:
+        problems["performed_at"] = _("Enter a date and a time.")
+    performer = db.session.get(User, int(values["performer_id"])) \
+        if values["performer_id"].isdigit() else None
+    if performer is None or not performer.active:
+        problems["performer_id"] = _("Choose who performed the session.")
+    values["adjustments"] = _adjustments(values, result, weight_kg, problems)
+    scale = values["pain_scale"] if values["pain_scale"] in outcomes.SCALE_MAX else "nrs"
+    values["pain_scale"] = scale
+    for name in ("pain_before", "pain_after"):
+        text = values[name]
+        top = outcomes.SCALE_MAX[scale]
+        if text and not (text.isdigit() and int(text) <= top):
+            problems[name] = _("Enter a whole number from 0 to %(top)d.", top=top)
+    if "other" in values["adverse"] and not values["adverse_details"]:
+        problems["adverse_details"] = _("Describe the other adverse event.")
+    for name in ("adverse_details", "notes"):
+        if len(values[name]) > MAX_TEXT:
+            problems[name] = _("At most %(n)d characters.", n=MAX_TEXT)
+    _check_products(values["products"], problems)
+    return values, problems
+
+
+def _adjustments(values: dict[str, Any], result: Result, weight_kg: float | None,
+                 problems: dict[str, str]) -> sessions.Adjustments | None:
+    """The points skipped, changed and added, checked against the plan (problems by field)."""
+    count = len(result.points)
+    try:
+        added = int(values["added"] or 0)
+    except ValueError:
+        problems["added"] = _("Enter a whole number.")
+        return None
+    try:
+        adjustments = sessions.Adjustments(
+            skipped=sessions.parse_numbers(values["skipped"], "skipped", count),
+            volumes=sessions.parse_volumes(values["volumes"], "volumes", count),
+            added=added,
+            added_volume_ml=sessions.volume(values["added_volume_ml"], "added_volume_ml")
+            if added else Decimal("0.00"),
+            added_mixture=values["added_mixture"] or None)
+        sessions.performed(result, adjustments, weight_kg)
+    except PlanError as exc:
+        problems[exc.field.split("[")[0]] = plan_message(exc)
+        return None
+    return adjustments
+
+
+def _check_products(rows: list[dict[str, str]], problems: dict[str, str]) -> None:
+    for i, row in enumerate(rows):
+        if not any(row.values()):
+            continue
+        if not row["product"]:
+            problems[f"product-{i}"] = _("Name the product of this lot.")
+        elif len(row["product"]) > MAX_PRODUCT:
+            problems[f"product-{i}"] = _("At most %(n)d characters.", n=MAX_PRODUCT)
+        if len(row["lot"]) > MAX_LOT:
+            problems[f"lot-{i}"] = _("At most %(n)d characters.", n=MAX_LOT)
+        if row["expiry"]:
+            try:
+                date.fromisoformat(row["expiry"])
+            except ValueError:
+                problems[f"expiry-{i}"] = _("Enter a date (year-month-day).")
+
+
+def store(record: SessionRecord, values: dict[str, Any], result: Result,
+          weight_kg: float | None) -> None:
+    """Copy a valid form onto a draft record (products replaced as a whole)."""
+    adjustments = values["adjustments"]
+    done = sessions.performed(result, adjustments, weight_kg)
+    record.performed_at = values["performed_at_dt"]
+    record.performer_id = int(values["performer_id"])
+    record.adjustments_json = json.dumps(adjustments.as_dict())
+    record.points_done = done.points_done
+    record.total_ml = str(done.total_ml)
+    record.pain_scale = values["pain_scale"]
+    record.pain_before = int(values["pain_before"]) if values["pain_before"] else None
+    record.pain_after = int(values["pain_after"]) if values["pain_after"] else None
+    record.adverse_json = json.dumps(values["adverse"])
+    record.adverse_details = values["adverse_details"]
+    record.notes = values["notes"]
+    record.checklist_json = json.dumps({k: v for k, v in values["checklist"].items()
+                                        if v in ("yes", "no")})
+    record.products = [
+        SessionProduct(product=row["product"], lot=row["lot"],
+                       expiry=date.fromisoformat(row["expiry"]) if row["expiry"] else None)
+        for row in values["products"] if row["product"]]
+    record.updated_at = now()
+
+
+def form_values(record: SessionRecord) -> dict[str, Any]:
+    """A stored record as the form shows it."""
+    adjustments = sessions.Adjustments.from_dict(json.loads(record.adjustments_json))
+    products = [{"product": p.product, "lot": p.lot,
+                 "expiry": p.expiry.isoformat() if p.expiry else ""} for p in record.products]
+    return {
+        "performed_at": record.performed_at.strftime("%Y-%m-%dT%H:%M"),
+        "performer_id": str(record.performer_id),
+        "skipped": ", ".join(str(n) for n in sorted(adjustments.skipped)),
+        "volumes": "\n".join(f"{n}={v}" for n, v in sorted(adjustments.volumes.items())),
+        "added": str(adjustments.added) if adjustments.added else "",
+        "added_volume_ml": str(adjustments.added_volume_ml) if adjustments.added else "",
+        "added_mixture": adjustments.added_mixture or "",
+        "pain_scale": record.pain_scale,
+        "pain_before": "" if record.pain_before is None else str(record.pain_before),
+        "pain_after": "" if record.pain_after is None else str(record.pain_after),
+        "adverse": json.loads(record.adverse_json), "adverse_details": record.adverse_details,
+        "notes": record.notes, "checklist": json.loads(record.checklist_json),
+        "products": products + [{"product": "", "lot": "", "expiry": ""}] * max(
+            0, min(EMPTY_PRODUCT_ROWS, MAX_PRODUCTS - len(products))),
+    }
+
+
+def new_values(plan: PlanRecord, result: Result) -> dict[str, Any]:
+    """A new record's form: now, by the current user, the plan's components as products."""
+    names = list(dict.fromkeys(c.name for c in result.components))[:MAX_PRODUCTS]
+    products = [{"product": n, "lot": "", "expiry": ""} for n in names]
+    return {"performed_at": datetime.now().strftime("%Y-%m-%dT%H:%M"),
+            "performer_id": str(current_user.id), "skipped": "", "volumes": "", "added": "",
+            "added_volume_ml": "", "added_mixture": "", "pain_scale": "nrs",
+            "pain_before": "", "pain_after": "", "adverse": [], "adverse_details": "",
+            "notes": "", "checklist": {},
+            "products": products + [{"product": "", "lot": "", "expiry": ""}] * max(
+                0, min(EMPTY_PRODUCT_ROWS, MAX_PRODUCTS - len(products)))}
+
+
+def performers() -> list[User]:
+    """Who can be named as having performed a session: the active users."""
+    return list(db.session.scalars(select(User).where(User.active).order_by(User.full_name)))
+
+
+def render_form(plan: PlanRecord, result: Result, values: dict[str, Any],
+                problems: dict[str, str], *, record: SessionRecord | None = None,
+                scheduled: ScheduledSession | None = None, status: int = 200,
+                reading: Reading | None = None) -> ResponseReturnValue:
+    """The record form (new or draft) with the plan's summary and, for a draft, the gate."""
+    return render_template(
+        "records/form.html", plan=plan, result=result, values=values, problems=problems,
+        record=record, scheduled=scheduled, reading=reading, performers=performers(),
+        adverse=adverse_names(), questions=checklist.QUESTIONS,
+        first=reading.first_session if reading else not signed_before(plan.patient_id,
+                                                                      datetime.now()),
+        can_sign=current_user.role in SIGNING_ROLES,
+        min_reason=checklist.MIN_OVERRIDE_REASON), status
+
+
+def _start(plan: PlanRecord, scheduled: ScheduledSession | None) -> ResponseReturnValue:
+    """Show or save a new record of a session of ``plan``."""
+    weight = None if plan.patient.weight_kg is None else float(plan.patient.weight_kg)
+    try:
+        result = computed_plan(plan.plan_json, weight)
+    except PlanError as exc:
+        flash(_("This plan cannot be computed any more: %(error)s", error=plan_message(exc)),
+              "error")
+        return redirect(url_for("patients.show", patient_id=plan.patient_id), 303)
+    if request.method == "GET":
+        return render_form(plan, result, new_values(plan, result), {}, scheduled=scheduled)
+    values, problems = parse(request.form, result, weight)
+    if problems:
+        return render_form(plan, result, values, problems, scheduled=scheduled, status=422)
+    record = SessionRecord(patient_id=plan.patient_id, plan_id=plan.id,
+                           plan_version=plan.version, plan_json=plan.plan_json,
+                           scheduled_id=scheduled.id if scheduled else None,
+                           created_by_id=current_user.id)
+    store(record, values, result, weight)
+    db.session.add(record)
+    db.session.flush()
+    audit(current_user, "create", "session_record", record.id,
+          f"plan {plan.id} v{plan.version}" + (f", session {scheduled.id}" if scheduled else ""))
+    db.session.commit()
+    flash(_("Session recorded as a draft. Check the safety list, then sign it."), "success")
+    return redirect(url_for("records.show", record_id=record.id), 303)
+
+
+@bp.route("/sessions/<int:session_id>/record", methods=["GET", "POST"])
+def record_scheduled(session_id: int) -> ResponseReturnValue:
+    """Record a planned session of a cycle (its record, if it has one already)."""
+    scheduled = db.session.get(ScheduledSession, session_id)
+    if scheduled is None:
+        abort(404)
+    if scheduled.record is not None:
+        return redirect(url_for("records.show", record_id=scheduled.record.id), 303)
+    if scheduled.status != "planned":
+        flash(_("Only a planned session can be recorded."), "error")
+        return redirect(url_for("patients.show", patient_id=scheduled.cycle.patient_id), 303)
+    return _start(scheduled.cycle.plan, scheduled)
+
+
+@bp.route("/plans/<int:plan_id>/record", methods=["GET", "POST"])
+def record_plan(plan_id: int) -> ResponseReturnValue:
+    """Record a session of a saved plan outside any cycle."""
+    return _start(get_record(plan_id), None)
+
+
+@bp.get("/records/<int:record_id>")
+def show(record_id: int) -> ResponseReturnValue:
+    """A session record: the form while a draft, the signed record with its addenda after."""
+    record = get_session_record(record_id)
+    return _show(record)
+
+
+def _show(record: SessionRecord, values: dict[str, Any] | None = None,
+          problems: dict[str, str] | None = None, status: int = 200) -> ResponseReturnValue:
+    try:
+        reading = read(record)
+    except PlanError as exc:
+        flash(_("This plan cannot be computed any more: %(error)s", error=plan_message(exc)),
+              "error")
+        return redirect(url_for("patients.show", patient_id=record.patient_id), 303)
+    if record.status != "draft":
+        return render_template(
+            "records/show.html", record=record, reading=reading, adverse=adverse_names(),
+            questions=checklist.QUESTIONS, answers=json.loads(record.checklist_json),
+            events=json.loads(record.adverse_json),
+            adj=sessions.Adjustments.from_dict(json.loads(record.adjustments_json))), status
+    return render_form(record.plan, reading.result, values or form_values(record),
+                       problems or {}, record=record, scheduled=record.scheduled,
+                       status=status, reading=reading)
+
+
+def refuse_signed(record: SessionRecord) -> ResponseReturnValue:
+    """The answer to any change of a signed (or discarded) record: 409, the record as it is."""
+    if record.signed:
+        flash(_("This session record is signed and cannot be changed. Add an addendum to "
+                "correct it."), "error")
+    else:
+        flash(_("This draft was discarded and cannot be changed."), "error")
+    return _show(record, status=409)
+
+
+@bp.post("/records/<int:record_id>")
+def update(record_id: int) -> ResponseReturnValue:
+    """Save a draft record again (a signed one is refused)."""
+    record = get_session_record(record_id)
+    if record.status != "draft":
+        return refuse_signed(record)
+    weight = weight_of(record)
+    result = computed_plan(record.plan_json, weight)
+    values, problems = parse(request.form, result, weight)
+    if request.form.get("version", type=int) != record.version:
+        flash(_("This record was changed by someone else while you were editing. Your values "
+                "are shown: save again to keep them."), "error")
+        return _show(record, values, problems, status=409)
+    if problems:
+        return _show(record, values, problems, status=422)
+    store(record, values, result, weight)
+    record.version += 1
+    audit(current_user, "update", "session_record", record.id)
+    db.session.commit()
+    flash(_("Session record saved."), "success")
+    return redirect(url_for("records.show", record_id=record.id), 303)
+
+
+@bp.post("/records/<int:record_id>/sign")
+def sign(record_id: int) -> ResponseReturnValue:
+    """Sign a draft: the gate must pass, or the doctor overrides its findings with a reason."""
+    record = get_session_record(record_id)
+    if record.status != "draft":
+        return refuse_signed(record)
+    if current_user.role not in SIGNING_ROLES:
+        flash(_("Only a doctor can sign a session record."), "error")
+        return _show(record, status=403)
+    if request.form.get("version", type=int) != record.version:
+        flash(_("This record was changed by someone else: check it again before signing."),
+              "error")
+        return _show(record, status=409)
+    reading = read(record)
+    reason = request.form.get("override_reason", "").strip()[:MAX_TEXT]
+    if reading.gate.missing:
+        flash(_("Not signed: complete what the safety list asks first."), "error")
+        return _show(record, status=422)
+    if not reading.gate.allows(reason):
+        flash(_("Not signed: the safety list found something. To go ahead, write your reason "
+                "for the override (at least %(n)d characters).",
+                n=checklist.MIN_OVERRIDE_REASON), "error")
+        return _show(record, status=422)
+    record.status = "signed"
+    record.signed_by_id = current_user.id
+    record.signed_at = now()
+    record.signed_weight_kg = record.patient.weight_kg
+    record.override_findings = "\n".join(str(f.text) for f in reading.gate.blocks)
+    record.override_reason = reason if reading.gate.blocks else ""
+    record.points_done = reading.performed.points_done
+    record.total_ml = str(reading.performed.total_ml)
+    record.version += 1
+    if record.scheduled is not None:
+        record.scheduled.status = "done"
+    audit(current_user, "sign", "session_record", record.id)
+    if reading.gate.blocks:
+        audit(current_user, "override", "session_record", record.id,
+              ", ".join(f.code for f in reading.gate.blocks))
+    db.session.commit()
+    flash(_("Session record signed."), "success")
+    return redirect(url_for("records.show", record_id=record.id), 303)
+
+
+@bp.post("/records/<int:record_id>/discard")
+def discard(record_id: int) -> ResponseReturnValue:
+    """Set a draft aside: kept (so the audit trail's ids stay true), out of the cycle, the
+    summaries and the recall; its session can be recorded again. A signed record stays."""
+    record = get_session_record(record_id)
+    if record.status != "draft":
+        return refuse_signed(record)
+    record.status = "discarded"
+    record.scheduled_id = None
+    record.version += 1
+    audit(current_user, "discard", "session_record", record.id)
+    db.session.commit()
+    flash(_("Draft discarded."), "success")
+    return redirect(url_for("patients.show", patient_id=record.patient_id), 303)
+
+
+@bp.post("/records/<int:record_id>/addenda")
+def add_addendum(record_id: int) -> ResponseReturnValue:
+    """Add a correction to a signed record; the original stays as it was signed."""
+    record = get_session_record(record_id)
+    if not record.signed:
+        flash(_("A draft is corrected by editing it; addenda are for signed records."), "error")
+        return _show(record, status=409)
+    text = request.form.get("text", "").strip()
+    if not text or len(text) > MAX_TEXT:
+        flash(_("The addendum was not saved: write from 1 to %(n)d characters.", n=MAX_TEXT),
+              "error")
+        return _show(record, status=422)
+    addendum = Addendum(record_id=record.id, text=text, created_by_id=current_user.id)
+    db.session.add(addendum)
+    db.session.flush()
+    audit(current_user, "create", "addendum", addendum.id, f"session record {record.id}")
+    db.session.commit()
+    flash(_("Addendum added."), "success")
+    return redirect(url_for("records.show", record_id=record.id), 303)
+
+
+def patient_records(patient: Patient) -> list[SessionRecord]:
+    """A patient's session records (not the discarded drafts), newest first."""
+    return list(db.session.scalars(
+        select(SessionRecord).where(SessionRecord.patient_id == patient.id,
+                                    SessionRecord.status != "discarded")
+        .order_by(SessionRecord.performed_at.desc())))
+
+
+@dataclass(frozen=True)
+class CycleOutcome:
+    """A cycle so far: sessions done, the pain trend and its chart, what it used in all."""
+
+    cycle: Cycle
+    done: int
+    planned: int
+    trend: outcomes.Trend
+    chart: str
+    components: tuple[ComponentTotal, ...]
+    total_ml: Decimal
+
+
+def cycle_outcome(cycle: Cycle, text: Any = _, language: str = "en") -> CycleOutcome:
+    """The summary of a cycle from its signed records (drafts are not counted yet)."""
+    signed = [s.record for s in cycle.sessions if s.record is not None and s.record.signed]
+    scale = signed[0].pain_scale if signed else "nrs"
+    same_scale = [r for r in signed if r.pain_scale == scale]
+    trend = outcomes.trend([outcomes.PainScore(r.scheduled.number, r.pain_before, r.pain_after)
+                            for r in same_scale if r.scheduled is not None],
+                           "vas" if scale == "vas" else "nrs")
+    labels = [r.performed_at.strftime("%d/%m") for r in same_scale]
+    given = [read(r).performed for r in signed]
+    return CycleOutcome(
+        cycle, len(signed), len(cycle.sessions), trend,
+        render.pain_chart_svg(trend, labels, text=text) if signed else "",
+        tuple(outcomes.cycle_components([g.components for g in given])),
+        sum((g.total_ml for g in given), Decimal("0.00")))

@@ -1,0 +1,487 @@
+"""Session records: recording, the safety gate and its override, signing, locking, addenda, the
+cycle's summary and the batch recall."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import login, make_user
+from tests.web.test_patients import add, created_id
+from tests.web.test_plans import knee_plan, save, saved_id
+
+QUESTIONS = ("pregnancy", "breastfeeding", "bleeding", "allergy", "infection", "same-site")
+CLEAR = {**{f"q-{code}": "no" for code in QUESTIONS}, "q-skin-test": "yes"}
+# A patient with nothing to stop a session (the patients tests' VALID has warfarin).
+HEALTHY = {"allergies": "", "anticoagulants": None, "anticoagulant_details": "",
+           "weight_kg": "70"}
+
+
+def form(**fields: Any) -> dict[str, Any]:
+    """A complete record form (pain 7, lidocaine lot LIDO-1), overridden by ``fields``."""
+    data = {"performed_at": "2026-11-23T10:00", "performer_id": "1", "pain_scale": "nrs",
+            "pain_before": "7", "pain_after": "5", "product-0": "lidocaine 2%",
+            "lot-0": "LIDO-1", "expiry-0": "2030-01-31", **CLEAR, **fields}
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def cycle(doctor) -> dict[str, int]:
+    """A healthy patient, a knee plan with lidocaine, a weekly cycle of 4 sessions."""
+    patient = created_id(add(doctor, family_name="Rossi", given_name="Maria", **HEALTHY))
+    plan = saved_id(save(doctor, patient, knee_plan()))
+    response = doctor(f"/plans/{plan}/cycle", {"template": "antalgic", "start": "2026-11-23",
+                                               "confirm": "1"})
+    assert response.status_code == 303
+    return {"patient": patient, "plan": plan}
+
+
+def record_id(response) -> int:
+    assert response.status_code == 303, response.get_data(as_text=True)[-1500:]
+    match = re.fullmatch(r"/records/(\d+)", urlsplit(response.location).path)
+    assert match, response.location
+    return int(match.group(1))
+
+
+def row(app, rid: int) -> dict[str, Any]:
+    """A record's stored columns, with its products and addenda."""
+    from planner.extensions import db
+    from planner.models import SessionRecord
+
+    with app.app_context():
+        r = db.session.get(SessionRecord, rid)
+        if r is None:
+            return {}
+        out = {c.name: getattr(r, c.name) for c in SessionRecord.__table__.columns}
+        out["products"] = [(p.product, p.lot, p.expiry) for p in r.products]
+        out["addenda"] = [a.text for a in r.addenda]
+        out["scheduled_status"] = r.scheduled.status if r.scheduled else None
+        return out
+
+
+def audit_actions(app, entity: str) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from planner.extensions import db
+    from planner.models import AuditEvent
+
+    with app.app_context():
+        return [(e.action, e.detail) for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id))]
+
+
+def draft(doctor, session: int = 1, **fields: Any) -> int:
+    return record_id(doctor(f"/sessions/{session}/record", form(**fields)))
+
+
+def signed(doctor, session: int = 1, reason: str = "", **fields: Any) -> int:
+    rid = draft(doctor, session, **fields)
+    response = doctor(f"/records/{rid}/sign", {"version": "1", "override_reason": reason})
+    assert response.status_code == 303, gate_text(response)
+    return rid
+
+
+def gate_text(response) -> str:
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    gate = soup.select_one("[data-testid=gate]")
+    return gate.get_text(" ", strip=True) if gate else soup.get_text(" ", strip=True)[:800]
+
+
+# ---------------------------------------------------------------------------- recording
+
+
+def test_it_offers_the_plans_components_as_products(client, cycle):
+    soup = BeautifulSoup(client.get("/sessions/1/record").get_data(as_text=True), "html.parser")
+    assert [soup.select_one(f"input[name=product-{i}]")["value"] for i in (0, 1)] == [
+        "lidocaine 2%", "saline 0.9%"]
+    assert soup.select_one("select[name=performer_id] option[selected]").get_text() == \
+        "Dr Doctor"
+    # Before the patient's first session, the skin test is asked.
+    assert soup.select_one("input[name=q-skin-test]") is not None
+
+
+def test_it_records_then_signs_a_planned_session(app, client, doctor, cycle):
+    rid = draft(doctor, adverse=["bruising"], adverse_details="small bruise at point 4")
+    stored = row(app, rid)
+    assert stored["status"] == "draft" and stored["scheduled_status"] == "planned"
+    assert stored["pain_before"] == 7 and stored["pain_after"] == 5
+    assert stored["products"] == [("lidocaine 2%", "LIDO-1", date(2030, 1, 31))]
+    assert json.loads(stored["adverse_json"]) == ["bruising"]
+    page = client.get(f"/records/{rid}")
+    assert "Nothing found: the session can be signed." in gate_text(page)
+    assert doctor(f"/records/{rid}/sign", {"version": "1"}).status_code == 303
+    stored = row(app, rid)
+    assert stored["status"] == "signed" and stored["scheduled_status"] == "done"
+    assert stored["signed_by_id"] == 1 and stored["signed_weight_kg"] == 70
+    assert stored["override_reason"] == ""
+    assert [a for a, _d in audit_actions(app, "session_record")] == ["create", "sign"]
+    soup = BeautifulSoup(client.get(f"/records/{rid}").get_data(as_text=True), "html.parser")
+    assert "Signed by Dr Doctor" in soup.select_one("[data-testid=signature]").get_text()
+    assert soup.select_one("input[name=pain_before]") is None  # nothing to edit
+
+
+def test_skipped_changed_and_added_points_change_what_was_given(app, client, doctor, cycle):
+    from tests.web.test_plans import engine_result
+
+    planned = len(engine_result(knee_plan()).points)
+    rid = draft(doctor, skipped="2, 4-5", volumes="1=0.30", added="2",
+                added_volume_ml="0.25", added_mixture="A")
+    stored = row(app, rid)
+    assert stored["points_done"] == planned - 3 + 2
+    # 0.50 per point; point 1 gets 0.30; three skipped; two added at 0.25.
+    expected = (planned - 4) * 50 + 30 + 2 * 25
+    assert stored["total_ml"] == f"{expected // 100}.{expected % 100:02d}"
+    text = gate_text(client.get(f"/records/{rid}"))
+    assert "Nothing found" in text
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"performed_at": "tomorrow"}, "performed_at"),
+    ({"performer_id": "999"}, "performer_id"),
+    ({"performer_id": "x"}, "performer_id"),
+    ({"skipped": "999"}, "skipped"),
+    ({"skipped": "5-3"}, "skipped"),
+    ({"skipped": "two"}, "skipped"),
+    ({"volumes": "3=abc"}, "volumes"),
+    ({"volumes": "3=0"}, "volumes"),
+    ({"volumes": "3=0.001"}, "volumes"),
+    ({"volumes": "3=0.2", "skipped": "3"}, "volumes"),
+    ({"added": "x"}, "added"),
+    ({"added": "2"}, "added_volume_ml"),
+    ({"added": "2", "added_volume_ml": "0.2", "added_mixture": "Z"}, "added_mixture"),
+    ({"added": "500", "added_volume_ml": "0.2"}, "added"),
+    ({"pain_before": "11"}, "pain_before"),
+    ({"pain_before": "-1"}, "pain_before"),
+    ({"pain_after": "7.5"}, "pain_after"),
+    ({"pain_scale": "vas", "pain_before": "101"}, "pain_before"),
+    ({"expiry-0": "soon"}, "expiry-0"),
+    ({"product-0": "", "lot-0": "L-9"}, "product-0"),
+    ({"lot-0": "L" * 61}, "lot-0"),
+    ({"adverse": ["other"]}, "adverse_details"),
+    ({"notes": "n" * 4001}, "notes"),
+])
+def test_bad_input_names_the_field_and_saves_nothing(app, doctor, cycle, fields, field):
+    response = doctor("/sessions/1/record", form(**fields))
+    assert response.status_code == 422
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert soup.select_one(f"[name='{field}'][aria-invalid=true]") is not None, \
+        soup.select(".field-error")
+    assert soup.select_one(f"#{field}-error").get_text().strip()
+    assert row(app, 1) == {}
+
+
+def test_vas_scores_up_to_100_are_accepted(app, doctor, cycle):
+    rid = draft(doctor, pain_scale="vas", pain_before="68", pain_after="100")
+    assert (row(app, rid)["pain_scale"], row(app, rid)["pain_before"]) == ("vas", 68)
+
+
+def test_a_refused_form_keeps_what_was_typed(doctor, cycle):
+    response = doctor("/sessions/1/record", form(pain_before="12", notes="keep me",
+                                                 **{"lot-1": "SAL-7"}))
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert soup.select_one("textarea[name=notes]").get_text() == "keep me"
+    assert soup.select_one("input[name=lot-1]")["value"] == "SAL-7"
+    assert soup.select_one("input[name=pain_before]")["value"] == "12"
+
+
+def test_a_draft_saved_twice_keeps_the_second_and_refuses_a_stale_version(app, doctor, cycle):
+    rid = draft(doctor)
+    assert doctor(f"/records/{rid}", {**form(pain_before="6"), "version": "1"}
+                  ).status_code == 303
+    stale = doctor(f"/records/{rid}", {**form(pain_before="2"), "version": "1"})
+    assert stale.status_code == 409
+    soup = BeautifulSoup(stale.get_data(as_text=True), "html.parser")
+    assert soup.select_one("input[name=pain_before]")["value"] == "2"  # not lost
+    assert soup.select_one("input[name=version]")["value"] == "2"
+    assert row(app, rid)["pain_before"] == 6
+
+
+def test_a_draft_can_be_discarded_and_the_session_recorded_again(app, doctor, cycle):
+    rid = draft(doctor)
+    assert doctor(f"/records/{rid}/discard").status_code == 303
+    assert (row(app, rid)["status"], row(app, rid)["scheduled_id"]) == ("discarded", None)
+    assert ("discard", "") in audit_actions(app, "session_record")
+    again = draft(doctor)
+    assert again != rid and row(app, again)["scheduled_id"] == 1
+    # A discarded draft is kept as it was, and cannot be revived.
+    assert doctor(f"/records/{rid}", {**form(), "version": "2"}).status_code == 409
+    assert doctor(f"/records/{rid}/sign", {"version": "2"}).status_code == 409
+    assert row(app, rid)["status"] == "discarded"
+
+
+def test_a_session_outside_a_cycle_is_recorded_from_the_plan(app, doctor, cycle):
+    rid = record_id(doctor(f"/plans/{cycle['plan']}/record", form()))
+    assert row(app, rid)["scheduled_id"] is None
+
+
+# ----------------------------------------------------------------------------- the gate
+
+
+@pytest.mark.parametrize("question", [*QUESTIONS, "skin-test"])
+def test_a_positive_answer_blocks_until_an_override_with_a_reason(app, doctor, cycle,
+                                                                  question):
+    finding = "no" if question == "skin-test" else "yes"
+    rid = draft(doctor, **{f"q-{question}": finding})
+    refused = doctor(f"/records/{rid}/sign", {"version": "1"})
+    assert refused.status_code == 422
+    assert "Answered" in gate_text(refused)
+    short = doctor(f"/records/{rid}/sign", {"version": "1", "override_reason": "ok"})
+    assert short.status_code == 422
+    assert row(app, rid)["status"] == "draft"
+    reason = "discussed with the patient, benefit outweighs the risk"
+    assert doctor(f"/records/{rid}/sign", {"version": "1", "override_reason": reason}
+                  ).status_code == 303
+    stored = row(app, rid)
+    assert stored["status"] == "signed" and stored["override_reason"] == reason
+    assert "Answered" in stored["override_findings"]
+    assert ("override", question) in audit_actions(app, "session_record")
+
+
+def test_an_unanswered_question_cannot_be_overridden(app, doctor, cycle):
+    rid = draft(doctor, **{"q-infection": None})
+    response = doctor(f"/records/{rid}/sign", {"version": "1",
+                                               "override_reason": "a long enough reason"})
+    assert response.status_code == 422
+    assert "Not answered" in gate_text(response)
+    assert row(app, rid)["status"] == "draft"
+
+
+@pytest.mark.parametrize(("fields", "said"), [
+    ({"lot-0": ""}, "No lot number for lidocaine 2%"),
+    ({"pain_before": ""}, "The pain before the session is not scored"),
+])
+def test_missing_lot_or_pain_blocks_signing(app, doctor, cycle, fields, said):
+    rid = draft(doctor, **fields)
+    response = doctor(f"/records/{rid}/sign", {"version": "1",
+                                               "override_reason": "a long enough reason"})
+    assert response.status_code == 422 and said in gate_text(response)
+    assert row(app, rid)["status"] == "draft"
+
+
+def test_the_skin_test_is_asked_before_the_first_session_only(client, doctor, cycle):
+    signed(doctor, 1)
+    soup = BeautifulSoup(client.get("/sessions/2/record").get_data(as_text=True),
+                         "html.parser")
+    assert soup.select_one("input[name=q-skin-test]") is None
+    signed(doctor, 2, performed_at="2026-11-30T10:00", **{"q-skin-test": None})
+
+
+@pytest.mark.parametrize(("patient", "said"), [
+    ({"anticoagulants": "1", "anticoagulant_details": "warfarin"},
+     "record says anticoagulant or antiplatelet therapy"),
+    ({"pregnant": "1"}, "record says pregnant"),
+    ({"bleeding_disorder": "1"}, "record says bleeding disorder"),
+    ({"allergies": "Lidocaína (rash, 2019)"}, "allergy matching lidocaine 2%"),
+    ({"weight_kg": "8"}, "above the limit"),
+    ({"weight_kg": None}, "weight_kg is not given"),
+])
+def test_the_patients_record_and_doses_are_checked(app, doctor, patient, said):
+    pid = created_id(add(doctor, family_name="Gate", given_name="Case",
+                         **{**HEALTHY, **patient}))
+    plan = saved_id(save(doctor, pid, knee_plan()))
+    rid = record_id(doctor(f"/plans/{plan}/record", form()))
+    response = doctor(f"/records/{rid}/sign", {"version": "1"})
+    assert response.status_code == 422
+    assert said in gate_text(response)
+
+
+def test_an_expired_product_blocks(doctor, cycle):
+    rid = draft(doctor, **{"expiry-0": "2026-11-22"})
+    response = doctor(f"/records/{rid}/sign", {"version": "1"})
+    assert "expired on 2026-11-22" in gate_text(response)
+
+
+def test_the_same_site_outside_the_cycle_within_3_months_blocks(doctor, cycle):
+    signed(doctor, 1)  # 2026-11-23, in the cycle
+    # Inside the cycle the same site is the point of a cycle: no finding.
+    assert signed(doctor, 2, performed_at="2026-11-30T10:00", **{"q-skin-test": None})
+    # A session of the same knee outside the cycle, a month later, is found.
+    outside = record_id(doctor(f"/plans/{cycle['plan']}/record",
+                               form(performed_at="2026-12-20T10:00")))
+    response = doctor(f"/records/{outside}/sign", {"version": "1"})
+    assert response.status_code == 422
+    assert "This site was injected on 2026-11-30" in gate_text(response)
+
+
+def test_an_assistant_records_but_does_not_sign(app, client, cycle):
+    make_user(app, "assistant", role="assistant")
+    client.post("/logout", data={"csrf_token": _token(client)})
+    login(client, "assistant")
+    token = _token(client)
+    rid = record_id(client.post("/sessions/1/record", data={**form(), "csrf_token": token}))
+    page = client.get(f"/records/{rid}").get_data(as_text=True)
+    assert "A doctor signs the record." in page
+    response = client.post(f"/records/{rid}/sign", data={"version": "1", "csrf_token": token})
+    assert response.status_code == 403
+    assert row(app, rid)["status"] == "draft"
+
+
+def _token(client) -> str:
+    from tests.conftest import csrf_token
+
+    return csrf_token(client)
+
+
+# ------------------------------------------------------------------- signed means final
+
+
+def changes(rid: int, cycle: dict[str, int]) -> list[tuple[str, dict[str, Any]]]:
+    """Every route that could change a signed record, with a form that would."""
+    return [
+        (f"/records/{rid}", {**form(pain_before="1", notes="rewritten"), "version": "2"}),
+        (f"/records/{rid}", {**form(pain_before="1"), "version": "1"}),
+        (f"/records/{rid}/sign", {"version": "2", "override_reason": "sign it once more"}),
+        (f"/records/{rid}/discard", {}),
+        ("/sessions/1/record", form(pain_before="1")),
+        ("/sessions/1/date", {"planned_on": "2027-01-01"}),
+    ]
+
+
+@pytest.mark.parametrize("k", range(6))
+def test_a_signed_record_cannot_be_changed_through_any_route(app, doctor, cycle, k):
+    rid = signed(doctor, 1)
+    before = row(app, rid)
+    path, data = changes(rid, cycle)[k]
+    response = doctor(path, data)
+    assert response.status_code in (303, 409)
+    assert row(app, rid) == before
+    if response.status_code == 409:
+        assert "signed and cannot be changed" in response.get_data(as_text=True)
+
+
+def test_the_route_table_of_the_locking_test_is_complete(app):
+    """A new route that writes to /records/<id> must join ``changes`` (or be the addendum)."""
+    rules = {r.rule for r in app.url_map.iter_rules() if "POST" in r.methods
+             and r.rule.startswith("/records/")}
+    assert rules == {"/records/<int:record_id>", "/records/<int:record_id>/sign",
+                     "/records/<int:record_id>/discard", "/records/<int:record_id>/addenda"}
+
+
+def test_an_addendum_keeps_the_original_and_says_who_and_when(app, client, doctor, cycle):
+    rid = signed(doctor, 1)
+    before = row(app, rid)
+    assert doctor(f"/records/{rid}/addenda", {"text": "Pain before was 8, not 7."}
+                  ).status_code == 303
+    after = row(app, rid)
+    assert after["addenda"] == ["Pain before was 8, not 7."]
+    assert {k: v for k, v in after.items() if k != "addenda"} == \
+        {k: v for k, v in before.items() if k != "addenda"}
+    soup = BeautifulSoup(client.get(f"/records/{rid}").get_data(as_text=True), "html.parser")
+    assert soup.select_one("[data-testid=pain-before]").get_text().startswith("7")
+    addendum = soup.select_one(".addendum").get_text(" ", strip=True)
+    assert "Added by Dr Doctor" in addendum and "Pain before was 8" in addendum
+    assert doctor(f"/records/{rid}/addenda", {"text": "  "}).status_code == 422
+    assert len(row(app, rid)["addenda"]) == 1
+
+
+def test_a_plan_used_in_a_signed_session_is_never_edited_in_place(app, client, doctor, cycle):
+    from planner.extensions import db
+    from planner.models import Cycle, PlanRecord
+
+    rid = signed(doctor, 1)
+    with app.app_context():
+        old_json = db.session.get(PlanRecord, cycle["plan"]).plan_json
+    editor = client.get(f"/plans/{cycle['plan']}").get_data(as_text=True)
+    assert 'data-testid="plan-locked"' in editor
+    response = save(doctor, cycle["patient"], knee_plan(spacing_mm=20), plan_id=cycle["plan"],
+                    version="1")
+    new_plan = saved_id(response)
+    assert new_plan != cycle["plan"]
+    with app.app_context():
+        old = db.session.get(PlanRecord, cycle["plan"])
+        assert (old.plan_json, old.version) == (old_json, 1)
+        assert db.session.get(PlanRecord, new_plan).copied_from_id == cycle["plan"]
+        assert db.session.get(Cycle, 1).plan_id == new_plan  # the next sessions follow it
+    assert row(app, rid)["plan_json"] == old_json
+    # Session 2 is recorded with the new plan.
+    rid2 = draft(doctor, 2)
+    assert row(app, rid2)["plan_id"] == new_plan
+
+
+def test_a_plan_used_only_in_a_draft_is_still_edited_in_place(doctor, cycle):
+    draft(doctor, 1)
+    response = save(doctor, cycle["patient"], knee_plan(spacing_mm=20), plan_id=cycle["plan"],
+                    version="1")
+    assert saved_id(response) == cycle["plan"]
+
+
+# ---------------------------------------------------------------------- trend and summary
+
+
+def test_the_patient_page_shows_the_trend_and_the_cycle_summary(app, client, doctor, cycle):
+    from tests.web.test_security import inline_problems, soup_problems
+
+    for session, pain in enumerate((7, 6, 4, 3), start=1):
+        day = date(2026, 11, 23) + timedelta(days=7 * (session - 1))
+        signed(doctor, session, pain_before=str(pain), pain_after=str(max(pain - 2, 0)),
+               performed_at=f"{day.isoformat()}T10:00",
+               **({"q-skin-test": None} if session > 1 else {}))
+    html = client.get(f"/patients/{cycle['patient']}").get_data(as_text=True)
+    assert not soup_problems(html) + inline_problems(html)
+    soup = BeautifulSoup(html, "html.parser")
+    chart = soup.select_one("[data-testid=pain-chart] svg")
+    assert [c["data-score"] for c in chart.select("circle.before")] == ["7", "6", "4", "3"]
+    assert soup.select_one("[data-testid=sessions-done]").get_text() == "4 of 4"
+    assert soup.select_one("[data-testid=reduction]").get_text() == "57.1%"
+    from tests.web.test_plans import engine_result
+
+    per_session = engine_result(knee_plan(), 70).components[0]
+    assert per_session.name == "lidocaine 2%"
+    cells = [td.get_text() for td in soup.select("[data-testid=cycle-components] tr")[1]
+             .select("td")]
+    assert cells[0] == "lidocaine 2%"
+    from planner.core.dosing import to_hundredths
+
+    assert Decimal(cells[2].replace(",", "")) == to_hundredths(per_session.mg * 4)
+    assert len(soup.select("[data-testid=session-records] tbody tr")) == 4
+
+
+def test_drafts_are_not_in_the_summary(client, doctor, cycle):
+    signed(doctor, 1)
+    draft(doctor, 2, pain_before="1", performed_at="2026-11-30T10:00", **{"q-skin-test": None})
+    soup = BeautifulSoup(client.get(f"/patients/{cycle['patient']}").get_data(as_text=True),
+                         "html.parser")
+    assert soup.select_one("[data-testid=sessions-done]").get_text() == "1 of 4"
+    assert soup.select_one("[data-testid=reduction]").get_text() == "0.0%"
+
+
+# ---------------------------------------------------------------------------- the recall
+
+
+def test_the_recall_finds_the_patients_of_a_lot(app, client, doctor, cycle):
+    signed(doctor, 1, **{"lot-0": "AB-12 34"})
+    other = created_id(add(doctor, family_name="Other", given_name="Lot", **HEALTHY))
+    plan = saved_id(save(doctor, other, knee_plan()))
+    record_id(doctor(f"/plans/{plan}/record", form(**{"lot-0": "ZZ-9"})))
+    for lot in ("AB-12 34", "ab1234", " AB 12-34 "):
+        soup = BeautifulSoup(client.get("/recall", query_string={"lot": lot})
+                             .get_data(as_text=True), "html.parser")
+        names = [a.get_text() for a in soup.select("[data-testid=recall-results] td a")
+                 if "/patients/" in a["href"]]
+        assert names == ["Rossi, Maria"], lot
+    by_product = client.get("/recall", query_string={"lot": "ab1234", "product": "lido"})
+    assert "Rossi, Maria" in by_product.get_data(as_text=True)
+    wrong_product = client.get("/recall", query_string={"lot": "ab1234", "product": "saline"})
+    assert 'data-testid="recall-none"' in wrong_product.get_data(as_text=True)
+    assert client.get("/recall", query_string={"lot": "A"}).status_code == 422
+
+
+def test_the_recall_csv_is_audited_and_safe_in_a_spreadsheet(app, client, doctor, cycle):
+    signed(doctor, 1, **{"product-0": "=HYPERLINK(\"http://evil\")", "lot-0": "AB-1"})
+    response = client.get("/recall.csv", query_string={"lot": "ab1"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:3] == ["record_number", "family_name", "given_name"]
+    assert len(rows) == 2
+    assert rows[1][1:3] == ["Rossi", "Maria"] and rows[1][8] == "AB-1"
+    assert rows[1][7].startswith("'=")
+    assert ("export", "CSV, 1 sessions") in audit_actions(app, "recall")
