@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -30,6 +30,8 @@ from markupsafe import Markup
 from planner import render, wording
 from planner.bodymaps.atlas import View
 from planner.core.compute import Result
+from planner.core.dosing import ComponentTotal
+from planner.core.outcomes import Trend
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
@@ -126,6 +128,49 @@ def handout_html(result: Result, view: View | None, info: SheetInfo) -> str:
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", info.handout_text or "") if p.strip()]
     return _template("handout.html", info).render(**_common(result, view, info),
                                                   custom=paragraphs)
+
+
+@dataclass(frozen=True)
+class CycleRow:
+    """One session of a cycle on its report: planned, recorded (draft) or signed."""
+
+    number: int
+    planned_on: date
+    status: str  # "planned", "draft" or "signed"
+    performed_at: datetime | None = None
+    points: int | None = None
+    total_ml: Decimal | None = None
+    pain_before: int | None = None
+    pain_after: int | None = None
+    lots: str = ""
+    signed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    """A cycle so far, for its printout: the pain trend (chart labels: the sessions' dates),
+    what was given in all, and each session."""
+
+    title: str
+    trend: Trend
+    labels: tuple[str, ...]
+    done: int
+    planned: int
+    total_ml: Decimal
+    components: tuple[ComponentTotal, ...]
+    rows: tuple[CycleRow, ...]
+
+
+def cycle_html(report: CycleReport, info: SheetInfo) -> str:
+    """The cycle report: pain chart with its baseline and IMMPACT lines, summary, sessions."""
+    _check(info)
+    gettext = _translations(info.language).gettext
+    chart = render.pain_chart_svg(report.trend, report.labels, text=gettext) \
+        if report.done else ""
+    image = "data:image/svg+xml;base64," + base64.b64encode(chart.encode()).decode("ascii")
+    return _template("cycle.html", info).render(
+        info=info, report=report, chart_image=image if chart else None,
+        paper_css=f"paper-{info.paper}.css", static_base=info.static_base)
 
 
 # --- the PDF ----------------------------------------------------------------------------------

@@ -348,7 +348,10 @@ def _draw_scale_bar(dwg: svgwrite.Drawing, layer: svgwrite.container.Group, x0: 
 
 CHART_W_MM, CHART_H_MM = 160.0, 80.0
 MINUS = "\u2212"  # the typographic minus sign of "-30%"
-CHART_PAD = (16.0, 6.0, 6.0, 14.0)  # left, top, right, bottom: room for the axes' words
+# left, top, right, bottom: room for the axes' words, and on the right for the lines' names
+# (outside the plot, where no score can hide them)
+CHART_PAD = (16.0, 8.0, 42.0, 14.0)
+CHART_LABEL_GAP_MM = 3.4  # the lines' names never overlap, however close the lines
 
 
 def pain_chart_svg(trend: Trend, labels: Sequence[str] | None = None, *,
@@ -381,6 +384,7 @@ def pain_chart_svg(trend: Trend, labels: Sequence[str] | None = None, *,
     words.add(dwg.text(scale_name, insert=(3, top + height / 2),
                        transform=f"rotate(-90 3 {top + height / 2})", text_anchor="middle"))
     if trend.baseline is not None and trend.line_30 is not None and trend.line_50 is not None:
+        label_floor = 0.0
         for value, colour, dash, label in (
                 (float(trend.baseline), "#555555", "none", text("baseline")),
                 (float(trend.line_30), "#b8420f", "2,1.5",
@@ -389,8 +393,9 @@ def pain_chart_svg(trend: Trend, labels: Sequence[str] | None = None, *,
             dwg.add(dwg.line((left, y(value)), (left + width, y(value)), stroke=colour,
                              stroke_width=0.4, stroke_dasharray=dash,
                              **{"class": "reference"}))
-            words.add(dwg.text(label, insert=(left + width - 1, y(value) - 1),
-                               text_anchor="end", fill=colour))
+            label_y = max(y(value) + 1, label_floor)
+            label_floor = label_y + CHART_LABEL_GAP_MM
+            words.add(dwg.text(label, insert=(left + width + 1.5, label_y), fill=colour))
     before = [(x(k), y(s.before)) for k, s in enumerate(trend.sessions) if s.before is not None]
     if len(before) > 1:
         dwg.add(dwg.polyline(before, fill="none", stroke="#1f5fbf", stroke_width=0.6))
@@ -406,10 +411,11 @@ def pain_chart_svg(trend: Trend, labels: Sequence[str] | None = None, *,
                                **{"class": "after", "data-score": str(s.after)}))
     words.add(dwg.text(text("Session"), insert=(left + width / 2, CHART_H_MM - 2),
                        text_anchor="middle"))
-    dwg.add(dwg.circle((left + 3, top + 3), 1.1, fill="#1f5fbf"))
-    words.add(dwg.text(text("before the session"), insert=(left + 5, top + 4)))
-    dwg.add(dwg.circle((left + 36, top + 3), 1.0, fill="#ffffff", stroke="#1f5fbf",
+    # The key, above the plot (inside it, it would sit on the scores of pain 10).
+    dwg.add(dwg.circle((left + 1.5, top - 4), 1.1, fill="#1f5fbf"))
+    words.add(dwg.text(text("before the session"), insert=(left + 3.5, top - 3)))
+    dwg.add(dwg.circle((left + 40, top - 4), 1.0, fill="#ffffff", stroke="#1f5fbf",
                        stroke_width=0.4))
-    words.add(dwg.text(text("after it"), insert=(left + 38, top + 4)))
+    words.add(dwg.text(text("after it"), insert=(left + 42, top - 3)))
     dwg.add(words)
     return str(dwg.tostring())

@@ -5,17 +5,28 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from planner import printing
 from planner.core.messages import PlanError
 from planner.extensions import db
-from planner.models import ClinicSettings, Patient, PlanRecord, audit, clinic_settings, now
+from planner.models import (
+    ClinicSettings,
+    Cycle,
+    Patient,
+    PlanRecord,
+    ScheduledSession,
+    audit,
+    clinic_settings,
+    now,
+)
 from planner.web.i18n import current_locale
 from planner.web.plans import compute_doc, get_record
 
@@ -55,8 +66,17 @@ def sheet_info(record: PlanRecord, language: str, *, for_screen: bool) -> printi
         recorded=recorded(patient), session_date=date.today(),
         doctor=record.updated_by.full_name, plan_id=record.id, plan_version=record.version,
         title=record.title, url=url_for("plans.edit", plan_id=record.id, _external=True),
-        handout_text=settings.handout(language) or None,
+        next_session=next_session(patient), handout_text=settings.handout(language) or None,
         static_base="/static/" if for_screen else "")
+
+
+def next_session(patient: Patient) -> date | None:
+    """The patient's next planned session of a cycle (today counts), for the handout."""
+    return db.session.scalar(
+        select(ScheduledSession.planned_on).join(Cycle)
+        .where(Cycle.patient_id == patient.id, ScheduledSession.status == "planned",
+               ScheduledSession.planned_on >= date.today())
+        .order_by(ScheduledSession.planned_on).limit(1))
 
 
 def printed(record: PlanRecord, kind: str, *, for_screen: bool) -> str:
@@ -92,6 +112,70 @@ def pdf(plan_id: int, kind: str) -> ResponseReturnValue:
     name = f"mesoplanner-{kind}-{record.id}-v{record.version}.pdf"
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
+    """The HTML of a cycle's report, in the user's language."""
+    from babel.dates import format_skeleton
+
+    from planner.web import records
+
+    outcome = records.cycle_outcome(cycle)
+    rows = []
+    for planned in cycle.sessions:
+        r = planned.record
+        status = "planned" if r is None else r.status
+        rows.append(printing.CycleRow(
+            planned.number, planned.planned_on, status,
+            performed_at=r.performed_at if r else None, points=r.points_done if r else None,
+            total_ml=Decimal(r.total_ml) if r else None,
+            pain_before=r.pain_before if r else None, pain_after=r.pain_after if r else None,
+            lots=", ".join(p.lot for p in r.products if p.lot) if r else "",
+            signed_by=r.signed_by.full_name if r and r.signed_by else None))
+    signed = [s.record for s in cycle.sessions if s.record is not None and s.record.signed]
+    report = printing.CycleReport(
+        cycle.plan.title, outcome.trend,
+        tuple(str(format_skeleton("MMMd", r.performed_at, locale=language)) for r in signed
+              if r.pain_scale == outcome.trend.scale),
+        outcome.done, outcome.planned, outcome.total_ml, outcome.components, tuple(rows))
+    patient = cycle.plan.patient
+    settings = clinic_settings()
+    paper = request.args.get("paper", "a4")
+    info = printing.SheetInfo(
+        language=language, paper=paper if paper in printing.PAPERS else "a4",
+        clinic=settings.name, clinic_phone=settings.phone, patient_name=patient.display_name,
+        birth_date=patient.birth_date, record_number=patient.record_number,
+        session_date=date.today(), static_base="/static/" if for_screen else "")
+    return printing.cycle_html(report, info)
+
+
+def get_cycle(cycle_id: int) -> Cycle:
+    """A cycle, or 404."""
+    found = db.session.get(Cycle, cycle_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/cycles/<int:cycle_id>/report")
+def cycle_page(cycle_id: int) -> ResponseReturnValue:
+    """A cycle's report as a page to print."""
+    cycle = get_cycle(cycle_id)
+    html = cycle_report(cycle, current_locale(), for_screen=True)
+    audit(current_user, "print", "cycle", cycle.id, "report page")
+    db.session.commit()
+    return html
+
+
+@bp.get("/cycles/<int:cycle_id>/report.pdf")
+def cycle_pdf(cycle_id: int) -> ResponseReturnValue:
+    """A cycle's report as PDF (named by the cycle's number, not the patient)."""
+    cycle = get_cycle(cycle_id)
+    data = printing.to_pdf(cycle_report(cycle, current_locale(), for_screen=False))
+    audit(current_user, "print", "cycle", cycle.id, "report PDF")
+    db.session.commit()
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="mesoplanner-cycle-{cycle.id}.pdf"'})
 
 
 @bp.route("/settings", methods=["GET", "POST"])

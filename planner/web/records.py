@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_skeleton
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -518,7 +519,8 @@ def cycle_outcome(cycle: Cycle, text: Any = _, language: str = "en") -> CycleOut
     trend = outcomes.trend([outcomes.PainScore(r.scheduled.number, r.pain_before, r.pain_after)
                             for r in same_scale if r.scheduled is not None],
                            "vas" if scale == "vas" else "nrs")
-    labels = [r.performed_at.strftime("%d/%m") for r in same_scale]
+    labels = [str(format_skeleton("MMMd", r.performed_at, locale=language))
+              for r in same_scale]
     given = [read(r).performed for r in signed]
     return CycleOutcome(
         cycle, len(signed), len(cycle.sessions), trend,

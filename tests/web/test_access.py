@@ -88,6 +88,8 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int]] = {
     # Addenda are for signed records: the seeded draft answers 409.
     ("/records/<int:record_id>/addenda", "POST"): ("/records/1/addenda", {"text": "late"},
                                                    302, 409),
+    ("/cycles/<int:cycle_id>/report", "GET"): ("/cycles/1/report", {}, 302, 200),
+    ("/cycles/<int:cycle_id>/report.pdf", "GET"): ("/cycles/1/report.pdf", {}, 302, 200),
     ("/recall", "GET"): ("/recall?lot=S1", {}, 302, 200),
     ("/recall.csv", "GET"): ("/recall.csv?lot=S1", {}, 302, 200),
     ("/mixtures", "GET"): ("/mixtures", {}, 302, 200),
@@ -118,6 +120,8 @@ MISSING = [
     ("GET", "/plans/999/record", {}),
     ("POST", "/plans/999/record", RECORD_FORM),
     ("GET", "/records/999", {}),
+    ("GET", "/cycles/999/report", {}),
+    ("GET", "/cycles/999/report.pdf", {}),
     ("POST", "/records/999", {**RECORD_FORM, "version": "1"}),
     ("POST", "/records/999/sign", {"version": "1"}),
     ("POST", "/records/999/discard", {}),

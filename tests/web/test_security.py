@@ -56,7 +56,7 @@ LOGGED_GETS = ["/", "/patients", "/patients/new", "/patients/1", "/patients/1/ed
                "/plans/1", "/plans/1/thumbnail.svg", "/plans/1/plan.json", "/plans/1/sheet",
                "/plans/1/stencil", "/plans/1/handout", "/plans/1/cycle", "/sessions",
                "/mixtures", "/sessions/2/record", "/plans/1/record", "/records/1", "/recall",
-               "/recall?lot=S1", "/recall?lot=x",
+               "/recall?lot=S1", "/recall?lot=x", "/cycles/1/report",
                "/healthz", "/login",
                "/patients/999", "/no-such-page"]
 
