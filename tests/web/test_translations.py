@@ -4,7 +4,7 @@ Extraction runs in-process with Babel over planner/ using the repository's babel
 string added to a template or a view without a translation fails here, naming it. To refresh
 the catalogues (from the repository root; babel.cfg's patterns are relative to it):
 
-    pybabel extract -F babel.cfg -k _ -k gettext -k ngettext -k N_ -o /tmp/messages.pot .
+    pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -o /tmp/messages.pot .
     pybabel update -i /tmp/messages.pot -d planner/translations --no-fuzzy-matching \\
         --ignore-obsolete
     (translate the new entries)
@@ -35,9 +35,15 @@ LANGUAGES = ("it", "es")
 KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 
 
-def msgid_of(message_id: str | tuple[str, ...]) -> str:
-    """The singular msgid of an extracted or catalogued message."""
-    return message_id[0] if isinstance(message_id, tuple) else message_id
+def msgid_of(message_id: str | tuple[str, ...] | list[str]) -> str:
+    """The singular msgid of an extracted or catalogued message (read_mo gives plurals as
+    lists, read_po as tuples)."""
+    return message_id[0] if isinstance(message_id, tuple | list) else message_id
+
+
+def strings_of(string: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """A message's translation(s), the same shape from the .po and the .mo."""
+    return tuple(string) if isinstance(string, tuple | list) else (string,)
 
 
 def extracted() -> dict[str, list[str]]:
@@ -123,9 +129,9 @@ def test_placeholders_are_kept(language) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_compiled_catalogue_is_up_to_date(language) -> None:
     """messages.mo holds exactly the non-fuzzy translations of messages.po (run pybabel compile)."""
-    po = {msgid_of(m.id): m.string for m in load_po(language)
+    po = {msgid_of(m.id): strings_of(m.string) for m in load_po(language)
           if m.id and m.string and not m.fuzzy}
-    mo = {msgid_of(m.id): m.string for m in load_mo(language) if m.id}
+    mo = {msgid_of(m.id): strings_of(m.string) for m in load_mo(language) if m.id}
     stale = sorted(k for k in po.keys() | mo.keys() if po.get(k) != mo.get(k))
     assert not stale, (f"{language}/LC_MESSAGES/messages.mo is out of date with messages.po; "
                        f"run 'pybabel compile -d planner/translations'. Differing: {stale[:10]}")
