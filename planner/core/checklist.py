@@ -12,7 +12,7 @@ expiry dates. What comes out is two lists:
   product, the same site injected outside this cycle in the last 3 months).
 
 >>> gate(Answers({"pregnancy": "no", "breastfeeding": "no", "bleeding": "no", "allergy": "no",
-...               "infection": "no", "same-site": "no", "skin-test": "yes"}),
+...               "infection": "no", "heart": "no", "same-site": "no", "skin-test": "yes"}),
 ...      first_session=True, record=Record(), session_day=date(2026, 11, 23)).blocks
 ()
 >>> [f.code for f in gate(Answers({"pregnancy": "yes"}), first_session=False, record=Record(),
@@ -61,6 +61,8 @@ QUESTIONS = (
     Question("allergy", N_("Allergy to a component of the mixture (local anaesthetics "
                            "included)?")),
     Question("infection", N_("Infection at the site, local or systemic?")),
+    # CLINICAL.md lists it with the trial exclusions; the labels ask for lower anaesthetic doses.
+    Question("heart", N_("Heart failure or arrhythmia?")),
     Question("same-site", N_("Injections at this site in the last 3 months, outside this "
                              "cycle?")),
     Question("skin-test", N_("Skin test done at least 24 h before this first session?"),

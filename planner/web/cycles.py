@@ -15,7 +15,7 @@ from planner import wording
 from planner.core import cycles
 from planner.core.messages import PlanError
 from planner.extensions import db
-from planner.models import Cycle, ScheduledSession, audit
+from planner.models import Cycle, Patient, ScheduledSession, audit
 from planner.web.i18n import plan_message
 from planner.web.plans import get_record
 
@@ -80,11 +80,11 @@ def new(plan_id: int) -> ResponseReturnValue:
 
 @bp.get("/sessions")
 def upcoming() -> ResponseReturnValue:
-    """The clinic's planned sessions: today and the coming week."""
+    """The clinic's planned sessions: today and the coming week (not of archived patients)."""
     today = date.today()
     rows = db.session.execute(
-        select(ScheduledSession, Cycle).join(Cycle)
-        .where(ScheduledSession.status == "planned",
+        select(ScheduledSession, Cycle).join(Cycle).join(Patient, Cycle.patient_id == Patient.id)
+        .where(ScheduledSession.status == "planned", ~Patient.archived,
                ScheduledSession.planned_on >= today,
                ScheduledSession.planned_on <= today + timedelta(days=UPCOMING_DAYS))
         .order_by(ScheduledSession.planned_on, ScheduledSession.id)).all()

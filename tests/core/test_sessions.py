@@ -147,7 +147,7 @@ def test_adjustments_survive_storage():
 
 DAY = date(2026, 11, 23)
 ALL_CLEAR = {"pregnancy": "no", "breastfeeding": "no", "bleeding": "no", "allergy": "no",
-             "infection": "no", "same-site": "no", "skin-test": "yes"}
+             "infection": "no", "heart": "no", "same-site": "no", "skin-test": "yes"}
 LIDO = ComponentTotal("lidocaine 2%", "lidocaine", Decimal("20"), Fraction(3), Fraction(60))
 
 

@@ -25,7 +25,8 @@ PAIN_AFTER = [5, 4, 3, 2]
 # The lots of the plan's three products (lidocaine, thiocolchicoside, saline), as on the boxes.
 LOTS = ["LID-2403-A", "THC-0881", "NACL 5521"]
 EXPIRY = "2027-06-30"
-QUESTIONS = ["pregnancy", "breastfeeding", "bleeding", "allergy", "infection", "same-site"]
+QUESTIONS = ["pregnancy", "breastfeeding", "bleeding", "allergy", "infection", "heart",
+             "same-site"]
 REASON = "Old healed scratch on the lateral side, away from the medial injection sites."
 GIVEN = re.compile(r"Given: (\d+) of (\d+) points, ([\d.,]+) mL")
 

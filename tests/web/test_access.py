@@ -26,7 +26,7 @@ PLAN = {"format": "mesoplanner.plan/1", "bodymap": "knee-anterior", "side": "rig
 RECORD_FORM = {"performed_at": "2026-11-23T10:00", "performer_id": "1", "pain_scale": "nrs",
                "pain_before": "6", "product-0": "saline", "lot-0": "S-1",
                **{f"q-{code}": "no" for code in ("pregnancy", "breastfeeding", "bleeding",
-                                                 "allergy", "infection", "same-site")},
+                                                 "allergy", "infection", "heart", "same-site")},
                "q-skin-test": "yes"}
 
 VALID_PATIENT = {"family_name": "Access", "given_name": "Tester", "birth_date": "1970-05-06",

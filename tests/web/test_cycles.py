@@ -79,13 +79,22 @@ def test_this_weeks_sessions_and_the_patient_page(app, client, doctor, plan_id):
     soup = BeautifulSoup(client.get("/sessions").get_data(as_text=True), "html.parser")
     rows = [[td.get_text(" ", strip=True) for td in tr.select("td")]
             for tr in soup.select("[data-testid=upcoming] tbody tr")]
-    assert rows == [["Today", "Ciclo, Paola", "Knee, medial", "1 of 4"],
+    assert rows == [["Today", "Ciclo, Paola", "Knee, medial", "1 of 4", "Record"],
                     [f"{today + timedelta(days=7):%b} {(today + timedelta(days=7)).day}, "
                      f"{(today + timedelta(days=7)).year}", "Ciclo, Paola", "Knee, medial",
-                     "2 of 4"]]
+                     "2 of 4", "Record"]]
+    assert soup.select_one("[data-testid=upcoming] a.button")["href"] == "/sessions/1/record"
     page = BeautifulSoup(client.get("/patients/1").get_data(as_text=True), "html.parser")
     dates = [i["value"] for i in page.select("[data-testid=cycle] input[name=planned_on]")]
     assert dates == [(today + timedelta(days=7 * k)).isoformat() for k in range(4)]
+
+
+def test_archived_patients_leave_the_weeks_sessions(client, doctor, plan_id):
+    doctor(f"/plans/{plan_id}/cycle", {"template": "antalgic",
+                                       "start": date.today().isoformat(), "confirm": "1"})
+    assert "Ciclo, Paola" in client.get("/sessions").get_data(as_text=True)
+    doctor("/patients/1/archive")
+    assert "Ciclo, Paola" not in client.get("/sessions").get_data(as_text=True)
 
 
 def test_move_a_session(app, doctor, plan_id):

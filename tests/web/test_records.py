@@ -19,7 +19,8 @@ from tests.conftest import login, make_user
 from tests.web.test_patients import add, created_id
 from tests.web.test_plans import knee_plan, save, saved_id
 
-QUESTIONS = ("pregnancy", "breastfeeding", "bleeding", "allergy", "infection", "same-site")
+QUESTIONS = ("pregnancy", "breastfeeding", "bleeding", "allergy", "infection", "heart",
+             "same-site")
 CLEAR = {**{f"q-{code}": "no" for code in QUESTIONS}, "q-skin-test": "yes"}
 # A patient with nothing to stop a session (the patients tests' VALID has warfarin).
 HEALTHY = {"allergies": "", "anticoagulants": None, "anticoagulant_details": "",
@@ -485,3 +486,40 @@ def test_the_recall_csv_is_audited_and_safe_in_a_spreadsheet(app, client, doctor
     assert rows[1][1:3] == ["Rossi", "Maria"] and rows[1][8] == "AB-1"
     assert rows[1][7].startswith("'=")
     assert ("export", "CSV, 1 sessions") in audit_actions(app, "recall")
+
+
+# ------------------------------------------------------------------------ on paper
+
+
+def test_the_cycle_report_prints_the_trend_summary_and_lots(app, client, doctor, cycle):
+    from tests.web.test_printouts import flat_text
+
+    for session, pain in enumerate((7, 5), start=1):
+        signed(doctor, session, pain_before=str(pain), performed_at=f"2026-11-{16 + 7 * session}"
+               "T10:00", **({"q-skin-test": None} if session > 1 else {}),
+               **{"lot-0": f"LIDO-{session}"})
+    page = client.get("/cycles/1/report")
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+    assert soup.select_one("img.pain-chart")["src"].startswith("data:image/svg+xml;base64,")
+    response = client.get("/cycles/1/report.pdf")
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == 'inline; filename="mesoplanner-cycle-1.pdf"'
+    text = flat_text(response.get_data())
+    assert "Rossi, Maria" in text and "2 of 4" in text and "28.6%" in text
+    assert "LIDO-1" in text and "LIDO-2" in text
+    assert ("print", "report PDF") in audit_actions(app, "cycle")
+
+
+def test_the_handout_gives_the_next_session_of_the_cycle(app, client, doctor, cycle):
+    from planner.extensions import db
+    from planner.models import ScheduledSession
+    from tests.web.test_printouts import flat_text
+
+    soon = date.today() + timedelta(days=3)
+    with app.app_context():
+        for s in db.session.query(ScheduledSession):
+            s.planned_on = soon + timedelta(days=7 * (s.number - 1))
+        db.session.commit()
+    text = flat_text(client.get(f"/plans/{cycle['plan']}/handout.pdf").get_data())
+    assert f"Next session: {soon.strftime('%b')} {soon.day}, {soon.year}" in text
