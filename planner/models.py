@@ -170,7 +170,7 @@ class Cycle(db.Model):  # type: ignore[name-defined,misc]
 
 class ScheduledSession(db.Model):  # type: ignore[name-defined,misc]
     """One session of a cycle, on its planned date: "planned", then "done" once its record is
-    signed."""
+    signed, or "cancelled"."""
 
     __tablename__ = "sessions"
 

@@ -136,7 +136,7 @@ class CycleRow:
 
     number: int
     planned_on: date
-    status: str  # "planned", "draft" or "signed"
+    status: str  # "planned", "cancelled", "draft" or "signed"
     performed_at: datetime | None = None
     points: int | None = None
     total_ml: Decimal | None = None

@@ -111,3 +111,47 @@ def move(session_id: int) -> ResponseReturnValue:
         db.session.commit()
         flash(_("Session moved."), "success")
     return redirect(url_for("patients.show", patient_id=planned.cycle.patient_id), 303)
+
+
+MAX_SESSIONS = 52  # [our default]: a year of weekly sessions in one cycle
+
+
+@bp.post("/cycles/<int:cycle_id>/sessions")
+def add_session(cycle_id: int) -> ResponseReturnValue:
+    """Add a session to a cycle, on a chosen day (numbered after the last one)."""
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None:
+        abort(404)
+    try:
+        day = date.fromisoformat(request.form.get("planned_on", ""))
+    except ValueError:
+        flash(_("No session was added: enter a date (year-month-day)."), "error")
+        return redirect(url_for("patients.show", patient_id=cycle.patient_id), 303)
+    if len(cycle.sessions) >= MAX_SESSIONS:
+        flash(_("No session was added: a cycle has at most %(n)d sessions.", n=MAX_SESSIONS),
+              "error")
+        return redirect(url_for("patients.show", patient_id=cycle.patient_id), 303)
+    number = max((s.number for s in cycle.sessions), default=0) + 1
+    cycle.sessions.append(ScheduledSession(number=number, planned_on=day))
+    db.session.flush()
+    audit(current_user, "create", "session", cycle.sessions[-1].id,
+          f"cycle {cycle.id}, session {number} on {day}")
+    db.session.commit()
+    flash(_("Session added."), "success")
+    return redirect(url_for("patients.show", patient_id=cycle.patient_id), 303)
+
+
+@bp.post("/sessions/<int:session_id>/cancel")
+def cancel(session_id: int) -> ResponseReturnValue:
+    """Cancel a planned session that has no record (it stays in the cycle, marked)."""
+    planned = db.session.get(ScheduledSession, session_id)
+    if planned is None:
+        abort(404)
+    if planned.status != "planned" or planned.record is not None:
+        flash(_("Only a planned session with no record can be cancelled."), "error")
+    else:
+        planned.status = "cancelled"
+        audit(current_user, "cancel", "session", planned.id)
+        db.session.commit()
+        flash(_("Session cancelled."), "success")
+    return redirect(url_for("patients.show", patient_id=planned.cycle.patient_id), 303)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -151,6 +151,7 @@ def show(patient_id: int) -> ResponseReturnValue:
     db.session.commit()
     cycles = [records.cycle_outcome(c, _, current_locale()) for c in patient.cycles]
     return render_template("patients/show.html", patient=patient, cycles=cycles,
+                           week=timedelta(days=7),
                            records=records.patient_records(patient))
 
 

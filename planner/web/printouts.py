@@ -124,7 +124,7 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
     rows = []
     for planned in cycle.sessions:
         r = planned.record
-        status = "planned" if r is None else r.status
+        status = planned.status if r is None else r.status
         rows.append(printing.CycleRow(
             planned.number, planned.planned_on, status,
             performed_at=r.performed_at if r else None, points=r.points_done if r else None,

@@ -523,7 +523,7 @@ def cycle_outcome(cycle: Cycle, text: Any = _, language: str = "en") -> CycleOut
               for r in same_scale]
     given = [read(r).performed for r in signed]
     return CycleOutcome(
-        cycle, len(signed), len(cycle.sessions), trend,
+        cycle, len(signed), len([s for s in cycle.sessions if s.status != "cancelled"]), trend,
         render.pain_chart_svg(trend, labels, text=text) if signed else "",
         tuple(outcomes.cycle_components([g.components for g in given])),
         sum((g.total_ml for g in given), Decimal("0.00")))

@@ -85,7 +85,7 @@ def test_this_weeks_sessions_and_the_patient_page(app, client, doctor, plan_id):
                      "2 of 4", "Record"]]
     assert soup.select_one("[data-testid=upcoming] a.button")["href"] == "/sessions/1/record"
     page = BeautifulSoup(client.get("/patients/1").get_data(as_text=True), "html.parser")
-    dates = [i["value"] for i in page.select("[data-testid=cycle] input[name=planned_on]")]
+    dates = [i["value"] for i in page.select("[data-testid=cycle] .cycle-dates input[name=planned_on]")]
     assert dates == [(today + timedelta(days=7 * k)).isoformat() for k in range(4)]
 
 
@@ -95,6 +95,38 @@ def test_archived_patients_leave_the_weeks_sessions(client, doctor, plan_id):
     assert "Ciclo, Paola" in client.get("/sessions").get_data(as_text=True)
     doctor("/patients/1/archive")
     assert "Ciclo, Paola" not in client.get("/sessions").get_data(as_text=True)
+
+
+def test_add_and_cancel_sessions(app, client, doctor, plan_id):
+    doctor(f"/plans/{plan_id}/cycle", {"template": "antalgic", "start": "2026-12-01",
+                                       "confirm": "1"})
+    page = BeautifulSoup(client.get("/patients/1").get_data(as_text=True), "html.parser")
+    # The form proposes a week after the last session.
+    assert page.select_one(".add-session input[name=planned_on]")["value"] == "2026-12-29"
+    assert doctor("/cycles/1/sessions", {"planned_on": "2027-01-05"}).status_code == 303
+    assert cycles_of(app)[0][1][-1] == date(2027, 1, 5)
+    assert doctor("/cycles/1/sessions", {"planned_on": "later"}).status_code == 303
+    assert len(cycles_of(app)[0][1]) == 5  # refused, nothing added
+    assert doctor("/sessions/2/cancel").status_code == 303
+    page = BeautifulSoup(client.get("/patients/1").get_data(as_text=True), "html.parser")
+    assert "Cancelled" in page.select("[data-testid=cycle-session]")[1].get_text()
+    # A cancelled session cannot be recorded or moved, and is not the next one.
+    assert doctor("/sessions/2/record", {}).status_code == 303
+    assert doctor("/sessions/2/date", {"planned_on": "2026-12-09"}).status_code == 303
+    assert cycles_of(app)[0][1][1] == date(2026, 12, 8)
+    from tests.web.test_records import audit_actions
+
+    assert ("cancel", "") in audit_actions(app, "session")
+
+
+def test_a_recorded_session_is_not_cancelled(app, doctor, plan_id):
+    from tests.web.test_records import form, row
+
+    doctor(f"/plans/{plan_id}/cycle", {"template": "antalgic", "start": "2026-12-01",
+                                       "confirm": "1"})
+    assert doctor("/sessions/1/record", form(**{"q-infection": "yes"})).status_code == 303
+    doctor("/sessions/1/cancel")
+    assert row(app, 1)["scheduled_status"] == "planned"
 
 
 def test_move_a_session(app, doctor, plan_id):

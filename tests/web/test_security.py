@@ -259,6 +259,8 @@ CSRF_POSTS = [
     ("/records/1/sign", {"version": "1"}),
     ("/records/1/discard", {}),
     ("/records/1/addenda", {"text": "forged"}),
+    ("/cycles/1/sessions", {"planned_on": "2026-12-30"}),
+    ("/sessions/1/cancel", {}),
 ]
 
 
