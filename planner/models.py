@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Numeric, String, Text, event
@@ -239,6 +240,12 @@ class SessionRecord(db.Model):  # type: ignore[name-defined,misc]
     products: Mapped[list[SessionProduct]] = relationship(
         back_populates="record", order_by="SessionProduct.id", cascade="all, delete-orphan")
     addenda: Mapped[list[Addendum]] = relationship(order_by="Addendum.id")
+
+    # Every UPDATE of a record says "WHERE version = <the version read>": a change racing a
+    # signing (or another change) finds no row and fails (StaleDataError) instead of writing
+    # over a signed record. The views set the new version themselves.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version,
+                                                  "version_id_generator": False}
 
     @property
     def signed(self) -> bool:

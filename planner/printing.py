@@ -142,6 +142,7 @@ class CycleRow:
     total_ml: Decimal | None = None
     pain_before: int | None = None
     pain_after: int | None = None
+    pain_scale: str = "nrs"
     lots: str = ""
     signed_by: str | None = None
 

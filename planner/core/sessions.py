@@ -116,6 +116,8 @@ def parse_volumes(text: str, field_name: str, count: int) -> dict[int, Decimal]:
                                            "%(got)s)"), got=piece[:20])
         number = int(found.group(1))
         _check_number(number, field_name, count)
+        if number in volumes:
+            raise PlanError(field_name, N_("point %(n)s is given twice"), n=number)
         volumes[number] = volume(found.group(2), f"{field_name}[{number}]")
     return volumes
 
@@ -128,12 +130,15 @@ def volume(text: str, field_name: str) -> Decimal:
     except InvalidOperation:
         raise PlanError(field_name, N_("must be a volume in mL like 0.10 (got %(got)s)"),
                         got=text[:20]) from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+    if not value.is_finite():
         raise PlanError(field_name, N_("must be a volume in mL like 0.10 (got %(got)s)"),
                         got=text[:20])
-    if not low <= value <= high:
+    if not low <= value <= high:  # checked first: 1e30 cannot even be rounded to 0.01
         raise PlanError(field_name, N_("must be between %(lo)s and %(hi)s mL (got %(got)s)"),
-                        lo=low, hi=high, got=value)
+                        lo=low, hi=high, got=text[:20])
+    if value != value.quantize(Decimal("0.01")):
+        raise PlanError(field_name, N_("must be a volume in mL like 0.10 (got %(got)s)"),
+                        got=text[:20])
     return value.quantize(Decimal("0.01"))
 
 

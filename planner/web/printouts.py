@@ -130,6 +130,7 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
             performed_at=r.performed_at if r else None, points=r.points_done if r else None,
             total_ml=Decimal(r.total_ml) if r else None,
             pain_before=r.pain_before if r else None, pain_after=r.pain_after if r else None,
+            pain_scale=r.pain_scale if r else "nrs",
             lots=", ".join(p.lot for p in r.products if p.lot) if r else "",
             signed_by=r.signed_by.full_name if r and r.signed_by else None))
     signed = [s.record for s in cycle.sessions if s.record is not None and s.record.signed]

@@ -18,6 +18,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from planner import engine, render
 from planner.core import checklist, outcomes, sessions
@@ -39,7 +41,9 @@ from planner.models import (
     User,
     audit,
     now,
+    search_key,
 )
+from planner.web import recall
 from planner.web.i18n import plan_message
 from planner.web.plans import get_record
 
@@ -50,6 +54,10 @@ EMPTY_PRODUCT_ROWS = 2
 MAX_TEXT = 4000  # [our default]: notes, adverse event details, addenda, override reasons
 MAX_PRODUCT = 120
 MAX_LOT = 60
+# [our default]: a session record is written on the day, or caught up later; never ahead of time
+# (a day's slack for clocks and time zones), and not before this software's era.
+EARLIEST = datetime(2000, 1, 1)
+FUTURE_SLACK = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -144,9 +152,19 @@ def same_site_days(record: SessionRecord) -> list[date]:
             if cycle_id is None or r.scheduled is None or r.scheduled.cycle_id != cycle_id]
 
 
-def parse(form: Any, result: Result, weight_kg: float | None
+def plain_int(text: str, digits: int) -> int | None:
+    """A whole number typed in ASCII digits (at most ``digits`` of them), else None: "²", "٣"
+    or a 5,000-digit number are not numbers a clinician meant."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= digits else None
+
+
+def parse(form: Any, result: Result, weight_kg: float | None, cycle_scale: str | None = None
           ) -> tuple[dict[str, Any], dict[str, str]]:
-    """A record form's values (as typed, for showing again) and its problems by field."""
+    """A record form's values (as typed, for showing again) and its problems by field.
+
+    ``cycle_scale`` is the pain scale the cycle's signed sessions used: a cycle's trend compares
+    scores on one scale only.
+    """
     values: dict[str, Any] = {k: form.get(k, "").strip() for k in (
         "performed_at", "performer_id", "skipped", "volumes", "added", "added_volume_ml",
         "added_mixture", "pain_scale", "pain_before", "pain_after", "adverse_details",
@@ -158,19 +176,30 @@ def parse(form: Any, result: Result, weight_kg: float | None
     problems: dict[str, str] = {}
     try:
         values["performed_at_dt"] = datetime.fromisoformat(values["performed_at"])
+        if values["performed_at_dt"].tzinfo is not None:  # the form sends the clinic's time
+            raise ValueError("a time zone")
     except ValueError:
         problems["performed_at"] = _("Enter a date and a time.")
-    performer = db.session.get(User, int(values["performer_id"])) \
-        if values["performer_id"].isdigit() else None
+    else:
+        if not EARLIEST <= values["performed_at_dt"] <= datetime.now() + FUTURE_SLACK:
+            problems["performed_at"] = _("Enter when the session was done (not in the "
+                                         "future, not before %(year)d).", year=EARLIEST.year)
+    performer_id = plain_int(values["performer_id"], 9)
+    performer = db.session.get(User, performer_id) if performer_id is not None else None
     if performer is None or not performer.active:
         problems["performer_id"] = _("Choose who performed the session.")
     values["adjustments"] = _adjustments(values, result, weight_kg, problems)
     scale = values["pain_scale"] if values["pain_scale"] in outcomes.SCALE_MAX else "nrs"
     values["pain_scale"] = scale
+    if cycle_scale is not None and scale != cycle_scale:
+        problems["pain_scale"] = _("This cycle's pain is scored on %(scale)s: keep the same "
+                                   "scale, so that the trend compares like with like.",
+                                   scale=scale_names()[cycle_scale])
     for name in ("pain_before", "pain_after"):
         text = values[name]
         top = outcomes.SCALE_MAX[scale]
-        if text and not (text.isdigit() and int(text) <= top):
+        score = plain_int(text, 3)
+        if text and (score is None or score > top):
             problems[name] = _("Enter a whole number from 0 to %(top)d.", top=top)
     if "other" in values["adverse"] and not values["adverse_details"]:
         problems["adverse_details"] = _("Describe the other adverse event.")
@@ -178,7 +207,16 @@ def parse(form: Any, result: Result, weight_kg: float | None
         if len(values[name]) > MAX_TEXT:
             problems[name] = _("At most %(n)d characters.", n=MAX_TEXT)
     _check_products(values["products"], problems)
+    beyond = [k for k in form if k.startswith(("product-", "lot-", "expiry-"))
+              and k.split("-", 1)[1] not in {str(i) for i in range(MAX_PRODUCTS)} and form[k]]
+    if beyond:
+        problems["products"] = _("At most %(n)d products per session.", n=MAX_PRODUCTS)
     return values, problems
+
+
+def scale_names() -> dict[str, str]:
+    """The pain scales, in the user's language."""
+    return {"nrs": _("NRS 0-10"), "vas": _("VAS 0-100 mm")}
 
 
 def _adjustments(values: dict[str, Any], result: Result, weight_kg: float | None,
@@ -215,6 +253,10 @@ def _check_products(rows: list[dict[str, str]], problems: dict[str, str]) -> Non
             problems[f"product-{i}"] = _("At most %(n)d characters.", n=MAX_PRODUCT)
         if len(row["lot"]) > MAX_LOT:
             problems[f"lot-{i}"] = _("At most %(n)d characters.", n=MAX_LOT)
+        elif row["lot"] and len(search_key(row["lot"])) < recall.MIN_LOT:
+            # The recall compares letters and digits only: "---" could never be found.
+            problems[f"lot-{i}"] = _("A lot number has at least %(n)d letters or digits.",
+                                     n=recall.MIN_LOT)
         if row["expiry"]:
             try:
                 date.fromisoformat(row["expiry"])
@@ -223,12 +265,13 @@ def _check_products(rows: list[dict[str, str]], problems: dict[str, str]) -> Non
 
 
 def store(record: SessionRecord, values: dict[str, Any], result: Result,
-          weight_kg: float | None) -> None:
-    """Copy a valid form onto a draft record (products replaced as a whole)."""
+          weight_kg: float | None, first: bool) -> None:
+    """Copy a valid form onto a draft record (products replaced as a whole). Only the
+    questions asked are kept (``first``: the patient's first session, with the skin test)."""
     adjustments = values["adjustments"]
     done = sessions.performed(result, adjustments, weight_kg)
     record.performed_at = values["performed_at_dt"]
-    record.performer_id = int(values["performer_id"])
+    record.performer_id = int(values["performer_id"])  # checked by parse()
     record.adjustments_json = json.dumps(adjustments.as_dict())
     record.points_done = done.points_done
     record.total_ml = str(done.total_ml)
@@ -238,8 +281,9 @@ def store(record: SessionRecord, values: dict[str, Any], result: Result,
     record.adverse_json = json.dumps(values["adverse"])
     record.adverse_details = values["adverse_details"]
     record.notes = values["notes"]
+    asked = {q.code for q in checklist.questions(first)}
     record.checklist_json = json.dumps({k: v for k, v in values["checklist"].items()
-                                        if v in ("yes", "no")})
+                                        if v in ("yes", "no") and k in asked})
     record.products = [
         SessionProduct(product=row["product"], lot=row["lot"],
                        expiry=date.fromisoformat(row["expiry"]) if row["expiry"] else None)
@@ -303,27 +347,51 @@ def render_form(plan: PlanRecord, result: Result, values: dict[str, Any],
         min_reason=checklist.MIN_OVERRIDE_REASON), status
 
 
+def cycle_scale(scheduled: ScheduledSession | None) -> str | None:
+    """The pain scale of the cycle's signed sessions (None: no cycle, or nothing signed yet)."""
+    if scheduled is None:
+        return None
+    return next((s.record.pain_scale for s in scheduled.cycle.sessions
+                 if s.record is not None and s.record.signed), None)
+
+
+def plan_broken(patient_id: int, exc: Exception) -> ResponseReturnValue:
+    """A saved plan that no longer computes (its body map changed, say): say so, go back."""
+    detail = plan_message(exc) if isinstance(exc, PlanError) else str(_("damaged plan file"))
+    flash(_("This plan cannot be computed any more: %(error)s", error=detail), "error")
+    return redirect(url_for("patients.show", patient_id=patient_id), 303)
+
+
 def _start(plan: PlanRecord, scheduled: ScheduledSession | None) -> ResponseReturnValue:
     """Show or save a new record of a session of ``plan``."""
     weight = None if plan.patient.weight_kg is None else float(plan.patient.weight_kg)
     try:
         result = computed_plan(plan.plan_json, weight)
-    except PlanError as exc:
-        flash(_("This plan cannot be computed any more: %(error)s", error=plan_message(exc)),
-              "error")
-        return redirect(url_for("patients.show", patient_id=plan.patient_id), 303)
+    except (PlanError, ValueError) as exc:
+        return plan_broken(plan.patient_id, exc)
+    scale = cycle_scale(scheduled)
     if request.method == "GET":
-        return render_form(plan, result, new_values(plan, result), {}, scheduled=scheduled)
-    values, problems = parse(request.form, result, weight)
+        values = new_values(plan, result)
+        values["pain_scale"] = scale or "nrs"
+        return render_form(plan, result, values, {}, scheduled=scheduled)
+    values, problems = parse(request.form, result, weight, scale)
     if problems:
         return render_form(plan, result, values, problems, scheduled=scheduled, status=422)
     record = SessionRecord(patient_id=plan.patient_id, plan_id=plan.id,
                            plan_version=plan.version, plan_json=plan.plan_json,
                            scheduled_id=scheduled.id if scheduled else None,
                            created_by_id=current_user.id)
-    store(record, values, result, weight)
+    store(record, values, result, weight,
+          first=not signed_before(plan.patient_id, values["performed_at_dt"]))
     db.session.add(record)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Someone recorded the same planned session a moment ago: keep what was typed.
+        db.session.rollback()
+        flash(_("This session was recorded by someone else a moment ago: nothing was saved. "
+                "Your entries are shown; open the session from the patient's page."), "error")
+        return render_form(plan, result, values, {}, scheduled=None, status=409)
     audit(current_user, "create", "session_record", record.id,
           f"plan {plan.id} v{plan.version}" + (f", session {scheduled.id}" if scheduled else ""))
     db.session.commit()
@@ -361,17 +429,19 @@ def show(record_id: int) -> ResponseReturnValue:
 def _show(record: SessionRecord, values: dict[str, Any] | None = None,
           problems: dict[str, str] | None = None, status: int = 200) -> ResponseReturnValue:
     try:
-        reading = read(record)
-    except PlanError as exc:
-        flash(_("This plan cannot be computed any more: %(error)s", error=plan_message(exc)),
-              "error")
-        return redirect(url_for("patients.show", patient_id=record.patient_id), 303)
+        reading: Reading | None = read(record)
+    except (PlanError, ValueError) as exc:
+        if record.status == "draft":
+            return plan_broken(record.patient_id, exc)
+        # A signed record is shown whatever happened to its plan: what was stored at signing.
+        reading = None
     if record.status != "draft":
         return render_template(
             "records/show.html", record=record, reading=reading, adverse=adverse_names(),
             questions=checklist.QUESTIONS, answers=json.loads(record.checklist_json),
             events=json.loads(record.adverse_json),
             adj=sessions.Adjustments.from_dict(json.loads(record.adjustments_json))), status
+    assert reading is not None
     return render_form(record.plan, reading.result, values or form_values(record),
                        problems or {}, record=record, scheduled=record.scheduled,
                        status=status, reading=reading)
@@ -387,6 +457,29 @@ def refuse_signed(record: SessionRecord) -> ResponseReturnValue:
     return _show(record, status=409)
 
 
+def committed(record: SessionRecord) -> bool:
+    """Commit a change of a record; False (and nothing written) when another change of it was
+    committed since it was read: the UPDATE is guarded by the version read (models.py)."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return False
+    finally:
+        db.session.autoflush = True
+    return True
+
+
+def raced(record: SessionRecord) -> ResponseReturnValue:
+    """The answer when a change lost the race: the record as it now stands, 409."""
+    db.session.refresh(record)
+    if record.status != "draft":
+        return refuse_signed(record)
+    flash(_("This record was changed by someone else a moment ago: nothing was saved. Check "
+            "it again."), "error")
+    return _show(record, status=409)
+
+
 @bp.post("/records/<int:record_id>")
 def update(record_id: int) -> ResponseReturnValue:
     """Save a draft record again (a signed one is refused)."""
@@ -394,18 +487,24 @@ def update(record_id: int) -> ResponseReturnValue:
     if record.status != "draft":
         return refuse_signed(record)
     weight = weight_of(record)
-    result = computed_plan(record.plan_json, weight)
-    values, problems = parse(request.form, result, weight)
+    try:
+        result = computed_plan(record.plan_json, weight)
+    except (PlanError, ValueError) as exc:
+        return plan_broken(record.patient_id, exc)
+    values, problems = parse(request.form, result, weight, cycle_scale(record.scheduled))
     if request.form.get("version", type=int) != record.version:
         flash(_("This record was changed by someone else while you were editing. Your values "
                 "are shown: save again to keep them."), "error")
         return _show(record, values, problems, status=409)
     if problems:
         return _show(record, values, problems, status=422)
-    store(record, values, result, weight)
+    first = not signed_before(record.patient_id, values["performed_at_dt"], record.id)
+    with db.session.no_autoflush:  # the guarded UPDATE is written at commit, nowhere before
+        store(record, values, result, weight, first)
     record.version += 1
     audit(current_user, "update", "session_record", record.id)
-    db.session.commit()
+    if not committed(record):
+        return raced(record)
     flash(_("Session record saved."), "success")
     return redirect(url_for("records.show", record_id=record.id), 303)
 
@@ -423,7 +522,15 @@ def sign(record_id: int) -> ResponseReturnValue:
         flash(_("This record was changed by someone else: check it again before signing."),
               "error")
         return _show(record, status=409)
-    reading = read(record)
+    scale = cycle_scale(record.scheduled)
+    if scale is not None and record.pain_scale != scale:
+        flash(_("Not signed: this cycle's pain is scored on %(scale)s; change the draft's scale "
+                "first.", scale=scale_names()[scale]), "error")
+        return _show(record, status=422)
+    try:
+        reading = read(record)
+    except (PlanError, ValueError) as exc:
+        return plan_broken(record.patient_id, exc)
     reason = request.form.get("override_reason", "").strip()[:MAX_TEXT]
     if reading.gate.missing:
         flash(_("Not signed: complete what the safety list asks first."), "error")
@@ -433,6 +540,7 @@ def sign(record_id: int) -> ResponseReturnValue:
                 "for the override (at least %(n)d characters).",
                 n=checklist.MIN_OVERRIDE_REASON), "error")
         return _show(record, status=422)
+    db.session.autoflush = False  # the guarded UPDATE is written at commit, nowhere before
     record.status = "signed"
     record.signed_by_id = current_user.id
     record.signed_at = now()
@@ -448,7 +556,8 @@ def sign(record_id: int) -> ResponseReturnValue:
     if reading.gate.blocks:
         audit(current_user, "override", "session_record", record.id,
               ", ".join(f.code for f in reading.gate.blocks))
-    db.session.commit()
+    if not committed(record):
+        return raced(record)
     flash(_("Session record signed."), "success")
     return redirect(url_for("records.show", record_id=record.id), 303)
 
@@ -464,7 +573,8 @@ def discard(record_id: int) -> ResponseReturnValue:
     record.scheduled_id = None
     record.version += 1
     audit(current_user, "discard", "session_record", record.id)
-    db.session.commit()
+    if not committed(record):
+        return raced(record)
     flash(_("Draft discarded."), "success")
     return redirect(url_for("patients.show", patient_id=record.patient_id), 303)
 
@@ -473,6 +583,8 @@ def discard(record_id: int) -> ResponseReturnValue:
 def add_addendum(record_id: int) -> ResponseReturnValue:
     """Add a correction to a signed record; the original stays as it was signed."""
     record = get_session_record(record_id)
+    if record.status == "discarded":
+        return refuse_signed(record)
     if not record.signed:
         flash(_("A draft is corrected by editing it; addenda are for signed records."), "error")
         return _show(record, status=409)
@@ -509,6 +621,7 @@ class CycleOutcome:
     chart: str
     components: tuple[ComponentTotal, ...]
     total_ml: Decimal
+    unknown_components: int = 0  # signed sessions whose plan no longer computes
 
 
 def cycle_outcome(cycle: Cycle, text: Any = _, language: str = "en") -> CycleOutcome:
@@ -521,9 +634,17 @@ def cycle_outcome(cycle: Cycle, text: Any = _, language: str = "en") -> CycleOut
                            "vas" if scale == "vas" else "nrs")
     labels = [str(format_skeleton("MMMd", r.performed_at, locale=language))
               for r in same_scale]
-    given = [read(r).performed for r in signed]
+    given: list[tuple[ComponentTotal, ...]] = []
+    broken = 0
+    for r in signed:
+        try:
+            given.append(read(r).performed.components)
+        except (PlanError, ValueError):
+            # Its plan no longer computes: the volume stored at signing still counts, the
+            # components cannot be known (the summary says so).
+            broken += 1
     return CycleOutcome(
         cycle, len(signed), len([s for s in cycle.sessions if s.status != "cancelled"]), trend,
         render.pain_chart_svg(trend, labels, text=text) if signed else "",
-        tuple(outcomes.cycle_components([g.components for g in given])),
-        sum((g.total_ml for g in given), Decimal("0.00")))
+        tuple(outcomes.cycle_components(given)),
+        sum((Decimal(r.total_ml) for r in signed), Decimal("0.00")), broken)

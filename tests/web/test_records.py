@@ -29,7 +29,7 @@ HEALTHY = {"allergies": "", "anticoagulants": None, "anticoagulant_details": "",
 
 def form(**fields: Any) -> dict[str, Any]:
     """A complete record form (pain 7, lidocaine lot LIDO-1), overridden by ``fields``."""
-    data = {"performed_at": "2026-11-23T10:00", "performer_id": "1", "pain_scale": "nrs",
+    data = {"performed_at": "2026-10-05T10:00", "performer_id": "1", "pain_scale": "nrs",
             "pain_before": "7", "pain_after": "5", "product-0": "lidocaine 2%",
             "lot-0": "LIDO-1", "expiry-0": "2030-01-31", **CLEAR, **fields}
     return {k: v for k, v in data.items() if v is not None}
@@ -273,7 +273,7 @@ def test_the_skin_test_is_asked_before_the_first_session_only(client, doctor, cy
     soup = BeautifulSoup(client.get("/sessions/2/record").get_data(as_text=True),
                          "html.parser")
     assert soup.select_one("input[name=q-skin-test]") is None
-    signed(doctor, 2, performed_at="2026-11-30T10:00", **{"q-skin-test": None})
+    signed(doctor, 2, performed_at="2026-10-12T10:00", **{"q-skin-test": None})
 
 
 @pytest.mark.parametrize(("patient", "said"), [
@@ -296,21 +296,21 @@ def test_the_patients_record_and_doses_are_checked(app, doctor, patient, said):
 
 
 def test_an_expired_product_blocks(doctor, cycle):
-    rid = draft(doctor, **{"expiry-0": "2026-11-22"})
+    rid = draft(doctor, **{"expiry-0": "2026-10-04"})
     response = doctor(f"/records/{rid}/sign", {"version": "1"})
-    assert "expired on 2026-11-22" in gate_text(response)
+    assert "expired on 2026-10-04" in gate_text(response)
 
 
 def test_the_same_site_outside_the_cycle_within_3_months_blocks(doctor, cycle):
-    signed(doctor, 1)  # 2026-11-23, in the cycle
+    signed(doctor, 1)  # 2026-10-05, in the cycle
     # Inside the cycle the same site is the point of a cycle: no finding.
-    assert signed(doctor, 2, performed_at="2026-11-30T10:00", **{"q-skin-test": None})
+    assert signed(doctor, 2, performed_at="2026-10-12T10:00", **{"q-skin-test": None})
     # A session of the same knee outside the cycle, a month later, is found.
     outside = record_id(doctor(f"/plans/{cycle['plan']}/record",
-                               form(performed_at="2026-12-20T10:00")))
+                               form(performed_at="2026-11-01T10:00")))
     response = doctor(f"/records/{outside}/sign", {"version": "1"})
     assert response.status_code == 422
-    assert "This site was injected on 2026-11-30" in gate_text(response)
+    assert "This site was injected on 2026-10-12" in gate_text(response)
 
 
 def test_an_assistant_records_but_does_not_sign(app, client, cycle):
@@ -422,7 +422,7 @@ def test_the_patient_page_shows_the_trend_and_the_cycle_summary(app, client, doc
     from tests.web.test_security import inline_problems, soup_problems
 
     for session, pain in enumerate((7, 6, 4, 3), start=1):
-        day = date(2026, 11, 23) + timedelta(days=7 * (session - 1))
+        day = date(2026, 10, 5) + timedelta(days=7 * (session - 1))
         signed(doctor, session, pain_before=str(pain), pain_after=str(max(pain - 2, 0)),
                performed_at=f"{day.isoformat()}T10:00",
                **({"q-skin-test": None} if session > 1 else {}))
@@ -448,7 +448,7 @@ def test_the_patient_page_shows_the_trend_and_the_cycle_summary(app, client, doc
 
 def test_drafts_are_not_in_the_summary(client, doctor, cycle):
     signed(doctor, 1)
-    draft(doctor, 2, pain_before="1", performed_at="2026-11-30T10:00", **{"q-skin-test": None})
+    draft(doctor, 2, pain_before="1", performed_at="2026-10-12T10:00", **{"q-skin-test": None})
     soup = BeautifulSoup(client.get(f"/patients/{cycle['patient']}").get_data(as_text=True),
                          "html.parser")
     assert soup.select_one("[data-testid=sessions-done]").get_text() == "1 of 4"
@@ -495,7 +495,7 @@ def test_the_cycle_report_prints_the_trend_summary_and_lots(app, client, doctor,
     from tests.web.test_printouts import flat_text
 
     for session, pain in enumerate((7, 5), start=1):
-        signed(doctor, session, pain_before=str(pain), performed_at=f"2026-11-{16 + 7 * session}"
+        signed(doctor, session, pain_before=str(pain), performed_at=f"2026-10-{7 * session - 2:02d}"
                "T10:00", **({"q-skin-test": None} if session > 1 else {}),
                **{"lot-0": f"LIDO-{session}"})
     page = client.get("/cycles/1/report")
@@ -523,3 +523,113 @@ def test_the_handout_gives_the_next_session_of_the_cycle(app, client, doctor, cy
         db.session.commit()
     text = flat_text(client.get(f"/plans/{cycle['plan']}/handout.pdf").get_data())
     assert f"Next session: {soon.strftime('%b')} {soon.day}, {soon.year}" in text
+
+
+# ------------------------------------------------------------------------ races and garbage
+
+
+@pytest.mark.parametrize("action", ["update", "discard", "sign"])
+def test_a_change_racing_the_signature_is_refused(app, doctor, cycle, monkeypatch, action):
+    """Another request that read the draft before it was signed writes nothing after it."""
+    import threading
+
+    from planner.web import records
+    from tests.conftest import csrf_token
+
+    rid = draft(doctor)
+    make_user(app, "second")
+    other = app.test_client()
+    login(other, "second")
+    token = csrf_token(other)
+    checked, signed_now = threading.Event(), threading.Event()
+    hook = "parse" if action == "update" else "audit"  # both run after the status check
+    real = getattr(records, hook)
+
+    def pause_the_racer(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread().name == "racer" and not checked.is_set():
+            checked.set()
+            signed_now.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(records, hook, pause_the_racer)
+    data = {"update": {**form(pain_before="1", notes="late edit"), "version": "1"},
+            "discard": {}, "sign": {"version": "1"}}[action]
+    path = {"update": f"/records/{rid}", "discard": f"/records/{rid}/discard",
+            "sign": f"/records/{rid}/sign"}[action]
+    answer: dict[str, Any] = {}
+    racer = threading.Thread(name="racer", target=lambda: answer.setdefault(
+        "r", other.post(path, data={**data, "csrf_token": token})))
+    racer.start()
+    assert checked.wait(10)
+    assert doctor(f"/records/{rid}/sign", {"version": "1"}).status_code == 303
+    signed_row = row(app, rid)
+    signed_now.set()
+    racer.join(20)
+    assert answer["r"].status_code == 409
+    assert row(app, rid) == signed_row
+    assert [a for a, _d in audit_actions(app, "session_record")] == ["create", "sign"]
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"performer_id": "²"}, "performer_id"),
+    ({"performer_id": "9" * 30}, "performer_id"),
+    ({"pain_before": "³"}, "pain_before"),
+    ({"pain_before": "9" * 5000}, "pain_before"),
+    ({"volumes": "1=1e30"}, "volumes"),
+    ({"volumes": "1=" + "1" * 40}, "volumes"),
+    ({"volumes": "1=0.30\n1=0.10"}, "volumes"),
+    ({"added": "2", "added_volume_ml": "1e30"}, "added_volume_ml"),
+    ({"performed_at": "0001-01-01T00:00"}, "performed_at"),
+    ({"performed_at": "9999-12-31T23:59"}, "performed_at"),
+    ({"performed_at": "2026-10-05T10:00+05:00"}, "performed_at"),
+    ({"lot-0": "- -"}, "lot-0"),
+    ({"lot-0": "\u200b"}, "lot-0"),
+    ({"product-12": "extra", "lot-12": "X-1"}, "products"),
+])
+def test_garbled_input_names_the_field(app, doctor, cycle, fields, field):
+    response = doctor("/sessions/1/record", form(**fields))
+    assert response.status_code == 422
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert soup.select_one(f"#{field}-error").get_text().strip()
+    assert row(app, 1) == {}
+
+
+def test_a_cycle_keeps_one_pain_scale(app, client, doctor, cycle):
+    signed(doctor, 1)
+    soup = BeautifulSoup(client.get("/sessions/2/record").get_data(as_text=True),
+                         "html.parser")
+    assert soup.select_one("select[name=pain_scale] option[selected]")["value"] == "nrs"
+    response = doctor("/sessions/2/record", form(pain_scale="vas", pain_before="40",
+                                                 performed_at="2026-10-12T10:00",
+                                                 **{"q-skin-test": None}))
+    assert response.status_code == 422
+    assert "pain_scale-error" in response.get_data(as_text=True)
+
+
+def test_a_record_whose_plan_no_longer_computes_is_still_shown(app, client, doctor, cycle):
+    from planner.extensions import db
+    from planner.models import PlanRecord, SessionRecord
+
+    rid = signed(doctor, 1)
+    draft_id = draft(doctor, 2, performed_at="2026-10-12T10:00", **{"q-skin-test": None})
+    with app.app_context():
+        for model in (SessionRecord, PlanRecord):
+            for obj in db.session.query(model):
+                obj.plan_json = obj.plan_json.replace('"0.50"', '"abc"')
+        db.session.commit()
+    page = client.get(f"/records/{rid}")
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+    assert soup.select_one("[data-testid=plan-broken]") is not None
+    assert "LIDO-1" in soup.select_one("[data-testid=products]").get_text()
+    patient = client.get(f"/patients/{cycle['patient']}")
+    assert patient.status_code == 200
+    assert "can no longer be computed" in patient.get_data(as_text=True)
+    assert client.get("/cycles/1/report").status_code == 200
+    for path, data in ((f"/records/{draft_id}", {**form(), "version": "1"}),
+                       (f"/records/{draft_id}/sign", {"version": "1"}),
+                       ("/sessions/3/record", form())):
+        answer = doctor(path, data)
+        assert answer.status_code == 303, path
+        assert urlsplit(answer.location).path == f"/patients/{cycle['patient']}"
+    assert client.get(f"/records/{draft_id}").status_code == 303
