@@ -331,6 +331,17 @@ def clinic_settings() -> ClinicSettings:
                                                           handout_en="")
 
 
+class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
+    """A failed login, kept a short while to slow down password guessing (web/auth.py)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=now, index=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+
+
 class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     """Who did what to which record, and when. Append-only; never holds patient data itself."""
 

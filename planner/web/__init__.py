@@ -12,7 +12,18 @@ PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.setup", "static", "healthz"})
 
 def register(app: Flask) -> None:
     """Attach every blueprint and the login requirement to the app."""
-    from planner.web import auth, cycles, patients, plans, printouts, recall, records
+    from planner.web import (
+        accounts,
+        audit,
+        auth,
+        cycles,
+        patients,
+        plans,
+        printouts,
+        recall,
+        records,
+        roles,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(patients.bp)
@@ -21,6 +32,9 @@ def register(app: Flask) -> None:
     app.register_blueprint(cycles.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(recall.bp)
+    app.register_blueprint(accounts.account)
+    app.register_blueprint(accounts.users)
+    app.register_blueprint(audit.bp)
 
     @app.before_request
     def require_login() -> ResponseReturnValue | None:
@@ -31,6 +45,9 @@ def register(app: Flask) -> None:
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login"))
         return None
+
+    auth.expire_idle_sessions(app)
+    roles.init_app(app)  # after the login requirement: an anonymous visitor is sent to log in
 
     @app.get("/")
     def home() -> ResponseReturnValue:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import secrets
+import time
+from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -13,20 +16,27 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.extensions import db, login_manager
-from planner.models import LANGUAGES, User, audit
+from planner.models import LANGUAGES, LoginFailure, User, audit, now
 
 bp = Blueprint("auth", __name__)
 
 MIN_PASSWORD = 10  # [our default]: long enough to resist guessing, short enough to type
+# [our default] (in the spirit of OWASP's authentication advice): after 5 wrong passwords for one
+# username, or 20 from one address, within 15 minutes, logins there wait until the window passes.
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_ADDRESS = 20
+IDLE_MINUTES = 30  # [our default]: a consultation's length; the setting SESSION_IDLE_MINUTES
 # Checked when the username is unknown, so that a wrong name takes as long as a wrong password
 # and the time of the answer does not tell which usernames exist.
 _NOBODY_HASH = generate_password_hash(secrets.token_urlsafe(16))
@@ -90,27 +100,71 @@ def account_problems(username: str, full_name: str, password: str, confirm: str)
     return problems
 
 
+def throttled(username: str, address: str) -> bool:
+    """Whether too many logins failed lately for this username or from this address."""
+    since = now() - FAILURE_WINDOW
+    recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
+    by_user = db.session.scalar(recent.where(LoginFailure.username == username)) or 0
+    by_address = db.session.scalar(recent.where(LoginFailure.address == address)) or 0
+    return by_user >= MAX_FAILURES_PER_USER or by_address >= MAX_FAILURES_PER_ADDRESS
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     """The login form; a wrong name or password gets one message that reveals neither."""
     if not has_users():
         return render_template("auth/no_users.html"), 503
     error = None
+    status = 200
     if request.method == "POST":
-        username = request.form.get("username", "").strip()
+        username = request.form.get("username", "").strip()[:80]
+        address = (request.remote_addr or "")[:64]
+        password = request.form.get("password", "")[:200]
+        if throttled(username, address):
+            # No password is even checked: guessing gains nothing until the window passes.
+            audit(None, "login-refused", "user", None, "too many failed logins")
+            db.session.commit()
+            error = _("Too many failed logins: wait %(n)d minutes, then try again.",
+                      n=int(FAILURE_WINDOW.total_seconds() // 60))
+            return render_template("auth/login.html", error=error), 429
         user = db.session.scalar(select(User).where(User.username == username))
-        password = request.form.get("password", "")
         if user is None:
             check_password_hash(_NOBODY_HASH, password)
         elif user.active and user.check_password(password):
+            db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
             login_user(user)
+            session["seen"] = int(time.time())
             audit(user, "login", "user", user.id)
             db.session.commit()
             return redirect(local_target(request.args.get("next", ""),
                                          url_for("patients.index")), 303)
-        error = _("Wrong username or password.")
-    status = 401 if error else 200
+        db.session.add(LoginFailure(username=username, address=address))
+        db.session.commit()
+        error, status = _("Wrong username or password."), 401
     return render_template("auth/login.html", error=error), status
+
+
+def expire_idle_sessions(app: Any) -> None:
+    """Log out a session left without a request for ``SESSION_IDLE_MINUTES`` (default 30):
+    a clinic computer left open shows no patient to the next person."""
+
+    @app.before_request
+    def idle() -> ResponseReturnValue | None:
+        if not current_user.is_authenticated:
+            return None
+        limit = 60 * int(app.config.get("SESSION_IDLE_MINUTES", IDLE_MINUTES))
+        seen = session.get("seen")
+        stamp = int(time.time())
+        if isinstance(seen, int) and stamp - seen > limit:
+            audit(current_user, "logout", "user", current_user.id, "idle")
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("You were logged out after %(n)d minutes without activity.",
+                    n=limit // 60), "error")
+            return redirect(url_for("auth.login"), 303 if request.method == "POST" else 302)
+        session["seen"] = stamp
+        return None
 
 
 @bp.post("/logout")

@@ -159,7 +159,7 @@ def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size, tmp_pat
 
     # The patient page shows the plan with its thumbnail, and the cycle.
     expect(page.locator(".plan-card")).to_have_count(1)
-    expect(page.locator("[data-testid=cycle] input[name=planned_on]")).to_have_count(4)
+    expect(page.locator("[data-testid=cycle] .cycle-dates input[name=planned_on]")).to_have_count(4)
     shot(page, f"{size}-09-patient-with-plan")
     page.click("nav.mainnav >> text=Sessions")
     expect(page.locator("[data-testid=upcoming] tbody tr")).to_have_count(2)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import csrf_token, login, make_user
+from tests.conftest import PASSWORD, csrf_token, login, make_user
 
 PLAN = {"format": "mesoplanner.plan/1", "bodymap": "knee-anterior", "side": "right",
         "treatment": "antalgic",
@@ -32,74 +32,89 @@ RECORD_FORM = {"performed_at": "2026-11-23T10:00", "performer_id": "1", "pain_sc
 VALID_PATIENT = {"family_name": "Access", "given_name": "Tester", "birth_date": "1970-05-06",
                  "sex": "female", "weight_kg": "60"}
 
-# (rule, method) -> (path to request, form data, anonymous status, logged-in status)
+# (rule, method) -> (path to request, form data, then the status for an anonymous visitor, an
+# administrator, a doctor and an assistant)
 # The ids 1 are the patient and the plan made by ``seeded``. Anonymous POSTs carry a valid CSRF
 # token of their own session, so that what is tested is the login requirement, not CSRF.
-ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int]] = {
-    ("/static/<path:filename>", "GET"): ("/static/planner.css", {}, 200, 200),
-    ("/login", "GET"): ("/login", {}, 200, 200),
-    ("/login", "POST"): ("/login", {"username": "nobody", "password": "wrong password"},
-                         401, 401),
-    ("/logout", "POST"): ("/logout", {}, 302, 303),
-    ("/setup", "GET"): ("/setup", {}, 404, 404),
-    ("/setup", "POST"): ("/setup", {"token": "guess"}, 404, 404),
-    ("/language", "POST"): ("/language", {"language": "it", "next": "/patients"}, 302, 303),
-    ("/patients", "GET"): ("/patients", {}, 302, 200),
-    ("/patients", "POST"): ("/patients", {"q": "access"}, 302, 200),
-    ("/patients/new", "GET"): ("/patients/new", {}, 302, 200),
-    ("/patients/new", "POST"): ("/patients/new", VALID_PATIENT, 302, 303),
-    ("/patients/<int:patient_id>", "GET"): ("/patients/1", {}, 302, 200),
-    ("/patients/<int:patient_id>/edit", "GET"): ("/patients/1/edit", {}, 302, 200),
-    ("/patients/<int:patient_id>/edit", "POST"): ("/patients/1/edit", VALID_PATIENT, 302, 303),
-    ("/patients/<int:patient_id>/archive", "POST"): ("/patients/1/archive", {}, 302, 303),
-    ("/patients/<int:patient_id>/plans/new", "GET"): ("/patients/1/plans/new", {}, 302, 200),
-    ("/plans/<int:plan_id>", "GET"): ("/plans/1", {}, 302, 200),
-    ("/plans/preview", "POST"): ("/plans/preview", {"patient_id": "1", "plan": json.dumps(PLAN)},
-                                 302, 200),
+ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = {
+    ("/static/<path:filename>", "GET"): ("/static/planner.css", {}, 200, 200, 200, 200),
+    ("/login", "GET"): ("/login", {}, 200, 200, 200, 200),
+    ("/login", "POST"): ("/login", {"username": "nobody", "password": "wrong password"}, 401, 401, 401, 401),
+    ("/logout", "POST"): ("/logout", {}, 302, 303, 303, 303),
+    ("/setup", "GET"): ("/setup", {}, 404, 404, 404, 404),
+    ("/setup", "POST"): ("/setup", {"token": "guess"}, 404, 404, 404, 404),
+    ("/language", "POST"): ("/language", {"language": "it", "next": "/patients"}, 302, 303, 303, 303),
+    ("/patients", "GET"): ("/patients", {}, 302, 200, 200, 200),
+    ("/patients", "POST"): ("/patients", {"q": "access"}, 302, 200, 200, 200),
+    ("/patients/new", "GET"): ("/patients/new", {}, 302, 200, 200, 403),
+    ("/patients/new", "POST"): ("/patients/new", VALID_PATIENT, 302, 303, 303, 403),
+    ("/patients/<int:patient_id>", "GET"): ("/patients/1", {}, 302, 200, 200, 200),
+    ("/patients/<int:patient_id>/edit", "GET"): ("/patients/1/edit", {}, 302, 200, 200, 403),
+    ("/patients/<int:patient_id>/edit", "POST"): ("/patients/1/edit", VALID_PATIENT, 302, 303, 303, 403),
+    ("/patients/<int:patient_id>/archive", "POST"): ("/patients/1/archive", {}, 302, 303, 303, 403),
+    ("/patients/<int:patient_id>/plans/new", "GET"): ("/patients/1/plans/new", {}, 302, 200, 200, 403),
+    ("/plans/<int:plan_id>", "GET"): ("/plans/1", {}, 302, 200, 200, 200),
+    ("/plans/preview", "POST"): ("/plans/preview", {"patient_id": "1", "plan": json.dumps(PLAN)}, 302, 200, 200, 200),
     ("/plans/save", "POST"): ("/plans/save", {"patient_id": "1", "plan": json.dumps(PLAN),
-                                              "title": "access"}, 302, 303),
-    ("/plans/<int:plan_id>/copy", "POST"): ("/plans/1/copy", {}, 302, 303),
-    ("/plans/<int:plan_id>/thumbnail.svg", "GET"): ("/plans/1/thumbnail.svg", {}, 302, 200),
-    ("/plans/<int:plan_id>/plan.json", "GET"): ("/plans/1/plan.json", {}, 302, 200),
+                                              "title": "access"}, 302, 303, 303, 403),
+    ("/plans/<int:plan_id>/copy", "POST"): ("/plans/1/copy", {}, 302, 303, 303, 403),
+    ("/plans/<int:plan_id>/thumbnail.svg", "GET"): ("/plans/1/thumbnail.svg", {}, 302, 200, 200, 200),
+    ("/plans/<int:plan_id>/plan.json", "GET"): ("/plans/1/plan.json", {}, 302, 200, 200, 200),
     ("/plans/<int:plan_id>/<any(sheet, stencil, handout):kind>", "GET"):
-        ("/plans/1/sheet", {}, 302, 200),
+        ("/plans/1/sheet", {}, 302, 200, 200, 200),
     ("/plans/<int:plan_id>/<any(sheet, stencil, handout):kind>.pdf", "GET"):
-        ("/plans/1/stencil.pdf", {}, 302, 200),
-    # Clinic settings are the administrator's (the logged-in user here is a doctor).
-    ("/settings", "GET"): ("/settings", {}, 302, 403),
-    ("/settings", "POST"): ("/settings", {"name": "Forged"}, 302, 403),
-    ("/plans/<int:plan_id>/cycle", "GET"): ("/plans/1/cycle", {}, 302, 200),
+        ("/plans/1/stencil.pdf", {}, 302, 200, 200, 200),
+    # Clinic settings are the administrator's.
+    ("/settings", "GET"): ("/settings", {}, 302, 200, 403, 403),
+    ("/settings", "POST"): ("/settings", {"name": "Forged"}, 302, 303, 403, 403),
+    ("/plans/<int:plan_id>/cycle", "GET"): ("/plans/1/cycle", {}, 302, 200, 200, 403),
     ("/plans/<int:plan_id>/cycle", "POST"): ("/plans/1/cycle", {
-        "template": "antalgic", "start": "2026-12-01", "confirm": "1"}, 302, 303),
-    ("/sessions", "GET"): ("/sessions", {}, 302, 200),
+        "template": "antalgic", "start": "2026-12-01", "confirm": "1"}, 302, 303, 303, 403),
+    ("/sessions", "GET"): ("/sessions", {}, 302, 200, 200, 200),
     ("/sessions/<int:session_id>/date", "POST"): ("/sessions/1/date",
-                                                  {"planned_on": "2026-12-02"}, 302, 303),
+                                                  {"planned_on": "2026-12-02"}, 302, 303, 303, 303),
     # Session 2 of the seeded cycle has no record yet; record 1 is a draft of session 1.
-    ("/sessions/<int:session_id>/record", "GET"): ("/sessions/2/record", {}, 302, 200),
-    ("/sessions/<int:session_id>/record", "POST"): ("/sessions/2/record", RECORD_FORM, 302,
-                                                    303),
-    ("/plans/<int:plan_id>/record", "GET"): ("/plans/1/record", {}, 302, 200),
-    ("/plans/<int:plan_id>/record", "POST"): ("/plans/1/record", RECORD_FORM, 302, 303),
-    ("/records/<int:record_id>", "GET"): ("/records/1", {}, 302, 200),
-    ("/records/<int:record_id>", "POST"): ("/records/1", {**RECORD_FORM, "version": "1"},
-                                           302, 303),
-    ("/records/<int:record_id>/sign", "POST"): ("/records/1/sign", {"version": "1"}, 302, 303),
-    ("/records/<int:record_id>/discard", "POST"): ("/records/1/discard", {}, 302, 303),
+    ("/sessions/<int:session_id>/record", "GET"): ("/sessions/2/record", {}, 302, 200, 200, 200),
+    ("/sessions/<int:session_id>/record", "POST"): ("/sessions/2/record", RECORD_FORM, 302, 303, 303, 303),
+    ("/plans/<int:plan_id>/record", "GET"): ("/plans/1/record", {}, 302, 200, 200, 200),
+    ("/plans/<int:plan_id>/record", "POST"): ("/plans/1/record", RECORD_FORM, 302, 303, 303, 303),
+    ("/records/<int:record_id>", "GET"): ("/records/1", {}, 302, 200, 200, 200),
+    ("/records/<int:record_id>", "POST"): ("/records/1", {**RECORD_FORM, "version": "1"}, 302, 303, 303, 303),
+    ("/records/<int:record_id>/sign", "POST"): ("/records/1/sign", {"version": "1"}, 302, 303, 303, 403),
+    ("/records/<int:record_id>/discard", "POST"): ("/records/1/discard", {}, 302, 303, 303, 403),
     # Addenda are for signed records: the seeded draft answers 409.
-    ("/records/<int:record_id>/addenda", "POST"): ("/records/1/addenda", {"text": "late"},
-                                                   302, 409),
-    ("/cycles/<int:cycle_id>/report", "GET"): ("/cycles/1/report", {}, 302, 200),
-    ("/cycles/<int:cycle_id>/report.pdf", "GET"): ("/cycles/1/report.pdf", {}, 302, 200),
+    ("/records/<int:record_id>/addenda", "POST"): ("/records/1/addenda", {"text": "late"}, 302, 409, 409, 403),
+    ("/cycles/<int:cycle_id>/report", "GET"): ("/cycles/1/report", {}, 302, 200, 200, 200),
+    ("/cycles/<int:cycle_id>/report.pdf", "GET"): ("/cycles/1/report.pdf", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/sessions", "POST"): ("/cycles/1/sessions",
-                                                  {"planned_on": "2026-12-30"}, 302, 303),
-    ("/sessions/<int:session_id>/cancel", "POST"): ("/sessions/2/cancel", {}, 302, 303),
-    ("/recall", "GET"): ("/recall?lot=S1", {}, 302, 200),
-    ("/recall.csv", "GET"): ("/recall.csv?lot=S1", {}, 302, 200),
-    ("/mixtures", "GET"): ("/mixtures", {}, 302, 200),
+                                                  {"planned_on": "2026-12-30"}, 302, 303, 303, 303),
+    ("/sessions/<int:session_id>/cancel", "POST"): ("/sessions/2/cancel", {}, 302, 303, 303, 303),
+    ("/recall", "GET"): ("/recall?lot=S1", {}, 302, 200, 200, 200),
+    ("/recall.csv", "GET"): ("/recall.csv?lot=S1", {}, 302, 200, 200, 403),
+    ("/mixtures", "GET"): ("/mixtures", {}, 302, 200, 200, 200),
     ("/mixtures", "POST"): ("/mixtures", {"name": "access mix", "component-0": "saline",
-                                          "volume_ml-0": "2"}, 302, 303),
-    ("/", "GET"): ("/", {}, 302, 302),
-    ("/healthz", "GET"): ("/healthz", {}, 200, 200),
+                                          "volume_ml-0": "2"}, 302, 303, 303, 403),
+    ("/", "GET"): ("/", {}, 302, 302, 302, 302),
+    ("/healthz", "GET"): ("/healthz", {}, 200, 200, 200, 200),
+    ("/account/password", "GET"): ("/account/password", {}, 302, 200, 200, 200),
+    ("/account/password", "POST"): ("/account/password", {
+        "current": PASSWORD, "password": "a new long password",
+        "confirm": "a new long password"}, 302, 303, 303, 303),
+    ("/users", "GET"): ("/users", {}, 302, 200, 403, 403),
+    ("/users/new", "GET"): ("/users/new", {}, 302, 200, 403, 403),
+    ("/users/new", "POST"): ("/users/new", {
+        "username": "newbie", "full_name": "New Bie", "role": "assistant", "language": "it",
+        "password": "a long enough password", "confirm": "a long enough password"},
+        302, 303, 403, 403),
+    ("/users/<int:user_id>", "GET"): ("/users/1", {}, 302, 200, 403, 403),
+    ("/users/<int:user_id>", "POST"): ("/users/1", {
+        "full_name": "Dr Renamed", "role": "doctor", "language": "en", "active": "1"},
+        302, 303, 403, 403),
+    ("/users/<int:user_id>/password", "POST"): ("/users/1/password", {
+        "password": "another long password", "confirm": "another long password"},
+        302, 303, 403, 403),
+    ("/audit", "GET"): ("/audit", {}, 302, 200, 403, 403),
+    ("/audit.csv", "GET"): ("/audit.csv", {}, 302, 200, 403, 403),
 }
 
 PUBLIC = {"/static/<path:filename>", "/login", "/setup", "/healthz"}
@@ -154,7 +169,9 @@ def seed(app) -> None:
         SessionRecord,
     )
 
-    user_id = make_user(app)
+    user_id = make_user(app)  # user 1, "doctor"
+    make_user(app, "admin", role="admin")
+    make_user(app, "assistant", role="assistant")
     with app.app_context():
         patient = Patient(record_number="R-1", family_name="Seeded", given_name="Patient",
                           birth_date=date(1960, 1, 2), sex="male", weight_kg=Decimal("70"))
@@ -204,7 +221,7 @@ def test_public_endpoints_match_the_table():
     from planner.web import PUBLIC_ENDPOINTS
 
     assert set(PUBLIC_ENDPOINTS) == {"auth.login", "auth.setup", "static", "healthz"}
-    for (rule, _method), (_path, _data, anonymous, _logged) in ROUTES.items():
+    for (rule, _method), (_path, _data, anonymous, *_roles) in ROUTES.items():
         if rule not in PUBLIC:
             assert anonymous == 302, rule
 
@@ -241,7 +258,7 @@ def archived_flags(app) -> list[bool]:
 
 @pytest.mark.parametrize("key", sorted(ROUTES), ids=lambda k: f"{k[1]} {k[0]}")
 def test_anonymous(seeded, client, key):
-    path, data, expected, _logged = ROUTES[key]
+    path, data, expected, *_roles = ROUTES[key]
     method = key[1]
     before = counts(seeded), archived_flags(seeded)
     if method == "GET":
@@ -257,10 +274,16 @@ def test_anonymous(seeded, client, key):
     assert (counts(seeded), archived_flags(seeded)) == before, "an anonymous request changed data"
 
 
+ROLES = ("admin", "doctor", "assistant")
+
+
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("key", sorted(ROUTES), ids=lambda k: f"{k[1]} {k[0]}")
-def test_logged_in(seeded, client, key):
-    login(client)
-    path, data, _anonymous, expected = ROUTES[key]
+def test_logged_in(seeded, client, key, role):
+    login(client, role)
+    path, data, _anonymous, *by_role = ROUTES[key]
+    expected = by_role[ROLES.index(role)]
+    before = counts(seeded), archived_flags(seeded)
     method = key[1]
     if method == "GET":
         response = client.get(path)
@@ -276,6 +299,9 @@ def test_logged_in(seeded, client, key):
     if key == ("/logout", "POST"):
         assert urlsplit(response.location).path == "/login"
         assert client.get("/patients").status_code == 302, "still logged in after logout"
+    if expected == 403:
+        assert "cannot do this" in response.get_data(as_text=True)
+        assert (counts(seeded), archived_flags(seeded)) == before, "a refused request wrote"
 
 
 @pytest.mark.parametrize(("method", "path", "data"), MISSING,

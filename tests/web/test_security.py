@@ -56,7 +56,8 @@ LOGGED_GETS = ["/", "/patients", "/patients/new", "/patients/1", "/patients/1/ed
                "/plans/1", "/plans/1/thumbnail.svg", "/plans/1/plan.json", "/plans/1/sheet",
                "/plans/1/stencil", "/plans/1/handout", "/plans/1/cycle", "/sessions",
                "/mixtures", "/sessions/2/record", "/plans/1/record", "/records/1", "/recall",
-               "/recall?lot=S1", "/recall?lot=x", "/cycles/1/report",
+               "/recall?lot=S1", "/recall?lot=x", "/cycles/1/report", "/users", "/audit",
+               "/account/password",
                "/healthz", "/login",
                "/patients/999", "/no-such-page"]
 
@@ -261,6 +262,13 @@ CSRF_POSTS = [
     ("/records/1/addenda", {"text": "forged"}),
     ("/cycles/1/sessions", {"planned_on": "2026-12-30"}),
     ("/sessions/1/cancel", {}),
+    ("/account/password", {"current": PASSWORD, "password": "a forged new password",
+                           "confirm": "a forged new password"}),
+    ("/users/new", {"username": "forged", "full_name": "Forged", "role": "admin",
+                    "language": "en", "password": "a forged password",
+                    "confirm": "a forged password"}),
+    ("/users/1", {"full_name": "Forged", "role": "admin", "language": "en", "active": "1"}),
+    ("/users/1/password", {"password": "a forged password", "confirm": "a forged password"}),
 ]
 
 

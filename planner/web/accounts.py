@@ -1,0 +1,164 @@
+"""Accounts: each user's own password, and the administrator's list of users (create, change a
+role, disable, reset a password). A disabled user keeps every record they made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from planner.extensions import db
+from planner.models import LANGUAGES, ROLES, User, audit
+from planner.web.auth import MIN_PASSWORD, account_problems
+
+account = Blueprint("account", __name__)
+users = Blueprint("users", __name__, url_prefix="/users")
+
+MAX_PASSWORD = 200  # [our default]: long passphrases welcome, megabytes are not
+
+
+def password_problems(password: str, confirm: str) -> dict[str, str]:
+    """What is wrong with a new password, by field."""
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        return {"password": _("Use from %(lo)d to %(hi)d characters.", lo=MIN_PASSWORD,
+                              hi=MAX_PASSWORD)}
+    if password != confirm:
+        return {"confirm": _("The two passwords differ.")}
+    return {}
+
+
+@account.route("/account/password", methods=["GET", "POST"])
+def password() -> ResponseReturnValue:
+    """Change one's own password (the current one is asked again)."""
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        if not current_user.check_password(request.form.get("current", "")[:MAX_PASSWORD]):
+            problems["current"] = _("This is not your current password.")
+        else:
+            problems = password_problems(request.form.get("password", ""),
+                                         request.form.get("confirm", ""))
+        if not problems:
+            current_user.set_password(request.form["password"])
+            audit(current_user, "update", "user", current_user.id, "password changed")
+            db.session.commit()
+            flash(_("Password changed."), "success")
+            return redirect(url_for("patients.index"), 303)
+    return render_template("users/password.html", problems=problems, user=None), \
+        422 if problems else 200
+
+
+def get_user(user_id: int) -> User:
+    """A user, or 404."""
+    found = db.session.get(User, user_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def active_admins() -> int:
+    """How many active administrators there are."""
+    return db.session.scalar(select(func.count()).select_from(User).where(
+        User.role == "admin", User.active)) or 0
+
+
+@users.get("")
+def index() -> ResponseReturnValue:
+    """Every account, active or not."""
+    everyone = db.session.scalars(select(User).order_by(~User.active, User.full_name)).all()
+    return render_template("users/index.html", users=everyone)
+
+
+@users.route("/new", methods=["GET", "POST"])
+def create() -> ResponseReturnValue:
+    """A new account, with its role and a first password to hand over."""
+    values: dict[str, Any] = {"username": "", "full_name": "", "role": "doctor",
+                              "language": "it"}
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "").strip() for k in values}
+        problems = account_problems(values["username"], values["full_name"],
+                                    request.form.get("password", ""),
+                                    request.form.get("confirm", ""))
+        if len(request.form.get("password", "")) > MAX_PASSWORD:
+            problems["password"] = _("Use from %(lo)d to %(hi)d characters.", lo=MIN_PASSWORD,
+                                     hi=MAX_PASSWORD)
+        problems.update(_choice_problems(values))
+        if not problems:
+            user = User(username=values["username"], full_name=values["full_name"],
+                        role=values["role"], language=values["language"])
+            user.set_password(request.form["password"])
+            db.session.add(user)
+            db.session.flush()
+            audit(current_user, "create", "user", user.id, f"role {user.role}")
+            db.session.commit()
+            flash(_("Account created."), "success")
+            return redirect(url_for("users.index"), 303)
+    return render_template("users/form.html", values=values, problems=problems, user=None), \
+        422 if problems else 200
+
+
+def _choice_problems(values: dict[str, Any]) -> dict[str, str]:
+    problems = {}
+    if values["role"] not in ROLES:
+        problems["role"] = _("Choose a role.")
+    if values["language"] not in LANGUAGES:
+        problems["language"] = _("Choose a language.")
+    return problems
+
+
+@users.route("/<int:user_id>", methods=["GET", "POST"])
+def edit(user_id: int) -> ResponseReturnValue:
+    """Change an account's name, role, language, or disable it (its records stay)."""
+    user = get_user(user_id)
+    values: dict[str, Any] = {"full_name": user.full_name, "role": user.role,
+                              "language": user.language, "active": user.active}
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "").strip() for k in ("full_name", "role",
+                                                               "language")}
+        values["active"] = request.form.get("active") == "1"
+        problems = _choice_problems(values)
+        if not values["full_name"] or len(values["full_name"]) > 120:
+            problems["full_name"] = _("Enter the name to show on records (up to 120 "
+                                      "characters).")
+        losing_admin = user.role == "admin" and user.active and (
+            values["role"] != "admin" or not values["active"])
+        if losing_admin and active_admins() <= 1:
+            problems["role"] = _("This is the only active administrator: make another one "
+                                 "first, or nobody could manage the accounts.")
+        elif user.id == current_user.id and not values["active"]:
+            problems["active"] = _("You cannot disable your own account.")
+        if not problems:
+            changes = [f"{k}: {getattr(user, k)} -> {values[k]}" for k in ("role", "active",
+                                                                          "language")
+                       if getattr(user, k) != values[k]]
+            for key, value in values.items():
+                setattr(user, key, value)
+            audit(current_user, "update", "user", user.id, "; ".join(changes) or "name")
+            db.session.commit()
+            flash(_("Account saved."), "success")
+            return redirect(url_for("users.index"), 303)
+    return render_template("users/form.html", values=values, problems=problems, user=user), \
+        422 if problems else 200
+
+
+@users.post("/<int:user_id>/password")
+def reset_password(user_id: int) -> ResponseReturnValue:
+    """The administrator sets a new password for someone who forgot theirs."""
+    user = get_user(user_id)
+    problems = password_problems(request.form.get("password", ""),
+                                 request.form.get("confirm", ""))
+    if problems:
+        values = {"full_name": user.full_name, "role": user.role, "language": user.language,
+                  "active": user.active}
+        return render_template("users/form.html", values=values, problems=problems,
+                               user=user), 422
+    user.set_password(request.form["password"])
+    audit(current_user, "update", "user", user.id, "password reset by an administrator")
+    db.session.commit()
+    flash(_("Password reset. Give it to %(name)s in person.", name=user.full_name), "success")
+    return redirect(url_for("users.index"), 303)

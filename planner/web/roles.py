@@ -1,0 +1,115 @@
+"""Who may do what: every endpoint of the app, with the roles allowed on it.
+
+- **admin**: the accounts, the clinic settings, the audit trail; and everything a doctor does
+  (in a small clinic the administrator is the doctor).
+- **doctor**: patients, plans and doses, cycles, session records and their signature.
+- **assistant**: sees patients and plans, prints, prepares the session (the draft record with
+  its products and lots, the day of a session); never saves a plan, a mixture or a patient's
+  record, never schedules a cycle, never signs, discards or corrects a record.
+
+The table is closed: an endpoint that is not in it is refused to everyone (403), so a new route
+is unreachable until someone decides who may use it (tests/web/test_roles.py checks the table
+against the app's routes).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+ALL = frozenset({"admin", "doctor", "assistant"})
+CLINICIANS = frozenset({"admin", "doctor"})
+ADMIN = frozenset({"admin"})
+
+# "endpoint" for every method, or "endpoint:METHOD" where the methods differ.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "home": ALL,
+    "auth.logout": ALL,
+    "auth.language": ALL,
+    "account.password": ALL,
+    "patients.index": ALL,
+    "patients.show": ALL,
+    "patients.create": CLINICIANS,
+    "patients.edit": CLINICIANS,
+    "patients.archive": CLINICIANS,
+    "plans.new": CLINICIANS,
+    "plans.edit": ALL,
+    "plans.preview": ALL,  # the editor's live drawing: computes, saves nothing
+    "plans.save": CLINICIANS,
+    "plans.copy": CLINICIANS,
+    "plans.thumbnail": ALL,
+    "plans.export": ALL,
+    "plans.mixtures:GET": ALL,
+    "plans.mixtures:POST": CLINICIANS,
+    "printouts.page": ALL,
+    "printouts.pdf": ALL,
+    "printouts.cycle_page": ALL,
+    "printouts.cycle_pdf": ALL,
+    "printouts.settings": ADMIN,
+    "cycles.new": CLINICIANS,
+    "cycles.upcoming": ALL,
+    "cycles.move": ALL,
+    "cycles.add_session": ALL,
+    "cycles.cancel": ALL,
+    "records.record_scheduled": ALL,
+    "records.record_plan": ALL,
+    "records.show": ALL,
+    "records.update": ALL,
+    "records.sign": CLINICIANS,
+    "records.discard": CLINICIANS,
+    "records.add_addendum": CLINICIANS,
+    "recall.search": ALL,
+    "recall.export": CLINICIANS,
+    "users.index": ADMIN,
+    "users.create": ADMIN,
+    "users.edit": ADMIN,
+    "users.reset_password": ADMIN,
+    "audit.index": ADMIN,
+    "audit.export": ADMIN,
+}
+
+
+def allowed(endpoint: str, method: str, role: str) -> bool:
+    """Whether ``role`` may use ``endpoint`` with ``method`` (unknown endpoints: nobody).
+
+    >>> allowed("plans.mixtures", "GET", "assistant"), allowed("plans.mixtures", "POST",
+    ...                                                        "assistant")
+    (True, False)
+    >>> allowed("no.such.page", "GET", "admin")
+    False
+    """
+    roles = PERMISSIONS.get(f"{endpoint}:{method}", PERMISSIONS.get(endpoint, frozenset()))
+    return role in roles
+
+
+def can(endpoint: str, method: str = "GET") -> bool:
+    """Whether the logged-in user may use an endpoint (templates hide what they cannot)."""
+    return bool(current_user.is_authenticated
+                and allowed(endpoint, method, str(current_user.role)))
+
+
+def role_names() -> dict[str, str]:
+    """The roles in the user's language."""
+    from flask_babel import gettext as _
+
+    return {"admin": _("administrator"), "doctor": _("doctor"), "assistant": _("assistant")}
+
+
+def init_app(app: Flask) -> None:
+    """Refuse, before any view runs, what the logged-in user's role does not allow."""
+    app.jinja_env.globals.update(can=can, role_names=role_names)
+
+    @app.before_request
+    def check_role() -> ResponseReturnValue | None:
+        from planner.web import PUBLIC_ENDPOINTS
+
+        endpoint = request.endpoint
+        if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if not current_user.is_authenticated:
+            return None  # the login requirement answers first
+        method = "GET" if request.method == "HEAD" else request.method
+        if allowed(endpoint, method, str(current_user.role)):
+            return None
+        return render_template("forbidden.html"), 403

@@ -1,0 +1,310 @@
+"""Accounts: passwords, the administrator's users page, login throttling, idle sessions, the
+audit trail page; and what each role sees."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import PASSWORD, csrf_token, login, make_user
+
+
+def post(client, path: str, data: dict[str, Any] | None = None, **kwargs: Any):
+    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client)}, **kwargs)
+
+
+def try_login(client, username: str, password: str) -> int:
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": token}).status_code
+
+
+@pytest.fixture
+def admin(app, client):
+    make_user(app, "admin", role="admin")
+    login(client, "admin")
+    return client
+
+
+def events(app, action: str | None = None) -> list[tuple[str, str, int | None, str]]:
+    from sqlalchemy import select
+
+    from planner.extensions import db
+    from planner.models import AuditEvent
+
+    with app.app_context():
+        q = select(AuditEvent).order_by(AuditEvent.id)
+        if action:
+            q = q.where(AuditEvent.action == action)
+        return [(e.action, e.entity, e.entity_id, e.detail) for e in db.session.scalars(q)]
+
+
+# ------------------------------------------------------------------------- passwords
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"current": "not my password"}, "current"),
+    ({"password": "short", "confirm": "short"}, "password"),
+    ({"password": "p" * 201, "confirm": "p" * 201}, "password"),
+    ({"confirm": "something else entirely"}, "confirm"),
+])
+def test_a_bad_password_change_names_the_field(app, client, fields, field):
+    make_user(app)
+    login(client)
+    data = {"current": PASSWORD, "password": "a brand new password",
+            "confirm": "a brand new password", **fields}
+    response = post(client, "/account/password", data)
+    assert response.status_code == 422
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert soup.select_one(f"#{field}-error").get_text().strip()
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    assert try_login(client, "doctor", PASSWORD) == 303  # unchanged
+
+
+def test_a_user_changes_their_password(app, client):
+    make_user(app)
+    login(client)
+    assert post(client, "/account/password", {"current": PASSWORD,
+                                              "password": "a brand new password",
+                                              "confirm": "a brand new password"}
+                ).status_code == 303
+    assert ("update", "user", 1, "password changed") in events(app, "update")
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    assert try_login(client, "doctor", PASSWORD) == 401
+    assert try_login(client, "doctor", "a brand new password") == 303
+
+
+# ------------------------------------------------------------------------------ users
+
+
+def test_the_administrator_creates_an_account_that_can_log_in(app, admin):
+    response = post(admin, "/users/new", {"username": "lucia", "full_name": "Lucia Neri",
+                                          "role": "assistant", "language": "it",
+                                          "password": "a long enough password",
+                                          "confirm": "a long enough password"})
+    assert response.status_code == 303
+    soup = BeautifulSoup(admin.get("/users").get_data(as_text=True), "html.parser")
+    rows = [[td.get_text(strip=True) for td in tr.select("td")]
+            for tr in soup.select("[data-testid=users] tbody tr")]
+    assert ["Lucia Neri", "lucia", "assistant", "active"] in rows
+    assert ("create", "user", 2, "role assistant") in events(app, "create")
+    other = admin.application.test_client()
+    assert try_login(other, "lucia", "a long enough password") == 303
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"username": "admin"}, "username"),
+    ({"username": "bad name!"}, "username"),
+    ({"role": "superuser"}, "role"),
+    ({"language": "fr"}, "language"),
+    ({"full_name": ""}, "full_name"),
+    ({"password": "short", "confirm": "short"}, "password"),
+])
+def test_a_bad_new_account_names_the_field(app, admin, fields, field):
+    data = {"username": "lucia", "full_name": "Lucia Neri", "role": "assistant",
+            "language": "it", "password": "a long enough password",
+            "confirm": "a long enough password", **fields}
+    response = post(admin, "/users/new", data)
+    assert response.status_code == 422
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert soup.select_one(f"#{field}-error").get_text().strip()
+    assert [e for e in events(app, "create") if e[1] == "user"] == []
+
+
+def test_a_disabled_user_is_logged_out_and_keeps_their_records(app, admin):
+    from tests.web.test_patients import created_id
+
+    make_user(app, "doctor")
+    doctor = admin.application.test_client()
+    login(doctor, "doctor")
+    patient = created_id(post(doctor, "/patients/new", {
+        "family_name": "Kept", "given_name": "Record", "birth_date": "1970-01-01",
+        "sex": "male"}))
+    assert post(admin, "/users/2", {"full_name": "Dr Doctor", "role": "doctor",
+                                    "language": "en"}).status_code == 303  # active unticked
+    assert doctor.get("/patients").status_code == 302  # logged out
+    assert try_login(doctor, "doctor", PASSWORD) == 401
+    assert "Kept, Record" in admin.get(f"/patients/{patient}").get_data(as_text=True)
+    assert ("update", "user", 2, "active: True -> False") in events(app, "update")
+
+
+def test_the_last_administrator_cannot_be_demoted_or_disable_themselves(app, admin):
+    response = post(admin, "/users/1", {"full_name": "Dr Admin", "role": "doctor",
+                                        "language": "en", "active": "1"})
+    assert response.status_code == 422 and "only active administrator" in \
+        response.get_data(as_text=True)
+    make_user(app, "second", role="admin")
+    response = post(admin, "/users/1", {"full_name": "Dr Admin", "role": "admin",
+                                        "language": "en"})
+    assert response.status_code == 422 and "your own account" in \
+        response.get_data(as_text=True)
+    # With a second administrator, the first may become a doctor.
+    assert post(admin, "/users/1", {"full_name": "Dr Admin", "role": "doctor",
+                                    "language": "en", "active": "1"}).status_code == 303
+
+
+def test_the_administrator_resets_a_forgotten_password(app, admin):
+    make_user(app, "doctor")
+    assert post(admin, "/users/2/password", {"password": "a fresh long password",
+                                             "confirm": "a fresh long password"}
+                ).status_code == 303
+    assert ("update", "user", 2, "password reset by an administrator") in events(app)
+    other = admin.application.test_client()
+    assert try_login(other, "doctor", PASSWORD) == 401
+    assert try_login(other, "doctor", "a fresh long password") == 303
+    assert post(admin, "/users/2/password", {"password": "x", "confirm": "x"}
+                ).status_code == 422
+
+
+# -------------------------------------------------------------------- login throttling
+
+
+def test_five_wrong_passwords_lock_the_username_for_a_while(app, client):
+    from planner.extensions import db
+    from planner.models import LoginFailure
+
+    make_user(app)
+    for _ in range(5):
+        assert try_login(client, "doctor", "wrong password!") == 401
+    # Even the right password waits: guessing gains nothing in the window.
+    assert try_login(client, "doctor", PASSWORD) == 429
+    assert "Too many failed logins" in client.post("/login", data={
+        "username": "doctor", "password": PASSWORD,
+        "csrf_token": csrf_token(client, "/login")}).get_data(as_text=True)
+    assert events(app, "login-refused")
+    with app.app_context():  # the window passes
+        for failure in db.session.query(LoginFailure):
+            failure.at -= timedelta(minutes=16)
+        db.session.commit()
+    assert try_login(client, "doctor", PASSWORD) == 303
+    with app.app_context():
+        assert db.session.query(LoginFailure).filter_by(username="doctor").count() == 0
+
+
+def test_many_wrong_logins_from_one_address_are_slowed_whatever_the_name(app, client):
+    make_user(app)
+    for k in range(20):
+        assert try_login(client, f"nobody{k}", "wrong password!") == 401
+    assert try_login(client, "doctor", PASSWORD) == 429
+
+
+# ------------------------------------------------------------------------ idle sessions
+
+
+def test_a_session_idle_for_30_minutes_is_logged_out(app, client):
+    make_user(app)
+    login(client)
+    assert client.get("/patients").status_code == 200
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - 31 * 60
+    response = client.get("/patients/1")
+    assert response.status_code == 302 and response.location.endswith("/login")
+    assert "without activity" in client.get("/login").get_data(as_text=True)
+    assert client.get("/patients").status_code == 302
+    assert ("logout", "user", 1, "idle") in events(app, "logout")
+
+
+def test_activity_keeps_the_session(app, client):
+    make_user(app)
+    login(client)
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - 29 * 60
+    assert client.get("/patients").status_code == 200
+    with client.session_transaction() as session:
+        assert session["seen"] >= int(time.time()) - 5
+
+
+# -------------------------------------------------------------------------- audit trail
+
+
+def test_the_audit_trail_filters_and_exports(app, admin):
+    make_user(app, "doctor")
+    other = admin.application.test_client()
+    login(other, "doctor")
+    post(other, "/patients/new", {"family_name": "Audit", "given_name": "Me",
+                                  "birth_date": "1970-01-01", "sex": "male"})
+    soup = BeautifulSoup(admin.get("/audit", query_string={"action": "create",
+                                                           "entity": "patient"})
+                         .get_data(as_text=True), "html.parser")
+    rows = [[td.get_text(strip=True) for td in tr.select("td")]
+            for tr in soup.select("[data-testid=audit] tbody tr")]
+    assert [r[1:4] for r in rows] == [["Dr Doctor", "create", "patient 1"]]
+    by_user = BeautifulSoup(admin.get("/audit", query_string={"user": "2"})
+                            .get_data(as_text=True), "html.parser")
+    assert {tr.select("td")[1].get_text() for tr in
+            by_user.select("[data-testid=audit] tbody tr")} == {"Dr Doctor"}
+    response = admin.get("/audit.csv", query_string={"entity": "patient"})
+    assert response.mimetype == "text/csv"
+    exported = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert exported[0][:5] == ["id", "at", "user_id", "user", "action"]
+    assert [exported[1][k] for k in (2, 3, 4, 5, 6)] == ["2", "doctor", "create", "patient", "1"]
+    assert ("export", "audit", None, f"CSV, {len(exported) - 1} events") in events(app)
+    # No patient data in the trail itself: names are never written into it.
+    assert not [e for e in events(app) if "Audit" in e[3]]
+
+
+@pytest.mark.parametrize("query", [{"user": "x"}, {"since": "yesterday"}, {"action": "drop"},
+                                   {"entity": "everything"}, {"entity_id": "9" * 30},
+                                   {"page": "-1"}])
+def test_a_bad_audit_filter_names_the_field(admin, query):
+    response = admin.get("/audit", query_string=query)
+    if "page" in query:
+        assert response.status_code == 200  # an impossible page is the first one
+        return
+    assert response.status_code == 422
+    field = next(iter(query))
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+
+
+def test_no_route_of_the_app_writes_to_the_audit_trail_except_by_adding():
+    """The app's code never updates or deletes an audit event (append-only)."""
+    from pathlib import Path
+
+    source = "\n".join(p.read_text() for p in Path("planner").rglob("*.py")
+                       if "migrations" not in p.parts)
+    assert "delete(AuditEvent" not in source and "update(AuditEvent" not in source
+
+
+# ------------------------------------------------------------------- what roles see
+
+
+def test_an_assistant_sees_but_does_not_change(app, client):
+    from tests.web.test_access import seed
+
+    seed(app)
+    login(client, "assistant")
+    patient = BeautifulSoup(client.get("/patients/1").get_data(as_text=True), "html.parser")
+    assert patient.find("a", string="Edit") is None
+    assert patient.find("a", string="New plan") is None
+    assert patient.select_one("form[action$='/archive']") is None
+    editor = BeautifulSoup(client.get("/plans/1").get_data(as_text=True), "html.parser")
+    assert editor.select_one("#save-plan") is None
+    assert editor.select_one("[data-testid=view-only]") is not None
+    page = client.get("/patients/1/edit")
+    assert page.status_code == 403 and "assistant" in page.get_data(as_text=True)
+    nav = [a.get_text() for a in patient.select(".mainnav a")]
+    assert "Accounts" not in nav and "Audit" not in nav and "Settings" not in nav
+
+
+def test_the_administrator_sees_the_admin_pages(app, admin):
+    nav = [a.get_text() for a in BeautifulSoup(admin.get("/patients").get_data(as_text=True),
+                                               "html.parser").select(".mainnav a")]
+    assert {"Accounts", "Audit", "Settings"} <= set(nav)
+
+
+def test_the_account_pages_have_no_inline_code_or_style(app, admin):
+    from tests.web.test_security import check_headers, inline_problems, soup_problems
+
+    for path in ("/users", "/users/new", "/users/1", "/audit", "/audit?action=login",
+                 "/account/password"):
+        response = admin.get(path)
+        assert response.status_code == 200, path
+        check_headers(response)
+        html = response.get_data(as_text=True)
+        assert not soup_problems(html) + inline_problems(html), path
