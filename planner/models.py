@@ -98,6 +98,11 @@ class Patient(db.Model):  # type: ignore[name-defined,misc]
         back_populates="patient", order_by="desc(PlanRecord.created_at)")
     cycles: Mapped[list[Cycle]] = relationship(order_by="desc(Cycle.created_at)")
 
+    # Every UPDATE says "WHERE version = <the version read>" (see SessionRecord): two saves
+    # racing cannot both be written. The views set the new version themselves.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version,
+                                                  "version_id_generator": False}
+
     @property
     def display_name(self) -> str:
         """Family name, given name: the order clinics file by."""
@@ -136,6 +141,11 @@ class PlanRecord(db.Model):  # type: ignore[name-defined,misc]
 
     patient: Mapped[Patient] = relationship(back_populates="plans")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+
+    # Every UPDATE is guarded by the version read (see SessionRecord): two saves of one plan
+    # racing cannot both be written.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version,
+                                                  "version_id_generator": False}
     updated_by: Mapped[User] = relationship(foreign_keys=[updated_by_id])
 
 

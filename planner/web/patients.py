@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from planner.extensions import db
 from planner.models import LANGUAGES, SEXES, Patient, audit, folded
@@ -155,15 +157,38 @@ def show(patient_id: int) -> ResponseReturnValue:
                            records=records.patient_records(patient))
 
 
+FIELDS = (*TEXT_FIELDS, "birth_date", "sex", "weight_kg", "language", *FLAGS)
+
+
+def field_names() -> dict[str, str]:
+    """The patient form's fields, as its labels name them."""
+    return {"family_name": _("Family name"), "given_name": _("Given name"),
+            "record_number": _("Record"), "anticoagulant_details": _("Which drug and dose"),
+            "allergies": _("Allergies"), "notes": _("Notes"), "birth_date": _("Birth date"),
+            "sex": _("Sex"), "weight_kg": _("Weight"), "language": _("Language"),
+            "anticoagulants": _("Anticoagulant or antiplatelet therapy"),
+            "pregnant": _("Pregnant"), "breastfeeding": _("Breastfeeding"),
+            "bleeding_disorder": _("Bleeding disorder")}
+
+
+def snapshot(patient: Patient) -> dict[str, str]:
+    """The record's fields as text: what the form was opened with (to tell, at saving, what
+    someone else changed meanwhile)."""
+    return {k: "" if getattr(patient, k) is None else str(getattr(patient, k)) for k in FIELDS}
+
+
 @bp.route("/<int:patient_id>/edit", methods=["GET", "POST"])
 def edit(patient_id: int) -> ResponseReturnValue:
-    """Change a patient's details."""
+    """Change a patient's details. A save based on an old version is refused, never written
+    over what someone else saved: the form comes back with both, and what changed."""
     patient = get_patient(patient_id)
-    values = {c: getattr(patient, c) for c in (*TEXT_FIELDS, "birth_date", "sex", "weight_kg",
-                                                "language", *FLAGS)}
+    values = {c: getattr(patient, c) for c in FIELDS}
     problems: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         values, problems = parse_form(request.form, patient)
+        if request.form.get("version", type=int) != patient.version:
+            return stale(patient, values, problems)
         if not problems:
             values["record_number"] = values["record_number"] or patient.record_number
             changed = sorted(k for k, v in values.items() if getattr(patient, k) != v)
@@ -171,12 +196,47 @@ def edit(patient_id: int) -> ResponseReturnValue:
                 setattr(patient, key, value)
             patient.version += 1
             audit(current_user, "update", "patient", patient.id, ", ".join(changed))
-            db.session.commit()
+            try:
+                db.session.commit()
+            except StaleDataError:  # saved by someone else between the check and now
+                db.session.rollback()
+                return stale(get_patient(patient_id), values, problems)
             flash(_("Patient saved."), "success")
             return redirect(url_for("patients.show", patient_id=patient.id), 303)
-    status = 422 if problems else 200
+        status = 422
     return render_template("patients/form.html", values=values, problems=problems,
-                           patient=patient), status
+                           patient=patient, original=snapshot(patient)), status
+
+
+def stale(patient: Patient, values: dict[str, Any], problems: dict[str, str]
+          ) -> ResponseReturnValue:
+    """409: the record changed since the form was opened. The form keeps what was typed; the
+    message says who changed what, and saving again (on the new version) keeps the typed values."""
+    try:
+        original = json.loads(request.form.get("original", "{}"))
+    except ValueError:
+        original = {}
+    now_saved = snapshot(patient)
+    names = field_names()
+    changed = [f"{names[k]}: {now_saved[k] or '—'}" for k in FIELDS
+               if isinstance(original, dict) and original.get(k, now_saved[k]) != now_saved[k]]
+    flash(_("%(who)s saved this patient at %(when)s while you were editing; nothing of yours was "
+            "saved. They changed: %(fields)s. Your values are below: check them and save again "
+            "to keep them.", who=patient_editor(patient), when=patient.updated_at.strftime("%H:%M"),
+            fields="; ".join(changed) or _("nothing you can see here")), "error")
+    return render_template("patients/form.html", values=values, problems=problems,
+                           patient=patient, original=now_saved), 409
+
+
+def patient_editor(patient: Patient) -> str:
+    """Who last changed the patient (from the audit trail)."""
+    from planner.models import AuditEvent, User
+
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.entity == "patient", AuditEvent.entity_id == patient.id,
+        AuditEvent.action.in_(("update", "create"))).order_by(AuditEvent.id.desc()).limit(1))
+    user = db.session.get(User, event.user_id) if event and event.user_id else None
+    return user.full_name if user else str(_("Someone"))
 
 
 @bp.post("/<int:patient_id>/archive")

@@ -17,12 +17,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from planner import engine, render, wording
 from planner.bodymaps import atlas
@@ -235,7 +237,10 @@ def save() -> ResponseReturnValue:
     else:
         record.version += 1
     store(record, saved, result, title)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        return lost_race(patient, doc, title)
     if source is not None:
         for cycle in db.session.scalars(select(Cycle).where(Cycle.plan_id == source.id)):
             cycle.plan_id = record.id  # the cycle's next sessions follow the new plan
@@ -246,8 +251,22 @@ def save() -> ResponseReturnValue:
     else:
         audit(current_user, "create" if record.version == 1 else "update", "plan", record.id)
         flash(_("Plan saved."), "success")
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        return lost_race(patient, doc, title)
     return redirect(url_for("plans.edit", plan_id=record.id), 303)
+
+
+def lost_race(patient: Patient, doc: dict[str, Any], title: str) -> ResponseReturnValue:
+    """Someone saved the plan between the version check and this save: nothing is written, and
+    the doctor's edits come back as a new, unsaved plan (409)."""
+    db.session.rollback()
+    session.pop("_flashes", None)
+    flash(_("This plan was changed by someone else while you were saving. Your changes were "
+            "not saved: they are shown here as a new plan, which you can save or leave."),
+          "error")
+    return editor_page(patient, doc, None, title, status=409)
 
 
 def unsaved(patient: Patient, doc: dict[str, Any], record: PlanRecord | None, title: str,

@@ -50,7 +50,7 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/patients/new", "POST"): ("/patients/new", VALID_PATIENT, 302, 303, 303, 403),
     ("/patients/<int:patient_id>", "GET"): ("/patients/1", {}, 302, 200, 200, 200),
     ("/patients/<int:patient_id>/edit", "GET"): ("/patients/1/edit", {}, 302, 200, 200, 403),
-    ("/patients/<int:patient_id>/edit", "POST"): ("/patients/1/edit", VALID_PATIENT, 302, 303, 303, 403),
+    ("/patients/<int:patient_id>/edit", "POST"): ("/patients/1/edit", {**VALID_PATIENT, "version": "1"}, 302, 303, 303, 403),
     ("/patients/<int:patient_id>/archive", "POST"): ("/patients/1/archive", {}, 302, 303, 303, 403),
     ("/patients/<int:patient_id>/plans/new", "GET"): ("/patients/1/plans/new", {}, 302, 200, 200, 403),
     ("/plans/<int:plan_id>", "GET"): ("/plans/1", {}, 302, 200, 200, 200),

@@ -205,7 +205,8 @@ def edit_form(patient: Any, **changes: Any) -> dict[str, str]:
             "birth_date": patient.birth_date.isoformat(), "sex": patient.sex,
             "weight_kg": "" if patient.weight_kg is None else str(patient.weight_kg),
             "record_number": patient.record_number, "allergies": patient.allergies,
-            "anticoagulant_details": patient.anticoagulant_details, "notes": patient.notes}
+            "anticoagulant_details": patient.anticoagulant_details, "notes": patient.notes,
+            "version": str(patient.version)}
     for flag in ("anticoagulants", "pregnant", "breastfeeding", "bleeding_disorder"):
         if getattr(patient, flag):
             data[flag] = "1"
@@ -477,3 +478,29 @@ def test_every_change_writes_an_audit_event_without_names(app, doctor, client):
     for event in events(app):
         for secret in ("Quintavalle", "Ermenegilda", "AUD-9", "private", "1961"):
             assert secret.lower() not in event.detail.lower(), (event.action, event.detail)
+
+
+def test_a_stale_edit_is_refused_and_says_what_changed(app, client, doctor):
+    """Two people edit the same patient: the second save does not overwrite the first."""
+    pid = created_id(add(doctor, weight_kg="64.5", allergies=""))
+    [first] = patients(app)
+    form = BeautifulSoup(client.get(f"/patients/{pid}/edit").get_data(as_text=True),
+                         "html.parser")
+    original = form.select_one("input[name=original]")["value"]
+    # Someone else saves a new weight.
+    assert doctor(f"/patients/{pid}/edit", edit_form(first, weight_kg="66")).status_code == 303
+    # The first editor, still on version 1, adds an allergy.
+    stale = doctor(f"/patients/{pid}/edit", edit_form(first, allergies="latex",
+                                                      original=original))
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert "Weight: 66.0" in html and "nothing of yours was saved" in html
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one("textarea[name=allergies]").get_text() == "latex"  # not lost
+    assert soup.select_one("input[name=version]")["value"] == "2"
+    [now] = patients(app)
+    assert (now.weight_kg, now.allergies, now.version) == (Decimal("66.0"), "", 2)
+    # Saving again, knowingly, on the new version keeps the typed values.
+    assert doctor(f"/patients/{pid}/edit", edit_form(now, allergies="latex")).status_code == 303
+    [last] = patients(app)
+    assert (last.weight_kg, last.allergies, last.version) == (Decimal("66.0"), "latex", 3)

@@ -240,7 +240,7 @@ NEW_PATIENT = {"family_name": "Csrf", "given_name": "Victim", "birth_date": "195
                "sex": "male", "weight_kg": "80"}
 CSRF_POSTS = [
     ("/patients/new", NEW_PATIENT),
-    ("/patients/1/edit", {**NEW_PATIENT, "record_number": "R-1"}),
+    ("/patients/1/edit", {**NEW_PATIENT, "record_number": "R-1", "version": "1"}),
     ("/patients/1/archive", {}),
     ("/plans/save", {"patient_id": "1", "plan": json.dumps(PLAN), "title": "csrf"}),
     ("/plans/save", {"patient_id": "1", "plan_id": "1", "version": "1",
