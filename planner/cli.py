@@ -101,6 +101,22 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--language", choices=("it", "es", "en"), default="en")
     _data_dir_option(user)
     user.set_defaults(run=_create_user)
+
+    save = sub.add_parser("backup", help="copy the database to a file (safe while serving)",
+                          description="A consistent copy of the SQLite database, checked, "
+                                      "written to FILE (which must not exist).")
+    save.add_argument("file", metavar="FILE")
+    _data_dir_option(save)
+    save.set_defaults(run=_backup)
+
+    back = sub.add_parser("restore", help="replace the database with a backup",
+                          description="Replace the database with the backup FILE (stop "
+                                      "'mesoplanner serve' first). The current database is "
+                                      "kept beside it as <database>.before-restore-<time>.")
+    back.add_argument("file", metavar="FILE")
+    back.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _data_dir_option(back)
+    back.set_defaults(run=_restore)
     return parser
 
 
@@ -164,6 +180,63 @@ def _create_user(args: argparse.Namespace) -> int:
         audit(None, "create", "user", user.id, "command line")
         db.session.commit()
     print(f"created {args.role} {args.username!r}")
+    return 0
+
+
+def _database(args: argparse.Namespace) -> Path:
+    from planner import config
+    from planner.backup import BackupError, sqlite_path
+
+    settings = config.settings(Path(args.data_dir) if args.data_dir else None)
+    try:
+        return sqlite_path(settings["SQLALCHEMY_DATABASE_URI"])
+    except BackupError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from planner.backup import BackupError, backup
+    from planner.extensions import db
+    from planner.models import audit
+
+    database = _database(args)  # PostgreSQL: the pg_dump guidance, before connecting at all
+    app = _app(args)  # brings the schema up to date, so a backup is always of the current one
+    with app.app_context():
+        audit(None, "export", "database", None, f"backup to {Path(args.file).name}"[:200])
+        db.session.commit()
+        db.engine.dispose()
+    try:
+        backup(database, Path(args.file))
+    except BackupError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"backed up to {args.file}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from planner.backup import BackupError, restore
+
+    database = _database(args)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("restore replaces the database: add --yes to confirm")
+        answer = input(f"Replace {database} with {args.file}? Type yes: ")
+        if answer.strip().lower() != "yes":
+            print("nothing restored")
+            return 1
+    try:
+        kept = restore(Path(args.file), database)
+    except BackupError as exc:
+        raise UsageError(str(exc)) from None
+    from planner.extensions import db
+    from planner.models import audit
+
+    app = _app(args)  # upgrades a backup made by an older version
+    with app.app_context():
+        audit(None, "update", "database", None, f"restored from {Path(args.file).name}"[:200])
+        db.session.commit()
+    print(f"restored from {args.file}" + (f"; the previous database is kept as {kept}"
+                                          if kept else ""))
     return 0
 
 

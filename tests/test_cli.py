@@ -57,7 +57,8 @@ def test_bodymaps_render_writes_a_contact_sheet(tmp_path):
     assert {p.stem for p in tmp_path.glob("*.svg")} >= set(atlas.view_ids())
 
 
-@pytest.mark.parametrize("command", ["grid", "bodymaps", "serve", "create-user"])
+@pytest.mark.parametrize("command", ["grid", "bodymaps", "serve", "create-user", "backup",
+                                     "restore"])
 def test_every_command_is_documented_in_the_readme(command):
     readme = (ROOT / "README.md").read_text()
     assert f"mesoplanner {command}" in readme

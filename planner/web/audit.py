@@ -25,7 +25,7 @@ MAX_EXPORT = 100_000  # [our default]: a year of a busy clinic; narrow the filte
 ACTIONS = ("view", "create", "update", "delete", "copy", "print", "export", "search", "sign",
            "override", "discard", "cancel", "login", "logout", "login-refused")
 ENTITIES = ("patient", "plan", "mixture", "cycle", "session", "session_record", "addendum",
-            "recall", "settings", "user", "audit")
+            "recall", "settings", "user", "audit", "database")
 
 
 def filters() -> tuple[dict[str, str], dict[str, str]]:
