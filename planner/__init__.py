@@ -30,4 +30,8 @@ def create_app(config: dict[str, Any] | None = None) -> Any:
     security.init_app(app)
     i18n.init_app(app)
     register(app)
+    if app.config.get("BEHIND_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     return app

@@ -91,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this computer only)")
     serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    serve.add_argument("--workers", type=int, default=0, metavar="N",
+                       help="run N processes with gunicorn (production, behind a reverse "
+                            "proxy; PostgreSQL advised); default: one process, Flask's server")
     _data_dir_option(serve)
     serve.set_defaults(run=_serve)
 
@@ -150,7 +153,38 @@ def _serve(args: argparse.Namespace) -> int:
                   f"first one:\n\n    http://{host}:{args.port}/setup?token={token}\n",
                   flush=True)
     print(f"Data folder: {app.config['DATA_DIR']}", flush=True)
+    if args.workers:
+        return _gunicorn(app, args)
     app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    return 0
+
+
+MAX_WORKERS = 64  # [our default]: far beyond what one server's cores make useful
+
+
+def _gunicorn(app: Any, args: argparse.Namespace) -> int:
+    """Serve ``app`` from N gunicorn worker processes (forked after the app was made, so the
+    migrations ran once and every worker knows the first-run setup link)."""
+    from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+
+    from planner.extensions import db
+
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise UsageError(f"--workers: from 1 to {MAX_WORKERS} (got {args.workers})")
+    with app.app_context():
+        db.engine.dispose()  # no database connection may cross the fork
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in {"bind": f"{args.host}:{args.port}", "workers": args.workers,
+                               "preload_app": True, "accesslog": None,
+                               "timeout": 60, "graceful_timeout": 20}.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return app
+
+    Server().run()
     return 0
 
 

@@ -33,6 +33,18 @@ def secret_key(data_dir: Path) -> str:
     return key
 
 
+def database_url(url: str) -> str:
+    """A database URL as SQLAlchemy needs it: PostgreSQL through psycopg 3.
+
+    >>> database_url("postgresql://clinic@db/meso"), database_url("postgres://db/meso")
+    ('postgresql+psycopg://clinic@db/meso', 'postgresql+psycopg://db/meso')
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def settings(data_dir: Path | None = None) -> dict[str, Any]:
     """The app's configuration for a data directory (``DATABASE_URL`` overrides the database)."""
     folder = (data_dir or default_data_dir()).expanduser().resolve()
@@ -40,7 +52,7 @@ def settings(data_dir: Path | None = None) -> dict[str, Any]:
     return {
         "DATA_DIR": str(folder),
         "SECRET_KEY": secret_key(folder),
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL", ""))
         or f"sqlite:///{folder / 'mesoplanner.sqlite3'}",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -50,4 +62,9 @@ def settings(data_dir: Path | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "BABEL_DEFAULT_LOCALE": "en",
         "CLINIC_NAME": os.environ.get("MESOPLANNER_CLINIC", "Mesoplanner"),
+        # Behind a reverse proxy that speaks HTTPS (README, "Deployment"): trust its
+        # X-Forwarded-For/-Proto (one hop), so that login throttling sees the client's address,
+        # and send the session cookie over HTTPS only.
+        "BEHIND_PROXY": os.environ.get("MESOPLANNER_BEHIND_PROXY") == "1",
+        "SESSION_COOKIE_SECURE": os.environ.get("MESOPLANNER_BEHIND_PROXY") == "1",
     }

@@ -1,27 +1,56 @@
-"""Fixtures: an app on a fresh data folder, a client, and logged-in actors."""
+"""Fixtures: an app on a fresh data folder, a client, and logged-in actors.
+
+The app runs on SQLite. With ``MESOPLANNER_TEST_POSTGRES`` set to a PostgreSQL server's URL
+(``.ci/run`` starts a throwaway one), each test gets a fresh PostgreSQL database instead.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 PASSWORD = "correct horse battery"
+POSTGRES = os.environ.get("MESOPLANNER_TEST_POSTGRES", "")
 
 
 @pytest.fixture
-def app(tmp_path) -> Iterator[Any]:
+def database(tmp_path) -> Iterator[str]:
+    """The URL of an empty database for one test: a SQLite file, or a new PostgreSQL database."""
+    if not POSTGRES:
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    import psycopg
+
+    from planner.config import database_url
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    server = POSTGRES.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield database_url(server.rsplit("/", 1)[0] + "/" + name)
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def app(tmp_path, database) -> Iterator[Any]:
     from flask_migrate import upgrade
 
     from planner import create_app
+    from planner.extensions import db
 
     app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}"})
+                      "SQLALCHEMY_DATABASE_URI": database})
     with app.app_context():
         upgrade()
     yield app
+    with app.app_context():
+        db.engine.dispose()  # the test's connections close before its database is dropped
 
 
 @pytest.fixture

@@ -73,3 +73,49 @@ def test_create_user_makes_an_account_from_the_command_line(tmp_path):
                            timeout=60, check=False)
     assert short.returncode == 2
     assert short.stderr.strip().startswith("error: password:")
+
+
+def test_serve_with_workers_runs_several_processes_that_share_the_login(tmp_path):
+    import http.cookiejar
+    import urllib.parse
+    from pathlib import Path
+
+    port = free_port()
+    proc = subprocess.Popen([*command(), "serve", "--workers", "2", "--port", str(port),
+                             "--data-dir", str(tmp_path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        link = None
+        deadline = time.monotonic() + 60
+        while link is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            found = re.search(r"(http://localhost:\d+/setup\?token=\S+)", line)
+            link = found.group(1) if found else None
+        assert link, "no setup link printed"
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        for _ in range(100):
+            try:
+                page = opener.open(link, timeout=5).read().decode()
+                break
+            except urllib.error.URLError:
+                time.sleep(0.2)
+        workers = [p for p in Path("/proc").iterdir() if p.name.isdigit()
+                   and (p / "stat").exists()
+                   and (p / "stat").read_text().split(") ")[-1].split()[1] == str(proc.pid)]
+        assert len(workers) == 2
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({
+            "csrf_token": token, "token": link.rsplit("=", 1)[1], "full_name": "Dr Uno",
+            "username": "uno", "password": "a long enough password",
+            "confirm": "a long enough password", "language": "en"}).encode()
+        opener.open(link.split("?")[0], data=form, timeout=10).read()
+        # Whichever worker answers, the session is the same logged-in doctor's.
+        for _ in range(10):
+            page = opener.open(f"http://localhost:{port}/patients", timeout=5).read().decode()
+            assert "Dr Uno" in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -308,3 +308,31 @@ def test_the_account_pages_have_no_inline_code_or_style(app, admin):
         check_headers(response)
         html = response.get_data(as_text=True)
         assert not soup_problems(html) + inline_problems(html), path
+
+
+def test_behind_a_proxy_the_clients_address_is_throttled_not_the_proxys(tmp_path, database):
+    from flask_migrate import upgrade
+
+    from planner import create_app
+
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "BEHIND_PROXY": True,
+                      "SQLALCHEMY_DATABASE_URI": database})
+    with app.app_context():
+        upgrade()
+    make_user(app)
+    client = app.test_client()
+
+    def attempt(address: str, username: str, password: str) -> int:
+        token = csrf_token(client, "/login")
+        return client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": token},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    for k in range(20):
+        assert attempt("203.0.113.5", f"guess{k}", "wrong password!") == 401
+    assert attempt("203.0.113.5", "doctor", PASSWORD) == 429
+    assert attempt("198.51.100.7", "doctor", PASSWORD) == 303  # another clinic computer
+    with app.app_context():
+        from planner.extensions import db
+
+        db.engine.dispose()
