@@ -1,0 +1,96 @@
+"""A server killed (SIGKILL) in the middle of a burst of saves: the database stays intact and
+every save the server acknowledged is in it."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from tests.test_serve import command, free_port
+
+PASSWORD = "a long enough password"
+
+
+def session(base: str) -> urllib.request.OpenerDirector:
+    """A logged-in browser-like client."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(f"{base}/login", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    opener.open(f"{base}/login", data=urllib.parse.urlencode({
+        "username": "doc", "password": PASSWORD, "csrf_token": token}).encode(), timeout=10)
+    return opener
+
+
+def test_a_killed_server_loses_no_acknowledged_save(tmp_path):
+    env = {**os.environ}
+    env.pop("DATABASE_URL", None)
+    made = subprocess.run([*command(), "create-user", "doc", "--name", "Dr Doc",
+                           "--data-dir", str(tmp_path)], input=PASSWORD + "\n", text=True,
+                          capture_output=True, timeout=60, env=env, check=False)
+    assert made.returncode == 0, made.stderr
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([*command(), "serve", "--workers", "2", "--port", str(port),
+                               "--data-dir", str(tmp_path)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+    acknowledged: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+
+        def clinician(k: int) -> None:
+            opener = session(base)
+            n = 0
+            while not stop.is_set():
+                n += 1
+                name = f"Kill{k}x{n}"
+                try:
+                    page = opener.open(f"{base}/patients/new", timeout=5).read().decode()
+                    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+                    form = urllib.parse.urlencode({
+                        "family_name": name, "given_name": "Test", "birth_date": "1970-01-01",
+                        "sex": "female", "csrf_token": token}).encode()
+                    answer = opener.open(f"{base}/patients/new", data=form, timeout=5)
+                    if answer.status == 200 and re.search(r"/patients/\d+$", answer.url):
+                        with lock:
+                            acknowledged.append(name)  # the redirect to the saved record
+                except (urllib.error.URLError, ConnectionError, OSError):
+                    return  # the server is gone
+
+        threads = [threading.Thread(target=clinician, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 20
+        while len(acknowledged) < 20 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(server.pid, signal.SIGKILL)  # master and workers, mid-burst
+        stop.set()
+        for t in threads:
+            t.join(10)
+    finally:
+        stop.set()
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(10)
+    assert len(acknowledged) >= 20, "the burst did not get going"
+    with sqlite3.connect(tmp_path / "mesoplanner.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        saved = {r[0] for r in db.execute("SELECT family_name FROM patients")}
+    missing = [name for name in acknowledged if name not in saved]
+    assert not missing, f"acknowledged but lost: {missing}"
