@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, render_template, request
+from flask.typing import ResponseReturnValue
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -18,8 +19,29 @@ CSP = "; ".join([
 ])
 
 
+def control_character_field() -> str | None:
+    """The first form or query field holding a NUL character (no database can store one, and no
+    person types one): such a request is refused before any view reads it."""
+    for source in (request.args, request.form):
+        for name, values in source.lists():
+            if "\x00" in name or any("\x00" in v for v in values):
+                return name.replace("\x00", "") or "?"
+    return None
+
+
 def init_app(app: Flask) -> None:
-    """Register the headers hook."""
+    """Register the headers hook, and the refusal of NUL characters in any field."""
+
+    @app.before_request
+    def refuse_nul() -> ResponseReturnValue | None:
+        field = control_character_field()
+        if field is None:
+            return None
+        from flask_babel import gettext as _
+
+        return render_template("bad_request.html", message=_(
+            "The field %(field)s holds a character that cannot be stored (NUL): nothing was "
+            "saved.", field=field[:40])), 400
 
     @app.after_request
     def headers(response: Response) -> Response:
