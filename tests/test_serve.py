@@ -23,21 +23,26 @@ def command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "planner.cli"]
 
 
+def setup_link(proc: subprocess.Popen[str]) -> str:
+    """The one-time setup link ``serve`` prints at its first start."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline() if proc.stdout else ""
+        if not line:
+            break
+        found = re.search(r"(http://localhost:\d+/setup\?token=\S+)", line)
+        if found:
+            return found.group(1)
+    raise AssertionError("no setup link printed")
+
+
 def test_serve_prints_a_one_time_setup_link_that_works(tmp_path):
     port = free_port()
     proc = subprocess.Popen([*command(), "serve", "--port", str(port), "--data-dir",
                              str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
     try:
-        link = None
-        deadline = time.monotonic() + 60
-        while link is None and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            found = re.search(r"(http://localhost:\d+/setup\?token=\S+)", line)
-            link = found.group(1) if found else None
-        assert link, "no setup link printed"
+        link = setup_link(proc)
         for _ in range(50):
             try:
                 with urllib.request.urlopen(link, timeout=5) as response:
@@ -85,15 +90,7 @@ def test_serve_with_workers_runs_several_processes_that_share_the_login(tmp_path
                              "--data-dir", str(tmp_path)], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
-        link = None
-        deadline = time.monotonic() + 60
-        while link is None and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            found = re.search(r"(http://localhost:\d+/setup\?token=\S+)", line)
-            link = found.group(1) if found else None
-        assert link, "no setup link printed"
+        link = setup_link(proc)
         opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         for _ in range(100):

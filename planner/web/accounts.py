@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,8 +18,8 @@ from planner.web.auth import MIN_PASSWORD, account_problems
 account = Blueprint("account", __name__)
 users = Blueprint("users", __name__, url_prefix="/users")
 
-MAX_PASSWORD = 200  # [our default]: long passphrases welcome, megabytes are not
 
+MAX_PASSWORD = 200  # [our default]: long passphrases welcome, megabytes are not
 
 def password_problems(password: str, confirm: str) -> dict[str, str]:
     """What is wrong with a new password, by field."""
@@ -49,14 +49,6 @@ def password() -> ResponseReturnValue:
             return redirect(url_for("patients.index"), 303)
     return render_template("users/password.html", problems=problems, user=None), \
         422 if problems else 200
-
-
-def get_user(user_id: int) -> User:
-    """A user, or 404."""
-    found = db.session.get(User, user_id)
-    if found is None:
-        abort(404)
-    return found
 
 
 def active_admins() -> int:
@@ -113,7 +105,7 @@ def _choice_problems(values: dict[str, Any]) -> dict[str, str]:
 @users.route("/<int:user_id>", methods=["GET", "POST"])
 def edit(user_id: int) -> ResponseReturnValue:
     """Change an account's name, role, language, or disable it (its records stay)."""
-    user = get_user(user_id)
+    user = db.get_or_404(User, user_id)
     values: dict[str, Any] = {"full_name": user.full_name, "role": user.role,
                               "language": user.language, "active": user.active}
     problems: dict[str, str] = {}
@@ -149,7 +141,7 @@ def edit(user_id: int) -> ResponseReturnValue:
 @users.post("/<int:user_id>/password")
 def reset_password(user_id: int) -> ResponseReturnValue:
     """The administrator sets a new password for someone who forgot theirs."""
-    user = get_user(user_id)
+    user = db.get_or_404(User, user_id)
     problems = password_problems(request.form.get("password", ""),
                                  request.form.get("confirm", ""))
     if problems:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -94,9 +94,7 @@ def upcoming() -> ResponseReturnValue:
 @bp.post("/sessions/<int:session_id>/date")
 def move(session_id: int) -> ResponseReturnValue:
     """Move a planned session to another day."""
-    planned = db.session.get(ScheduledSession, session_id)
-    if planned is None:
-        abort(404)
+    planned = db.get_or_404(ScheduledSession, session_id)
     try:
         day = date.fromisoformat(request.form.get("planned_on", ""))
     except ValueError:
@@ -119,9 +117,7 @@ MAX_SESSIONS = 52  # [our default]: a year of weekly sessions in one cycle
 @bp.post("/cycles/<int:cycle_id>/sessions")
 def add_session(cycle_id: int) -> ResponseReturnValue:
     """Add a session to a cycle, on a chosen day (numbered after the last one)."""
-    cycle = db.session.get(Cycle, cycle_id)
-    if cycle is None:
-        abort(404)
+    cycle = db.get_or_404(Cycle, cycle_id)
     try:
         day = date.fromisoformat(request.form.get("planned_on", ""))
     except ValueError:
@@ -144,9 +140,7 @@ def add_session(cycle_id: int) -> ResponseReturnValue:
 @bp.post("/sessions/<int:session_id>/cancel")
 def cancel(session_id: int) -> ResponseReturnValue:
     """Cancel a planned session that has no record (it stays in the cycle, marked)."""
-    planned = db.session.get(ScheduledSession, session_id)
-    if planned is None:
-        abort(404)
+    planned = db.get_or_404(ScheduledSession, session_id)
     if planned.status != "planned" or planned.record is not None:
         flash(_("Only a planned session with no record can be cancelled."), "error")
     else:

@@ -151,7 +151,7 @@ def show(patient_id: int) -> ResponseReturnValue:
     patient = get_patient(patient_id)
     audit(current_user, "view", "patient", patient.id)
     db.session.commit()
-    cycles = [records.cycle_outcome(c, _, current_locale()) for c in patient.cycles]
+    cycles = [records.cycle_outcome(c, current_locale(), text=_) for c in patient.cycles]
     return render_template("patients/show.html", patient=patient, cycles=cycles,
                            week=timedelta(days=7),
                            records=records.patient_records(patient))

@@ -116,11 +116,9 @@ def pdf(plan_id: int, kind: str) -> ResponseReturnValue:
 
 def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
     """The HTML of a cycle's report, in the user's language."""
-    from babel.dates import format_skeleton
-
     from planner.web import records
 
-    outcome = records.cycle_outcome(cycle)
+    outcome = records.cycle_outcome(cycle, language)
     rows = []
     for planned in cycle.sessions:
         r = planned.record
@@ -133,12 +131,9 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
             pain_scale=r.pain_scale if r else "nrs",
             lots=", ".join(p.lot for p in r.products if p.lot) if r else "",
             signed_by=r.signed_by.full_name if r and r.signed_by else None))
-    signed = [s.record for s in cycle.sessions if s.record is not None and s.record.signed]
     report = printing.CycleReport(
-        cycle.plan.title, outcome.trend,
-        tuple(str(format_skeleton("MMMd", r.performed_at, locale=language)) for r in signed
-              if r.pain_scale == outcome.trend.scale),
-        outcome.done, outcome.planned, outcome.total_ml, outcome.components, tuple(rows))
+        cycle.plan.title, outcome.trend, outcome.labels, outcome.done, outcome.planned,
+        outcome.total_ml, outcome.components, tuple(rows))
     patient = cycle.plan.patient
     settings = clinic_settings()
     paper = request.args.get("paper", "a4")
@@ -150,18 +145,10 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
     return printing.cycle_html(report, info)
 
 
-def get_cycle(cycle_id: int) -> Cycle:
-    """A cycle, or 404."""
-    found = db.session.get(Cycle, cycle_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.get("/cycles/<int:cycle_id>/report")
 def cycle_page(cycle_id: int) -> ResponseReturnValue:
     """A cycle's report as a page to print."""
-    cycle = get_cycle(cycle_id)
+    cycle = db.get_or_404(Cycle, cycle_id)
     html = cycle_report(cycle, current_locale(), for_screen=True)
     audit(current_user, "print", "cycle", cycle.id, "report page")
     db.session.commit()
@@ -171,7 +158,7 @@ def cycle_page(cycle_id: int) -> ResponseReturnValue:
 @bp.get("/cycles/<int:cycle_id>/report.pdf")
 def cycle_pdf(cycle_id: int) -> ResponseReturnValue:
     """A cycle's report as PDF (named by the cycle's number, not the patient)."""
-    cycle = get_cycle(cycle_id)
+    cycle = db.get_or_404(Cycle, cycle_id)
     data = printing.to_pdf(cycle_report(cycle, current_locale(), for_screen=False))
     audit(current_user, "print", "cycle", cycle.id, "report PDF")
     db.session.commit()

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_skeleton
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -78,14 +78,6 @@ def adverse_names() -> dict[str, str]:
             "allergic": _("Allergic reaction"), "other": _("Other")}
 
 
-def get_session_record(record_id: int) -> SessionRecord:
-    """A session record, or 404."""
-    found = db.session.get(SessionRecord, record_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 def weight_of(record: SessionRecord) -> float | None:
     """The weight the doses are checked against: the one signed with, else the record's now."""
     weight = record.signed_weight_kg if record.signed else record.patient.weight_kg
@@ -100,12 +92,17 @@ def computed_plan(plan_json: str, weight_kg: float | None) -> Result:
     return engine.run(from_dict(doc))[0]
 
 
-def read(record: SessionRecord) -> Reading:
-    """Compute a record: the plan, what was given, and the safety gate before signing."""
+def given(record: SessionRecord) -> tuple[Result, sessions.Performed]:
+    """A record's plan computed, and what the session gave (no safety gate: no queries)."""
     weight = weight_of(record)
     result = computed_plan(record.plan_json, weight)
-    done = sessions.performed(result, sessions.Adjustments.from_dict(
+    return result, sessions.performed(result, sessions.Adjustments.from_dict(
         json.loads(record.adjustments_json)), weight)
+
+
+def read(record: SessionRecord) -> Reading:
+    """Compute a record: the plan, what was given, and the safety gate before signing."""
+    result, done = given(record)
     first = first_session(record)
     patient = record.patient
     gate = checklist.gate(
@@ -402,9 +399,7 @@ def _start(plan: PlanRecord, scheduled: ScheduledSession | None) -> ResponseRetu
 @bp.route("/sessions/<int:session_id>/record", methods=["GET", "POST"])
 def record_scheduled(session_id: int) -> ResponseReturnValue:
     """Record a planned session of a cycle (its record, if it has one already)."""
-    scheduled = db.session.get(ScheduledSession, session_id)
-    if scheduled is None:
-        abort(404)
+    scheduled = db.get_or_404(ScheduledSession, session_id)
     if scheduled.record is not None:
         return redirect(url_for("records.show", record_id=scheduled.record.id), 303)
     if scheduled.status != "planned":
@@ -422,7 +417,7 @@ def record_plan(plan_id: int) -> ResponseReturnValue:
 @bp.get("/records/<int:record_id>")
 def show(record_id: int) -> ResponseReturnValue:
     """A session record: the form while a draft, the signed record with its addenda after."""
-    record = get_session_record(record_id)
+    record = db.get_or_404(SessionRecord, record_id)
     return _show(record)
 
 
@@ -483,7 +478,7 @@ def raced(record: SessionRecord) -> ResponseReturnValue:
 @bp.post("/records/<int:record_id>")
 def update(record_id: int) -> ResponseReturnValue:
     """Save a draft record again (a signed one is refused)."""
-    record = get_session_record(record_id)
+    record = db.get_or_404(SessionRecord, record_id)
     if record.status != "draft":
         return refuse_signed(record)
     weight = weight_of(record)
@@ -512,7 +507,7 @@ def update(record_id: int) -> ResponseReturnValue:
 @bp.post("/records/<int:record_id>/sign")
 def sign(record_id: int) -> ResponseReturnValue:
     """Sign a draft: the gate must pass, or the doctor overrides its findings with a reason."""
-    record = get_session_record(record_id)
+    record = db.get_or_404(SessionRecord, record_id)
     if record.status != "draft":
         return refuse_signed(record)
     if current_user.role not in SIGNING_ROLES:
@@ -566,7 +561,7 @@ def sign(record_id: int) -> ResponseReturnValue:
 def discard(record_id: int) -> ResponseReturnValue:
     """Set a draft aside: kept (so the audit trail's ids stay true), out of the cycle, the
     summaries and the recall; its session can be recorded again. A signed record stays."""
-    record = get_session_record(record_id)
+    record = db.get_or_404(SessionRecord, record_id)
     if record.status != "draft":
         return refuse_signed(record)
     record.status = "discarded"
@@ -582,7 +577,7 @@ def discard(record_id: int) -> ResponseReturnValue:
 @bp.post("/records/<int:record_id>/addenda")
 def add_addendum(record_id: int) -> ResponseReturnValue:
     """Add a correction to a signed record; the original stays as it was signed."""
-    record = get_session_record(record_id)
+    record = db.get_or_404(SessionRecord, record_id)
     if record.status == "discarded":
         return refuse_signed(record)
     if not record.signed:
@@ -618,33 +613,35 @@ class CycleOutcome:
     done: int
     planned: int
     trend: outcomes.Trend
+    labels: tuple[str, ...]  # the chart's sessions: their days, in the reader's language
     chart: str
     components: tuple[ComponentTotal, ...]
     total_ml: Decimal
     unknown_components: int = 0  # signed sessions whose plan no longer computes
 
 
-def cycle_outcome(cycle: Cycle, text: Any = _, language: str = "en") -> CycleOutcome:
-    """The summary of a cycle from its signed records (drafts are not counted yet)."""
+def cycle_outcome(cycle: Cycle, language: str = "en", text: Any = None) -> CycleOutcome:
+    """The summary of a cycle from its signed records (drafts are not counted yet); with
+    ``text`` (a gettext), its pain chart too."""
     signed = [s.record for s in cycle.sessions if s.record is not None and s.record.signed]
     scale = signed[0].pain_scale if signed else "nrs"
     same_scale = [r for r in signed if r.pain_scale == scale]
     trend = outcomes.trend([outcomes.PainScore(r.scheduled.number, r.pain_before, r.pain_after)
                             for r in same_scale if r.scheduled is not None],
                            "vas" if scale == "vas" else "nrs")
-    labels = [str(format_skeleton("MMMd", r.performed_at, locale=language))
-              for r in same_scale]
-    given: list[tuple[ComponentTotal, ...]] = []
+    labels = tuple(str(format_skeleton("MMMd", r.performed_at, locale=language))
+                   for r in same_scale)
+    components: list[tuple[ComponentTotal, ...]] = []
     broken = 0
     for r in signed:
         try:
-            given.append(read(r).performed.components)
+            components.append(given(r)[1].components)
         except (PlanError, ValueError):
             # Its plan no longer computes: the volume stored at signing still counts, the
             # components cannot be known (the summary says so).
             broken += 1
     return CycleOutcome(
         cycle, len(signed), len([s for s in cycle.sessions if s.status != "cancelled"]), trend,
-        render.pain_chart_svg(trend, labels, text=text) if signed else "",
-        tuple(outcomes.cycle_components(given)),
+        labels, render.pain_chart_svg(trend, labels, text=text) if signed and text else "",
+        tuple(outcomes.cycle_components(components)),
         sum((Decimal(r.total_ml) for r in signed), Decimal("0.00")), broken)
