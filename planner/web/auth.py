@@ -31,6 +31,7 @@ from planner.models import LANGUAGES, LoginFailure, User, audit, now
 bp = Blueprint("auth", __name__)
 
 MIN_PASSWORD = 10  # [our default]: long enough to resist guessing, short enough to type
+MAX_PASSWORD = 200  # [our default]: long passphrases welcome, megabytes are not
 # [our default] (in the spirit of OWASP's authentication advice): after 5 wrong passwords for one
 # username, or 20 from one address, within 15 minutes, logins there wait until the window passes.
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -95,6 +96,9 @@ def account_problems(username: str, full_name: str, password: str, confirm: str)
         problems["full_name"] = _("Enter the name to show on records (up to 120 characters).")
     if len(password) < MIN_PASSWORD:
         problems["password"] = _("Use at least %(n)d characters.", n=MIN_PASSWORD)
+    elif len(password) > MAX_PASSWORD:
+        problems["password"] = _("Use from %(lo)d to %(hi)d characters.", lo=MIN_PASSWORD,
+                                 hi=MAX_PASSWORD)
     elif password != confirm:
         problems["confirm"] = _("The two passwords differ.")
     return problems
@@ -119,7 +123,7 @@ def login() -> ResponseReturnValue:
     if request.method == "POST":
         username = request.form.get("username", "").strip()[:80]
         address = (request.remote_addr or "")[:64]
-        password = request.form.get("password", "")[:200]
+        password = request.form.get("password", "")[:MAX_PASSWORD + 1]  # never a stored one
         if throttled(username, address):
             # No password is even checked: guessing gains nothing until the window passes.
             audit(None, "login-refused", "user", None, "too many failed logins")

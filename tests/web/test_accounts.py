@@ -336,3 +336,17 @@ def test_behind_a_proxy_the_clients_address_is_throttled_not_the_proxys(tmp_path
         from planner.extensions import db
 
         db.engine.dispose()
+
+
+def test_a_password_of_the_longest_allowed_length_logs_in_and_a_longer_one_is_refused(app, admin):
+    longest = "p" * 200
+    assert post(admin, "/users/new", {"username": "long", "full_name": "Long Pass",
+                                      "role": "doctor", "language": "en", "password": longest,
+                                      "confirm": longest}).status_code == 303
+    assert try_login(admin.application.test_client(), "long", longest) == 303
+    too_long = "p" * 201
+    response = post(admin, "/users/new", {"username": "longer", "full_name": "Longer",
+                                          "role": "doctor", "language": "en",
+                                          "password": too_long, "confirm": too_long})
+    assert response.status_code == 422 and 'id="password-error"' in response.get_data(
+        as_text=True)
