@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Numeric, String, Text, event
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -69,12 +69,14 @@ class Patient(db.Model):  # type: ignore[name-defined,misc]
     """A patient's record: identity and what matters before injecting."""
 
     __tablename__ = "patients"
+    # The list with no search, in alphabetical order (migration 0007; see patients.search).
+    __table_args__ = (Index("ix_patients_name", "family_name", "given_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_number: Mapped[str] = mapped_column(String(40), unique=True)
     family_name: Mapped[str] = mapped_column(String(100))
     given_name: Mapped[str] = mapped_column(String(100))
-    birth_date: Mapped[date]
+    birth_date: Mapped[date] = mapped_column(index=True)
     sex: Mapped[str] = mapped_column(String(10))
     weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     allergies: Mapped[str] = mapped_column(Text, default="")

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from planner.extensions import db
 from planner.models import LANGUAGES, SEXES, Patient, audit, folded
+from planner.search_index import in_index
 from planner.web.i18n import current_locale
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
@@ -100,13 +101,24 @@ def search(query: str, archived: bool) -> list[Patient]:
     stmt = select(Patient).where(Patient.archived == archived)
     for word in query.split()[:5]:
         escaped = folded(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions: list[ColumnElement[bool]] = [
-            Patient.search_text.like(f"%{escaped}%", escape="\\")]
+        like = Patient.search_text.like(f"%{escaped}%", escape="\\")
+        born: ColumnElement[bool] | None = None
         with contextlib.suppress(ValueError):
-            conditions.append(Patient.birth_date == date.fromisoformat(word))
-        stmt = stmt.where(or_(*conditions))
-    stmt = stmt.order_by(Patient.family_name, Patient.given_name).limit(LIST_LIMIT)
-    return list(db.session.scalars(stmt))
+            born = Patient.birth_date == date.fromisoformat(word)
+        stmt = stmt.where(like if born is None else or_(like, born))
+        # The index only narrows the rows (search_index.py); the LIKE above still decides.
+        narrowed = in_index(db.engine, Patient.id, folded(word))
+        if narrowed is not None:
+            stmt = stmt.where(narrowed if born is None else or_(narrowed, born))
+    if query.split():
+        # Sorting the rows found must not walk the name index (ix_patients_name, for the list
+        # with no search) through every patient, checking each: a birth date took 165 ms in
+        # 100,000 patients on SQLite, 57 ms on PostgreSQL (bench/bench_search.py). "|| ''" gives
+        # the same order with a sort key that index cannot serve.
+        stmt = stmt.order_by(Patient.family_name.concat(""), Patient.given_name.concat(""))
+    else:
+        stmt = stmt.order_by(Patient.family_name, Patient.given_name)
+    return list(db.session.scalars(stmt.limit(LIST_LIMIT)))
 
 
 @bp.route("", methods=["GET", "POST"])

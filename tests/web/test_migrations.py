@@ -34,7 +34,9 @@ def test_models_and_migrations_agree(app) -> None:
     from alembic.migration import MigrationContext
 
     from planner.extensions import db
+    from planner.search_index import include_object
 
     with app.app_context(), db.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": include_object})
+        differences = compare_metadata(context, db.metadata)
     assert differences == []
