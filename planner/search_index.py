@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import weakref
 
-from sqlalchemy import ColumnElement, Engine, bindparam, column, inspect, select, table, text
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Engine,
+    bindparam,
+    column,
+    inspect,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.orm import InstrumentedAttribute
 
 FTS_TABLE = "patient_search"
 TRIGRAM_INDEX = "ix_patients_search_trgm"
@@ -43,7 +54,7 @@ def _fts_available(engine: Engine) -> bool:
     return _has_table[engine]
 
 
-def in_index(engine: Engine, id_column: ColumnElement[int],
+def in_index(engine: Engine, id_column: ColumnElement[int] | InstrumentedAttribute[int],
              word: str) -> ColumnElement[bool] | None:
     """A condition narrowing the patients to those whose search text may hold the folded word, or
     None where the index cannot help (not SQLite, no index, a word too short)."""
@@ -51,7 +62,8 @@ def in_index(engine: Engine, id_column: ColumnElement[int],
         return None
     # An FTS5 string in double quotes is a phrase, any character allowed; a double quote inside
     # is doubled (FTS5 documentation, "FTS5 Strings").
-    phrase = bindparam("phrase", '"' + word.replace('"', '""') + '"', unique=True)
+    quoted = '"' + word.replace('"', '""') + '"'
+    phrase: BindParameter[str] = bindparam("phrase", quoted, unique=True)
     fts = table(FTS_TABLE, column("rowid"))
     return id_column.in_(
         select(fts.c.rowid).where(text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase)))
