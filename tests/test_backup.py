@@ -52,7 +52,7 @@ def test_backup_then_restore_gives_back_the_database(data, tmp_path):
     [kept] = data.glob("mesoplanner.sqlite3.before-restore-*")
     assert "kept as" in out.stdout and kept.name in out.stdout
     with sqlite3.connect(kept) as db:  # nothing is lost: the replaced database is kept
-        assert [r[0] for r in db.execute("SELECT family_name FROM patients")] == [
+        assert [r[0] for r in db.execute("SELECT family_name FROM patients ORDER BY id")] == [
             "Before", "After"]
     with sqlite3.connect(data / "mesoplanner.sqlite3") as db:
         actions = [r[0] for r in db.execute("SELECT detail FROM audit_events")]

@@ -27,6 +27,7 @@ from planner.models import (
     clinic_settings,
     now,
 )
+from planner.web import pdf_thread
 from planner.web.i18n import current_locale
 from planner.web.plans import compute_doc, get_record
 
@@ -106,7 +107,7 @@ def page(plan_id: int, kind: str) -> ResponseReturnValue:
 def pdf(plan_id: int, kind: str) -> ResponseReturnValue:
     """A printout as PDF. The file name has the plan's number, never the patient's name."""
     record = get_record(plan_id)
-    data = printing.to_pdf(printed(record, kind, for_screen=False))
+    data = pdf_thread.to_pdf(printed(record, kind, for_screen=False))
     audit(current_user, "print", "plan", record.id, f"{kind} PDF, version {record.version}")
     db.session.commit()
     name = f"mesoplanner-{kind}-{record.id}-v{record.version}.pdf"
@@ -159,7 +160,7 @@ def cycle_page(cycle_id: int) -> ResponseReturnValue:
 def cycle_pdf(cycle_id: int) -> ResponseReturnValue:
     """A cycle's report as PDF (named by the cycle's number, not the patient)."""
     cycle = db.get_or_404(Cycle, cycle_id)
-    data = printing.to_pdf(cycle_report(cycle, current_locale(), for_screen=False))
+    data = pdf_thread.to_pdf(cycle_report(cycle, current_locale(), for_screen=False))
     audit(current_user, "print", "cycle", cycle.id, "report PDF")
     db.session.commit()
     return Response(data, mimetype="application/pdf", headers={

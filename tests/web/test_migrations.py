@@ -40,3 +40,34 @@ def test_models_and_migrations_agree(app) -> None:
         context = MigrationContext.configure(connection, opts={"include_object": include_object})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_sqlite_readers_never_hold_up_a_save(app, tmp_path):
+    """Write-ahead logging (extensions.py): a long read (a PDF being made, a backup) in another
+    process does not stop a save, and a save waits for another one instead of failing."""
+    import sqlite3
+    import time
+    from datetime import date
+
+    import pytest
+
+    from planner.extensions import SQLITE_BUSY_MS, db
+    from planner.models import Patient
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's journal")
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_MS
+        reader = sqlite3.connect(db.engine.url.database, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM patients").fetchone()  # a read transaction, open
+        start = time.monotonic()
+        db.session.add(Patient(record_number="W-1", family_name="Wal", given_name="Ada",
+                               birth_date=date(1970, 1, 1), sex="female"))
+        db.session.commit()
+        assert time.monotonic() - start < 2
+        assert reader.execute("SELECT count(*) FROM patients").fetchone() == (0,)  # its snapshot
+        reader.execute("COMMIT")
+        reader.close()
