@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, event
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -49,6 +49,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     role: Mapped[str] = mapped_column(String(20), default="doctor")
     language: Mapped[str] = mapped_column(String(5), default="en")
     active: Mapped[bool] = mapped_column(default=True)
+    # Set when an administrator chose the password (a new account, a reset): the user must pick
+    # their own before anything else (web/auth.py).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     def set_password(self, password: str) -> None:

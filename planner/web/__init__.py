@@ -47,6 +47,7 @@ def register(app: Flask) -> None:
         return None
 
     auth.expire_idle_sessions(app)
+    auth.require_own_password(app)
     roles.init_app(app)  # after the login requirement: an anonymous visitor is sent to log in
 
     @app.get("/")

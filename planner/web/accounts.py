@@ -13,16 +13,18 @@ from sqlalchemy import func, select
 
 from planner.extensions import db
 from planner.models import LANGUAGES, ROLES, User, audit
-from planner.web.auth import MAX_PASSWORD, MIN_PASSWORD, account_problems
+from planner.web.auth import MAX_PASSWORD, account_problems, password_weakness
 
 account = Blueprint("account", __name__)
 users = Blueprint("users", __name__, url_prefix="/users")
 
-def password_problems(password: str, confirm: str) -> dict[str, str]:
-    """What is wrong with a new password, by field."""
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        return {"password": _("Use from %(lo)d to %(hi)d characters.", lo=MIN_PASSWORD,
-                              hi=MAX_PASSWORD)}
+def password_problems(password: str, confirm: str, user: User) -> dict[str, str]:
+    """What is wrong with a new password for ``user``, by field."""
+    weak = password_weakness(password, user.username)
+    if weak:
+        return {"password": weak}
+    if user.check_password(password):
+        return {"password": _("Choose a password different from the current one.")}
     if password != confirm:
         return {"confirm": _("The two passwords differ.")}
     return {}
@@ -37,9 +39,10 @@ def password() -> ResponseReturnValue:
             problems["current"] = _("This is not your current password.")
         else:
             problems = password_problems(request.form.get("password", ""),
-                                         request.form.get("confirm", ""))
+                                         request.form.get("confirm", ""), current_user)
         if not problems:
             current_user.set_password(request.form["password"])
+            current_user.must_change_password = False
             audit(current_user, "update", "user", current_user.id, "password changed")
             db.session.commit()
             flash(_("Password changed."), "success")
@@ -75,7 +78,8 @@ def create() -> ResponseReturnValue:
         problems.update(_choice_problems(values))
         if not problems:
             user = User(username=values["username"], full_name=values["full_name"],
-                        role=values["role"], language=values["language"])
+                        role=values["role"], language=values["language"],
+                        must_change_password=True)
             user.set_password(request.form["password"])
             db.session.add(user)
             db.session.flush()
@@ -137,13 +141,14 @@ def reset_password(user_id: int) -> ResponseReturnValue:
     """The administrator sets a new password for someone who forgot theirs."""
     user = db.get_or_404(User, user_id)
     problems = password_problems(request.form.get("password", ""),
-                                 request.form.get("confirm", ""))
+                                 request.form.get("confirm", ""), user)
     if problems:
         values = {"full_name": user.full_name, "role": user.role, "language": user.language,
                   "active": user.active}
         return render_template("users/form.html", values=values, problems=problems,
                                user=user), 422
     user.set_password(request.form["password"])
+    user.must_change_password = user.id != current_user.id  # their own: they chose it
     audit(current_user, "update", "user", user.id, "password reset by an administrator")
     db.session.commit()
     flash(_("Password reset. Give it to %(name)s in person.", name=user.full_name), "success")

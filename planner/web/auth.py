@@ -94,14 +94,46 @@ def account_problems(username: str, full_name: str, password: str, confirm: str)
         problems["username"] = _("This username is taken.")
     if not full_name or len(full_name) > 120:
         problems["full_name"] = _("Enter the name to show on records (up to 120 characters).")
-    if len(password) < MIN_PASSWORD:
-        problems["password"] = _("Use at least %(n)d characters.", n=MIN_PASSWORD)
-    elif len(password) > MAX_PASSWORD:
-        problems["password"] = _("Use from %(lo)d to %(hi)d characters.", lo=MIN_PASSWORD,
-                                 hi=MAX_PASSWORD)
+    weak = password_weakness(password, username)
+    if weak:
+        problems["password"] = weak
     elif password != confirm:
         problems["confirm"] = _("The two passwords differ.")
     return problems
+
+
+# [our list]: passwords of ten characters or more that people pick first (keyboard rows, digits,
+# "password" in the clinic's languages), refused as NIST SP 800-63B (5.1.1.2) advises checking
+# new passwords against commonly used ones. Compared without case, spaces or trailing digits.
+COMMON_PASSWORDS = frozenset({
+    "password", "passwordpassword", "qwertyuiop", "asdfghjkl", "azertyuiop", "qwertzuiop",
+    "iloveyou", "letmein", "welcome", "administrator", "changeme", "mesoplanner",
+    "mesoterapia", "mesotherapy", "ambulatorio", "clinica", "consultorio",
+    "contrasena", "contrasenya", "parolachiave", "passwort", "motdepasse", "benvenuto",
+    "bienvenido", "ciaociao", "holahola", "dottore", "doctor", "medico", "segreteria",
+})
+
+
+def password_weakness(password: str, username: str = "") -> str | None:
+    """Why a new password is too weak, or None: its length, one character over and over, the
+    username inside it, or a commonly used password."""
+    if len(password) < MIN_PASSWORD:
+        return _("Use at least %(n)d characters.", n=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        return _("Use from %(lo)d to %(hi)d characters.", lo=MIN_PASSWORD, hi=MAX_PASSWORD)
+    plain = "".join(password.split()).casefold()
+    if len(set(plain)) <= 2 or plain.isdigit() or plain.rstrip("0123456789!.") in \
+            COMMON_PASSWORDS or _is_run(plain):
+        return _("This password is too easy to guess: use a few unrelated words.")
+    if len(username) >= 3 and username.casefold() in plain:
+        return _("The password must not contain the username.")
+    return None
+
+
+def _is_run(text: str) -> bool:
+    """A run along the alphabet, the digits or a keyboard row ("abcdefghij", "1234567890")."""
+    rows = ("abcdefghijklmnopqrstuvwxyz", "01234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+    return any(text in row or text in row[::-1] for row in rows)
 
 
 def throttled(username: str, address: str) -> bool:
@@ -146,6 +178,22 @@ def login() -> ResponseReturnValue:
         db.session.commit()
         error, status = _("Wrong username or password."), 401
     return render_template("auth/login.html", error=error), status
+
+
+PASSWORD_CHANGE_ALLOWS = frozenset({"account.password", "auth.logout", "static", "healthz"})
+
+
+def require_own_password(app: Any) -> None:
+    """Someone whose password an administrator chose (a new account, a reset) chooses their own
+    before seeing anything else: the administrator must not know a working password."""
+
+    @app.before_request
+    def own_password() -> ResponseReturnValue | None:
+        if not current_user.is_authenticated or not current_user.must_change_password or \
+                request.endpoint in PASSWORD_CHANGE_ALLOWS:
+            return None
+        flash(_("An administrator set your password: choose your own to go on."), "error")
+        return redirect(url_for("account.password"), 303 if request.method == "POST" else 302)
 
 
 def expire_idle_sessions(app: Any) -> None:

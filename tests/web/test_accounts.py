@@ -162,6 +162,63 @@ def test_the_administrator_resets_a_forgotten_password(app, admin):
                 ).status_code == 422
 
 
+def test_after_a_reset_the_user_must_choose_their_own_password_first(app, admin):
+    """The administrator knows the password they set: until the user picks their own, every
+    page leads to the password form (logging out still works)."""
+    make_user(app, "doctor")
+    post(admin, "/users/2/password", {"password": "a fresh long password",
+                                      "confirm": "a fresh long password"})
+    doctor = admin.application.test_client()
+    assert try_login(doctor, "doctor", "a fresh long password") == 303
+    for path in ("/patients", "/patients/new", "/audit", "/plans/mixtures"):
+        response = doctor.get(path)
+        assert response.status_code == 302 and response.location.endswith("/account/password")
+    page = doctor.get("/account/password")
+    assert page.status_code == 200  # the form itself is not redirected, and says why it shows
+    assert "An administrator set your password" in page.get_data(as_text=True)
+    response = doctor.post("/patients/new", data={"csrf_token": csrf_token(doctor,
+                                                                          "/account/password"),
+                                                  "family_name": "X"})
+    assert response.status_code == 303 and response.location.endswith("/account/password")
+    def change(new: str):
+        return doctor.post("/account/password", data={
+            "current": "a fresh long password", "password": new, "confirm": new,
+            "csrf_token": csrf_token(doctor, "/account/password")})
+
+    same = change("a fresh long password")
+    assert same.status_code == 422 and "different from the current" in \
+        same.get_data(as_text=True)
+    assert change("only I know this one").status_code == 303
+    assert doctor.get("/patients").status_code == 200
+
+
+def test_a_new_account_chooses_its_own_password_but_a_reset_of_ones_own_does_not(app, admin):
+    post(admin, "/users/new", {"username": "lucia", "full_name": "Lucia Neri",
+                               "role": "doctor", "language": "it",
+                               "password": "a long enough password",
+                               "confirm": "a long enough password"})
+    lucia = admin.application.test_client()
+    assert try_login(lucia, "lucia", "a long enough password") == 303
+    assert lucia.get("/patients").status_code == 302
+    post(admin, "/users/1/password", {"password": "the admin's new password",
+                                      "confirm": "the admin's new password"})
+    assert admin.get("/patients").status_code == 200
+
+
+@pytest.mark.parametrize("weak", ["1234567890", "abcdefghijkl", "aaaaaaaaaaaa", "Password123!",
+                                  "qwertyuiop", "Mesoterapia2026", "ababababababab",
+                                  "password password", "0987654321", "doctor-is-me-1"])
+def test_an_easily_guessed_password_is_refused_with_a_reason(app, client, weak):
+    make_user(app, "doctor")
+    login(client)
+    response = post(client, "/account/password", {"current": PASSWORD, "password": weak,
+                                                   "confirm": weak})
+    assert response.status_code == 422, weak
+    message = BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one(
+        "#password-error").get_text()
+    assert "too easy to guess" in message or "username" in message
+
+
 # -------------------------------------------------------------------- login throttling
 
 
@@ -339,7 +396,7 @@ def test_behind_a_proxy_the_clients_address_is_throttled_not_the_proxys(tmp_path
 
 
 def test_a_password_of_the_longest_allowed_length_logs_in_and_a_longer_one_is_refused(app, admin):
-    longest = "p" * 200
+    longest = ("correct horse battery staple " * 8)[:200]
     assert post(admin, "/users/new", {"username": "long", "full_name": "Long Pass",
                                       "role": "doctor", "language": "en", "password": longest,
                                       "confirm": longest}).status_code == 303
