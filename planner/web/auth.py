@@ -118,15 +118,15 @@ def password_weakness(password: str, username: str = "") -> str | None:
     """Why a new password is too weak, or None: its length, one character over and over, the
     username inside it, or a commonly used password."""
     if len(password) < MIN_PASSWORD:
-        return _("Use at least %(n)d characters.", n=MIN_PASSWORD)
+        return str(_("Use at least %(n)d characters.", n=MIN_PASSWORD))
     if len(password) > MAX_PASSWORD:
-        return _("Use from %(lo)d to %(hi)d characters.", lo=MIN_PASSWORD, hi=MAX_PASSWORD)
+        return str(_("Use from %(lo)d to %(hi)d characters.", lo=MIN_PASSWORD, hi=MAX_PASSWORD))
     plain = "".join(password.split()).casefold()
     if len(set(plain)) <= 2 or plain.isdigit() or plain.rstrip("0123456789!.") in \
             COMMON_PASSWORDS or _is_run(plain):
-        return _("This password is too easy to guess: use a few unrelated words.")
+        return str(_("This password is too easy to guess: use a few unrelated words."))
     if len(username) >= 3 and username.casefold() in plain:
-        return _("The password must not contain the username.")
+        return str(_("The password must not contain the username."))
     return None
 
 
