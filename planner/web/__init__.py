@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
         audit,
         auth,
         cycles,
+        fhir_export,
         patients,
         plans,
         printouts,
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(printouts.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(records.bp)
+    app.register_blueprint(fhir_export.bp)
     app.register_blueprint(recall.bp)
     app.register_blueprint(accounts.account)
     app.register_blueprint(accounts.users)

@@ -421,6 +421,11 @@ def show(record_id: int) -> ResponseReturnValue:
     return _show(record)
 
 
+def page(record: SessionRecord, status: int = 200) -> ResponseReturnValue:
+    """A record's page (with whatever was flashed), answered with ``status``."""
+    return _show(record, status=status)
+
+
 def _show(record: SessionRecord, values: dict[str, Any] | None = None,
           problems: dict[str, str] | None = None, status: int = 200) -> ResponseReturnValue:
     try:

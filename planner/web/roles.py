@@ -59,6 +59,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "records.sign": CLINICIANS,
     "records.discard": CLINICIANS,
     "records.add_addendum": CLINICIANS,
+    "fhir_export.session_bundle": CLINICIANS,  # health data leaving the clinic
     "recall.search": ALL,
     "recall.export": CLINICIANS,
     "users.index": ADMIN,

@@ -84,6 +84,8 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/records/<int:record_id>/discard", "POST"): ("/records/1/discard", {}, 302, 303, 303, 403),
     # Addenda are for signed records: the seeded draft answers 409.
     ("/records/<int:record_id>/addenda", "POST"): ("/records/1/addenda", {"text": "late"}, 302, 409, 409, 403),
+    # Only a signed record is exported: the seeded draft answers 409.
+    ("/records/<int:record_id>/fhir.json", "GET"): ("/records/1/fhir.json", {}, 302, 409, 409, 403),
     ("/cycles/<int:cycle_id>/report", "GET"): ("/cycles/1/report", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/report.pdf", "GET"): ("/cycles/1/report.pdf", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/sessions", "POST"): ("/cycles/1/sessions",
@@ -138,6 +140,7 @@ MISSING = [
     ("GET", "/plans/999/record", {}),
     ("POST", "/plans/999/record", RECORD_FORM),
     ("GET", "/records/999", {}),
+    ("GET", "/records/999/fhir.json", {}),
     ("GET", "/cycles/999/report", {}),
     ("POST", "/cycles/999/sessions", {"planned_on": "2026-12-30"}),
     ("POST", "/sessions/999/cancel", {}),

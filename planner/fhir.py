@@ -1,0 +1,207 @@
+"""A signed session as a FHIR R4 Bundle (issue 8): Patient, Practitioner, Procedure with its body
+sites, one MedicationAdministration per drug given, pain before and after as Observations.
+
+Pure: it takes the facts of a session (no Flask, no database) and returns the Bundle as a dict
+ready for JSON. The codes are CLINICAL.md's ("Codes for interoperability"); the shape follows FHIR
+R4 (hl7.org/fhir/R4): a ``collection`` Bundle whose entries reference each other by their
+``urn:uuid`` full URLs.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+SNOMED = "http://snomed.info/sct"
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+# CLINICAL.md, "Codes for interoperability".
+INTRADERMAL_ROUTE = ("372464004", "Intradermal route")
+LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right"),
+              "bilateral": ("51440002", "Right and left")}
+PAIN_CODES = {"nrs": ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
+              "vas": ("38214-3", "Pain severity [Score] Visual analog score")}
+PAIN_UNITS = {"nrs": ("{score}", "score"), "vas": ("mm", "mm")}
+TARGET_BODY_STRUCTURE = "http://hl7.org/fhir/StructureDefinition/procedure-targetBodyStructure"
+# Identifier systems of this program (a receiving system maps them to its own).
+RECORD_NUMBER_SYSTEM = "urn:mesoplanner:patient-record-number"
+SESSION_SYSTEM = "urn:mesoplanner:session"
+GENDERS = {"female": "female", "male": "male", "other": "other"}
+
+
+@dataclass(frozen=True)
+class PatientFacts:
+    record_number: str
+    family_name: str
+    given_name: str
+    birth_date: date
+    sex: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """A treated body structure: its SNOMED CT code, its English name and its side (left,
+    right, bilateral, or None where it has none)."""
+
+    snomed: str
+    name: str
+    laterality: str | None = None
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One drug (mixture component) given in the session: mg when its concentration is known,
+    always its volume."""
+
+    name: str
+    volume_ml: Decimal
+    mg: Decimal | None = None
+    lot: str = ""
+    expiry: date | None = None
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    session_id: int
+    patient: PatientFacts
+    performer: str
+    performed_at: datetime  # with its time zone: FHIR requires one on a time of day
+    sites: tuple[Site, ...]
+    doses: tuple[Dose, ...]
+    pain_scale: str  # nrs or vas
+    pain_before: int | None
+    pain_after: int | None
+    points: int
+    total_ml: Decimal
+
+
+def bundle(facts: SessionFacts) -> dict[str, Any]:
+    """The session as a FHIR R4 ``collection`` Bundle."""
+    if facts.performed_at.tzinfo is None:
+        raise ValueError("performed_at needs a time zone")
+    when = facts.performed_at.isoformat(timespec="seconds")
+    ids = {name: f"urn:uuid:{uuid.uuid4()}" for name in ("patient", "practitioner", "procedure")}
+    patient = {"resourceType": "Patient",
+               "identifier": [{"system": RECORD_NUMBER_SYSTEM,
+                               "value": facts.patient.record_number}],
+               "name": [{"family": facts.patient.family_name,
+                         "given": [facts.patient.given_name]}],
+               "gender": GENDERS.get(facts.patient.sex, "unknown"),
+               "birthDate": facts.patient.birth_date.isoformat()}
+    practitioner = {"resourceType": "Practitioner", "name": [{"text": facts.performer}]}
+    subject = {"reference": ids["patient"]}
+    performer = {"reference": ids["practitioner"], "display": facts.performer}
+    sites = [site_concept(site) for site in facts.sites]
+    procedure: dict[str, Any] = {
+        "resourceType": "Procedure",
+        "identifier": [{"system": SESSION_SYSTEM, "value": str(facts.session_id)}],
+        "status": "completed",
+        "code": {"text": "Mesotherapy (intradermal therapy)"},
+        "subject": subject,
+        "performedDateTime": when,
+        "performer": [{"actor": performer}],
+        "bodySite": sites,
+        "note": [{"text": f"{facts.points} intradermal injection points, "
+                          f"{facts.total_ml} mL in all"}],
+    }
+    entries = [(ids["patient"], patient), (ids["practitioner"], practitioner)]
+    structures = []
+    for site in facts.sites:
+        side = LATERALITY.get(site.laterality or "")
+        url = f"urn:uuid:{uuid.uuid4()}"
+        body: dict[str, Any] = {
+            "resourceType": "BodyStructure", "patient": subject, "description": site.name,
+            "location": {"coding": [{"system": SNOMED, "code": site.snomed,
+                                     "display": site.name}]}}
+        if side:
+            body["locationQualifier"] = [{"coding": [{"system": SNOMED, "code": side[0],
+                                                      "display": side[1]}]}]
+        entries.append((url, body))
+        structures.append({"url": TARGET_BODY_STRUCTURE, "valueReference": {"reference": url}})
+    if structures:
+        procedure["extension"] = structures
+    entries.append((ids["procedure"], procedure))
+    for dose in facts.doses:
+        entries.append((f"urn:uuid:{uuid.uuid4()}", administration(
+            dose, subject, performer, when, ids["procedure"], sites)))
+    for moment, score in (("before", facts.pain_before), ("after", facts.pain_after)):
+        if score is not None:
+            entries.append((f"urn:uuid:{uuid.uuid4()}", pain(
+                facts.pain_scale, score, moment, subject, when, ids["procedure"])))
+    return {"resourceType": "Bundle", "type": "collection",
+            "timestamp": when,
+            "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries]}
+
+
+def site_concept(site: Site) -> dict[str, Any]:
+    """A body site: the SNOMED CT structure, and its side in words (R4's bodySite has no
+    laterality element: the coded side is on the BodyStructure)."""
+    side = LATERALITY.get(site.laterality or "")
+    text = f"{site.name}, {side[1].lower()}" if side else site.name
+    return {"coding": [{"system": SNOMED, "code": site.snomed, "display": site.name}],
+            "text": text}
+
+
+def administration(dose: Dose, subject: dict[str, str], performer: dict[str, str], when: str,
+                   procedure: str, sites: list[dict[str, Any]]) -> dict[str, Any]:
+    """One drug given: intradermal, its amount, partOf the session's Procedure."""
+    amount = ({"value": dose.mg, "unit": "mg", "system": UCUM, "code": "mg"}
+              if dose.mg is not None else
+              {"value": dose.volume_ml, "unit": "mL", "system": UCUM, "code": "mL"})
+    dosage: dict[str, Any] = {
+        "text": f"{dose.volume_ml} mL" + (f" ({dose.mg} mg)" if dose.mg is not None else ""),
+        "route": {"coding": [{"system": SNOMED, "code": INTRADERMAL_ROUTE[0],
+                              "display": INTRADERMAL_ROUTE[1]}]},
+        "dose": amount}
+    if sites:
+        dosage["site"] = sites[0]
+    resource: dict[str, Any] = {
+        "resourceType": "MedicationAdministration", "status": "completed",
+        "medicationCodeableConcept": {"text": dose.name},
+        "subject": subject, "effectiveDateTime": when,
+        "performer": [{"actor": performer}],
+        "partOf": [{"reference": procedure}], "dosage": dosage}
+    if dose.lot or dose.expiry:
+        batch: dict[str, Any] = {}
+        if dose.lot:
+            batch["lotNumber"] = dose.lot
+        if dose.expiry:
+            batch["expirationDate"] = dose.expiry.isoformat()
+        resource["contained"] = [{"resourceType": "Medication", "id": "product",
+                                  "code": {"text": dose.name}, "batch": batch}]
+        resource["medicationReference"] = {"reference": "#product", "display": dose.name}
+        del resource["medicationCodeableConcept"]
+    return resource
+
+
+def pain(scale: str, score: int, moment: str, subject: dict[str, str], when: str,
+         procedure: str) -> dict[str, Any]:
+    """A pain score before or after the session (LOINC, as CLINICAL.md gives)."""
+    code, display = PAIN_CODES[scale]
+    unit_code, unit = PAIN_UNITS[scale]
+    return {"resourceType": "Observation", "status": "final",
+            "category": [{"coding": [{
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "survey", "display": "Survey"}]}],
+            "code": {"coding": [{"system": LOINC, "code": code, "display": display}],
+                     "text": f"Pain {moment} the session"},
+            "subject": subject, "effectiveDateTime": when, "partOf": [{"reference": procedure}],
+            "valueQuantity": {"value": score, "unit": unit, "system": UCUM, "code": unit_code}}
+
+
+def to_json(document: dict[str, Any]) -> str:
+    """The Bundle as JSON, every dose written exactly as its Decimal (a Decimal that a JSON
+    number could not carry exactly is refused, never rounded)."""
+    def number(value: object) -> float:
+        if not isinstance(value, Decimal):
+            raise TypeError(f"not JSON: {type(value).__name__}")
+        as_float = float(value)
+        if Decimal(repr(as_float)) != value:
+            raise ValueError(f"{value} cannot be written exactly as a JSON number")
+        return as_float
+
+    return json.dumps(document, default=number, ensure_ascii=False, indent=2)

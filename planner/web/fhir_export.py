@@ -1,0 +1,85 @@
+"""The FHIR export of a signed session (planner/fhir.py builds the Bundle): for the hospital or
+regional record. Only a signed record is exported: a draft may still change."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from planner import fhir
+from planner.bodymaps import atlas
+from planner.core.dosing import to_hundredths
+from planner.core.messages import PlanError
+from planner.core.plan import Plan
+from planner.extensions import db
+from planner.models import SessionRecord, audit, folded
+from planner.web import records
+
+bp = Blueprint("fhir_export", __name__)
+
+
+@bp.get("/records/<int:record_id>/fhir.json")
+def session_bundle(record_id: int) -> ResponseReturnValue:
+    """The signed session as a FHIR R4 Bundle (JSON). The file name has the record's number,
+    never the patient's name."""
+    record = db.get_or_404(SessionRecord, record_id)
+    if not record.signed:
+        flash(_("Only a signed session can be exported: sign it first."), "error")
+        return records.page(record, status=409)
+    try:
+        facts = session_facts(record)
+    except (PlanError, ValueError, KeyError):
+        flash(_("This session's plan can no longer be computed (its body map changed): it "
+                "cannot be exported. The signed record itself is unchanged."), "error")
+        return records.page(record, status=409)
+    body = fhir.to_json(fhir.bundle(facts))
+    audit(current_user, "export", "session", record.id, "FHIR R4 bundle")
+    db.session.commit()
+    return Response(body, mimetype="application/fhir+json", headers={
+        "Content-Disposition": f'attachment; filename="mesoplanner-session-{record.id}.json"'})
+
+
+def session_facts(record: SessionRecord) -> fhir.SessionFacts:
+    """What the Bundle says, from a signed record: what was given, not what was planned."""
+    result, done = records.given(record)
+    patient = record.patient
+    lots = {folded(p.product): p for p in record.products}
+    doses = []
+    for component in done.components:
+        product = lots.get(folded(component.name))
+        doses.append(fhir.Dose(
+            component.name, to_hundredths(component.volume_ml),
+            None if component.mg is None else to_hundredths(component.mg),
+            lot=product.lot if product else "", expiry=product.expiry if product else None))
+    return fhir.SessionFacts(
+        session_id=record.id,
+        patient=fhir.PatientFacts(patient.record_number, patient.family_name,
+                                  patient.given_name, patient.birth_date, patient.sex),
+        performer=record.performer.full_name,
+        # Entered as the clinic's local time: the server's zone says which.
+        performed_at=record.performed_at.astimezone(),
+        sites=sites(result.plan), doses=tuple(doses), pain_scale=record.pain_scale,
+        pain_before=record.pain_before, pain_after=record.pain_after,
+        points=done.points_done, total_ml=to_hundredths(done.total_ml))
+
+
+def sites(plan: Plan) -> tuple[fhir.Site, ...]:
+    """The body structures treated, one per SNOMED CT code, each with its side: the region's
+    own, else the plan's (a single-limb view drawn for one side)."""
+    if plan.bodymap is None:
+        return ()
+    view = atlas.get_view(plan.bodymap, plan.side)
+    found: dict[tuple[str, str | None], fhir.Site] = {}
+    for area in plan.areas:
+        if area.region is not None:
+            region = view.region(area.region)
+            code, name, side = region.snomed, region.label["en"], region.laterality
+        else:
+            code, name, side = view.snomed, view.label["en"], "none"
+        laterality = side if side in fhir.LATERALITY else plan.side \
+            if plan.side in fhir.LATERALITY else None
+        found.setdefault((code, laterality), fhir.Site(code, name, laterality))
+    return tuple(found.values())
+

@@ -1,0 +1,147 @@
+"""The FHIR R4 export of a signed session (planner/fhir.py), validated with fhir.resources.
+
+fhir.resources has no models for R4 (4.0.1) that run beside pydantic 2; its R4B (4.3.0) models
+are used: R4B changed none of the elements written here (Bundle, Patient, Practitioner,
+Procedure, BodyStructure, MedicationAdministration, Medication, Observation).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from planner import fhir
+
+ROME = timezone(timedelta(hours=1))
+FACTS = fhir.SessionFacts(
+    session_id=42,
+    patient=fhir.PatientFacts("MP-000007", "Núñez", "Ángela", date(1961, 3, 12), "female"),
+    performer="Dr Maria Rossi",
+    performed_at=datetime(2026, 11, 20, 10, 30, tzinfo=ROME),
+    sites=(fhir.Site("72696002", "Knee region", "right"),),
+    doses=(fhir.Dose("Lidocaine 1%", Decimal("2.40"), Decimal("24.00"), "L-2291",
+                     date(2027, 6, 30)),
+           fhir.Dose("Normal saline", Decimal("2.35"))),
+    pain_scale="nrs", pain_before=7, pain_after=4, points=47, total_ml=Decimal("4.75"))
+
+
+def validated(document: dict) -> dict[str, list]:
+    """Each resource of the Bundle checked by its own fhir.resources model; by type."""
+    from fhir.resources.R4B import get_fhir_model_class
+
+    get_fhir_model_class("Bundle").model_validate(document)
+    found: dict[str, list] = {}
+    for entry in document["entry"]:
+        resource = entry["resource"]
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+        found.setdefault(resource["resourceType"], []).append(entry)
+    return found
+
+
+def test_the_bundle_is_valid_fhir_and_holds_each_resource_once():
+    document = json.loads(fhir.to_json(fhir.bundle(FACTS)))
+    found = validated(document)
+    assert {kind: len(entries) for kind, entries in found.items()} == {
+        "Patient": 1, "Practitioner": 1, "BodyStructure": 1, "Procedure": 1,
+        "MedicationAdministration": 2, "Observation": 2}
+    urls = [entry["fullUrl"] for entry in document["entry"]]
+    assert len(set(urls)) == len(urls) and all(u.startswith("urn:uuid:") for u in urls)
+
+
+def references(resource: object) -> list[str]:
+    if isinstance(resource, dict):
+        own = [resource["reference"]] if isinstance(resource.get("reference"), str) else []
+        return own + [r for value in resource.values() for r in references(value)]
+    if isinstance(resource, list):
+        return [r for value in resource for r in references(value)]
+    return []
+
+
+def test_every_reference_points_into_the_bundle():
+    document = fhir.bundle(FACTS)
+    urls = {entry["fullUrl"] for entry in document["entry"]}
+    for entry in document["entry"]:
+        for reference in references(entry["resource"]):
+            assert reference in urls or reference == "#product", reference
+
+
+def test_the_procedure_names_site_side_performer_and_date():
+    found = validated(fhir.bundle(FACTS))
+    procedure = found["Procedure"][0]["resource"]
+    assert procedure["status"] == "completed"
+    assert procedure["performedDateTime"] == "2026-11-20T10:30:00+01:00"
+    assert procedure["bodySite"] == [{"coding": [{"system": "http://snomed.info/sct",
+                                                  "code": "72696002",
+                                                  "display": "Knee region"}],
+                                      "text": "Knee region, right"}]
+    assert procedure["performer"][0]["actor"]["display"] == "Dr Maria Rossi"
+    body = found["BodyStructure"][0]
+    assert procedure["extension"] == [{"url": fhir.TARGET_BODY_STRUCTURE,
+                                       "valueReference": {"reference": body["fullUrl"]}}]
+    assert body["resource"]["locationQualifier"][0]["coding"][0]["code"] == "24028007"
+    patient = found["Patient"][0]["resource"]
+    assert patient["name"] == [{"family": "Núñez", "given": ["Ángela"]}]
+    assert patient["birthDate"] == "1961-03-12" and patient["gender"] == "female"
+
+
+def test_each_drug_is_intradermal_part_of_the_procedure_with_its_exact_dose_and_lot():
+    document = json.loads(fhir.to_json(fhir.bundle(FACTS)))
+    found = validated(document)
+    procedure_url = found["Procedure"][0]["fullUrl"]
+    given = {}
+    for entry in found["MedicationAdministration"]:
+        resource = entry["resource"]
+        assert resource["partOf"] == [{"reference": procedure_url}]
+        assert resource["dosage"]["route"]["coding"][0]["code"] == "372464004"
+        assert resource["dosage"]["site"]["coding"][0]["code"] == "72696002"
+        name = resource.get("medicationReference", {}).get("display") or \
+            resource["medicationCodeableConcept"]["text"]
+        given[name] = (resource["dosage"]["dose"], resource.get("contained"))
+    dose, contained = given["Lidocaine 1%"]
+    assert (Decimal(str(dose["value"])), dose["code"]) == (Decimal("24"), "mg")
+    assert contained[0]["batch"] == {"lotNumber": "L-2291", "expirationDate": "2027-06-30"}
+    dose, contained = given["Normal saline"]
+    assert (Decimal(str(dose["value"])), dose["code"]) == (Decimal("2.35"), "mL")
+    assert contained is None
+
+
+@pytest.mark.parametrize(("scale", "code", "unit"), [("nrs", "72514-3", "{score}"),
+                                                     ("vas", "38214-3", "mm")])
+def test_pain_before_and_after_are_observations_with_the_loinc_code(scale, code, unit):
+    from dataclasses import replace
+
+    found = validated(fhir.bundle(replace(FACTS, pain_scale=scale, pain_before=70
+                                          if scale == "vas" else 7)))
+    observations = [entry["resource"] for entry in found["Observation"]]
+    assert [o["code"]["coding"][0]["code"] for o in observations] == [code, code]
+    assert [o["code"]["text"] for o in observations] == ["Pain before the session",
+                                                         "Pain after the session"]
+    assert [o["valueQuantity"]["code"] for o in observations] == [unit, unit]
+    assert observations[1]["valueQuantity"]["value"] == 4
+
+
+def test_no_pain_after_no_side_and_no_drug_still_make_a_valid_bundle():
+    from dataclasses import replace
+
+    found = validated(fhir.bundle(replace(FACTS, sites=(fhir.Site("72696002", "Knee region"),),
+                                          doses=(), pain_after=None)))
+    assert len(found["Observation"]) == 1 and "MedicationAdministration" not in found
+    assert "locationQualifier" not in found["BodyStructure"][0]["resource"]
+    assert found["Procedure"][0]["resource"]["bodySite"][0]["text"] == "Knee region"
+
+
+def test_a_time_without_its_zone_is_refused():
+    from dataclasses import replace
+
+    with pytest.raises(ValueError, match="time zone"):
+        fhir.bundle(replace(FACTS, performed_at=datetime(2026, 11, 20, 10, 30)))
+    assert fhir.bundle(replace(FACTS, performed_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC)))
+
+
+def test_doses_are_written_exactly_or_not_at_all():
+    assert '"value": 2.35' in fhir.to_json({"value": Decimal("2.35")})
+    with pytest.raises(ValueError, match="exactly"):
+        fhir.to_json({"value": Decimal("0.1000000000000000055511151231257827")})

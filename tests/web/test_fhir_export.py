@@ -1,0 +1,66 @@
+"""The FHIR export of a signed session, through the app: what the record says, validated with
+fhir.resources (R4B models: see tests/test_fhir.py), audited, refused for a draft."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from tests.test_fhir import validated
+from tests.web.test_records import audit_actions, draft, row, signed
+from tests.web.test_records import cycle as cycle  # the fixture
+
+
+def resources_by_type(document: dict) -> dict[str, list[dict]]:
+    return {kind: [entry["resource"] for entry in entries]
+            for kind, entries in validated(document).items()}
+
+
+def test_a_signed_session_exports_as_a_valid_bundle_of_what_was_given(app, client, doctor,
+                                                                        cycle):
+    rid = signed(doctor, skipped="1")
+    response = client.get(f"/records/{rid}/fhir.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/fhir+json"
+    assert f'filename="mesoplanner-session-{rid}.json"' in response.headers[
+        "Content-Disposition"]
+    assert "Rossi" not in response.headers["Content-Disposition"]
+    found = resources_by_type(json.loads(response.get_data(as_text=True)))
+    stored = row(app, rid)
+    patient = found["Patient"][0]
+    assert patient["name"] == [{"family": "Rossi", "given": ["Maria"]}]
+    procedure = found["Procedure"][0]
+    assert procedure["bodySite"][0]["coding"][0]["system"] == "http://snomed.info/sct"
+    assert procedure["bodySite"][0]["text"].endswith(", right")
+    assert found["BodyStructure"][0]["locationQualifier"][0]["coding"][0]["code"] == "24028007"
+    assert procedure["performedDateTime"].startswith("2026-10-05T10:00:00")
+    assert procedure["note"][0]["text"].startswith(f"{stored['points_done']} intradermal")
+    by_name = {(m.get("medicationReference") or m.get("medicationCodeableConcept"))
+               .get("display", m.get("medicationCodeableConcept", {}).get("text")): m
+               for m in found["MedicationAdministration"]}
+    assert sorted(by_name) == ["lidocaine 2%", "saline 0.9%"]
+    lidocaine = by_name["lidocaine 2%"]
+    # 0.50 mL per point of a 1:1 mixture of lidocaine 2% (10 mg/mL mixed): 5 mg per point.
+    given_mg = Decimal(str(lidocaine["dosage"]["dose"]["value"]))
+    assert given_mg == Decimal(stored["points_done"]) * 5
+    assert lidocaine["dosage"]["route"]["coding"][0]["code"] == "372464004"
+    assert lidocaine["contained"][0]["batch"]["lotNumber"] == "LIDO-1"
+    pains = sorted((o["code"]["text"], o["valueQuantity"]["value"]) for o in found["Observation"])
+    assert pains == [("Pain after the session", 5), ("Pain before the session", 7)]
+    assert ("export", "FHIR R4 bundle") in audit_actions(app, "session")
+
+
+def test_a_draft_is_not_exported(app, client, doctor, cycle):
+    rid = draft(doctor)
+    response = client.get(f"/records/{rid}/fhir.json")
+    assert response.status_code == 409
+    assert "Only a signed session can be exported" in response.get_data(as_text=True)
+    assert ("export", "FHIR R4 bundle") not in audit_actions(app, "session")
+
+
+def test_the_signed_record_page_offers_the_export(client, doctor, cycle):
+    rid = signed(doctor)
+    html = client.get(f"/records/{rid}").get_data(as_text=True)
+    assert f'href="/records/{rid}/fhir.json"' in html
+    assert f'href="/records/{rid}/fhir.json"' not in client.get(
+        f"/records/{draft(doctor, session=2)}").get_data(as_text=True)
