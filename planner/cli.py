@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import sys
@@ -294,7 +292,7 @@ def _read_plan(name: str) -> str | bytes:
 
 
 def _grid(args: argparse.Namespace) -> int:
-    from planner import engine, render
+    from planner import csv_files, engine, render
 
     plan = loads(_read_plan(args.plan))
     result, view = engine.run(plan)
@@ -308,7 +306,7 @@ def _grid(args: argparse.Namespace) -> int:
     elif args.format == "svg":
         text = render.plan_svg(result, view)
     else:
-        text = points_csv(result)
+        text = csv_files.points_csv(result)
     for warning in result.warnings:
         print(f"warning: [{warning.severity}] {warning.code}: {warning.message}",
               file=sys.stderr)
@@ -326,20 +324,6 @@ def _printed(args: argparse.Namespace, result: Result, view: View | None) -> str
         printing.handout_html if args.handout else printing.sheet_html
     html = make(result, view, info)
     return printing.to_pdf(html) if args.format == "pdf" else html
-
-
-def points_csv(result: Result) -> str:
-    """One row per point, in injection order."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["number", "area", "area_label", "x_mm", "y_mm", "volume_ml", "mixture",
-                     "depth_mm", "technique", "label"])
-    for p in result.points:
-        label = result.areas[p.area].area.label if p.area is not None else ""
-        writer.writerow([p.number, "" if p.area is None else p.area, label,
-                         f"{p.x:.4f}", f"{p.y:.4f}", p.volume_ml, p.mixture or "",
-                         f"{p.depth_mm:g}", p.technique, p.label or ""])
-    return out.getvalue()
 
 
 def _write(target: str, text: str | bytes) -> None:

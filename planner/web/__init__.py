@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
         auth,
         cycles,
         fhir_export,
+        files,
         patients,
         plans,
         printouts,
@@ -33,6 +34,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(cycles.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(fhir_export.bp)
+    app.register_blueprint(files.bp)
     app.register_blueprint(recall.bp)
     app.register_blueprint(accounts.account)
     app.register_blueprint(accounts.users)

@@ -14,15 +14,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from planner.csv_files import safe
 from planner.extensions import db
 from planner.models import AuditEvent, User, audit
-from planner.web.recall import safe
 
 bp = Blueprint("audit", __name__)
 
 PAGE = 100  # events per page
 MAX_EXPORT = 100_000  # [our default]: a year of a busy clinic; narrow the filter for more
-ACTIONS = ("view", "create", "update", "delete", "copy", "print", "export", "search", "sign",
+ACTIONS = ("view", "create", "update", "delete", "copy", "print", "export", "import", "search",
+           "sign",
            "override", "discard", "cancel", "login", "logout", "login-refused")
 ENTITIES = ("patient", "plan", "mixture", "cycle", "session", "session_record", "addendum",
             "recall", "settings", "user", "audit", "database")

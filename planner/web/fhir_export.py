@@ -35,7 +35,7 @@ def session_bundle(record_id: int) -> ResponseReturnValue:
                 "cannot be exported. The signed record itself is unchanged."), "error")
         return records.page(record, status=409)
     body = fhir.to_json(fhir.bundle(facts))
-    audit(current_user, "export", "session", record.id, "FHIR R4 bundle")
+    audit(current_user, "export", "session_record", record.id, "FHIR R4 bundle")
     db.session.commit()
     return Response(body, mimetype="application/fhir+json", headers={
         "Content-Disposition": f'attachment; filename="mesoplanner-session-{record.id}.json"'})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
@@ -12,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from planner.csv_files import safe
 from planner.extensions import db
 from planner.models import Patient, SessionProduct, SessionRecord, audit, search_key
 
@@ -19,8 +19,6 @@ bp = Blueprint("recall", __name__)
 
 MIN_LOT = 2  # [our default]: a one-character lot would match half the clinic
 MAX_ROWS = 5000  # [our default]: more than any recall of one clinic
-# A cell a spreadsheet would run as a formula starts with one of these (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def find(product: str, lot: str) -> list[tuple[SessionProduct, SessionRecord, Patient]]:
@@ -82,13 +80,3 @@ def export() -> ResponseReturnValue:
     db.session.commit()
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="recall.csv"'})
-
-
-def safe(value: Any) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula.
-
-    >>> safe("=HYPERLINK(1)"), safe("AB12")
-    ("'=HYPERLINK(1)", 'AB12')
-    """
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text

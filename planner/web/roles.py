@@ -60,6 +60,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "records.discard": CLINICIANS,
     "records.add_addendum": CLINICIANS,
     "fhir_export.session_bundle": CLINICIANS,  # health data leaving the clinic
+    "files.plan_points": ALL,  # the assistant prepares syringes from it
+    "files.patient_sessions": CLINICIANS,
+    "files.import_plan": CLINICIANS,  # it ends in the editor, where only they save
     "recall.search": ALL,
     "recall.export": CLINICIANS,
     "users.index": ADMIN,

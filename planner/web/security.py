@@ -43,6 +43,15 @@ def init_app(app: Flask) -> None:
             "The field %(field)s holds a character that cannot be stored (NUL): nothing was "
             "saved.", field=field[:40])), 400
 
+    @app.errorhandler(413)
+    def too_large(_error: Exception) -> ResponseReturnValue:
+        from flask_babel import gettext as _
+
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return render_template("bad_request.html", message=_(
+            "What was sent is larger than %(mb)d MB, the most this app accepts at once: nothing "
+            "was saved. (A plan file is a few kilobytes.)", mb=limit)), 413
+
     @app.after_request
     def headers(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = CSP

@@ -86,6 +86,11 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/records/<int:record_id>/addenda", "POST"): ("/records/1/addenda", {"text": "late"}, 302, 409, 409, 403),
     # Only a signed record is exported: the seeded draft answers 409.
     ("/records/<int:record_id>/fhir.json", "GET"): ("/records/1/fhir.json", {}, 302, 409, 409, 403),
+    ("/plans/<int:plan_id>/points.csv", "GET"): ("/plans/1/points.csv", {}, 302, 200, 200, 200),
+    ("/patients/<int:patient_id>/sessions.csv", "GET"): ("/patients/1/sessions.csv", {}, 302, 200, 200, 403),
+    ("/patients/<int:patient_id>/plans/import", "GET"): ("/patients/1/plans/import", {}, 302, 200, 200, 403),
+    # No file sent: the form comes back naming the field.
+    ("/patients/<int:patient_id>/plans/import", "POST"): ("/patients/1/plans/import", {}, 302, 422, 422, 403),
     ("/cycles/<int:cycle_id>/report", "GET"): ("/cycles/1/report", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/report.pdf", "GET"): ("/cycles/1/report.pdf", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/sessions", "POST"): ("/cycles/1/sessions",
@@ -141,6 +146,10 @@ MISSING = [
     ("POST", "/plans/999/record", RECORD_FORM),
     ("GET", "/records/999", {}),
     ("GET", "/records/999/fhir.json", {}),
+    ("GET", "/plans/999/points.csv", {}),
+    ("GET", "/patients/999/sessions.csv", {}),
+    ("GET", "/patients/999/plans/import", {}),
+    ("POST", "/patients/999/plans/import", {}),
     ("GET", "/cycles/999/report", {}),
     ("POST", "/cycles/999/sessions", {"planned_on": "2026-12-30"}),
     ("POST", "/sessions/999/cancel", {}),

@@ -47,7 +47,7 @@ def test_a_signed_session_exports_as_a_valid_bundle_of_what_was_given(app, clien
     assert lidocaine["contained"][0]["batch"]["lotNumber"] == "LIDO-1"
     pains = sorted((o["code"]["text"], o["valueQuantity"]["value"]) for o in found["Observation"])
     assert pains == [("Pain after the session", 5), ("Pain before the session", 7)]
-    assert ("export", "FHIR R4 bundle") in audit_actions(app, "session")
+    assert ("export", "FHIR R4 bundle") in audit_actions(app, "session_record")
 
 
 def test_a_draft_is_not_exported(app, client, doctor, cycle):
@@ -55,7 +55,7 @@ def test_a_draft_is_not_exported(app, client, doctor, cycle):
     response = client.get(f"/records/{rid}/fhir.json")
     assert response.status_code == 409
     assert "Only a signed session can be exported" in response.get_data(as_text=True)
-    assert ("export", "FHIR R4 bundle") not in audit_actions(app, "session")
+    assert ("export", "FHIR R4 bundle") not in audit_actions(app, "session_record")
 
 
 def test_the_signed_record_page_offers_the_export(client, doctor, cycle):
