@@ -115,8 +115,8 @@ def bundle(facts: SessionFacts) -> dict[str, Any]:
         url = f"urn:uuid:{uuid.uuid4()}"
         body: dict[str, Any] = {
             "resourceType": "BodyStructure", "patient": subject, "description": site.name,
-            "location": {"coding": [{"system": SNOMED, "code": site.snomed,
-                                     "display": site.name}]}}
+            "location": {"coding": [{"system": SNOMED, "code": site.snomed}],
+                         "text": site.name}}
         if side:
             body["locationQualifier"] = [{"coding": [{"system": SNOMED, "code": side[0],
                                                       "display": side[1]}]}]
@@ -138,12 +138,13 @@ def bundle(facts: SessionFacts) -> dict[str, Any]:
 
 
 def site_concept(site: Site) -> dict[str, Any]:
-    """A body site: the SNOMED CT structure, and its side in words (R4's bodySite has no
-    laterality element: the coded side is on the BodyStructure)."""
+    """A body site: the SNOMED CT structure, and the region's name with its side in words (R4's
+    bodySite has no laterality element: the coded side is on the BodyStructure). The coding has
+    no display: the atlas names a region more narrowly than its code (a knee compartment is
+    coded as the knee region), and a display must be the code's own term."""
     side = LATERALITY.get(site.laterality or "")
     text = f"{site.name}, {side[1].lower()}" if side else site.name
-    return {"coding": [{"system": SNOMED, "code": site.snomed, "display": site.name}],
-            "text": text}
+    return {"coding": [{"system": SNOMED, "code": site.snomed}], "text": text}
 
 
 def administration(dose: Dose, subject: dict[str, str], performer: dict[str, str], when: str,

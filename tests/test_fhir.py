@@ -74,8 +74,7 @@ def test_the_procedure_names_site_side_performer_and_date():
     assert procedure["status"] == "completed"
     assert procedure["performedDateTime"] == "2026-11-20T10:30:00+01:00"
     assert procedure["bodySite"] == [{"coding": [{"system": "http://snomed.info/sct",
-                                                  "code": "72696002",
-                                                  "display": "Knee region"}],
+                                                  "code": "72696002"}],
                                       "text": "Knee region, right"}]
     assert procedure["performer"][0]["actor"]["display"] == "Dr Maria Rossi"
     body = found["BodyStructure"][0]

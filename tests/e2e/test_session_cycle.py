@@ -96,7 +96,7 @@ def test_a_doctor_runs_a_knee_cycle_and_finds_the_lot(server, browser, tmp_path)
     for k in range(4):
         page.goto(patient_url)
         row = page.locator("[data-testid=cycle-session]").nth(k)
-        row.get_by_role("link", name="Record", exact=True).click()
+        row.get_by_role("link", name="Record the session", exact=True).click()
         expect(page.locator("h1")).to_have_text("Record a session")
         expect(page.locator(".muted").filter(has_text=f"Session {k + 1} of 4")).to_have_count(1)
         # The plan's mixture is there as the products, in its order.

@@ -79,10 +79,10 @@ def test_this_weeks_sessions_and_the_patient_page(app, client, doctor, plan_id):
     soup = BeautifulSoup(client.get("/sessions").get_data(as_text=True), "html.parser")
     rows = [[td.get_text(" ", strip=True) for td in tr.select("td")]
             for tr in soup.select("[data-testid=upcoming] tbody tr")]
-    assert rows == [["Today", "Ciclo, Paola", "Knee, medial", "1 of 4", "Record"],
+    assert rows == [["Today", "Ciclo, Paola", "Knee, medial", "1 of 4", "Record the session"],
                     [f"{today + timedelta(days=7):%b} {(today + timedelta(days=7)).day}, "
                      f"{(today + timedelta(days=7)).year}", "Ciclo, Paola", "Knee, medial",
-                     "2 of 4", "Record"]]
+                     "2 of 4", "Record the session"]]
     assert soup.select_one("[data-testid=upcoming] a.button")["href"] == "/sessions/1/record"
     page = BeautifulSoup(client.get("/patients/1").get_data(as_text=True), "html.parser")
     dates = [i["value"] for i in page.select(".cycle-dates input[name=planned_on]")]
