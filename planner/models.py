@@ -346,6 +346,25 @@ def clinic_settings() -> ClinicSettings:
                                                           handout_en="")
 
 
+class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+    """A key for the JSON API (web/api.py), made by a user for a program acting as them. Only
+    its SHA-256 is kept; the token itself is shown once, when made."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters, to tell tokens apart in the list (not enough to use one).
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
 class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
     """A failed login, kept a short while to slow down password guessing (web/auth.py)."""
 

@@ -5,15 +5,24 @@ from __future__ import annotations
 from flask import Flask, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 # Endpoints reachable without logging in; every other one requires a login (see require_login).
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.setup", "static", "healthz"})
+
+
+def is_api() -> bool:
+    """Whether the request is for the JSON API (web/api.py): token, not cookie; JSON errors."""
+    from flask import request
+
+    return request.path.startswith("/api/")
 
 
 def register(app: Flask) -> None:
     """Attach every blueprint and the login requirement to the app."""
     from planner.web import (
         accounts,
+        api,
         audit,
         auth,
         cycles,
@@ -25,6 +34,7 @@ def register(app: Flask) -> None:
         recall,
         records,
         roles,
+        tokens,
     )
 
     app.register_blueprint(auth.bp)
@@ -39,13 +49,19 @@ def register(app: Flask) -> None:
     app.register_blueprint(accounts.account)
     app.register_blueprint(accounts.users)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(tokens.bp)
+    app.register_blueprint(api.bp)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
+        return api.http_error(exc) if is_api() else exc
 
     @app.before_request
     def require_login() -> ResponseReturnValue | None:
         from flask import request
 
-        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
-            return None
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None or is_api():
+            return None  # the API authenticates its own way (a token, never the cookie)
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login"))
         return None

@@ -189,7 +189,10 @@ def require_own_password(app: Any) -> None:
 
     @app.before_request
     def own_password() -> ResponseReturnValue | None:
-        if not current_user.is_authenticated or not current_user.must_change_password or \
+        from planner.web import is_api
+
+        if is_api() or not current_user.is_authenticated or \
+                not current_user.must_change_password or \
                 request.endpoint in PASSWORD_CHANGE_ALLOWS:
             return None
         flash(_("An administrator set your password: choose your own to go on."), "error")
@@ -202,7 +205,9 @@ def expire_idle_sessions(app: Any) -> None:
 
     @app.before_request
     def idle() -> ResponseReturnValue | None:
-        if not current_user.is_authenticated:
+        from planner.web import is_api
+
+        if is_api() or not current_user.is_authenticated:
             return None
         limit = 60 * int(app.config.get("SESSION_IDLE_MINUTES", IDLE_MINUTES))
         seen = session.get("seen")

@@ -236,7 +236,7 @@ def save() -> ResponseReturnValue:
         db.session.add(record)
     else:
         record.version += 1
-    store(record, saved, result, title)
+    store(record, saved, result, title, current_user.id)
     try:
         db.session.flush()
     except StaleDataError:
@@ -285,8 +285,9 @@ def without_patient(plan: Plan) -> Plan:
     return replace(plan, weight_kg=None)
 
 
-def store(record: PlanRecord, doc: dict[str, Any], result: Result, title: str) -> None:
-    """Copy a computed plan's summary and file onto its record."""
+def store(record: PlanRecord, doc: dict[str, Any], result: Result, title: str,
+          user_id: int) -> None:
+    """Copy a computed plan's summary and file onto its record, saved by ``user_id``."""
     record.title = title
     record.treatment = result.plan.treatment
     record.bodymap = result.plan.bodymap
@@ -295,7 +296,7 @@ def store(record: PlanRecord, doc: dict[str, Any], result: Result, title: str) -
     record.plan_json = json.dumps(doc, ensure_ascii=False)
     record.points = len(result.xy)
     record.total_ml = str(result.total_ml)
-    record.updated_by_id = current_user.id
+    record.updated_by_id = user_id
     record.updated_at = now()
 
 

@@ -63,6 +63,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "files.plan_points": ALL,  # the assistant prepares syringes from it
     "files.patient_sessions": CLINICIANS,
     "files.import_plan": CLINICIANS,  # it ends in the editor, where only they save
+    "tokens.index": ALL,
+    "tokens.revoke": ALL,
+    # The JSON API (web/api.py): the same rules for the token's user.
+    "api.openapi": ALL,
+    "api.bodymaps": ALL,
+    "api.bodymap": ALL,
+    "api.grid": ALL,
+    "api.patients": ALL,
+    "api.search_patients": ALL,
+    "api.create_patient": CLINICIANS,
+    "api.patient": ALL,
+    "api.patient_plans": ALL,
+    "api.create_plan": CLINICIANS,
+    "api.plan": ALL,
+    "api.update_plan": CLINICIANS,
+    "api.patient_sessions": ALL,
+    "api.session": ALL,
     "recall.search": ALL,
     "recall.export": CLINICIANS,
     "users.index": ADMIN,
@@ -106,11 +123,11 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def check_role() -> ResponseReturnValue | None:
-        from planner.web import PUBLIC_ENDPOINTS
+        from planner.web import PUBLIC_ENDPOINTS, is_api
 
         endpoint = request.endpoint
-        if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
-            return None
+        if endpoint is None or endpoint in PUBLIC_ENDPOINTS or is_api():
+            return None  # the API checks the same table for its token's user (web/api.py)
         if not current_user.is_authenticated:
             return None  # the login requirement answers first
         method = "GET" if request.method == "HEAD" else request.method

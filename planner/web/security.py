@@ -39,13 +39,29 @@ def init_app(app: Flask) -> None:
             return None
         from flask_babel import gettext as _
 
+        from planner.web import is_api
+
+        if is_api():
+            from planner.web.api import error_body
+
+            return error_body(400, "a field holds a NUL character, which cannot be stored",
+                              field[:40])
         return render_template("bad_request.html", message=_(
             "The field %(field)s holds a character that cannot be stored (NUL): nothing was "
             "saved.", field=field[:40])), 400
 
     @app.errorhandler(413)
-    def too_large(_error: Exception) -> ResponseReturnValue:
+    def too_large(error: Exception) -> ResponseReturnValue:
         from flask_babel import gettext as _
+
+        from planner.web import is_api
+
+        if is_api():
+            from werkzeug.exceptions import RequestEntityTooLarge
+
+            from planner.web.api import http_error
+
+            return http_error(RequestEntityTooLarge())
 
         limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         return render_template("bad_request.html", message=_(

@@ -91,6 +91,26 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/patients/<int:patient_id>/plans/import", "GET"): ("/patients/1/plans/import", {}, 302, 200, 200, 403),
     # No file sent: the form comes back naming the field.
     ("/patients/<int:patient_id>/plans/import", "POST"): ("/patients/1/plans/import", {}, 302, 422, 422, 403),
+    ("/account/tokens", "GET"): ("/account/tokens", {}, 302, 200, 200, 200),
+    ("/account/tokens", "POST"): ("/account/tokens", {"name": "a script"}, 302, 201, 201, 201),
+    # Nobody has a token in the seeded database: each user revokes only their own.
+    ("/account/tokens/<int:token_id>/revoke", "POST"): ("/account/tokens/1/revoke", {}, 302, 404, 404, 404),
+    # The API takes a token, never the browser's cookie: logged in or not, 401 (tests/web/test_api.py
+    # checks what each role's token gets). Its description is public.
+    ("/api/v1/openapi.json", "GET"): ("/api/v1/openapi.json", {}, 200, 200, 200, 200),
+    ("/api/v1/bodymaps", "GET"): ("/api/v1/bodymaps", {}, 401, 401, 401, 401),
+    ("/api/v1/bodymaps/<view_id>", "GET"): ("/api/v1/bodymaps/knee-anterior", {}, 401, 401, 401, 401),
+    ("/api/v1/grid", "POST"): ("/api/v1/grid", {}, 401, 401, 401, 401),
+    ("/api/v1/patients", "GET"): ("/api/v1/patients", {}, 401, 401, 401, 401),
+    ("/api/v1/patients", "POST"): ("/api/v1/patients", {}, 401, 401, 401, 401),
+    ("/api/v1/patients/search", "POST"): ("/api/v1/patients/search", {}, 401, 401, 401, 401),
+    ("/api/v1/patients/<int:patient_id>", "GET"): ("/api/v1/patients/1", {}, 401, 401, 401, 401),
+    ("/api/v1/patients/<int:patient_id>/plans", "GET"): ("/api/v1/patients/1/plans", {}, 401, 401, 401, 401),
+    ("/api/v1/patients/<int:patient_id>/plans", "POST"): ("/api/v1/patients/1/plans", {}, 401, 401, 401, 401),
+    ("/api/v1/plans/<int:plan_id>", "GET"): ("/api/v1/plans/1", {}, 401, 401, 401, 401),
+    ("/api/v1/plans/<int:plan_id>", "PUT"): ("/api/v1/plans/1", {}, 401, 401, 401, 401),
+    ("/api/v1/patients/<int:patient_id>/sessions", "GET"): ("/api/v1/patients/1/sessions", {}, 401, 401, 401, 401),
+    ("/api/v1/sessions/<int:session_id>", "GET"): ("/api/v1/sessions/1", {}, 401, 401, 401, 401),
     ("/cycles/<int:cycle_id>/report", "GET"): ("/cycles/1/report", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/report.pdf", "GET"): ("/cycles/1/report.pdf", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/sessions", "POST"): ("/cycles/1/sessions",
@@ -124,7 +144,7 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/audit.csv", "GET"): ("/audit.csv", {}, 302, 200, 403, 403),
 }
 
-PUBLIC = {"/static/<path:filename>", "/login", "/setup", "/healthz"}
+PUBLIC = {"/static/<path:filename>", "/login", "/setup", "/healthz", "/api/v1/openapi.json"}
 
 # Routes with ids, for the 404 of a record that does not exist.
 MISSING = [
@@ -234,7 +254,9 @@ def test_public_endpoints_match_the_table():
 
     assert set(PUBLIC_ENDPOINTS) == {"auth.login", "auth.setup", "static", "healthz"}
     for (rule, _method), (_path, _data, anonymous, *_roles) in ROUTES.items():
-        if rule not in PUBLIC:
+        if rule.startswith("/api/") and rule not in PUBLIC:
+            assert anonymous == 401, rule  # a token, never a login page
+        elif rule not in PUBLIC:
             assert anonymous == 302, rule
 
 
@@ -277,7 +299,7 @@ def test_anonymous(seeded, client, key):
         response = client.get(path)
     else:
         token = csrf_token(client, "/login")
-        response = client.post(path, data={**data, "csrf_token": token})
+        response = client.open(path, method=method, data={**data, "csrf_token": token})
     assert response.status_code == expected, response.get_data(as_text=True)[:300]
     if expected == 302:
         assert urlsplit(response.location).path == "/login"
@@ -300,7 +322,8 @@ def test_logged_in(seeded, client, key, role):
     if method == "GET":
         response = client.get(path)
     else:
-        response = client.post(path, data={**data, "csrf_token": csrf_token(client)})
+        response = client.open(path, method=method,
+                               data={**data, "csrf_token": csrf_token(client)})
     assert response.status_code == expected, response.get_data(as_text=True)[:300]
     if expected in (302, 303):
         assert response.location

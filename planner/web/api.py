@@ -1,0 +1,396 @@
+"""The JSON API, /api/v1 (issue 8): body maps, computing a plan file, patients, plans (with the
+version check) and session records, for programs acting for a user with one of their tokens
+(web/tokens.py). Described by the OpenAPI 3.1 document at /api/v1/openapi.json (web/openapi.py).
+
+Only the ``Authorization: Bearer`` token authenticates here, never the browser's cookie, so no
+page can be made to call the API for a logged-in user (and CSRF does not apply). Every answer is
+JSON; an error is ``{"error": {"status", "message", "field"?}}``. Reads of patient data are
+audited as the web's are, with the token's user.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Response, abort, g, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from planner import engine
+from planner.bodymaps import atlas
+from planner.core.messages import PlanError
+from planner.core.plan import MAX_FILE_BYTES, dump, from_dict
+from planner.extensions import csrf, db
+from planner.models import ApiToken, Patient, PlanRecord, SessionRecord, User, audit, now
+from planner.web import roles
+from planner.web.i18n import plan_message
+from planner.web.tokens import digest
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+PAGE = 100  # patients per page of the list
+TOUCH_EVERY_S = 60  # [our default]: "last used" is written at most once a minute per token
+
+
+class ApiError(Exception):
+    """An answer other than success, with its status and (for bad input) the field."""
+
+    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+
+
+def error_body(status: int, message: str, field: str | None = None) -> Response:
+    body: dict[str, Any] = {"status": status, "message": message}
+    if field:
+        body["field"] = field
+    response = jsonify({"error": body})
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError) -> Response:
+    return error_body(exc.status, exc.message, exc.field)
+
+
+def http_error(exc: HTTPException) -> Response:
+    """Any HTTP error under /api as JSON (the app registers it: see web/__init__.py)."""
+    status = exc.code or 500
+    messages = {400: "the request is malformed", 401: "a valid API token is needed",
+                403: "your role does not allow this", 404: "no such resource",
+                405: "this method is not allowed here",
+                413: f"the body is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB allowed"}
+    return error_body(status, messages.get(status, exc.name.lower()))
+
+
+@bp.before_request
+def authenticate() -> ResponseReturnValue | None:
+    """The token's user, or 401; then the role table (web/roles.py), or 403."""
+    if request.endpoint == "api.openapi":
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    found = db.session.scalar(select(ApiToken).where(
+        ApiToken.token_hash == digest(token.strip()))) if scheme.lower() == "bearer" else None
+    if found is None or found.revoked_at is not None or not found.user.active:
+        response = error_body(401, "a valid API token is needed: Authorization: Bearer <token>")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="mesoplanner"'
+        return response
+    g.api_user = found.user
+    if found.last_used_at is None or (now() - found.last_used_at).total_seconds() > \
+            TOUCH_EVERY_S:
+        found.last_used_at = now()
+        db.session.commit()
+    method = "GET" if request.method == "HEAD" else request.method
+    if not roles.allowed(str(request.endpoint), method, found.user.role):
+        return error_body(403, "your role does not allow this")
+    return None
+
+
+def user() -> User:
+    found: User = g.api_user
+    return found
+
+
+def body() -> dict[str, Any]:
+    """The request's JSON object (ApiError 400 otherwise)."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "the body must be a JSON object")
+    if holds_nul(data):
+        raise ApiError(400, "a text holds a NUL character, which cannot be stored")
+    return data
+
+
+def holds_nul(value: object) -> bool:
+    """Whether a NUL character is anywhere in the JSON (PostgreSQL cannot store one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(v) for v in value)
+    return False
+
+
+def audited(action: str, entity: str, entity_id: int | None, detail: str = "API") -> None:
+    """Write the audit event of what the token's user did or read, and commit."""
+    audit(user(), action, entity, entity_id, detail)
+    db.session.commit()
+
+
+def number(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+# ------------------------------------------------------------------------------ body maps
+
+
+def view_json(view: atlas.View, regions: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": view.id, "label": dict(view.label), "version": view.version,
+                           "width_mm": view.width_mm, "height_mm": view.height_mm,
+                           "single_limb": view.single_limb, "snomed": view.snomed}
+    if regions:
+        out["regions"] = [{"id": r.id, "kind": r.kind, "label": dict(r.label),
+                           "laterality": r.laterality, "snomed": r.snomed,
+                           "area_cm2": round(r.area_cm2, 2)} for r in view.regions]
+    return out
+
+
+@bp.get("/bodymaps")
+def bodymaps() -> ResponseReturnValue:
+    return {"bodymaps": [view_json(v, regions=False) for v in atlas.views()]}
+
+
+@bp.get("/bodymaps/<view_id>")
+def bodymap(view_id: str) -> ResponseReturnValue:
+    if view_id not in atlas.view_ids():
+        raise ApiError(404, f"no body map named {view_id[:60]}")
+    return view_json(atlas.get_view(view_id), regions=True)
+
+
+@bp.post("/grid")
+def grid() -> ResponseReturnValue:
+    """Compute a plan file: what `mesoplanner grid` prints (points, totals, warnings)."""
+    doc = body()
+    try:
+        result, _view = engine.run(from_dict(doc))
+    except PlanError as exc:
+        message = plan_message(exc).removeprefix(f"{exc.field}: ")
+        raise ApiError(422, message, exc.field) from None
+    return result.as_dict()
+
+
+# ------------------------------------------------------------------------------ patients
+
+PATIENT_FIELDS = ("record_number", "family_name", "given_name", "birth_date", "sex",
+                  "weight_kg", "allergies", "anticoagulants", "anticoagulant_details",
+                  "pregnant", "breastfeeding", "bleeding_disorder", "notes", "language")
+
+
+def patient_json(p: Patient) -> dict[str, Any]:
+    return {"id": p.id, "record_number": p.record_number, "family_name": p.family_name,
+            "given_name": p.given_name, "birth_date": p.birth_date.isoformat(), "sex": p.sex,
+            "weight_kg": number(p.weight_kg), "allergies": p.allergies,
+            "anticoagulants": p.anticoagulants, "anticoagulant_details": p.anticoagulant_details,
+            "pregnant": p.pregnant, "breastfeeding": p.breastfeeding,
+            "bleeding_disorder": p.bleeding_disorder, "notes": p.notes,
+            "language": p.language, "archived": p.archived, "version": p.version}
+
+
+def get_patient(patient_id: int) -> Patient:
+    patient = db.session.get(Patient, patient_id)
+    if patient is None:
+        raise ApiError(404, "no such patient")
+    return patient
+
+
+@bp.get("/patients")
+def patients() -> ResponseReturnValue:
+    """Patients by name, a page at a time (?page=1); archived ones are left out."""
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+        raise ApiError(400, "page must be a whole number from 1", "page")
+    query = select(Patient).where(Patient.archived.is_(False)).order_by(
+        Patient.family_name, Patient.given_name, Patient.id)
+    total = db.session.scalar(select(func.count()).select_from(Patient).where(
+        Patient.archived.is_(False))) or 0
+    rows = db.session.scalars(query.limit(PAGE).offset((int(page) - 1) * PAGE))
+    return {"patients": [{"id": p.id, "record_number": p.record_number,
+                          "family_name": p.family_name, "given_name": p.given_name,
+                          "birth_date": p.birth_date.isoformat()} for p in rows],
+            "page": int(page), "total": total}
+
+
+@bp.post("/patients/search")
+def search_patients() -> ResponseReturnValue:
+    """The web's search (names, record number, birth date), sent in the body: never in a URL."""
+    from planner.web.patients import search
+
+    query = body().get("q", "")
+    if not isinstance(query, str):
+        raise ApiError(422, "q must be text", "q")
+    found = search(query.strip()[:100], archived=False)
+    audited("search", "patient", None, f"API, {len(found)} found")
+    return {"patients": [{"id": p.id, "record_number": p.record_number,
+                          "family_name": p.family_name, "given_name": p.given_name,
+                          "birth_date": p.birth_date.isoformat()} for p in found]}
+
+
+@bp.post("/patients")
+def create_patient() -> ResponseReturnValue:
+    """A new patient, checked as the web form checks one."""
+    from planner.web.patients import next_record_number, parse_form
+
+    data = body()
+    unknown = sorted(set(data) - set(PATIENT_FIELDS))
+    if unknown:
+        raise ApiError(422, "unknown field", unknown[0][:60])
+    form: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, bool):
+            form[key] = "1" if value else ""
+        elif isinstance(value, str | int | float) or value is None:
+            form[key] = "" if value is None else str(value)
+        else:
+            raise ApiError(422, "must be text, a number or true/false", key)
+    form["language"] = form.get("language") or user().language
+    values, problems = parse_form(form, None)
+    if problems:
+        field = sorted(problems)[0]
+        raise ApiError(422, str(problems[field]), field)
+    values["record_number"] = values["record_number"] or next_record_number()
+    patient = Patient(**values)
+    db.session.add(patient)
+    db.session.flush()
+    audited("create", "patient", patient.id)
+    return patient_json(patient), 201
+
+
+@bp.get("/patients/<int:patient_id>")
+def patient(patient_id: int) -> ResponseReturnValue:
+    found = get_patient(patient_id)
+    audited("view", "patient", found.id)
+    return patient_json(found)
+
+
+# ------------------------------------------------------------------------------ plans
+
+
+def plan_json(record: PlanRecord) -> dict[str, Any]:
+    return {"id": record.id, "patient_id": record.patient_id, "title": record.title,
+            "version": record.version, "points": record.points, "total_ml": record.total_ml,
+            "updated_at": record.updated_at.isoformat(timespec="seconds"),
+            "plan": json.loads(record.plan_json)}
+
+
+def get_plan(plan_id: int) -> PlanRecord:
+    record = db.session.get(PlanRecord, plan_id)
+    if record is None:
+        raise ApiError(404, "no such plan")
+    return record
+
+
+def checked_plan(data: dict[str, Any], patient: Patient) -> tuple[dict[str, Any], Any, str]:
+    """The plan document and title of a request, computed for the patient (ApiError 422)."""
+    from planner.web.plans import MAX_TITLE, compute_doc, without_patient
+
+    doc, title = data.get("plan"), data.get("title", "Plan")
+    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
+        raise ApiError(422, f"a title of 1 to {MAX_TITLE} characters", "title")
+    if not isinstance(doc, dict):
+        raise ApiError(422, "must be a plan file (a JSON object)", "plan")
+    doc = {k: v for k, v in doc.items() if k != "patient"}  # the weight is the record's
+    try:
+        result, _view = compute_doc(doc, patient)
+    except PlanError as exc:
+        raise ApiError(422, plan_message(exc).removeprefix(f"{exc.field}: "),
+                       f"plan.{exc.field}") from None
+    return dump(without_patient(result.plan)), result, title.strip()
+
+
+@bp.get("/patients/<int:patient_id>/plans")
+def patient_plans(patient_id: int) -> ResponseReturnValue:
+    found = get_patient(patient_id)
+    return {"plans": [{"id": r.id, "title": r.title, "version": r.version, "points": r.points,
+                       "total_ml": r.total_ml} for r in found.plans]}
+
+
+@bp.post("/patients/<int:patient_id>/plans")
+def create_plan(patient_id: int) -> ResponseReturnValue:
+    from planner.web.plans import store
+
+    found = get_patient(patient_id)
+    doc, result, title = checked_plan(body(), found)
+    record = PlanRecord(patient_id=found.id, created_by_id=user().id)
+    db.session.add(record)
+    store(record, doc, result, title, user().id)
+    db.session.flush()
+    audited("create", "plan", record.id)
+    return plan_json(record), 201
+
+
+@bp.get("/plans/<int:plan_id>")
+def plan(plan_id: int) -> ResponseReturnValue:
+    record = get_plan(plan_id)
+    audited("view", "plan", record.id)
+    return plan_json(record)
+
+
+@bp.put("/plans/<int:plan_id>")
+def update_plan(plan_id: int) -> ResponseReturnValue:
+    """A new version of a plan, if ``version`` is still the current one (409 otherwise)."""
+    from planner.web.plans import store, used_in_signed
+
+    record = get_plan(plan_id)
+    data = body()
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ApiError(422, "the version you read (a whole number) is required", "version")
+    doc, result, title = checked_plan(data, record.patient)
+    if version != record.version:
+        raise ApiError(409, f"the plan is at version {record.version}, changed by "
+                            f"{record.updated_by.full_name}: read it again", "version")
+    if used_in_signed(record):
+        raise ApiError(409, "a signed session used this plan: it stays as it was; create a "
+                            "new plan instead")
+    record.version += 1
+    store(record, doc, result, title, user().id)
+    audit(user(), "update", "plan", record.id)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ApiError(409, "the plan was changed at the same moment: read it again",
+                       "version") from None
+    return plan_json(record)
+
+
+# ------------------------------------------------------------------------------ sessions
+
+
+def session_json(r: SessionRecord) -> dict[str, Any]:
+    return {"id": r.id, "patient_id": r.patient_id, "plan_id": r.plan_id,
+            "plan_version": r.plan_version, "status": r.status,
+            "performed_at": r.performed_at.isoformat(timespec="minutes"),
+            "performed_by": r.performer.full_name, "points": r.points_done,
+            "total_ml": r.total_ml, "pain_scale": r.pain_scale, "pain_before": r.pain_before,
+            "pain_after": r.pain_after, "adverse_events": json.loads(r.adverse_json),
+            "products": [{"product": p.product, "lot": p.lot,
+                          "expiry": p.expiry.isoformat() if p.expiry else None}
+                         for p in r.products],
+            "signed_by": r.signed_by.full_name if r.signed_by else None,
+            "signed_at": r.signed_at.isoformat(timespec="minutes") if r.signed_at else None,
+            "notes": r.notes}
+
+
+@bp.get("/patients/<int:patient_id>/sessions")
+def patient_sessions(patient_id: int) -> ResponseReturnValue:
+    from planner.web.records import patient_records
+
+    found = get_patient(patient_id)
+    audited("view", "patient", found.id, "API, sessions")
+    return {"sessions": [session_json(r) for r in patient_records(found)]}
+
+
+@bp.get("/sessions/<int:session_id>")
+def session(session_id: int) -> ResponseReturnValue:
+    record = db.session.get(SessionRecord, session_id)
+    if record is None:
+        abort(404)
+    audited("view", "session_record", record.id)
+    return session_json(record)
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI 3.1 description of this API (public: it holds no patient data)."""
+    from planner.web.openapi import document
+
+    return document()
