@@ -113,7 +113,7 @@ def json_body(schema: dict[str, Any]) -> dict[str, Any]:
 
 def path_id(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True,
-            "schema": {"type": "integer", "minimum": 1}}
+            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
 
 
 def listing(key: str, item: str, **extra: Any) -> dict[str, Any]:
@@ -140,7 +140,8 @@ def document() -> dict[str, Any]:
         "/patients": {
             "get": {"summary": "Patients by name, 100 a page", "operationId": "patients",
                     "parameters": [{"name": "page", "in": "query", "required": False,
-                                    "schema": {"type": "integer", "minimum": 1}}],
+                                    "schema": {"type": "integer", "minimum": 1,
+                                               "maximum": 100_000}}],
                     "responses": answers("200", listing(
                         "patients", "PatientSummary", page={"type": "integer"},
                         total={"type": "integer"}), "400")},

@@ -428,3 +428,11 @@ def test_plan_preview_fragment_is_the_workspace(seeded, client):
     assert 'id="results"' in html
     assert "<svg" in html
     assert int(re.search(r'data-testid="total-points">(\d+)<', html).group(1)) > 0
+
+
+def test_an_id_beyond_what_the_database_holds_is_404_not_an_error(seeded, client):
+    """PostgreSQL's integer ends at 2,147,483,647: a larger id in a URL must not reach it."""
+    login(client)
+    for path in ("/patients/2147483648", "/plans/99999999999/sheet", "/records/2147483648"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/patients/2147483647").status_code == 404  # the largest id: looked up
