@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from planner import printing
 from planner.core.messages import PlanError
 from planner.extensions import db
 from planner.models import (
+    LANGUAGES,
     ClinicSettings,
     Cycle,
     Patient,
@@ -86,11 +88,19 @@ def printed(record: PlanRecord, kind: str, *, for_screen: bool) -> str:
         result, view = compute_doc(json.loads(record.plan_json), record.patient)
     except PlanError:
         abort(404)
-    language = record.patient.language if kind == "handout" else current_locale()
-    info = sheet_info(record, language, for_screen=for_screen)
+    default = record.patient.language if kind == "handout" else current_locale()
+    language = printout_language(default)
     make = {"sheet": printing.sheet_html, "stencil": printing.stencil_html,
             "handout": printing.handout_html}[kind]
-    return make(result, view, info)
+    with force_locale(language):  # every string of the printout, the record's notes included
+        return make(result, view, sheet_info(record, language, for_screen=for_screen))
+
+
+def printout_language(default: str) -> str:
+    """The language asked for this printout (?lang=it|es|en), else ``default``: the reader's
+    for a sheet or report, the patient's for a handout."""
+    asked = request.args.get("lang", "")
+    return asked if asked in LANGUAGES else default
 
 
 @bp.get("/plans/<int:plan_id>/<any(sheet, stencil, handout):kind>")
@@ -146,11 +156,18 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
     return printing.cycle_html(report, info)
 
 
+def localized_report(cycle: Cycle, *, for_screen: bool) -> str:
+    """The cycle report in the language asked for it, else the reader's."""
+    language = printout_language(current_locale())
+    with force_locale(language):
+        return cycle_report(cycle, language, for_screen=for_screen)
+
+
 @bp.get("/cycles/<int:cycle_id>/report")
 def cycle_page(cycle_id: int) -> ResponseReturnValue:
     """A cycle's report as a page to print."""
     cycle = db.get_or_404(Cycle, cycle_id)
-    html = cycle_report(cycle, current_locale(), for_screen=True)
+    html = localized_report(cycle, for_screen=True)
     audit(current_user, "print", "cycle", cycle.id, "report page")
     db.session.commit()
     return html
@@ -160,7 +177,7 @@ def cycle_page(cycle_id: int) -> ResponseReturnValue:
 def cycle_pdf(cycle_id: int) -> ResponseReturnValue:
     """A cycle's report as PDF (named by the cycle's number, not the patient)."""
     cycle = db.get_or_404(Cycle, cycle_id)
-    data = pdf_thread.to_pdf(cycle_report(cycle, current_locale(), for_screen=False))
+    data = pdf_thread.to_pdf(localized_report(cycle, for_screen=False))
     audit(current_user, "print", "cycle", cycle.id, "report PDF")
     db.session.commit()
     return Response(data, mimetype="application/pdf", headers={

@@ -143,3 +143,20 @@ def test_only_an_administrator_changes_the_settings(app, client, doctor):
     assert doctor("/settings", {"name": "Forged"}).status_code == 403
     html = client.get("/patients").get_data(as_text=True)
     assert 'href="/settings"' not in html
+
+
+def test_a_printout_can_be_asked_for_in_another_language(app, doctor, client, plan_id):
+    """?lang= sets the whole printout's language, the record's lines included; the user's own
+    pages stay in theirs. A language the app does not have falls back to the default."""
+    page = BeautifulSoup(client.get(f"/plans/{plan_id}/sheet?lang=es").get_data(as_text=True),
+                         "html.parser").get_text(" ", strip=True)
+    assert "historia: SÍ (warfarin 5 mg)" in page and "record: YES" not in page
+    assert "Totales:" in flat_text(client.get(f"/plans/{plan_id}/sheet.pdf?lang=es").get_data())
+    italian = flat_text(client.get(f"/plans/{plan_id}/handout.pdf?lang=it").get_data())
+    assert "Dopo il trattamento" in italian
+    assert "Totals:" in flat_text(client.get(f"/plans/{plan_id}/sheet.pdf?lang=fr").get_data())
+    assert 'lang="en"' in client.get("/patients").get_data(as_text=True)  # the user's own
+    editor = BeautifulSoup(client.get(f"/plans/{plan_id}").get_data(as_text=True),
+                           "html.parser").select_one("[data-testid=print-languages]")
+    assert [a["href"] for a in editor.select("a")][:3] == [
+        f"/plans/{plan_id}/sheet.pdf?lang={code}" for code in ("it", "es", "en")]
