@@ -385,17 +385,25 @@ def pain_chart_svg(trend: Trend, labels: Sequence[str] | None = None, *,
                        transform=f"rotate(-90 3 {top + height / 2})", text_anchor="middle"))
     if trend.baseline is not None and trend.line_30 is not None and trend.line_50 is not None:
         label_floor = 0.0
-        for value, colour, dash, label in (
-                (float(trend.baseline), "#555555", "none", text("baseline")),
+        # A line's name is its reduction, then its meaning on a second line: "moderatamente
+        # importante" on one line with "-30%:" ran past the chart's edge in Italian and Spanish.
+        for value, colour, dash, lines in (
+                (float(trend.baseline), "#555555", "none", (text("baseline"),)),
                 (float(trend.line_30), "#b8420f", "2,1.5",
-                 MINUS + "30%: " + text("moderately important")),
-                (float(trend.line_50), "#2a7d3a", "2,1.5", MINUS + "50%: " + text("substantial"))):
+                 (MINUS + "30%:", text("moderately important"))),
+                (float(trend.line_50), "#2a7d3a", "2,1.5",
+                 (MINUS + "50%:", text("substantial")))):
             dwg.add(dwg.line((left, y(value)), (left + width, y(value)), stroke=colour,
                              stroke_width=0.4, stroke_dasharray=dash,
                              **{"class": "reference"}))
             label_y = max(y(value) + 1, label_floor)
-            label_floor = label_y + CHART_LABEL_GAP_MM
-            words.add(dwg.text(label, insert=(left + width + 1.5, label_y), fill=colour))
+            label_floor = label_y + CHART_LABEL_GAP_MM * len(lines)
+            name = dwg.text("", insert=(left + width + 1.5, label_y), fill=colour,
+                            **{"class": "line-name"})
+            for k, line in enumerate(lines):
+                name.add(dwg.tspan(line, x=[left + width + 1.5],
+                                   dy=[0 if k == 0 else CHART_LABEL_GAP_MM]))
+            words.add(name)
     before = [(x(k), y(s.before)) for k, s in enumerate(trend.sessions) if s.before is not None]
     if len(before) > 1:
         dwg.add(dwg.polyline(before, fill="none", stroke="#1f5fbf", stroke_width=0.6))

@@ -386,12 +386,12 @@ def test_search_ignores_case_of_accented_capitals(doctor, client):
 # ---------------------------------------------------------------------------------- demo
 
 
-def run_setup(app, client, demo: bool):
+def run_setup(app, client, demo: bool, language: str = "en"):
     app.config["SETUP_TOKEN"] = "setup-token"
     token = csrf_token(client, "/setup?token=setup-token")
     data = {"token": "setup-token", "csrf_token": token, "username": "admin",
             "full_name": "Dr Admin", "password": PASSWORD, "confirm": PASSWORD,
-            "language": "en"}
+            "language": language}
     if demo:
         data["demo"] = "1"
     response = client.post("/setup", data=data)
@@ -504,3 +504,29 @@ def test_a_stale_edit_is_refused_and_says_what_changed(app, client, doctor):
     assert doctor(f"/patients/{pid}/edit", edit_form(now, allergies="latex")).status_code == 303
     [last] = patients(app)
     assert (last.weight_kg, last.allergies, last.version) == (Decimal("66.0"), "latex", 3)
+
+
+@pytest.mark.parametrize(("language", "note", "component"), [
+    ("it", "Paziente fittizia per provare l'app.", "lidocaina 2%"),
+    ("es", "Paciente ficticia para probar la aplicación.", "lidocaína 2%"),
+])
+def test_demo_data_speaks_the_first_users_language(app, client, language, note, component):
+    """An Italian or Spanish clinic meets no English in the demo; the drug is still known by
+    its key, so the dose checks still count the lidocaine."""
+    from sqlalchemy import select
+
+    from planner import engine
+    from planner.core.plan import from_dict
+    from planner.extensions import db
+    from planner.models import PlanRecord
+
+    run_setup(app, client, demo=True, language=language)
+    rossi = next(p for p in patients(app) if p.record_number == "DEMO-001")
+    assert rossi.notes == note and rossi.language == language
+    with app.app_context():
+        plan = db.session.scalars(select(PlanRecord)).first()
+        doc = json.loads(plan.plan_json)
+        assert doc["mixtures"]["A"]["components"][0]["name"] == component
+        result, _view = engine.run(from_dict(doc))
+        [lidocaine] = [c for c in result.components if c.drug == "lidocaine"]
+        assert lidocaine.mg is not None and lidocaine.mg > 0
