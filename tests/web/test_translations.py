@@ -190,3 +190,52 @@ def test_patient_list_is_in_the_users_language(app, client, language) -> None:
     assert not absent, f"{language} words missing from /patients: {absent}\n{text}"
     english = [w for w in ENGLISH if re.search(rf"\b{re.escape(w)}\b", text)]
     assert not english, f"English UI words on the {language} /patients page: {english}\n{text}"
+
+
+def english_phrases(language: str) -> list[str]:
+    """The catalogue's English texts of three words or more that the language translates
+    differently: any of them on a page in that language is English left untranslated. The
+    parts around placeholders are kept when they are three words or more."""
+    phrases = set()
+    for message in load_po(language):
+        if not message.id or not message.string:
+            continue
+        singular, translated = msgid_of(message.id), strings_of(message.string)[0]
+        for part in re.split(r"%\(\w+\)[sdf]|\{\w+\}", singular):
+            part = part.strip(" .,:;()")
+            if len(part.split()) >= 3 and part not in translated:
+                phrases.add(part)
+    return sorted(phrases, key=len, reverse=True)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_page_shows_english_to_an_italian_or_spanish_user(app, client, language) -> None:
+    """Every page of the route table that answers an administrator with a page, in a seeded
+    clinic (patient, plan, cycle, a draft record), read as the language's user would."""
+    from planner.extensions import db
+    from planner.models import User
+    from tests.web.test_access import ROUTES, seed
+
+    seed(app)
+    with app.app_context():
+        for user in db.session.query(User):
+            user.language = language
+        db.session.commit()
+    login(client, "admin")
+    phrases = english_phrases(language)
+    assert len(phrases) > 300  # the check has something to look for
+    seen, visited = [], []
+    for (rule, method), (path, _data, _anonymous, admin, *_others) in sorted(ROUTES.items()):
+        if method != "GET" or admin != 200 or rule.startswith(("/api/", "/static/")) or \
+                path.endswith((".csv", ".pdf", ".json", ".svg")) or rule == "/healthz":
+            continue
+        response = client.get(path)
+        if response.mimetype != "text/html":
+            continue
+        text = visible_text(response.get_data(as_text=True))
+        found = [p for p in phrases if p in text]
+        if found:
+            seen.append(f"{path}: {found[:5]}")
+        visited.append(path)
+    assert len(visited) >= 15, visited
+    assert not seen, f"English on {language} pages:\n" + "\n".join(seen)
