@@ -239,3 +239,31 @@ def test_no_page_shows_english_to_an_italian_or_spanish_user(app, client, langua
         visited.append(path)
     assert len(visited) >= 15, visited
     assert not seen, f"English on {language} pages:\n" + "\n".join(seen)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_printout_shows_english(app, client, language) -> None:
+    """The PDFs (sheet, compact sheet, stencil, handout, cycle report), asked for in the
+    language, carry none of the catalogue's English phrases."""
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.web.test_access import seed
+
+    seed(app)
+    login(client, "admin")
+    phrases = english_phrases(language)
+    seen = []
+    for path in ("/plans/1/sheet.pdf", "/plans/1/sheet.pdf?compact=1", "/plans/1/stencil.pdf",
+                 "/plans/1/handout.pdf", "/cycles/1/report.pdf"):
+        sep = "&" if "?" in path else "?"
+        response = client.get(f"{path}{sep}lang={language}")
+        assert response.status_code == 200, path
+        pages = PdfReader(io.BytesIO(response.get_data())).pages
+        text = " ".join(" ".join(page.extract_text() or "" for page in pages).split())
+        assert len(text) > 100, path
+        found = [p for p in phrases if p in text]
+        if found:
+            seen.append(f"{path}: {found[:5]}")
+    assert not seen, f"English in {language} printouts:\n" + "\n".join(seen)
