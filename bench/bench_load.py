@@ -43,6 +43,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_search import patient_row
 
 PASSWORD = "load test password"
 AREAS = ["suprapatellar", "lateral", "medial", "infrapatellar"]
@@ -158,7 +161,7 @@ def fill(url: str, folder: str, clinicians: int, patients: int) -> None:
 
     from planner import create_app
     from planner.extensions import db
-    from planner.models import Patient, User, folded
+    from planner.models import Patient, User
 
     app = create_app({"DATA_DIR": folder, "SQLALCHEMY_DATABASE_URI": url})
     rng = random.Random(11)
@@ -169,17 +172,9 @@ def fill(url: str, folder: str, clinicians: int, patients: int) -> None:
                         language="it")
             user.set_password(PASSWORD)
             db.session.add(user)
-        rows = []
-        for k in range(patients):
-            family, given = rng.choice(["Rossi", "Bianchi", "García", "Núñez"]), "Anna"
-            number = f"LT-{k:06d}"
-            rows.append({"record_number": number, "family_name": family, "given_name": given,
-                         "birth_date": date(1940, 1, 1) + timedelta(days=rng.randrange(20000)),
-                         "sex": "female", "allergies": "", "anticoagulants": False,
-                         "anticoagulant_details": "", "pregnant": False, "breastfeeding": False,
-                         "bleeding_disorder": False, "notes": "", "language": "it",
-                         "search_text": folded(f"{family} {given} {number}"),
-                         "archived": False, "is_demo": False, "version": 1})
+        rows = [patient_row(f"LT-{k:06d}", rng.choice(["Rossi", "Bianchi", "García", "Núñez"]),
+                            "Anna", date(1940, 1, 1) + timedelta(days=rng.randrange(20000)))
+                for k in range(patients)]
         if rows:
             db.session.execute(Patient.__table__.insert(), rows)
         db.session.commit()

@@ -29,23 +29,29 @@ GIVEN = ["Maria", "Giulia", "Anna", "Luca", "Marco", "José", "Lucía", "Carmen"
          "Sofía", "Paolo", "Elena", "Ángel", "Chiara", "Diego"]
 
 
+def patient_row(number: str, family: str, given: str, born: date) -> dict[str, object]:
+    """A patients row for a bulk insert (the ORM's defaults and folded search text included)."""
+    from planner.models import folded
+
+    return {"record_number": number, "family_name": family, "given_name": given,
+            "birth_date": born, "sex": "female", "allergies": "", "anticoagulants": False,
+            "anticoagulant_details": "", "pregnant": False, "breastfeeding": False,
+            "bleeding_disorder": False, "notes": "", "language": "it",
+            "search_text": folded(f"{family} {given} {number}"), "archived": False,
+            "is_demo": False, "version": 1}
+
+
 def fill(app, n: int) -> None:
     from planner.extensions import db
-    from planner.models import Patient, folded
+    from planner.models import Patient
 
     rng = random.Random(7)
     with app.app_context():
         rows = []
         for k in range(n):
             fam, giv = rng.choice(FAMILIES) + f" {rng.choice(FAMILIES)}", rng.choice(GIVEN)
-            number = f"MP-{k + 1:06d}"
-            rows.append({"record_number": number, "family_name": fam, "given_name": giv,
-                         "birth_date": date(1930, 1, 1) + timedelta(days=rng.randrange(30000)),
-                         "sex": "female", "allergies": "", "anticoagulants": False,
-                         "anticoagulant_details": "", "pregnant": False, "breastfeeding": False,
-                         "bleeding_disorder": False, "notes": "", "language": "it",
-                         "search_text": folded(f"{fam} {giv} {number}"), "archived": False,
-                         "is_demo": False, "version": 1})
+            rows.append(patient_row(f"MP-{k + 1:06d}", fam, giv,
+                                    date(1930, 1, 1) + timedelta(days=rng.randrange(30000))))
         for start in range(0, n, 5000):
             db.session.execute(Patient.__table__.insert(), rows[start:start + 5000])
         db.session.commit()

@@ -68,4 +68,3 @@ def settings(data_dir: Path | None = None) -> dict[str, Any]:
         "BEHIND_PROXY": os.environ.get("MESOPLANNER_BEHIND_PROXY") == "1",
         "SESSION_COOKIE_SECURE": os.environ.get("MESOPLANNER_BEHIND_PROXY") == "1",
     }
-

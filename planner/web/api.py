@@ -14,7 +14,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -174,6 +174,12 @@ PATIENT_FIELDS = ("record_number", "family_name", "given_name", "birth_date", "s
                   "pregnant", "breastfeeding", "bleeding_disorder", "notes", "language")
 
 
+def patient_summary(p: Patient) -> dict[str, Any]:
+    """A patient in a list: who, not their record."""
+    return {"id": p.id, "record_number": p.record_number, "family_name": p.family_name,
+            "given_name": p.given_name, "birth_date": p.birth_date.isoformat()}
+
+
 def patient_json(p: Patient) -> dict[str, Any]:
     return {"id": p.id, "record_number": p.record_number, "family_name": p.family_name,
             "given_name": p.given_name, "birth_date": p.birth_date.isoformat(), "sex": p.sex,
@@ -202,10 +208,7 @@ def patients() -> ResponseReturnValue:
     total = db.session.scalar(select(func.count()).select_from(Patient).where(
         Patient.archived.is_(False))) or 0
     rows = db.session.scalars(query.limit(PAGE).offset((int(page) - 1) * PAGE))
-    return {"patients": [{"id": p.id, "record_number": p.record_number,
-                          "family_name": p.family_name, "given_name": p.given_name,
-                          "birth_date": p.birth_date.isoformat()} for p in rows],
-            "page": int(page), "total": total}
+    return {"patients": [patient_summary(p) for p in rows], "page": int(page), "total": total}
 
 
 @bp.post("/patients/search")
@@ -218,9 +221,7 @@ def search_patients() -> ResponseReturnValue:
         raise ApiError(422, "q must be text", "q")
     found = search(query.strip()[:100], archived=False)
     audited("search", "patient", None, f"API, {len(found)} found")
-    return {"patients": [{"id": p.id, "record_number": p.record_number,
-                          "family_name": p.family_name, "given_name": p.given_name,
-                          "birth_date": p.birth_date.isoformat()} for p in found]}
+    return {"patients": [patient_summary(p) for p in found]}
 
 
 @bp.post("/patients")
@@ -383,7 +384,7 @@ def patient_sessions(patient_id: int) -> ResponseReturnValue:
 def session(session_id: int) -> ResponseReturnValue:
     record = db.session.get(SessionRecord, session_id)
     if record is None:
-        abort(404)
+        raise ApiError(404, "no such session record")
     audited("view", "session_record", record.id)
     return session_json(record)
 

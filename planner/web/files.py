@@ -16,7 +16,7 @@ from planner.core.messages import PlanError
 from planner.core.plan import MAX_FILE_BYTES, loads
 from planner.csv_files import points_csv, safe, table
 from planner.extensions import db
-from planner.models import Patient, audit
+from planner.models import Patient, SessionRecord, audit
 from planner.web import records
 from planner.web.i18n import plan_message
 from planner.web.patients import get_patient
@@ -64,7 +64,7 @@ def patient_sessions(patient_id: int) -> ResponseReturnValue:
                         f"mesoplanner-patient-{patient.id}-sessions.csv")
 
 
-def session_row(r: Any) -> list[Any]:
+def session_row(r: SessionRecord) -> list[Any]:
     adverse = json.loads(r.adverse_json)
     lots = "; ".join(f"{p.product} {p.lot}".strip() for p in r.products)
     return [r.id, r.performed_at.date().isoformat(), r.performed_at.strftime("%H:%M"), r.status,

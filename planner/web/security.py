@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, render_template, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -51,17 +52,15 @@ def init_app(app: Flask) -> None:
             "saved.", field=field[:40])), 400
 
     @app.errorhandler(413)
-    def too_large(error: Exception) -> ResponseReturnValue:
+    def too_large(error: HTTPException) -> ResponseReturnValue:
         from flask_babel import gettext as _
 
         from planner.web import is_api
 
         if is_api():
-            from werkzeug.exceptions import RequestEntityTooLarge
-
             from planner.web.api import http_error
 
-            return http_error(RequestEntityTooLarge())
+            return http_error(error)
 
         limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         return render_template("bad_request.html", message=_(
