@@ -14,7 +14,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 from planner import engine
 from planner.bodymaps import atlas
 from planner.core.messages import PlanError
-from planner.core.plan import MAX_FILE_BYTES, dump, from_dict
+from planner.core.plan import dump, from_dict
 from planner.extensions import csrf, db
 from planner.models import ApiToken, Patient, PlanRecord, SessionRecord, User, audit, now
 from planner.web import roles
@@ -65,7 +65,8 @@ def http_error(exc: HTTPException) -> Response:
     messages = {400: "the request is malformed", 401: "a valid API token is needed",
                 403: "your role does not allow this", 404: "no such resource",
                 405: "this method is not allowed here",
-                413: f"the body is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB allowed"}
+                413: "the body is larger than the "
+                     f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB allowed"}
     return error_body(status, messages.get(status, exc.name.lower()))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -62,7 +62,7 @@ def revoke(token_id: int) -> ResponseReturnValue:
     """Revoke one of one's own tokens: it stops working at once, and stays listed."""
     token = db.get_or_404(ApiToken, token_id)
     if token.user_id != current_user.id:
-        return render_template("forbidden.html"), 404
+        abort(404)  # someone else's token: as if it did not exist
     if token.revoked_at is None:
         token.revoked_at = now()
         audit(current_user, "revoke", "api_token", token.id, token.name)

@@ -407,3 +407,20 @@ def test_a_password_of_the_longest_allowed_length_logs_in_and_a_longer_one_is_re
                                           "password": too_long, "confirm": too_long})
     assert response.status_code == 422 and 'id="password-error"' in response.get_data(
         as_text=True)
+
+
+def test_every_audited_action_and_entity_can_be_filtered():
+    """The audit page's filter lists know every action and entity the code writes: an event the
+    administrator cannot filter for is an event they will not find."""
+    import re
+    from pathlib import Path
+
+    from planner.web.audit import ACTIONS, ENTITIES
+
+    written = set()
+    for path in (Path(__file__).resolve().parents[2] / "planner").rglob("*.py"):
+        written |= set(re.findall(r'audit(?:ed)?\([^"\n]*"([a-z_-]+)", "([a-z_]+)"',
+                                  path.read_text(encoding="utf-8")))
+    assert len(written) > 30
+    assert not {action for action, _entity in written} - set(ACTIONS)
+    assert not {entity for _action, entity in written} - set(ENTITIES)

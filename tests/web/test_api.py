@@ -191,6 +191,7 @@ def test_garbage_gets_json_errors_never_a_page(app, api):
     huge = api.client.post("/api/v1/grid", data=b"{" + b" " * (3 * 1024 * 1024),
                            headers={**api.headers, "Content-Type": "application/json"})
     assert huge.status_code == 413 and huge.json["error"]["status"] == 413
+    assert "2 MB" in huge.json["error"]["message"]  # the request limit, not the plan file's
     nul = api.post("/patients", {**PATIENT, "notes": "a\x00b"})
     assert nul.status_code == 400
 
