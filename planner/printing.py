@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -273,15 +273,17 @@ def _fitted_map(result: Result, view: View | None, info: SheetInfo, width: float
     The drawing's own 100 mm bar is kept only at true scale; the sheet has its own
     calibration bar for the printer."""
     _ = _translations(info.language).gettext
+    digits = partial(_digits, language=info.language)
     probe = render.plan_svg(result, view, text=_, language=info.language, crop=True,
-                            title=_plan_heading(result, info))
+                            title=_plan_heading(result, info), digits=digits)
     w, h = _svg_size(probe)
     scale = min(1.0, width / w, height / h)
     # Below true scale the points and numbers are drawn bigger, up to 1/MIN_PRINTED_LABEL, so
     # that they stay readable on paper (they may then crowd a dense grid).
     svg = probe if scale >= 1.0 else render.plan_svg(
         result, view, text=_, language=info.language, crop=True, scale_bar=False,
-        title=_plan_heading(result, info), enlarge=1.0 / max(scale, MIN_PRINTED_LABEL))
+        title=_plan_heading(result, info), enlarge=1.0 / max(scale, MIN_PRINTED_LABEL),
+        digits=digits)
     head, rest = svg.split(">", 1)
     head = re.sub(r' width="[0-9.]+mm"', f' width="{w * scale:.2f}mm"', head, count=1)
     head = re.sub(r' height="[0-9.]+mm"', f' height="{h * scale:.2f}mm"', head, count=1)

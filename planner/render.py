@@ -36,13 +36,15 @@ def identity(text: str) -> str:
 
 def plan_svg(result: Result, view: View | None = None, *, title: str | None = None,
              text: Callable[[str], str] = identity, language: str = "en", crop: bool = False,
-             scale_bar: bool = True, enlarge: float = 1.0) -> str:
+             scale_bar: bool = True, enlarge: float = 1.0,
+             digits: Callable[[str], str] = identity) -> str:
     """The plan drawn as a standalone SVG document (mm units), on its view or on plain paper.
 
-    ``text`` translates the drawing's words (the web app passes gettext) and ``language``
-    picks the atlas's own labels (it, es, en). Regions, areas and
-    points carry ``data-`` attributes (region id, area index, point number and volume) for the
-    editor; they change nothing on paper.
+    ``text`` translates the drawing's words (the web app passes gettext), ``digits`` writes a
+    plain number (``1.40``) the reader's way (``1,40``) and ``language`` picks the atlas's own
+    labels (it, es, en). Regions, areas and points carry ``data-`` attributes (region id, area
+    index, point number and volume, in plain numbers) for the editor; they change nothing on
+    paper.
 
     ``crop`` frames the drawing on the plan's areas and points (with a margin) instead of the
     whole view, so that a print shows them large. ``scale_bar=False`` leaves out the 100 mm
@@ -67,9 +69,10 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     _draw_orientation(dwg, view, minx, miny, width, text, language)
     # The legend's band is white: on a cropped view the drawing goes on below the frame.
     dwg.add(dwg.rect((minx, miny + height), (width, LEGEND_MM), fill="#ffffff"))
-    _draw_legend(dwg, result, colours, minx, miny + height, width, title, text, scale_bar)
+    _draw_legend(dwg, result, colours, minx, miny + height, width, title, text, scale_bar,
+                 digits)
     return str(dwg.tostring()).replace(f'<g id="{POINTS_SLOT}" />',
-                                       _points_markup(result, colours, enlarge), 1)
+                                       _points_markup(result, colours, enlarge, digits), 1)
 
 
 def _frame(result: Result, view: View | None) -> tuple[float, float, float, float]:
@@ -237,7 +240,8 @@ def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None,
     dwg.add(layer)
 
 
-def _points_markup(result: Result, colours: dict[str | None, str], enlarge: float = 1.0) -> str:
+def _points_markup(result: Result, colours: dict[str | None, str], enlarge: float = 1.0,
+                   digits: Callable[[str], str] = identity) -> str:
     """The numbered points as SVG markup, written directly rather than through svgwrite.
 
     A plan has up to 5,000 points and svgwrite spends about 0.1 ms on each element; this layer
@@ -251,6 +255,7 @@ def _points_markup(result: Result, colours: dict[str | None, str], enlarge: floa
              f'font-size="{LABEL_SIZE_MM * enlarge:.2f}">']
     mixtures = [None if m < 0 else result.plan.areas[m].mixture for m in result.area_of]
     manual = iter(enumerate(result.plan.points))
+    shown: dict[str, str] = {}  # a plan has few distinct volumes: each is formatted once
     for k in range(len(result.xy)):
         owner = int(result.area_of[k])
         if owner >= 0:
@@ -262,13 +267,15 @@ def _points_markup(result: Result, colours: dict[str | None, str], enlarge: floa
         x, y = float(result.xy[k, 0]), float(result.xy[k, 1])
         number = k + 1
         volume = f"{int(result.hundredths[k]) / 100:.2f}"
+        if volume not in shown:
+            shown[volume] = digits(volume)
         tx, ty = x + r + 0.3, y - r + 0.2
         # The number sits on a light box (not a second, white copy of the text: a PDF's text
         # would then hold every number twice).
         box_w = len(str(number)) * digit_w + 0.5
         parts.append(
             f'<g class="point" data-number="{number}" data-volume-ml="{volume}" {where}>'
-            f'<title>{number}: {volume} mL</title>'
+            f'<title>{number}: {shown[volume]} mL</title>'
             f'<circle cx="{x:.3f}" cy="{y:.3f}" r="{r}" fill="{colour}" stroke="#ffffff" '
             f'stroke-width="0.35"/>'
             f'<rect x="{tx - 0.25:.3f}" y="{ty - box_top:.3f}" width="{box_w:.2f}" '
@@ -308,7 +315,8 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
 
 def _draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str],
                  left: float, top: float, width: float, title: str | None,
-                 text: Callable[[str], str], scale_bar: bool = True) -> None:
+                 text: Callable[[str], str], scale_bar: bool = True,
+                 digits: Callable[[str], str] = identity) -> None:
     legend = dwg.g(id="legend", font_family="Helvetica, Arial, sans-serif", font_size="3.2",
                    fill="#111111")
     x0, y = left + 8.0, top + 6.0
@@ -316,7 +324,7 @@ def _draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None
         _draw_scale_bar(dwg, legend, x0, y, text)
     y += 11.0
     heading = title or text("{points} points, {ml} mL in all").format(
-        points=len(result.points), ml=result.total_ml)
+        points=len(result.points), ml=digits(str(result.total_ml)))
     legend.add(dwg.text(heading, insert=(x0, y), font_weight="bold"))
     y += 5.0
     x = x0

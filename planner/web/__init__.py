@@ -27,6 +27,7 @@ def register(app: Flask) -> None:
         audit,
         auth,
         cycles,
+        errors,
         fhir_export,
         files,
         patients,
@@ -55,7 +56,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
-        return api.http_error(exc) if is_api() else exc
+        if is_api():
+            return api.http_error(exc)
+        if exc.code is None or exc.code < 400 or exc.response is not None:
+            return exc  # a redirect of the routing, or an answer made already
+        return errors.page(exc)
 
     @app.before_request
     def ids_in_range() -> None:

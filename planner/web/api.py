@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -62,12 +63,13 @@ def _api_error(exc: ApiError) -> Response:
 def http_error(exc: HTTPException) -> Response:
     """Any HTTP error under /api as JSON (the app registers it: see web/__init__.py)."""
     status = exc.code or 500
-    messages = {400: "the request is malformed", 401: "a valid API token is needed",
-                403: "your role does not allow this", 404: "no such resource",
-                405: "this method is not allowed here",
-                413: "the body is larger than the "
-                     f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB allowed"}
-    return error_body(status, messages.get(status, exc.name.lower()))
+    messages = {400: _("the request is malformed"), 401: _("a valid API token is needed"),
+                403: _("your role does not allow this"), 404: _("no such resource"),
+                405: _("this method is not allowed here"),
+                413: _("the body is larger than the %(mb)d MB allowed",
+                       mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))}
+    return error_body(status, messages.get(status) or _("the request was not accepted "
+                                                        "(error %(status)d)", status=status))
 
 
 @bp.before_request
@@ -76,11 +78,12 @@ def authenticate() -> ResponseReturnValue | None:
     if request.endpoint == "api.openapi":
         return None
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     found = db.session.scalar(select(ApiToken).where(
         ApiToken.token_hash == digest(token.strip()))) if scheme.lower() == "bearer" else None
     if found is None or found.revoked_at is not None or not found.user.active:
-        response = error_body(401, "a valid API token is needed: Authorization: Bearer <token>")
+        response = error_body(401, _("a valid API token is needed: %(header)s",
+                                     header="Authorization: Bearer <token>"))
         response.headers["WWW-Authenticate"] = 'Bearer realm="mesoplanner"'
         return response
     g.api_user = found.user
@@ -90,7 +93,7 @@ def authenticate() -> ResponseReturnValue | None:
         db.session.commit()
     method = "GET" if request.method == "HEAD" else request.method
     if not roles.allowed(str(request.endpoint), method, found.user.role):
-        return error_body(403, "your role does not allow this")
+        return error_body(403, _("your role does not allow this"))
     return None
 
 
@@ -103,9 +106,9 @@ def body() -> dict[str, Any]:
     """The request's JSON object (ApiError 400 otherwise)."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ApiError(400, "the body must be a JSON object")
+        raise ApiError(400, _("the body must be a JSON object"))
     if holds_nul(data):
-        raise ApiError(400, "a text holds a NUL character, which cannot be stored")
+        raise ApiError(400, _("a text holds a NUL character, which cannot be stored"))
     return data
 
 
@@ -152,7 +155,7 @@ def bodymaps() -> ResponseReturnValue:
 @bp.get("/bodymaps/<view_id>")
 def bodymap(view_id: str) -> ResponseReturnValue:
     if view_id not in atlas.view_ids():
-        raise ApiError(404, f"no body map named {view_id[:60]}")
+        raise ApiError(404, _("no body map named %(name)s", name=view_id[:60]))
     return view_json(atlas.get_view(view_id), regions=True)
 
 
@@ -194,7 +197,7 @@ def patient_json(p: Patient) -> dict[str, Any]:
 def get_patient(patient_id: int) -> Patient:
     patient = db.session.get(Patient, patient_id)
     if patient is None:
-        raise ApiError(404, "no such patient")
+        raise ApiError(404, _("no such patient"))
     return patient
 
 
@@ -203,7 +206,7 @@ def patients() -> ResponseReturnValue:
     """Patients by name, a page at a time (?page=1); archived ones are left out."""
     page = request.args.get("page", "1")
     if not page.isdigit() or not 1 <= int(page) <= 100_000:
-        raise ApiError(400, "page must be a whole number from 1", "page")
+        raise ApiError(400, _("a whole number from 1"), "page")
     query = select(Patient).where(Patient.archived.is_(False)).order_by(
         Patient.family_name, Patient.given_name, Patient.id)
     total = db.session.scalar(select(func.count()).select_from(Patient).where(
@@ -219,7 +222,7 @@ def search_patients() -> ResponseReturnValue:
 
     query = body().get("q", "")
     if not isinstance(query, str):
-        raise ApiError(422, "q must be text", "q")
+        raise ApiError(422, _("must be text"), "q")
     found = search(query.strip()[:100], archived=False)
     audited("search", "patient", None, f"API, {len(found)} found")
     return {"patients": [patient_summary(p) for p in found]}
@@ -233,7 +236,7 @@ def create_patient() -> ResponseReturnValue:
     data = body()
     unknown = sorted(set(data) - set(PATIENT_FIELDS))
     if unknown:
-        raise ApiError(422, "unknown field", unknown[0][:60])
+        raise ApiError(422, _("unknown field"), unknown[0][:60])
     form: dict[str, str] = {}
     for key, value in data.items():
         if isinstance(value, bool):
@@ -241,7 +244,7 @@ def create_patient() -> ResponseReturnValue:
         elif isinstance(value, str | int | float) or value is None:
             form[key] = "" if value is None else str(value)
         else:
-            raise ApiError(422, "must be text, a number or true/false", key)
+            raise ApiError(422, _("must be text, a number or true/false"), key)
     form["language"] = form.get("language") or user().language
     values, problems = parse_form(form, None)
     if problems:
@@ -275,7 +278,7 @@ def plan_json(record: PlanRecord) -> dict[str, Any]:
 def get_plan(plan_id: int) -> PlanRecord:
     record = db.session.get(PlanRecord, plan_id)
     if record is None:
-        raise ApiError(404, "no such plan")
+        raise ApiError(404, _("no such plan"))
     return record
 
 
@@ -285,9 +288,9 @@ def checked_plan(data: dict[str, Any], patient: Patient) -> tuple[dict[str, Any]
 
     doc, title = data.get("plan"), data.get("title", "Plan")
     if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
-        raise ApiError(422, f"a title of 1 to {MAX_TITLE} characters", "title")
+        raise ApiError(422, _("a title of 1 to %(n)d characters", n=MAX_TITLE), "title")
     if not isinstance(doc, dict):
-        raise ApiError(422, "must be a plan file (a JSON object)", "plan")
+        raise ApiError(422, _("must be a plan file (a JSON object)"), "plan")
     doc = {k: v for k, v in doc.items() if k != "patient"}  # the weight is the record's
     try:
         result, _view = compute_doc(doc, patient)
@@ -334,14 +337,16 @@ def update_plan(plan_id: int) -> ResponseReturnValue:
     data = body()
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ApiError(422, "the version you read (a whole number) is required", "version")
+        raise ApiError(422, _("the version you read (a whole number) is required"),
+                       "version")
     doc, result, title = checked_plan(data, record.patient)
     if version != record.version:
-        raise ApiError(409, f"the plan is at version {record.version}, changed by "
-                            f"{record.updated_by.full_name}: read it again", "version")
+        raise ApiError(409, _("the plan is at version %(v)d, changed by %(name)s: read it "
+                              "again", v=record.version, name=record.updated_by.full_name),
+                       "version")
     if used_in_signed(record):
-        raise ApiError(409, "a signed session used this plan: it stays as it was; create a "
-                            "new plan instead")
+        raise ApiError(409, _("a signed session used this plan: it stays as it was; create "
+                              "a new plan instead"))
     record.version += 1
     store(record, doc, result, title, user().id)
     audit(user(), "update", "plan", record.id)
@@ -349,7 +354,7 @@ def update_plan(plan_id: int) -> ResponseReturnValue:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        raise ApiError(409, "the plan was changed at the same moment: read it again",
+        raise ApiError(409, _("the plan was changed at the same moment: read it again"),
                        "version") from None
     return plan_json(record)
 
@@ -385,7 +390,7 @@ def patient_sessions(patient_id: int) -> ResponseReturnValue:
 def session(session_id: int) -> ResponseReturnValue:
     record = db.session.get(SessionRecord, session_id)
     if record is None:
-        raise ApiError(404, "no such session record")
+        raise ApiError(404, _("no such session record"))
     audited("view", "session_record", record.id)
     return session_json(record)
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from planner.csv_files import safe
 from planner.extensions import db
 from planner.models import AuditEvent, User, audit
+from planner.web import audit_words
 
 bp = Blueprint("audit", __name__)
 
@@ -83,7 +84,10 @@ def index() -> ResponseReturnValue:
     everyone = db.session.scalars(select(User).order_by(User.full_name)).all()
     return render_template("audit/index.html", values=values, problems=problems, rows=rows,
                            total=total, page=max(number, 1), pages=max(1, -(-total // PAGE)),
-                           users=everyone, actions=ACTIONS, entities=ENTITIES), \
+                           users=everyone, actions=ACTIONS, entities=ENTITIES,
+                           action_names=audit_words.action_names(),
+                           entity_names=audit_words.entity_names(),
+                           detail_words=audit_words.detail_words), \
         422 if problems else 200
 
 

@@ -215,8 +215,10 @@ def expire_idle_sessions(app: Any) -> None:
         if isinstance(seen, int) and stamp - seen > limit:
             audit(current_user, "logout", "user", current_user.id, "idle")
             db.session.commit()
+            language = current_user.language
             logout_user()
             session.clear()
+            session["language"] = language  # the login page goes on in the user's language
             flash(_("You were logged out after %(n)d minutes without activity.",
                     n=limit // 60), "error")
             return redirect(url_for("auth.login"), 303 if request.method == "POST" else 302)
@@ -230,6 +232,7 @@ def logout() -> ResponseReturnValue:
     """End the session."""
     audit(current_user, "logout", "user", current_user.id)
     db.session.commit()
+    session["language"] = current_user.language  # the login page goes on in the user's language
     logout_user()
     return redirect(url_for("auth.login"), 303)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal, localcontext
 
-from flask import Flask, request
+from flask import Flask, g, request, session
 from flask_babel import format_date as babel_date
 from flask_babel import format_datetime as babel_datetime
 from flask_babel import format_decimal as babel_decimal
@@ -17,9 +17,20 @@ from planner.models import LANGUAGES
 
 
 def select_locale() -> str:
-    """Italian, Spanish or English."""
+    """Italian, Spanish or English: the user's setting; logged out, the language of the last
+    user of this browser (kept in the session at logout), else the browser's. The API's
+    messages: the language the program asks for (Accept-Language), else its token's user's."""
+    from planner.web import is_api
+
+    if is_api():
+        api_user = g.get("api_user")
+        if request.accept_languages:
+            return request.accept_languages.best_match(LANGUAGES) or "en"
+        return str(api_user.language) if api_user is not None else "en"
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return str(current_user.language)
+    if session.get("language") in LANGUAGES:
+        return str(session["language"])
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 

@@ -42,7 +42,7 @@ from planner.models import (
     audit,
     now,
 )
-from planner.web.i18n import current_locale, plan_message
+from planner.web.i18n import current_locale, format_digits, plan_message
 from planner.web.patients import get_patient
 
 bp = Blueprint("plans", __name__)
@@ -98,7 +98,8 @@ def read_doc() -> dict[str, Any]:
 
 def drawing(result: Result, view: atlas.View | None) -> str:
     """The plan's SVG for the screen, in the user's language."""
-    return render.plan_svg(result, view, text=_, language=current_locale())
+    return render.plan_svg(result, view, text=_, language=current_locale(),
+                           digits=format_digits)
 
 
 def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Flask, Response, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -31,7 +30,8 @@ def control_character_field() -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the headers hook, and the refusal of NUL characters in any field."""
+    """Register the headers hook, and the refusal of NUL characters in any field (the other
+    errors' pages are web/errors.py's)."""
 
     @app.before_request
     def refuse_nul() -> ResponseReturnValue | None:
@@ -45,27 +45,11 @@ def init_app(app: Flask) -> None:
         if is_api():
             from planner.web.api import error_body
 
-            return error_body(400, "a field holds a NUL character, which cannot be stored",
+            return error_body(400, _("a field holds a NUL character, which cannot be stored"),
                               field[:40])
-        return render_template("bad_request.html", message=_(
+        return render_template("error.html", heading=_("Not accepted"), message=_(
             "The field %(field)s holds a character that cannot be stored (NUL): nothing was "
             "saved.", field=field[:40])), 400
-
-    @app.errorhandler(413)
-    def too_large(error: HTTPException) -> ResponseReturnValue:
-        from flask_babel import gettext as _
-
-        from planner.web import is_api
-
-        if is_api():
-            from planner.web.api import http_error
-
-            return http_error(error)
-
-        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return render_template("bad_request.html", message=_(
-            "What was sent is larger than %(mb)d MB, the most this app accepts at once: nothing "
-            "was saved. (A plan file is a few kilobytes.)", mb=limit)), 413
 
     @app.after_request
     def headers(response: Response) -> Response:

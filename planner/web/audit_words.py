@@ -1,0 +1,140 @@
+"""The audit trail in the reader's language.
+
+The trail stores what happened in fixed English words (an action code, a kind of record, and a
+detail such as ``sheet PDF, version 3``): that is the record, kept as written and exported as
+written in the CSV. The page shows it translated: each detail the app writes is matched here by
+its shape and said again in the reader's language; the values in it (numbers, dates, file and
+token names) are kept as they were. A detail of no known shape is shown as stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+
+from planner.core.messages import N_
+
+Words = Callable[[dict[str, str]], str]
+
+
+def action_names() -> dict[str, str]:
+    """What was done (planner.web.audit.ACTIONS)."""
+    return {"view": _("viewed"), "create": _("created"), "update": _("changed"),
+            "delete": _("deleted"), "copy": _("copied"), "print": _("printed"),
+            "export": _("exported"), "import": _("imported"), "search": _("searched"),
+            "sign": _("signed"), "override": _("finding overridden"),
+            "discard": _("discarded"), "cancel": _("cancelled"), "revoke": _("revoked"),
+            "login": _("logged in"), "logout": _("logged out"),
+            "login-refused": _("login refused")}
+
+
+def entity_names() -> dict[str, str]:
+    """Which kind of record (planner.web.audit.ENTITIES)."""
+    return {"patient": _("patient"), "plan": _("plan"), "mixture": _("mixture"),
+            "cycle": _("cycle"), "session": _("planned session"),
+            "session_record": _("session record"), "addendum": _("addendum"),
+            "recall": _("recall"), "settings": _("clinic settings"), "user": _("account"),
+            "api_token": _("API token"), "audit": _("audit trail"),
+            "database": _("database")}
+
+
+# The details the app writes, by shape: a pattern (matched whole) and the words for it. The
+# words are msgids translated when shown; a group of the pattern is a placeholder of its words.
+FIXED = {
+    "API": N_("through the API"),
+    "API, sessions": N_("through the API, the sessions"),
+    "command line": N_("on the command line"),
+    "demo": N_("demo data"),
+    "FHIR R4 bundle": N_("FHIR R4 bundle"),
+    "first account (setup)": N_("first account (setup)"),
+    "idle": N_("after a time without use"),
+    "language": N_("language changed"),
+    "name": N_("name changed"),
+    "password changed": N_("password changed"),
+    "password reset by an administrator": N_("password reset by an administrator"),
+    "report page": N_("cycle report, page"),
+    "report PDF": N_("cycle report, PDF"),
+    "too many failed logins": N_("too many failed logins"),
+}
+SHAPES: tuple[tuple[str, str], ...] = (
+    (r"API, (?P<n>\d+) found", N_("through the API, %(n)s found")),
+    (r"(?P<kind>sheet|stencil|handout) page, version (?P<v>\d+)",
+     N_("%(kind)s, page, version %(v)s")),
+    (r"(?P<kind>sheet|stencil|handout) PDF, version (?P<v>\d+)",
+     N_("%(kind)s, PDF, version %(v)s")),
+    (r"points CSV, version (?P<v>\d+)", N_("points as CSV, version %(v)s")),
+    (r"plan file, version (?P<v>\d+)", N_("plan file, version %(v)s")),
+    (r"plan file (?P<file>.+)", N_("plan file %(file)s")),
+    (r"sessions CSV, (?P<n>\d+) sessions", N_("sessions as CSV, %(n)s sessions")),
+    (r"CSV, (?P<n>\d+) sessions", N_("CSV, %(n)s sessions")),
+    (r"CSV, (?P<n>\d+) events", N_("CSV, %(n)s events")),
+    (r"(?P<n>\d+) sessions", N_("%(n)s sessions")),
+    (r"plan (?P<plan>\d+), (?P<n>\d+) sessions", N_("plan %(plan)s, %(n)s sessions")),
+    (r"plan (?P<plan>\d+) v(?P<v>\d+), session (?P<session>\d+)",
+     N_("plan %(plan)s version %(v)s, planned session %(session)s")),
+    (r"plan (?P<plan>\d+) v(?P<v>\d+)", N_("plan %(plan)s version %(v)s")),
+    (r"from plan (?P<plan>\d+)", N_("from plan %(plan)s")),
+    (r"new plan from plan (?P<plan>\d+), which a signed session used",
+     N_("new plan from plan %(plan)s, which a signed session used")),
+    (r"session record (?P<record>\d+)", N_("session record %(record)s")),
+    (r"cycle (?P<cycle>\d+), session (?P<n>\d+) on (?P<day>[\d-]+)",
+     N_("cycle %(cycle)s, session %(n)s on %(day)s")),
+    (r"moved from (?P<old>[\d-]+) to (?P<new>[\d-]+)", N_("moved from %(old)s to %(new)s")),
+    (r"backup to (?P<file>.+)", N_("backup to %(file)s")),
+    (r"restored from (?P<file>.+)", N_("restored from %(file)s")),
+    (r"role (?P<role>admin|doctor|assistant)", N_("role: %(role)s")),
+)
+COMPILED = tuple((re.compile(pattern), words) for pattern, words in SHAPES)
+# An account's changes: "role: doctor -> admin; active: True -> False; language: en -> it".
+ACCOUNT_CHANGE = re.compile(r"(?P<key>role|active|language): (?P<old>\S+) -> (?P<new>\S+)")
+
+
+def printout_names() -> dict[str, str]:
+    return {"sheet": _("treatment-room sheet"), "stencil": _("stencil"),
+            "handout": _("aftercare handout")}
+
+
+def detail_words(entity: str, detail: str | None) -> str:
+    """An audit event's detail in the reader's language (as stored when of no known shape)."""
+    from planner.web.patients import field_names
+    from planner.web.roles import role_names
+
+    if not detail:
+        return ""
+    if detail in FIXED:
+        return _(FIXED[detail])
+    for pattern, words in COMPILED:
+        match = pattern.fullmatch(detail)
+        if match:
+            values = match.groupdict()
+            if "kind" in values:
+                values["kind"] = printout_names()[values["kind"]]
+            if "role" in values:
+                values["role"] = role_names()[values["role"]]
+            return _(words, **values)
+    if entity == "user":
+        changes = [ACCOUNT_CHANGE.fullmatch(part) for part in detail.split("; ")]
+        if all(changes):
+            return "; ".join(account_change(m.group("key"), m.group("old"), m.group("new"))
+                             for m in changes if m)
+    if entity == "patient":  # the fields a change touched: "birth_date, weight_kg"
+        names = field_names()
+        fields = detail.split(", ")
+        if all(f in names for f in fields):
+            return _("changed: %(fields)s", fields=", ".join(names[f] for f in fields))
+    return detail
+
+
+def account_change(key: str, old: str, new: str) -> str:
+    """One change of an account, its values said in words."""
+    from planner.web.roles import role_names
+
+    if key == "role":
+        roles = role_names()
+        return _("role: %(old)s → %(new)s", old=roles.get(old, old), new=roles.get(new, new))
+    if key == "active":
+        state = {"True": _("active"), "False": _("disabled")}
+        return _("state: %(old)s → %(new)s", old=state.get(old, old), new=state.get(new, new))
+    return _("language: %(old)s → %(new)s", old=old, new=new)
