@@ -11,6 +11,27 @@
     }
   });
 
+  // Every date field says its date in words, in the page's language, beside it ("3 apr 1961"):
+  // the field itself shows the browser's format, which may not be the clinic's (a browser set
+  // to US English shows 04/03/1961 for the 3rd of April).
+  function sayDate(input) {
+    let words = input.nextElementSibling;
+    if (!words || !words.classList.contains("date-words")) {
+      words = document.createElement("span");
+      words.className = "date-words";
+      words.dataset.testid = "date-words";
+      input.after(words);
+    }
+    const ymd = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
+    words.textContent = ymd ? new Intl.DateTimeFormat(document.documentElement.lang, {
+      day: "numeric", month: "short", year: "numeric", timeZone: "UTC",
+    }).format(Date.UTC(Number(ymd[1]), Number(ymd[2]) - 1, Number(ymd[3]))) : "";
+  }
+  document.querySelectorAll('input[type="date"]').forEach(sayDate);
+  document.addEventListener("input", function (evt) {
+    if (evt.target.matches && evt.target.matches('input[type="date"]')) sayDate(evt.target);
+  });
+
   const form = document.getElementById("plan-form");
   if (!form) return;
   const field = document.getElementById("plan-json");
