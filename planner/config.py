@@ -54,6 +54,9 @@ def settings(data_dir: Path | None = None) -> dict[str, Any]:
         "SECRET_KEY": secret_key(folder),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL", ""))
         or f"sqlite:///{folder / 'mesoplanner.sqlite3'}",
+        # A database error's message leaves out the statement's values: a server error is
+        # logged with its message, and the values are patients' names and records.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

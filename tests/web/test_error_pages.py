@@ -113,6 +113,29 @@ def test_it_shows_a_server_error_in_the_users_language_and_writes_nothing(app, c
         assert db.session.query(Patient).count() == 0
 
 
+def test_a_database_error_is_logged_without_the_patients_data(app, client, caplog):
+    """A server error is written to the log for the administrator, with the database's message
+    but never the values of the statement (a patient's name, here)."""
+    from sqlalchemy import text
+
+    from planner.extensions import db
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    make_user(app)
+    login(client)
+
+    def broken():
+        db.session.execute(text("INSERT INTO no_such_table VALUES (:name)"),
+                           {"name": "Verdi Secret-Name"})
+
+    app.view_functions["patients.index"] = broken
+    response = client.get("/patients")
+    assert response.status_code == 500
+    assert "no_such_table" in caplog.text  # the error was logged
+    assert "Secret-Name" not in caplog.text
+    assert "Secret-Name" not in response.get_data(as_text=True)
+
+
 def test_an_anonymous_visitor_gets_the_page_in_the_browsers_language(client):
     response = client.get("/no-such-page", headers={"Accept-Language": "es-ES,es;q=0.9"})
     assert response.status_code == 404

@@ -204,9 +204,14 @@ def test_patient_list_is_in_the_users_language(app, client, language) -> None:
     assert not english, f"English UI words on the {language} /patients page: {english}\n{text}"
 
 
-# Catalogue words that may stand in an Italian or Spanish text as they are (none yet: a word
-# is added here only with the reason it is not English on that page).
-SAME_IN = {"it": frozenset(), "es": frozenset()}
+def catalogue_parts(language: str):
+    """Each English msgid's parts around its placeholders, with the msgid's translation."""
+    for message in load_po(language):
+        if not message.id or not message.string:
+            continue
+        singular, translated = msgid_of(message.id), strings_of(message.string)[0]
+        for part in re.split(r"%\(\w+\)[sdf]|\{\w+\}", singular):
+            yield part, translated
 
 
 @cache
@@ -215,15 +220,11 @@ def english_words(language: str) -> list[str]:
     that the language translates otherwise: any of them on a page, as a whole word with its
     capitals, is English left untranslated."""
     words = set()
-    for message in load_po(language):
-        if not message.id or not message.string:
-            continue
-        singular, translated = msgid_of(message.id), strings_of(message.string)[0]
-        for part in re.split(r"%\(\w+\)[sdf]|\{\w+\}", singular):
-            part = part.strip(" .,:;()!?…·—-")
-            if 1 <= len(part.split()) <= 2 and re.search(r"[A-Za-z]{3}", part) and \
-                    part.lower() not in translated.lower() and part not in SAME_IN[language]:
-                words.add(part)
+    for part, translated in catalogue_parts(language):
+        part = part.strip(" .,:;()!?…·—-")
+        if 1 <= len(part.split()) <= 2 and re.search(r"[A-Za-z]{3}", part) and \
+                part.lower() not in translated.lower():
+            words.add(part)
     return sorted(words)
 
 
@@ -298,14 +299,10 @@ def english_phrases(language: str) -> list[str]:
     differently: any of them on a page in that language is English left untranslated. The
     parts around placeholders are kept when they are three words or more."""
     phrases = set()
-    for message in load_po(language):
-        if not message.id or not message.string:
-            continue
-        singular, translated = msgid_of(message.id), strings_of(message.string)[0]
-        for part in re.split(r"%\(\w+\)[sdf]|\{\w+\}", singular):
-            part = part.strip(" .,:;()")
-            if len(part.split()) >= 3 and part not in translated:
-                phrases.add(part)
+    for part, translated in catalogue_parts(language):
+        part = part.strip(" .,:;()")
+        if len(part.split()) >= 3 and part not in translated:
+            phrases.add(part)
     return sorted(phrases, key=len, reverse=True)
 
 
