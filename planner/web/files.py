@@ -14,15 +14,44 @@ from flask_login import current_user
 
 from planner.core.messages import PlanError
 from planner.core.plan import MAX_FILE_BYTES, loads
-from planner.csv_files import points_csv, safe, table
+from planner.csv_files import PLAIN, Spreadsheet, points_csv, safe, table
 from planner.extensions import db
 from planner.models import Patient, SessionRecord, audit
 from planner.web import records
-from planner.web.i18n import plan_message
+from planner.web.i18n import current_locale, plan_message
 from planner.web.patients import get_patient
 from planner.web.plans import compute_doc, editor_page, get_record
+from planner.wording import technique_names
 
 bp = Blueprint("files", __name__)
+
+
+def spreadsheet() -> Spreadsheet:
+    """The CSV the user's spreadsheet reads: in Italian and Spanish, semicolons, decimal commas
+    and the columns and codes in words; in English, the plain form the command line writes."""
+    if current_locale() == "en":
+        return PLAIN
+    headings = {
+        # the points of a plan
+        "number": _("Point"), "area": _("Area number"), "area_label": _("Area"),
+        "x_mm": _("x (mm)"), "y_mm": _("y (mm)"), "volume_ml": _("Volume (mL)"),
+        "mixture": _("Mixture"), "depth_mm": _("Depth (mm)"), "technique": _("Technique"),
+        "label": _("Label"),
+        # a patient's sessions, the recall
+        "session": _("Session record"), "date": _("Date"), "time": _("Time"),
+        "status": _("Status"), "plan": _("Plan"), "plan_version": _("Plan version"),
+        "cycle_session": _("Session of the cycle"), "performed_by": _("Performed by"),
+        "points": _("Points"), "total_ml": _("Total (mL)"), "pain_scale": _("Pain scale"),
+        "pain_before": _("Pain before"), "pain_after": _("Pain after"),
+        "adverse_events": _("Adverse events"), "products_and_lots": _("Products and lots"),
+        "signed_by": _("Signed by"), "signed_at": _("Signed on"),
+        "record_number": _("Record"), "family_name": _("Family name"),
+        "given_name": _("Given name"), "birth_date": _("Birth date"),
+        "session_at": _("Session"), "product": _("Product"), "lot": _("Lot"),
+        "expiry": _("Expiry"), "session_record": _("Session record")}
+    words = {**technique_names(_), **records.scale_names(), **records.adverse_names(),
+             "draft": _("Draft"), "signed": _("Signed"), "discarded": _("Discarded draft")}
+    return Spreadsheet(";", ",", headings, words, bom=True)
 
 
 def csv_response(text: str, name: str) -> Response:
@@ -42,7 +71,7 @@ def plan_points(plan_id: int) -> ResponseReturnValue:
                            record.title, status=409)
     audit(current_user, "export", "plan", record.id, f"points CSV, version {record.version}")
     db.session.commit()
-    return csv_response(points_csv(result),
+    return csv_response(points_csv(result, spreadsheet()),
                         f"mesoplanner-plan-{record.id}-v{record.version}-points.csv")
 
 
@@ -56,21 +85,22 @@ SESSION_COLUMNS = ("session", "date", "time", "status", "plan", "plan_version", 
 def patient_sessions(patient_id: int) -> ResponseReturnValue:
     """A patient's recorded sessions (drafts and signed; not the discarded), oldest first."""
     patient = get_patient(patient_id)
-    rows = [session_row(r) for r in sorted(records.patient_records(patient),
-                                           key=lambda r: (r.performed_at, r.id))]
+    sheet = spreadsheet()
+    rows = [session_row(r, sheet) for r in sorted(records.patient_records(patient),
+                                                  key=lambda r: (r.performed_at, r.id))]
     audit(current_user, "export", "patient", patient.id, f"sessions CSV, {len(rows)} sessions")
     db.session.commit()
-    return csv_response(table(SESSION_COLUMNS, rows),
+    return csv_response(table(SESSION_COLUMNS, rows, sheet),
                         f"mesoplanner-patient-{patient.id}-sessions.csv")
 
 
-def session_row(r: SessionRecord) -> list[Any]:
-    adverse = json.loads(r.adverse_json)
+def session_row(r: SessionRecord, sheet: Spreadsheet = PLAIN) -> list[Any]:
+    adverse = [sheet.word(code) for code in json.loads(r.adverse_json)]
     lots = "; ".join(f"{p.product} {p.lot}".strip() for p in r.products)
-    return [r.id, r.performed_at.date().isoformat(), r.performed_at.strftime("%H:%M"), r.status,
-            safe(r.plan.title), r.plan_version,
+    return [r.id, r.performed_at.date().isoformat(), r.performed_at.strftime("%H:%M"),
+            sheet.word(r.status), safe(r.plan.title), r.plan_version,
             r.scheduled.number if r.scheduled else "", safe(r.performer.full_name),
-            r.points_done, r.total_ml, r.pain_scale,
+            r.points_done, sheet.number(r.total_ml), sheet.word(r.pain_scale),
             "" if r.pain_before is None else r.pain_before,
             "" if r.pain_after is None else r.pain_after,
             safe(", ".join(adverse)), safe(lots),

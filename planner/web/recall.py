@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from planner.csv_files import safe
+from planner.csv_files import safe, table
 from planner.extensions import db
 from planner.models import Patient, SessionProduct, SessionRecord, audit, search_key
 
@@ -19,6 +16,8 @@ bp = Blueprint("recall", __name__)
 
 MIN_LOT = 2  # [our default]: a one-character lot would match half the clinic
 MAX_ROWS = 5000  # [our default]: more than any recall of one clinic
+RECALL_COLUMNS = ("record_number", "family_name", "given_name", "birth_date", "session_at",
+                  "status", "performed_by", "product", "lot", "expiry", "session_record")
 
 
 def find(product: str, lot: str) -> list[tuple[SessionProduct, SessionRecord, Patient]]:
@@ -64,19 +63,17 @@ def export() -> ResponseReturnValue:
     values, problems = read_query()
     if problems or not values["lot"]:
         return search()
+    from planner.web.files import spreadsheet
+
     rows = find(values["product"], values["lot"])
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["record_number", "family_name", "given_name", "birth_date",
-                     "session_at", "status", "performed_by", "product", "lot", "expiry",
-                     "session_record"])
-    for product, record, patient in rows:
-        writer.writerow([safe(v) for v in (
-            patient.record_number, patient.family_name, patient.given_name,
-            patient.birth_date.isoformat(), record.performed_at.isoformat(timespec="minutes"),
-            record.status, record.performer.full_name, product.product, product.lot,
-            product.expiry.isoformat() if product.expiry else "", record.id)])
+    sheet = spreadsheet()
+    text = table(RECALL_COLUMNS, ([safe(v) for v in (
+        patient.record_number, patient.family_name, patient.given_name,
+        patient.birth_date.isoformat(), record.performed_at.isoformat(timespec="minutes"),
+        sheet.word(record.status), record.performer.full_name, product.product, product.lot,
+        product.expiry.isoformat() if product.expiry else "", record.id)]
+        for product, record, patient in rows), sheet)
     audit(current_user, "export", "recall", None, f"CSV, {len(rows)} sessions")
     db.session.commit()
-    return Response(out.getvalue(), mimetype="text/csv",
+    return Response(text, mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="recall.csv"'})

@@ -152,3 +152,43 @@ def test_the_pages_offer_the_files(client, doctor, cycle):
     assert f'href="/plans/{cycle["plan"]}/points.csv"' in html
 
 
+
+
+def italian(app) -> None:
+    from tests.web.test_translations import set_language
+
+    set_language(app, "doctor", "it")
+
+
+def read_sheet(response, delimiter: str = ";") -> list[dict[str, str]]:
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # the spreadsheet reads it as UTF-8
+    return list(csv.DictReader(io.StringIO(text[1:]), delimiter=delimiter))
+
+
+def test_an_italian_user_gets_csv_files_their_spreadsheet_reads(app, client, doctor, cycle):
+    """Semicolons and decimal commas (what an Italian spreadsheet splits on and reads as
+    numbers), the columns and the codes in Italian; the volumes are the plan's exactly."""
+    signed(doctor, session=1)
+    draft(doctor, session=2, pain_before="6", adverse=["bruising"])
+    italian(app)
+    points = read_sheet(client.get(f"/plans/{cycle['plan']}/points.csv"))
+    assert list(points[0])[:6] == ["Punto", "N. area", "Area", "x (mm)", "y (mm)",
+                                   "Volume (mL)"]
+    assert {r["Volume (mL)"] for r in points} == {"0,50"}  # the cycle's plan: 0.50 mL a point
+    assert re.fullmatch(r"\d+,\d{4}", points[0]["x (mm)"])
+    assert {r["Tecnica"] for r in points} == {"Intradermica"}
+    sessions = read_sheet(client.get(f"/patients/{cycle['patient']}/sessions.csv"))
+    assert [r["Stato"] for r in sessions] == ["Firmata", "Bozza"]
+    assert sessions[1]["Eventi avversi"] == "Ecchimosi"
+    assert sessions[0]["Scala del dolore"] == "NRS 0-10"
+    assert re.fullmatch(r"\d+,\d\d", sessions[0]["Totale (mL)"])
+    recall = read_sheet(client.get("/recall.csv", query_string={"lot": "LIDO-1"}))
+    assert recall and recall[0]["Lotto"] == "LIDO-1" and recall[0]["Stato"] == "Firmata"
+
+
+def test_an_english_user_gets_the_plain_csv_of_the_command_line(app, client, doctor, cycle):
+    response = client.get(f"/plans/{cycle['plan']}/points.csv")
+    text = response.get_data(as_text=True)
+    assert text.startswith("number,area,area_label,x_mm,y_mm,volume_ml,")
+    assert ",0.50," in text and ";" not in text
