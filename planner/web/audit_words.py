@@ -10,13 +10,15 @@ token names) are kept as they were. A detail of no known shape is shown as store
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from flask_babel import gettext as _
+from flask_babel import gettext
 
 from planner.core.messages import N_
 
-Words = Callable[[dict[str, str]], str]
+
+def _(text: str, **values: str) -> str:
+    """Flask-Babel's gettext, typed as what it gives: text."""
+    return str(gettext(text, **values))
 
 
 def action_names() -> dict[str, str]:
