@@ -27,6 +27,9 @@ LEGEND_MM = 34.0  # band below the drawing for the scale bar and the legend
 PAPER_MARGIN_MM = 15.0
 STENCIL_MARK_INSET_MM = 5.0  # alignment marks this far inside each stencil tile's edges
 POINTS_SLOT = "points-slot"  # replaced by the points layer once the document is written
+ORIENTATION_MM = 4.2  # the patient's left and right: bold capitals 4.2 mm high where they fit
+ORIENTATION_GAP_MM = 6.0  # at least this much between the two on one line
+BOLD_CAPS_EM = 0.72  # the width of a bold Helvetica capital, in ems (a generous mean)
 
 
 def identity(text: str) -> str:
@@ -288,8 +291,15 @@ def _points_markup(result: Result, colours: dict[str | None, str], enlarge: floa
 def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, miny: float,
                       width: float, text: Callable[[str], str], language: str) -> None:
     """The patient's left and right, written on the drawing (never the viewer's)."""
+    right, left = text("PATIENT'S RIGHT"), text("PATIENT'S LEFT")
+    size = ORIENTATION_MM
+    if view is not None and view.patient_right in ("left", "right"):
+        # Both sides on one line, one at each edge: on a narrow (cropped) drawing, or in a
+        # language with longer words, the letters get smaller rather than run into each other.
+        room = width - 2 * 4.0 - ORIENTATION_GAP_MM
+        size = min(size, room / (BOLD_CAPS_EM * (len(right) + len(left))))
     layer = dwg.g(id="orientation", font_family="Helvetica, Arial, sans-serif",
-                  font_size="4.2", font_weight="bold", fill="#a52714")
+                  font_size=f"{size:.2f}", font_weight="bold", fill="#a52714")
     top = miny + 6.0
     if view is None:
         layer.add(dwg.text(text("No body map: orientation as drawn"), insert=(minx + 4, top),
@@ -298,7 +308,7 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
         right_x, left_x = (minx + 4, minx + width - 4)
         if view.patient_right == "right":
             right_x, left_x = left_x, right_x
-        for words, x in ((text("PATIENT'S RIGHT"), right_x), (text("PATIENT'S LEFT"), left_x)):
+        for words, x in ((right, right_x), (left, left_x)):
             anchor = "start" if x < minx + width / 2 else "end"
             layer.add(dwg.text(words, insert=(x, top), text_anchor=anchor))
     else:
