@@ -121,6 +121,11 @@ def detail_words(entity: str, detail: str | None) -> str:
         if all(changes):
             return "; ".join(account_change(m.group("key"), m.group("old"), m.group("new"))
                              for m in changes if m)
+    if entity == "session_record":  # an override: the findings' codes, "pregnancy, expired"
+        findings = finding_names()
+        codes = detail.split(", ")
+        if all(code in findings for code in codes):
+            return ", ".join(findings[code] for code in codes)
     if entity == "patient":  # the fields a change touched: "birth_date, weight_kg"
         names = field_names()
         fields = detail.split(", ")
@@ -140,3 +145,21 @@ def account_change(key: str, old: str, new: str) -> str:
         state = {"True": _("active"), "False": _("disabled")}
         return _("state: %(old)s → %(new)s", old=state.get(old, old), new=state.get(new, new))
     return _("language: %(old)s → %(new)s", old=old, new=new)
+
+
+def finding_names() -> dict[str, str]:
+    """The safety gate's findings (planner.core.checklist), named briefly."""
+    from planner.web.patients import field_names
+    from planner.wording import warning_titles
+
+    fields = field_names()
+    return {**warning_titles(_),
+            "pregnancy": _("pregnancy"), "breastfeeding": _("breastfeeding"),
+            "bleeding": _("bleeding disorder or anticoagulant"), "allergy": _("allergy"),
+            "infection": _("infection at the site"), "heart": _("heart failure or arrhythmia"),
+            "same-site": _("same site in the last 3 months"), "skin-test": _("no skin test"),
+            "expired": _("expired product"),
+            "same-site-recorded": _("same site treated in the last 3 months"),
+            "allergy-recorded": _("allergy in the record"),
+            **{f"record-{name}": _("the record says: %(fact)s", fact=fields[name])
+               for name in ("pregnant", "breastfeeding", "bleeding_disorder", "anticoagulants")}}

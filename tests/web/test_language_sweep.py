@@ -141,6 +141,9 @@ DETAILS = [
      "nuovo piano dal piano 2, usato in una seduta firmata"),
     ("plan", "plan file, version 4", "file del piano, versione 4"),
     ("audit", "CSV, 40 events", "CSV, 40 eventi"),
+    ("session_record", "pregnancy, expired", "gravidanza, prodotto scaduto"),
+    ("session_record", "record-pregnant, anaesthetic-dose",
+     "la cartella riporta: Gravidanza, Anestetico locale oltre il limite"),
 ]
 
 
@@ -183,6 +186,7 @@ def test_the_audit_page_says_what_was_done_in_spanish(app, client):
     rows = [[td.get_text(strip=True) for td in tr.select("td")][2:]
             for tr in soup.select("[data-testid=audit] tbody tr")]
     assert ["impreso", "plan 1", "hoja para la sala de tratamiento, PDF, versión 1"] in rows
+    assert ["excepción autorizada a un hallazgo", "registro de sesión 1", "embarazo"] in rows
     assert ["inicio de sesión", "cuenta 2", ""] in rows  # the administrator is account 2
     # The filter offers the words and sends the stored code.
     options = {o.get_text(): o["value"] for o in soup.select("select[name=action] option")}
