@@ -1,8 +1,10 @@
-"""The FHIR R4 export of a signed session (planner/fhir.py), validated with fhir.resources.
+"""The FHIR R4 export of a signed session (planner/fhir.py), validated twice.
 
-fhir.resources has no models for R4 (4.0.1) that run beside pydantic 2; its R4B (4.3.0) models
-are used: R4B changed none of the elements written here (Bundle, Patient, Practitioner,
-Procedure, BodyStructure, MedicationAdministration, Medication, Observation).
+- fhir.resources has no models for R4 (4.0.1) that run beside pydantic 2; its R4B (4.3.0) models
+  check every value (types, codes, date formats, references).
+- fhirclient's models are generated from FHIR 4.0.1 itself; read strictly, they refuse an
+  element R4 does not have, a wrong type, and a missing required element. So a difference
+  between R4 and R4B in anything written here would fail one of the two.
 """
 
 from __future__ import annotations
@@ -28,11 +30,21 @@ FACTS = fhir.SessionFacts(
     pain_scale="nrs", pain_before=7, pain_after=4, points=47, total_ml=Decimal("4.75"))
 
 
+def r4_validated(document: dict) -> None:
+    """The Bundle, as its JSON reads, read strictly by fhirclient's FHIR 4.0.1 models; raises on
+    any error."""
+    from fhirclient.models.bundle import Bundle
+
+    Bundle(json.loads(fhir.to_json(document)), strict=True)
+
+
 def validated(document: dict) -> dict[str, list]:
-    """Each resource of the Bundle checked by its own fhir.resources model; by type."""
+    """Each resource of the Bundle checked by its own fhir.resources model, and the whole Bundle
+    by the R4 models; by type."""
     from fhir.resources.R4B import get_fhir_model_class
 
     get_fhir_model_class("Bundle").model_validate(document)
+    r4_validated(document)
     found: dict[str, list] = {}
     for entry in document["entry"]:
         resource = entry["resource"]
@@ -58,6 +70,25 @@ def references(resource: object) -> list[str]:
     if isinstance(resource, list):
         return [r for value in resource for r in references(value)]
     return []
+
+
+@pytest.mark.parametrize("damage", ["unknown element", "wrong type", "missing status"])
+def test_the_r4_check_refuses_what_r4_does_not_allow(damage):
+    """The R4 check can fail: each damage to a valid Bundle is refused."""
+    from fhirclient.models.fhirabstractbase import FHIRValidationError
+
+    document = json.loads(fhir.to_json(fhir.bundle(FACTS)))
+    r4_validated(document)
+    procedure = next(entry["resource"] for entry in document["entry"]
+                     if entry["resource"]["resourceType"] == "Procedure")
+    if damage == "unknown element":
+        procedure["bodySiteLaterality"] = "right"
+    elif damage == "wrong type":
+        procedure["performedDateTime"] = 20261120
+    else:
+        del procedure["status"]
+    with pytest.raises(FHIRValidationError):
+        r4_validated(document)
 
 
 def test_every_reference_points_into_the_bundle():
