@@ -118,6 +118,77 @@ class Message:
         return text % values if values else text
 
 
+def message_to_data(message: Message) -> dict[str, object]:
+    """A message as JSON-ready data, so that a record can keep it and show it later in the
+    reader's language. Each parameter keeps its kind: a Decimal stays exact, a Label keeps its
+    names, a nested Message its own template.
+
+    >>> message_to_data(Message(N_("%(mg)s mg of %(drug)s"), mg=Decimal("2.50"), drug="lido"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'template': '%(mg)s mg of %(drug)s',
+     'params': {'mg': {'decimal': '2.50'}, 'drug': {'text': 'lido'}}}
+    """
+    return {"template": message.template,
+            "params": {key: _param_to_data(value) for key, value in message.params}}
+
+
+def message_from_data(data: object) -> Message:
+    """The message :func:`message_to_data` wrote; ValueError for anything else.
+
+    >>> m = Message(N_("%(v)s at %(n)s"), v=Label("knee", (("it", "ginocchio"),)),
+    ...             n=Number(1.5, "g"))
+    >>> message_from_data(message_to_data(m)) == m
+    True
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("template"), str) \
+            or not isinstance(data.get("params"), dict):
+        raise ValueError("not a stored message")
+    params = {str(key): _param_from_data(value) for key, value in data["params"].items()}
+    return Message(data["template"], **params)
+
+
+def _param_to_data(value: Param) -> dict[str, object]:
+    if isinstance(value, Message):
+        return {"message": message_to_data(value)}
+    if isinstance(value, Label):
+        return {"label": value.text, "translations": [list(pair) for pair in value.translations]}
+    if isinstance(value, Number):
+        kind = "float" if isinstance(value.value, float) else \
+            "decimal" if isinstance(value.value, Decimal) else "int"
+        return {"number": str(value.value), "kind": kind, "spec": value.spec}
+    if isinstance(value, str):
+        return {"text": value}
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValueError(f"cannot store a parameter of type {type(value).__name__}")
+    return {"decimal": str(value)} if isinstance(value, Decimal) else {"int": value}
+
+
+_NUMBER_KINDS: dict[str, Callable[[str], Decimal | int | float]] = {
+    "float": float, "decimal": Decimal, "int": int}
+
+
+def _param_from_data(data: object) -> Param:
+    if not isinstance(data, dict):
+        raise ValueError("not a stored parameter")
+    if "message" in data:
+        return message_from_data(data["message"])
+    if "label" in data:
+        pairs = tuple((str(lang), str(text)) for lang, text in data.get("translations", []))
+        return Label(str(data["label"]), pairs)
+    if "number" in data:
+        convert = _NUMBER_KINDS.get(str(data.get("kind")))
+        if convert is None:
+            raise ValueError("unknown kind of number")
+        return Number(convert(str(data["number"])), str(data.get("spec", "")))
+    if "text" in data:
+        return str(data["text"])
+    if "decimal" in data:
+        return Decimal(str(data["decimal"]))
+    if "int" in data and isinstance(data["int"], int) and not isinstance(data["int"], bool):
+        return data["int"]
+    raise ValueError("not a stored parameter")
+
+
 def _render(value: Param, translate: Callable[[str], str], number: Callable[[str], str],
             language: str) -> str:
     if isinstance(value, Message):

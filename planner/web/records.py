@@ -25,7 +25,7 @@ from planner import engine, render
 from planner.core import checklist, outcomes, sessions
 from planner.core.compute import Result
 from planner.core.dosing import ComponentTotal
-from planner.core.messages import PlanError
+from planner.core.messages import PlanError, message_from_data, message_to_data
 from planner.core.plan import from_dict
 from planner.extensions import db
 from planner.models import (
@@ -438,6 +438,7 @@ def _show(record: SessionRecord, values: dict[str, Any] | None = None,
     if record.status != "draft":
         return render_template(
             "records/show.html", record=record, reading=reading, adverse=adverse_names(),
+            override_findings=override_lines(record.override_findings),
             questions=checklist.QUESTIONS, answers=json.loads(record.checklist_json),
             events=json.loads(record.adverse_json),
             adj=sessions.Adjustments.from_dict(json.loads(record.adjustments_json))), status
@@ -445,6 +446,19 @@ def _show(record: SessionRecord, values: dict[str, Any] | None = None,
     return render_form(record.plan, reading.result, values or form_values(record),
                        problems or {}, record=record, scheduled=record.scheduled,
                        status=status, reading=reading)
+
+
+def override_lines(stored: str) -> list[str]:
+    """The findings a signed record was signed over, in the reader's language: stored as
+    messages (a JSON list), or, in records signed before that, as English lines shown as
+    they are."""
+    try:
+        data = json.loads(stored)
+        if not isinstance(data, list):
+            raise ValueError("not a list of messages")
+        return [plan_message(message_from_data(item)) for item in data]
+    except (ValueError, ArithmeticError, TypeError, KeyError):
+        return [line for line in stored.splitlines() if line.strip()]
 
 
 def refuse_signed(record: SessionRecord) -> ResponseReturnValue:
@@ -545,7 +559,10 @@ def sign(record_id: int) -> ResponseReturnValue:
     record.signed_by_id = current_user.id
     record.signed_at = now()
     record.signed_weight_kg = record.patient.weight_kg
-    record.override_findings = "\n".join(str(f.text) for f in reading.gate.blocks)
+    # Kept as the messages themselves (template and values), so that every reader sees them in
+    # their own language; records signed before this kept the English text (override_lines).
+    record.override_findings = json.dumps([message_to_data(f.text) for f in reading.gate.blocks],
+                                          ensure_ascii=False)
     record.override_reason = reason if reading.gate.blocks else ""
     record.points_done = reading.performed.points_done
     record.total_ml = str(reading.performed.total_ml)

@@ -150,3 +150,31 @@ def test_every_template_is_marked_for_translation():
                 problems.append(f"{path.name}:{node.lineno}: {ast.unparse(template)[:60]}")
     assert calls > 80
     assert not problems, "templates not marked with N_:\n" + "\n".join(problems)
+
+
+def test_a_message_kept_as_data_comes_back_whole_with_every_kind_of_parameter():
+    """A signed record keeps its findings as data; each parameter keeps its kind and value."""
+    import json
+
+    from planner.core.messages import message_from_data, message_to_data
+
+    message = Message(N_("%(a)s %(b)s %(c)s %(d)s %(e)s %(f)s %(g)s"), a="text", b=3,
+                      c=Decimal("2.50"), d=Number(1.25, ".1f"), e=Number(Decimal("7.0"), ""),
+                      f=Label("knee", (("it", "ginocchio"), ("es", "rodilla"))),
+                      g=Message(N_("nested %(n)s"), n=Number(5000, ",")))
+    back = message_from_data(json.loads(json.dumps(message_to_data(message))))
+    assert back == message
+    assert str(back) == "text 3 2.50 1.2 7.0 knee nested 5,000"
+    assert isinstance(dict(back.params)["c"], Decimal)
+
+
+@pytest.mark.parametrize("data", [None, [], {"template": 1, "params": {}},
+                                  {"template": "x", "params": {"a": {"number": "1",
+                                                                     "kind": "complex"}}},
+                                  {"template": "x", "params": {"a": {"int": True}}},
+                                  {"template": "x", "params": {"a": "bare"}}])
+def test_data_that_is_not_a_kept_message_is_refused(data):
+    from planner.core.messages import message_from_data
+
+    with pytest.raises(ValueError):
+        message_from_data(data)

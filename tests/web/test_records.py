@@ -247,6 +247,40 @@ def test_a_positive_answer_blocks_until_an_override_with_a_reason(app, doctor, c
     assert ("override", question) in audit_actions(app, "session_record")
 
 
+@pytest.mark.parametrize(("language", "finding", "not_english"), [
+    ("it", "Infezione nella sede, locale o sistemica?", "Answered"),
+    ("es", "¿Infección en la zona, local o sistémica?", "Answered"),
+    ("en", "Answered yes: Infection at the site, local or systemic?", "Infezione"),
+])
+def test_a_signed_override_is_read_in_the_readers_language(app, doctor, cycle, language,
+                                                           finding, not_english):
+    """An English doctor signs over a finding; each colleague reads it in their own words."""
+    rid = signed(doctor, reason="discussed with the patient, benefit outweighs the risk",
+                 **{"q-infection": "yes"})
+    make_user(app, "collega", language=language)
+    reader = app.test_client()
+    login(reader, "collega")
+    soup = BeautifulSoup(reader.get(f"/records/{rid}").get_data(as_text=True), "html.parser")
+    override = soup.select_one("[data-testid=override]").get_text(" ", strip=True)
+    assert finding in override
+    assert not_english not in override
+
+
+def test_an_override_stored_as_text_before_is_shown_as_it_was(app, client, doctor, cycle):
+    """Records signed before the findings were kept as messages hold English lines."""
+    from planner.extensions import db
+    from planner.models import SessionRecord
+
+    rid = signed(doctor, reason="discussed with the patient, benefit outweighs the risk",
+                 **{"q-infection": "yes"})
+    with app.app_context():
+        db.session.get(SessionRecord, rid).override_findings = "Answered yes: old line\nSecond"
+        db.session.commit()
+    soup = BeautifulSoup(client.get(f"/records/{rid}").get_data(as_text=True), "html.parser")
+    assert [li.get_text() for li in soup.select("[data-testid=override] li")] == [
+        "Answered yes: old line", "Second"]
+
+
 def test_an_unanswered_question_cannot_be_overridden(app, doctor, cycle):
     rid = draft(doctor, **{"q-infection": None})
     response = doctor(f"/records/{rid}/sign", {"version": "1",
