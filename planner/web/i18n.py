@@ -7,8 +7,8 @@ from decimal import Decimal, localcontext
 
 from flask import Flask, g, request, session
 from flask_babel import format_date as babel_date
-from flask_babel import format_datetime as babel_datetime
 from flask_babel import format_decimal as babel_decimal
+from flask_babel import format_time as babel_time
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
@@ -44,9 +44,16 @@ def format_date(value: date | None) -> str:
     return "" if value is None else str(babel_date(value, "medium"))
 
 
-def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
-    """A date and time in the locale's format."""
-    return "" if value is None else str(babel_datetime(value, fmt))
+def format_datetime(value: datetime | None) -> str:
+    """A date in the locale's medium format and the time to the minute, joined the locale's way
+    (2 dic 2026, 01:02; Dec 2, 2026, 1:02 AM): a short date (02/12/26) reads differently in
+    every country, and seconds mean nothing on a record."""
+    if value is None:
+        return ""
+    locale = get_locale()
+    joined = locale.datetime_formats["medium"] if locale is not None else "{1}, {0}"
+    return str(joined).replace("{1}", str(babel_date(value, "medium"))).replace(
+        "{0}", str(babel_time(value, "short")))
 
 
 def format_decimal(value: Decimal | float | str | None, places: int = 2) -> str:
@@ -56,6 +63,16 @@ def format_decimal(value: Decimal | float | str | None, places: int = 2) -> str:
     number = Decimal(str(value))
     pattern = "#,##0." + "0" * places if places else "#,##0"
     return str(babel_decimal(number, format=pattern))
+
+
+def weight_text(value: Decimal | str | None) -> str:
+    """A weight for a form field: a stored weight the locale's way (82,5), without grouping;
+    text the user typed (refused) as they typed it."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return str(babel_decimal(value, format="0.0##"))
+    return value
 
 
 def format_digits(digits: str) -> str:
@@ -85,4 +102,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(current_locale=current_locale, format_date=format_date,
                                  path_d=path_d,
                                  format_datetime=format_datetime,
-                                 format_decimal=format_decimal, plan_message=plan_message)
+                                 format_decimal=format_decimal, plan_message=plan_message,
+                                 weight_text=weight_text)

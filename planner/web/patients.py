@@ -67,7 +67,7 @@ def parse_form(form: Any, patient: Patient | None) -> tuple[dict[str, Any], dict
                 raise InvalidOperation
             values["weight_kg"] = weight.quantize(Decimal("0.1"))
         except InvalidOperation:
-            values["weight_kg"] = raw_weight
+            values["weight_kg"] = form.get("weight_kg", "").strip()  # as typed, shown again
             problems["weight_kg"] = _("Enter a weight in kg between 1 and 400.")
     values["language"] = form.get("language", "").strip() or (
         patient.language if patient is not None else current_user.language)

@@ -44,7 +44,7 @@ from planner.models import (
     search_key,
 )
 from planner.web import recall
-from planner.web.i18n import plan_message
+from planner.web.i18n import format_digits, plan_message
 from planner.web.plans import get_record
 
 bp = Blueprint("records", __name__)
@@ -297,9 +297,12 @@ def form_values(record: SessionRecord) -> dict[str, Any]:
         "performed_at": record.performed_at.strftime("%Y-%m-%dT%H:%M"),
         "performer_id": str(record.performer_id),
         "skipped": ", ".join(str(n) for n in sorted(adjustments.skipped)),
-        "volumes": "\n".join(f"{n}={v}" for n, v in sorted(adjustments.volumes.items())),
+        # Volumes the reader's way (0,30 in Italian and Spanish); the form reads either.
+        "volumes": "\n".join(f"{n}={format_digits(str(v))}"
+                             for n, v in sorted(adjustments.volumes.items())),
         "added": str(adjustments.added) if adjustments.added else "",
-        "added_volume_ml": str(adjustments.added_volume_ml) if adjustments.added else "",
+        "added_volume_ml": format_digits(str(adjustments.added_volume_ml))
+        if adjustments.added else "",
         "added_mixture": adjustments.added_mixture or "",
         "pain_scale": record.pain_scale,
         "pain_before": "" if record.pain_before is None else str(record.pain_before),

@@ -245,15 +245,19 @@ def test_the_drawing_writes_its_numbers_the_locales_way(app, client):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_page_or_printout_writes_a_decimal_point(app, client, language):
+def test_no_page_or_printout_writes_a_decimal_point_or_a_short_date(app, client, language):
     """Italian and Spanish write 0,10 mL: no number with a unit keeps the English point on the
-    pages of the route table and in the sheet."""
+    pages of the route table and in the sheet, nor does a text field the page fills in (the
+    weight: 82,5); dates are written in words (2 dic 2026, 10:00), never 02/12/26, which
+    reads differently in every country."""
     from tests.web.test_access import ROUTES
     from tests.web.test_translations import pdf_text
 
     clinic_in(app, language)
     login(client, "admin")
     unit = re.compile(r"\d\.\d+\s?(mL|mg|mm|kg|cm²|cm|%)")
+    decimal_point = re.compile(r"\d+\.\d+")
+    short_date = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
     seen = []
     for (rule, method), (path, _data, _anonymous, admin, *_others) in sorted(ROUTES.items()):
         if method != "GET" or admin != 200 or rule.startswith(("/api/", "/static/")) or \
@@ -263,8 +267,14 @@ def test_no_page_or_printout_writes_a_decimal_point(app, client, language):
         if response.mimetype == "application/pdf":
             text = pdf_text(response.get_data())
         elif response.mimetype in ("text/html", "image/svg+xml"):
-            text = visible_text(response.get_data(as_text=True))
+            html = response.get_data(as_text=True)
+            text = visible_text(html)
+            seen += [f"{path}: field {field['name']}={field['value']}" for field in
+                     BeautifulSoup(html, "html.parser").select(
+                         "input[value]:not([type=hidden]):not([type=number]):not([type=range])")
+                     if decimal_point.fullmatch(field["value"])]
         else:
             continue
         seen += [f"{path}: {m.group(0)}" for m in unit.finditer(text)]
+        seen += [f"{path}: {m.group(0)}" for m in short_date.finditer(text)]
     assert not seen, seen

@@ -145,6 +145,24 @@ def test_skipped_changed_and_added_points_change_what_was_given(app, client, doc
     assert "Nothing found" in text
 
 
+def test_an_italian_draft_shows_its_volumes_with_a_comma_and_saves_them_back(app, doctor,
+                                                                              cycle):
+    rid = draft(doctor, volumes="1=0.30", added="2", added_volume_ml="0.25", added_mixture="A")
+    make_user(app, "medico", language="it")
+    reader = app.test_client()
+    login(reader, "medico")
+    soup = BeautifulSoup(reader.get(f"/records/{rid}").get_data(as_text=True), "html.parser")
+    shown = {"volumes": soup.select_one("[name=volumes]").get_text(),
+             "added_volume_ml": soup.select_one("[name=added_volume_ml]")["value"]}
+    assert shown == {"volumes": "1=0,30", "added_volume_ml": "0,25"}
+    before = row(app, rid)["total_ml"]
+    token = soup.select_one("[name=csrf_token]")["value"]
+    saved = reader.post(f"/records/{rid}", data={
+        **form(added="2", added_mixture="A", **shown), "version": "1", "csrf_token": token})
+    assert saved.status_code == 303, gate_text(saved)
+    assert row(app, rid)["total_ml"] == before and row(app, rid)["version"] == 2
+
+
 @pytest.mark.parametrize(("fields", "field"), [
     ({"performed_at": "tomorrow"}, "performed_at"),
     ({"performer_id": "999"}, "performer_id"),
