@@ -27,6 +27,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.extensions import db, login_manager
 from planner.models import LANGUAGES, LoginFailure, User, audit, now
+from planner.web.i18n import current_locale
 
 bp = Blueprint("auth", __name__)
 
@@ -245,7 +246,8 @@ def setup() -> ResponseReturnValue:
     if has_users() or not token or not secrets.compare_digest(str(token), given):
         abort(404)
     problems: dict[str, str] = {}
-    form = {"username": "", "full_name": "", "language": "en"}
+    # The first account's language is offered as the one the page speaks (the browser's).
+    form = {"username": "", "full_name": "", "language": current_locale()}
     if request.method == "POST":
         form = {k: request.form.get(k, "").strip() for k in form}
         password = request.form.get("password", "")

@@ -634,3 +634,16 @@ def test_every_static_file_is_ours_or_vendored():
             "paper-letter.css"}
     for path in (ROOT / "static").iterdir():
         assert path.name in ours or f"| {path.name} |" in table, path.name
+
+
+@pytest.mark.parametrize(("browser", "offered"), [("it-IT,it;q=0.9", "it"), ("es", "es"),
+                                                  ("en-US", "en"), ("de", "en")])
+def test_setup_offers_the_language_the_page_speaks(app, client, browser, offered):
+    """A setup page in Italian offers Italian as the first account's language, not English."""
+    from bs4 import BeautifulSoup
+
+    app.config["SETUP_TOKEN"] = "secret-token"
+    html = client.get("/setup?token=secret-token", headers={"Accept-Language": browser})
+    soup = BeautifulSoup(html.get_data(as_text=True), "html.parser")
+    assert soup.html["lang"] == offered
+    assert soup.select_one("select[name=language] option[selected]")["value"] == offered
