@@ -22,14 +22,18 @@
       words.dataset.testid = "date-words";
       input.after(words);
     }
-    const ymd = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
+    // A date, or a date and time (a session's): "5 ott 2026, 10:00".
+    const ymd = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(input.value);
+    const time = ymd && ymd[4] !== undefined ? { hour: "2-digit", minute: "2-digit" } : {};
     words.textContent = ymd ? new Intl.DateTimeFormat(document.documentElement.lang, {
-      day: "numeric", month: "short", year: "numeric", timeZone: "UTC",
-    }).format(Date.UTC(Number(ymd[1]), Number(ymd[2]) - 1, Number(ymd[3]))) : "";
+      day: "numeric", month: "short", year: "numeric", timeZone: "UTC", ...time,
+    }).format(Date.UTC(Number(ymd[1]), Number(ymd[2]) - 1, Number(ymd[3]),
+                       Number(ymd[4] || 0), Number(ymd[5] || 0))) : "";
   }
-  document.querySelectorAll('input[type="date"]').forEach(sayDate);
+  const DATE_FIELDS = 'input[type="date"], input[type="datetime-local"]';
+  document.querySelectorAll(DATE_FIELDS).forEach(sayDate);
   document.addEventListener("input", function (evt) {
-    if (evt.target.matches && evt.target.matches('input[type="date"]')) sayDate(evt.target);
+    if (evt.target.matches && evt.target.matches(DATE_FIELDS)) sayDate(evt.target);
   });
 
   const form = document.getElementById("plan-form");

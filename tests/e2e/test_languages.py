@@ -42,6 +42,16 @@ def test_an_italian_doctor_on_an_english_browser_reads_italian(server, browser):
     page.fill("input[name=birth_date]", "1961-12-04")
     expect(words).to_have_text("4 dic 1961")
     shot(page, "languages-1-date-words-it")
+    # A date and time (a session's) says both: the same script serves the record form.
+    page.evaluate("""() => {
+        const field = document.createElement("input");
+        field.type = "datetime-local";
+        document.querySelector("input[name=birth_date]").form.append(field);
+        field.value = "2026-10-05T09:05";
+        field.dispatchEvent(new Event("input", {bubbles: true}));
+    }""")
+    expect(page.get_by_test_id("date-words").last).to_have_text(
+        re.compile(r"^5 ott 2026,? 09:05$"))
     assert not problems, problems
 
     # An address that does not exist: the app's own page, in Italian, with its menu.
