@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -122,3 +123,75 @@ def test_the_patients_right_and_left_never_run_into_each_other(language, crop):
         assert b0 - a1 >= render.ORIENTATION_GAP_MM, (view.id, size, extents)
         checked += 1
     assert checked >= 5
+
+
+def chart_lines(svg: str) -> list[tuple[str, float, float, str, float, str | None, str]]:
+    """Every line of words of a pain chart: text, x, y (its baseline), anchor, size in mm,
+    rotation and class (a line's name is written in several lines, each a tspan)."""
+    root = parse(svg)
+    out = []
+
+    def walk(node: ET.Element, size: float, anchor: str) -> None:
+        size = float(node.get("font-size", size))
+        anchor = node.get("text-anchor", anchor)
+        if node.tag != f"{SVG}text":
+            for child in node:
+                walk(child, size, anchor)
+            return
+        x, y = float(node.get("x", 0)), float(node.get("y", 0))
+        if node.text and node.text.strip():
+            out.append((node.text, x, y, anchor, size, node.get("transform"),
+                        node.get("class", "")))
+        for span in node.findall(f"{SVG}tspan"):
+            x = float(span.get("x", x))
+            y += float(span.get("dy", 0))
+            out.append((span.text or "", x, y, anchor, size, None, node.get("class", "")))
+
+    walk(root, 16.0, "start")
+    return out
+
+
+@pytest.mark.parametrize("language", ["en", "it", "es"])
+@pytest.mark.parametrize(("scale", "befores"), [
+    ("nrs", [7, 6, 4, 3]),  # the lines in the middle
+    ("nrs", [10, 9, 6]),  # high
+    ("nrs", [1, 1, 0]),  # low: the names stacked at the bottom edge
+    ("nrs", [0, 0]),  # the lowest: without room below, the names are moved up
+    ("nrs", [3, 3, 2, 2, 1, 1]),
+    ("vas", [85, 60, 40, 30, 20]),
+    ("vas", [4, 3]),
+])
+def test_no_word_of_the_pain_chart_runs_past_its_edges(language, scale, befores):
+    """Every word of the chart lies inside its viewBox, in every language: the 30% line's name
+    lost its last letter in Italian (moderatamente importante) and two in Spanish. Widths are
+    measured with DejaVu Sans (what draws "Helvetica, Arial, sans-serif" here, wider than
+    either) and never taken below 0.6 em a letter; 0.8 em above a baseline, 0.25 below."""
+    from PIL import ImageFont
+
+    from planner.core.outcomes import PainScore, trend
+    from planner.printing import _translations
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 100)
+    t = trend([PainScore(k + 1, b, max(0, b - 1)) for k, b in enumerate(befores)], scale)
+    labels = [f"{k + 3} {'mar' if language == 'it' else 'Mar'}" for k in range(len(befores))]
+    svg = render.pain_chart_svg(t, labels, text=_translations(language).gettext)
+    vb = [float(v) for v in re.split(r"[\s,]+", parse(svg).get("viewBox", "").strip())]
+    x_min, y_min, x_max, y_max = vb[0], vb[1], vb[0] + vb[2], vb[1] + vb[3]
+    names = []
+    for words, x, y, anchor, size, rotation, kind in chart_lines(svg):
+        width = max(font.getlength(words) / 100, 0.6 * len(words)) * size
+        start = {"start": 0.0, "middle": -width / 2, "end": -width}[anchor]
+        if rotation:  # the scale's name, turned a quarter: along the height
+            assert rotation.startswith("rotate(-90 "), rotation
+            assert y_min <= y + start and y - start <= y_max, (words, y, width)
+            assert x - 0.8 * size >= x_min, (words, x)
+            continue
+        assert x_min <= x + start and x + start + width <= x_max, \
+            (words, round(x + start + width - x_max, 2))
+        assert y - 0.8 * size >= y_min and y + 0.25 * size <= y_max, (words, y)
+        if kind == "line-name":
+            names.append((y, size, words))
+    assert len(names) >= 5
+    names.sort()
+    for (y0, size, w0), (y1, _s, w1) in itertools.pairwise(names):
+        assert y1 - y0 >= size, f"{w0!r} and {w1!r} overlap"

@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from planner import engine, printing
+from planner.core.outcomes import PainScore, trend
 from planner.core.plan import from_dict, loads
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,7 +156,7 @@ def test_a_long_plan_runs_over_several_pages_with_nothing_cut():
     # The table's head is repeated on every page of the table.
     table_pages = [t for t in texts if re.search(r"(?m)^\d+ 0\.05 \d+ 0\.05", t)]
     assert len(table_pages) >= 2
-    assert all("NO. ML NO. ML NO. ML" in t for t in table_pages)
+    assert all("No. mL No. mL No. mL" in t for t in table_pages)
 
 
 def test_compact_fits_sixty_points_on_one_page():
@@ -272,6 +273,104 @@ def test_unknown_paper_or_language_is_refused():
         printing.sheet_html(result, view, replace(INFO, paper="a3"))
     with pytest.raises(ValueError, match="language"):
         printing.sheet_html(result, view, replace(INFO, language="fr"))
+
+
+# --- units and margins, in every language ------------------------------------------------------
+
+def several_areas_and_drugs() -> dict:
+    """The knee with a second mixture of other drugs and a third area, each area with its own
+    technique and depth: the totals table as wide as a plan makes it."""
+    doc = json.loads(KNEE.read_text())
+    doc["mixtures"]["Ketoprofene-B"] = {"components": [
+        {"name": "ketoprofen 160 mg/2 mL", "drug": "ketoprofen", "mg_per_ml": 80,
+         "volume_ml": "2.00"},
+        {"name": "saline 0.9%", "volume_ml": "3.00"}]}
+    doc["areas"][0].update(technique="deep-intradermal", depth_mm=4)
+    doc["areas"][1].update(mixture="Ketoprofene-B", technique="superficial-intradermal",
+                           depth_mm=1.5, volume_ml="0.05")
+    doc["areas"].append({"label": "suprapatellar", "region": "knee-anterior/suprapatellar",
+                         "pattern": "square", "spacing_mm": 12, "volume_ml": "0.05",
+                         "mixture": "A", "technique": "micropapules", "depth_mm": 1})
+    return doc
+
+
+def side_by_side() -> dict:
+    """Four areas side by side on plain paper, two mixtures: the map as wide as the compact
+    sheet lets it be, so that its totals have the least room."""
+    techniques = ("deep-intradermal", "superficial-intradermal", "micropapules", "intradermal")
+    areas = [{"label": f"flank {k + 1}", "spacing_mm": 20, "pattern": "square",
+              "polygon": [[70 * k, 0], [70 * k + 60, 0], [70 * k + 60, 50], [70 * k, 50]],
+              "volume_ml": "0.05", "mixture": "Lidocaine-B" if k % 2 else "A",
+              "technique": technique, "depth_mm": (4, 1.5, 1, 2)[k]}
+             for k, technique in enumerate(techniques)]
+    return {"format": "mesoplanner.plan/1", "treatment": "cellulite", "areas": areas,
+            "mixtures": {"A": {"components": [{"name": "saline", "volume_ml": "5.00"}]},
+                         "Lidocaine-B": {"components": [
+                             {"name": "lidocaine 2%", "drug": "lidocaine", "mg_per_ml": 20,
+                              "volume_ml": "1.00"},
+                             {"name": "saline", "volume_ml": "4.00"}]}},
+            "points": [{"x": 10, "y": 60, "volume_ml": "0.20", "mixture": "A",
+                        "label": "trigger point"}]}
+
+
+def cycle_report() -> printing.CycleReport:
+    result, _view = computed()
+    befores = (7, 6, 4, 3)
+    rows = tuple(printing.CycleRow(
+        k + 1, date(2026, 3, 3 + 7 * k), "signed", performed_at=datetime(2026, 3, 3 + 7 * k, 10),
+        points=len(result.points), total_ml=result.total_ml, pain_before=b, pain_after=b - 2,
+        lots="L2026-0117, L2026-0342", signed_by="Dr Anna Bianchi")
+        for k, b in enumerate(befores))
+    return printing.CycleReport(
+        "Ginocchio", trend([PainScore(k + 1, b, b - 2) for k, b in enumerate(befores)]),
+        tuple(f"{3 + 7 * k}/3" for k in range(len(befores))), len(befores), 6,
+        result.total_ml * len(befores), result.components, rows)
+
+
+def printout(kind: str, doc: dict | None, info: printing.SheetInfo) -> bytes:
+    if kind == "cycle":
+        return printing.to_pdf(printing.cycle_html(cycle_report(), info))
+    result, view = computed(doc)
+    if kind == "compact":
+        return pdf_of("sheet", result, view, replace(info, compact=True))
+    return pdf_of(kind, result, view, info)
+
+
+@pytest.mark.parametrize("language", ["en", "it", "es"])
+@pytest.mark.parametrize("kind", ["sheet", "compact", "cycle"])
+def test_units_keep_their_case_in_the_headers(kind, language):
+    """A millilitre is mL: headers were set in capitals, and the volume column of every table
+    was headed "ML" (in Italian and Spanish too). Read from the PDF as printed."""
+    text = text_of(printout(kind, several_areas_and_drugs(), replace(INFO, language=language)))
+    assert not re.search(r"\b(ML|MG|MM)\b", text), re.findall(r".*\b(?:ML|MG|MM)\b.*", text)
+    flat = re.sub(r"\s+", " ", text)
+    _ = printing._translations(language).gettext
+    band = {"sheet": printing.SHEET_COLUMNS, "compact": printing.COMPACT_COLUMNS}.get(kind)
+    heads = [f"{_('Component')} mL mg"]  # the components table
+    heads += [" ".join([f"{_('No.')} mL"] * band), _("mL per point")] if band else \
+        [f"{_('Points')} mL"]  # the point table (a unit in a translated header) or sessions
+    for head in heads:
+        assert head in flat, head
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("language", ["it", "es"])
+@pytest.mark.parametrize("kind", ["sheet", "compact"])
+@pytest.mark.parametrize("plan", [several_areas_and_drugs, side_by_side])
+def test_no_word_runs_past_the_page_margins(plan, kind, language, paper):
+    """Every word of the sheet lies inside the page's content box (the page less its 12 mm
+    margins): on the Spanish compact sheet the totals table beside the map ran past the right
+    edge, its last column ("ML", "1,90") cut off by the paper's edge."""
+    pdf = printout(kind, plan(), replace(INFO, language=language, paper=paper))
+    margin = printing.PAGE_MARGIN_MM * MM
+    outside = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for number, page in enumerate(doc.pages, start=1):
+            for word in page.extract_words():
+                if word["x0"] < margin - 0.5 or word["x1"] > page.width - margin + 0.5:
+                    outside.append((number, word["text"],
+                                    round((word["x1"] - page.width + margin) / MM, 1)))
+    assert not outside, outside
 
 
 # --- the command line ---------------------------------------------------------------------------
