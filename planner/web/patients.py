@@ -54,7 +54,8 @@ def parse_form(form: Any, patient: Patient | None) -> tuple[dict[str, Any], dict
             problems["birth_date"] = _("Enter a birth date between 1900 and today.")
     except ValueError:
         values["birth_date"] = raw_birth
-        problems["birth_date"] = _("Enter a date (year-month-day).")
+        problems["birth_date"] = _("Enter a date (year-month-day).") if raw_birth else \
+            _("Required.")
     values["sex"] = form.get("sex", "")
     if values["sex"] not in SEXES:
         problems["sex"] = _("Choose one.")

@@ -532,3 +532,13 @@ def test_demo_data_speaks_the_first_users_language(app, client, language, note, 
         result, _view = engine.run(from_dict(doc))
         [lidocaine] = [c for c in result.components if c.drug == "lidocaine"]
         assert lidocaine.mg is not None and lidocaine.mg > 0
+
+
+@pytest.mark.parametrize(("typed", "said"), [("", "Required."),
+                                             ("12/03/1961", "Enter a date (year-month-day).")])
+def test_a_missing_birth_date_is_called_required_and_a_garbled_one_a_date(app, doctor, typed,
+                                                                          said):
+    response = add(doctor, birth_date=typed)
+    assert response.status_code == 422
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert soup.find(id="birth_date-error").get_text(strip=True) == said
