@@ -564,6 +564,8 @@ def sign(record_id: int) -> ResponseReturnValue:
     record.signed_weight_kg = record.patient.weight_kg
     # Kept as the messages themselves (template and values), so that every reader sees them in
     # their own language; records signed before this kept the English text (override_lines).
+    # A template is looked up by its English text: if a finding's wording changes, keep the old
+    # entry in the catalogues, or the records signed with it read English again.
     record.override_findings = json.dumps([message_to_data(f.text) for f in reading.gate.blocks],
                                           ensure_ascii=False)
     record.override_reason = reason if reading.gate.blocks else ""
