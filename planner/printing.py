@@ -399,6 +399,7 @@ def _environment(language: str) -> Environment:
     env.install_gettext_translations(_translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals["number"] = lambda value, places=None: _number(value, language, places)
     env.globals["day"] = lambda value: format_date(value, "medium", locale=language)
+    env.globals["percent"] = lambda value: wording.percent_text(value, language)
     env.globals["language"] = language
     env.globals["detail"] = lambda warning: warning.text.render(
         _translations(language).gettext, lambda digits: _digits(digits, language), language)

@@ -365,7 +365,6 @@ def _draw_scale_bar(dwg: svgwrite.Drawing, layer: svgwrite.container.Group, x0: 
 # --- the pain trend ------------------------------------------------------------------------------
 
 CHART_W_MM, CHART_H_MM = 160.0, 80.0
-MINUS = "\u2212"  # the typographic minus sign of "-30%"
 # left, top, right, bottom: room for the axes' words, and on the right for the lines' names
 # (outside the plot, where no score can hide them)
 CHART_PAD = (16.0, 8.0, 42.0, 14.0)
@@ -414,9 +413,9 @@ def pain_chart_svg(trend: Trend, labels: Sequence[str] | None = None, *,
         lines_of = [
             (float(trend.baseline), "#555555", "none", _wrap(text("baseline"), room)),
             (float(trend.line_30), "#b8420f", "2,1.5",
-             [MINUS + "30%:", *_wrap(text("moderately important"), room)]),
+             [text("\u221230%:"), *_wrap(text("moderately important"), room)]),
             (float(trend.line_50), "#2a7d3a", "2,1.5",
-             [MINUS + "50%:", *_wrap(text("substantial"), room)])]
+             [text("\u221250%:"), *_wrap(text("substantial"), room)])]
         tops = _stacked([y(value) + 1 for value, *_rest in lines_of],
                         [len(lines) for *_rest, lines in lines_of], CHART_H_MM - 1.0)
         for (value, colour, dash, lines), label_y in zip(lines_of, tops, strict=True):

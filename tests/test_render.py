@@ -195,3 +195,15 @@ def test_no_word_of_the_pain_chart_runs_past_its_edges(language, scale, befores)
     names.sort()
     for (y0, size, w0), (y1, _s, w1) in itertools.pairwise(names):
         assert y1 - y0 >= size, f"{w0!r} and {w1!r} overlap"
+
+
+@pytest.mark.parametrize(("language", "thirty"), [("it", "\u221230%:"), ("es", "\u221230\xa0%:")])
+def test_the_reduction_lines_are_named_the_locales_way(language, thirty):
+    from planner.core.outcomes import PainScore, trend
+    from planner.printing import _translations
+
+    t = trend([PainScore(1, 7, 5), PainScore(2, 5, 3)], "nrs")
+    svg = render.pain_chart_svg(t, ["3", "10"], text=_translations(language).gettext)
+    names = [" ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", m))
+             for m in re.findall(r'<text class="line-name"[^>]*>(.*?)</text>', svg)]
+    assert names[1].startswith(thirty + " "), names

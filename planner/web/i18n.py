@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from planner.core.messages import Message, PlanError, PlanWarning
 from planner.models import LANGUAGES
+from planner.wording import percent_text
 
 
 def select_locale() -> str:
@@ -75,6 +76,11 @@ def weight_text(value: Decimal | str | None) -> str:
     return value
 
 
+def format_percent(value: Decimal) -> str:
+    """A percentage (already times 100) the locale's way: 30,5% in Italian, 30,5 % in Spanish."""
+    return percent_text(value, current_locale())
+
+
 def format_digits(digits: str) -> str:
     """Plain digits (``-1234.50``) the locale's way (``-1.234,50``), every decimal kept as is."""
     sign, number = (digits[0], digits[1:]) if digits[:1] in ("+", "-") else ("", digits)
@@ -103,4 +109,4 @@ def init_app(app: Flask) -> None:
                                  path_d=path_d,
                                  format_datetime=format_datetime,
                                  format_decimal=format_decimal, plan_message=plan_message,
-                                 weight_text=weight_text)
+                                 weight_text=weight_text, format_percent=format_percent)

@@ -28,6 +28,8 @@ RENDER_STRINGS = (
     N_("Pain (NRS 0-10)"),
     N_("Pain (VAS 0-100 mm)"),
     N_("baseline"),
+    N_("\u221230%:"),  # the reduction lines' names (a minus sign): Spanish writes "30 %" (CLDR)
+    N_("\u221250%:"),
     N_("moderately important"),
     N_("substantial"),
     N_("Session"),

@@ -421,3 +421,10 @@ def test_an_area_treatment_without_points_prints_its_surface_not_a_point_table()
     flat = re.sub(r"\s+", " ", text_of(printing.to_pdf(html)))
     assert f"1. forehead · {surface}" in flat
     assert "Whole area (no points)" in flat
+
+
+@pytest.mark.parametrize(("language", "reduction"), [("en", "57.1%"), ("it", "57,1%"),
+                                                     ("es", "57,1\xa0%")])
+def test_the_cycle_report_writes_the_reduction_the_locales_way(language, reduction):
+    html = printing.cycle_html(cycle_report(), replace(INFO, language=language))
+    assert f"<td>{reduction}</td>" in html

@@ -496,6 +496,14 @@ def test_the_patient_page_shows_the_trend_and_the_cycle_summary(app, client, doc
 
     assert Decimal(cells[2].replace(",", "")) == to_hundredths(per_session.mg * 4)
     assert len(soup.select("[data-testid=session-records] tbody tr")) == 4
+    # The reduction the locale's way: Spanish puts a no-break space before the sign (CLDR).
+    for language, reduction in (("it", "57,1%"), ("es", "57,1\xa0%")):
+        make_user(app, f"reader-{language}", language=language)
+        reader = app.test_client()
+        login(reader, f"reader-{language}")
+        page = BeautifulSoup(reader.get(f"/patients/{cycle['patient']}").get_data(as_text=True),
+                             "html.parser")
+        assert page.select_one("[data-testid=reduction]").get_text() == reduction
 
 
 def test_drafts_are_not_in_the_summary(client, doctor, cycle):

@@ -13,6 +13,7 @@ the catalogues (from the repository root; babel.cfg's patterns are relative to i
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from functools import cache
@@ -86,7 +87,8 @@ def messages() -> dict[str, list[str]]:
 def test_the_drawing_words_are_extracted(messages) -> None:
     """planner.render gets gettext as ``text``; render_strings.py lists every such call."""
     source = (PACKAGE / "render.py").read_text(encoding="utf-8")
-    called = set(re.findall(r'\btext\(\s*"((?:[^"\\]|\\.)*)"\s*\)', source))
+    called = {ast.literal_eval(f'"{literal}"')  # as Python reads it: "\u2212" is a minus sign
+              for literal in re.findall(r'\btext\(\s*"((?:[^"\\]|\\.)*)"\s*\)', source)}
     assert called, "no text(...) calls found in planner/render.py"
     missing = sorted(called - set(messages))
     assert not missing, f"render.py words not in the catalogue (list them in render_strings.py): " \
