@@ -23,7 +23,8 @@
       input.after(words);
     }
     // A date, or a date and time (a session's): "5 ott 2026, 10:00".
-    const ymd = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(input.value);
+    const ymd = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?)?$/
+      .exec(input.value);
     const time = ymd && ymd[4] !== undefined ? { hour: "2-digit", minute: "2-digit" } : {};
     words.textContent = ymd ? new Intl.DateTimeFormat(document.documentElement.lang, {
       day: "numeric", month: "short", year: "numeric", timeZone: "UTC", ...time,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, localcontext
 
 from flask import Flask, g, request, session
@@ -45,16 +45,23 @@ def format_date(value: date | None) -> str:
     return "" if value is None else str(babel_date(value, "medium"))
 
 
-def format_datetime(value: datetime | None) -> str:
+def format_datetime(value: datetime | None, *, utc: bool = True) -> str:
     """A date in the locale's medium format and the time to the minute, joined the locale's way
     (2 dic 2026, 01:02; Dec 2, 2026, 1:02 AM): a short date (02/12/26) reads differently in
-    every country, and seconds mean nothing on a record."""
+    every country, and seconds mean nothing on a record.
+
+    ``utc``: the value is an instant the app stored in UTC (models.now: saved, signed, audited),
+    shown in the server's time zone, which is the clinic's (as the FHIR export assumes). A
+    session's time is stored as the clinic typed it: ``utc=False`` shows it as it is.
+    """
     if value is None:
         return ""
+    if utc:
+        value = value.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
     locale = get_locale()
     joined = locale.datetime_formats["medium"] if locale is not None else "{1}, {0}"
-    return str(joined).replace("{1}", str(babel_date(value, "medium"))).replace(
-        "{0}", str(babel_time(value, "short")))
+    return str(joined).replace("{1}", str(babel_date(value, "medium", rebase=False))).replace(
+        "{0}", str(babel_time(value, "short", rebase=False)))
 
 
 def format_decimal(value: Decimal | float | str | None, places: int = 2) -> str:

@@ -25,7 +25,7 @@ from planner import engine, render
 from planner.core import checklist, outcomes, sessions
 from planner.core.compute import Result
 from planner.core.dosing import ComponentTotal
-from planner.core.messages import PlanError, message_from_data, message_to_data
+from planner.core.messages import PlanError
 from planner.core.plan import from_dict
 from planner.extensions import db
 from planner.models import (
@@ -46,6 +46,7 @@ from planner.models import (
 from planner.web import recall
 from planner.web.i18n import format_digits, plan_message
 from planner.web.plans import get_record
+from planner.web.record_findings import override_lines, stored_findings
 
 bp = Blueprint("records", __name__)
 
@@ -451,19 +452,6 @@ def _show(record: SessionRecord, values: dict[str, Any] | None = None,
                        status=status, reading=reading)
 
 
-def override_lines(stored: str) -> list[str]:
-    """The findings a signed record was signed over, in the reader's language: stored as
-    messages (a JSON list), or, in records signed before that, as English lines shown as
-    they are."""
-    try:
-        data = json.loads(stored)
-        if not isinstance(data, list):
-            raise ValueError("not a list of messages")
-        return [plan_message(message_from_data(item)) for item in data]
-    except (ValueError, ArithmeticError, TypeError, KeyError):
-        return [line for line in stored.splitlines() if line.strip()]
-
-
 def refuse_signed(record: SessionRecord) -> ResponseReturnValue:
     """The answer to any change of a signed (or discarded) record: 409, the record as it is."""
     if record.signed:
@@ -562,12 +550,9 @@ def sign(record_id: int) -> ResponseReturnValue:
     record.signed_by_id = current_user.id
     record.signed_at = now()
     record.signed_weight_kg = record.patient.weight_kg
-    # Kept as the messages themselves (template and values), so that every reader sees them in
-    # their own language; records signed before this kept the English text (override_lines).
-    # A template is looked up by its English text: if a finding's wording changes, keep the old
-    # entry in the catalogues, or the records signed with it read English again.
-    record.override_findings = json.dumps([message_to_data(f.text) for f in reading.gate.blocks],
-                                          ensure_ascii=False)
+    # Kept in every language as signed, with the messages themselves (stored_findings), so that
+    # every reader sees them in their own words; records signed before kept English text.
+    record.override_findings = stored_findings(reading.gate.blocks)
     record.override_reason = reason if reading.gate.blocks else ""
     record.points_done = reading.performed.points_done
     record.total_ml = str(reading.performed.total_ml)

@@ -284,6 +284,55 @@ def test_a_signed_override_is_read_in_the_readers_language(app, doctor, cycle, l
     assert not_english not in override
 
 
+def test_the_findings_are_kept_in_every_language_as_signed(app, client, doctor, cycle):
+    """What the doctors read of a signed override is fixed at signing: a later change of the
+    wording (here: a template no catalogue knows any more) leaves the record as it was."""
+    from planner.extensions import db
+    from planner.models import SessionRecord
+
+    rid = signed(doctor, reason="discussed with the patient, benefit outweighs the risk",
+                 **{"q-infection": "yes"})
+    kept = json.loads(row(app, rid)["override_findings"])
+    assert [f["code"] for f in kept] == ["infection"]
+    assert kept[0]["text"] == {
+        "en": "Answered yes: Infection at the site, local or systemic?",
+        "it": "Risposta «sì»: Infezione nella sede, locale o sistemica?",
+        "es": "Respuesta «sí»: ¿Infección en la zona, local o sistémica?"}
+    kept[0]["message"]["template"] = "A wording changed since: %(answer)s %(question)s"
+    with app.app_context():
+        db.session.get(SessionRecord, rid).override_findings = json.dumps(kept)
+        db.session.commit()
+    make_user(app, "collega", language="it")
+    reader = app.test_client()
+    login(reader, "collega")
+    soup = BeautifulSoup(reader.get(f"/records/{rid}").get_data(as_text=True), "html.parser")
+    assert [li.get_text() for li in soup.select("[data-testid=override] li")] == [
+        "Risposta «sì»: Infezione nella sede, locale o sistemica?"]
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ('[{"template": "Answered %(answer)s: %(question)s", "params": {"answer": {"text": "yes"}, '
+     '"question": {"text": "Infection?"}}}]', ["Answered yes: Infection?"]),
+    ('[{"code": "x", "message": {"template": 1}}]', ['{"code": "x", "message": {"template": 1}}']),
+    ('{"not": "a list"}', ['{"not": "a list"}']),
+    ("[" * 100_000 + "]" * 100_000, ["[" * 100_000 + "]" * 100_000]),
+])
+def test_a_damaged_or_older_kept_finding_is_shown_never_lost(app, client, doctor, cycle, stored,
+                                                            shown):
+    from planner.extensions import db
+    from planner.models import SessionRecord
+
+    rid = signed(doctor, reason="discussed with the patient, benefit outweighs the risk",
+                 **{"q-infection": "yes"})
+    with app.app_context():
+        db.session.get(SessionRecord, rid).override_findings = stored
+        db.session.commit()
+    response = client.get(f"/records/{rid}")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert [li.get_text() for li in soup.select("[data-testid=override] li")] == shown
+
+
 def test_an_override_stored_as_text_before_is_shown_as_it_was(app, client, doctor, cycle):
     """Records signed before the findings were kept as messages hold English lines."""
     from planner.extensions import db

@@ -1,0 +1,56 @@
+"""Times on the pages: an instant the app stored in UTC (saved, signed, audited) is shown in the
+server's time zone, the clinic's; a session's time is shown as the clinic typed it."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import login, make_user
+from tests.web.test_records import cycle as cycle  # the fixture
+from tests.web.test_records import signed
+
+
+@pytest.fixture
+def rome(monkeypatch):
+    """The server's clock set to Rome's (UTC+1 in winter, +2 in summer), then back."""
+    monkeypatch.setenv("TZ", "Europe/Rome")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_audit_trail_shows_utc_instants_in_the_clinics_time(app, client, rome):
+    from planner.extensions import db
+    from planner.models import AuditEvent
+
+    make_user(app, "rossi", role="admin", language="it")
+    login(client, "rossi")
+    with app.app_context():
+        for month, event_id in ((1, 1), (7, 2)):
+            db.session.add(AuditEvent(at=datetime(2026, month, 15, 9, 30), user_id=1,
+                                      action="view", entity="patient", entity_id=event_id))
+        db.session.commit()
+    soup = BeautifulSoup(client.get("/audit").get_data(as_text=True), "html.parser")
+    text = soup.select_one("[data-testid=audit]").get_text(" ", strip=True)
+    assert "15 gen 2026, 10:30" in text  # 09:30 UTC in winter
+    assert "15 lug 2026, 11:30" in text  # 09:30 UTC in summer
+    assert "09:30" not in text
+
+
+def test_a_session_shows_the_time_typed_and_its_signature_the_clinics_time(app, client, doctor,
+                                                                           cycle, rome):
+    from planner.extensions import db
+    from planner.models import SessionRecord
+
+    rid = signed(doctor)  # performed at 2026-10-05T10:00, as typed
+    with app.app_context():
+        db.session.get(SessionRecord, rid).signed_at = datetime(2026, 10, 5, 8, 45)  # UTC
+        db.session.commit()
+    soup = BeautifulSoup(client.get(f"/records/{rid}").get_data(as_text=True), "html.parser")
+    assert "Oct 5, 2026, 10:00\u202fAM" in soup.get_text(" ", strip=True)
+    assert "Oct 5, 2026, 10:45\u202fAM" in soup.select_one("[data-testid=signature]").get_text()
