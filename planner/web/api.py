@@ -11,6 +11,7 @@ audited as the web's are, with the token's user.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -268,10 +269,15 @@ def patient(patient_id: int) -> ResponseReturnValue:
 # ------------------------------------------------------------------------------ plans
 
 
+def utc_text(value: datetime) -> str:
+    """An instant the app stored in UTC (models.now), with its offset: 2026-12-02T01:25:00+00:00."""
+    return value.replace(tzinfo=UTC).isoformat(timespec="seconds")
+
+
 def plan_json(record: PlanRecord) -> dict[str, Any]:
     return {"id": record.id, "patient_id": record.patient_id, "title": record.title,
             "version": record.version, "points": record.points, "total_ml": record.total_ml,
-            "updated_at": record.updated_at.isoformat(timespec="seconds"),
+            "updated_at": utc_text(record.updated_at),
             "plan": json.loads(record.plan_json)}
 
 
@@ -365,7 +371,8 @@ def update_plan(plan_id: int) -> ResponseReturnValue:
 def session_json(r: SessionRecord) -> dict[str, Any]:
     return {"id": r.id, "patient_id": r.patient_id, "plan_id": r.plan_id,
             "plan_version": r.plan_version, "status": r.status,
-            "performed_at": r.performed_at.isoformat(timespec="minutes"),
+            # The clinic's time as typed, with the server's (the clinic's) offset, as in FHIR.
+            "performed_at": r.performed_at.astimezone().isoformat(timespec="minutes"),
             "performed_by": r.performer.full_name, "points": r.points_done,
             "total_ml": r.total_ml, "pain_scale": r.pain_scale, "pain_before": r.pain_before,
             "pain_after": r.pain_after, "adverse_events": json.loads(r.adverse_json),
@@ -373,7 +380,7 @@ def session_json(r: SessionRecord) -> dict[str, Any]:
                           "expiry": p.expiry.isoformat() if p.expiry else None}
                          for p in r.products],
             "signed_by": r.signed_by.full_name if r.signed_by else None,
-            "signed_at": r.signed_at.isoformat(timespec="minutes") if r.signed_at else None,
+            "signed_at": utc_text(r.signed_at) if r.signed_at else None,
             "notes": r.notes}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
@@ -103,7 +103,8 @@ def export() -> ResponseReturnValue:
     count = 0
     for event, user in db.session.execute(query(values).limit(MAX_EXPORT)):
         writer.writerow([safe(v) for v in (
-            event.id, event.at.isoformat(timespec="seconds"), event.user_id or "",
+            event.id, event.at.replace(tzinfo=UTC).isoformat(timespec="seconds"),  # UTC, said
+            event.user_id or "",
             user.username if user else "", event.action, event.entity,
             event.entity_id if event.entity_id is not None else "", event.detail)])
         count += 1

@@ -218,3 +218,5 @@ def test_sessions_are_read_with_their_products(app, client, doctor):
     assert len(sessions) == 1 and sessions[0]["products"][0]["lot"] == "LIDO-1"
     one = api.get(f"/sessions/{sessions[0]['id']}")
     assert one.status_code == 200 and one.json["pain_before"] == 7
+    # Times say their offset: a session's as the clinic typed it, with the server's offset.
+    assert re.fullmatch(r"2026-10-05T10:00[+-]\d\d:\d\d", one.json["performed_at"])
