@@ -153,8 +153,7 @@ def _param_to_data(value: Param) -> dict[str, object]:
     if isinstance(value, Label):
         return {"label": value.text, "translations": [list(pair) for pair in value.translations]}
     if isinstance(value, Number):
-        kind = "float" if isinstance(value.value, float) else \
-            "decimal" if isinstance(value.value, Decimal) else "int"
+        kind = next(name for name, kind_type in _NUMBER_TYPES if isinstance(value.value, kind_type))
         return {"number": str(value.value), "kind": kind, "spec": value.spec}
     if isinstance(value, str):
         return {"text": value}
@@ -165,6 +164,8 @@ def _param_to_data(value: Param) -> dict[str, object]:
 
 _NUMBER_KINDS: dict[str, Callable[[str], Decimal | int | float]] = {
     "float": float, "decimal": Decimal, "int": int}
+_NUMBER_TYPES: tuple[tuple[str, type], ...] = (("float", float), ("decimal", Decimal),
+                                              ("int", int))
 
 
 def _param_from_data(data: object) -> Param:
