@@ -63,10 +63,17 @@ def query(values: dict[str, str]) -> Any:
     if values["entity_id"]:
         q = q.where(AuditEvent.entity_id == int(values["entity_id"]))
     if values["since"]:
-        q = q.where(AuditEvent.at >= datetime.fromisoformat(values["since"]))
+        q = q.where(AuditEvent.at >= day_start_utc(values["since"]))
     if values["until"]:
-        q = q.where(AuditEvent.at < datetime.fromisoformat(values["until"]) + timedelta(days=1))
+        q = q.where(AuditEvent.at < day_start_utc(values["until"], days_after=1))
     return q.order_by(AuditEvent.id.desc())
+
+
+def day_start_utc(day: str, days_after: int = 0) -> datetime:
+    """The first instant of a day of the clinic's calendar (the server's time zone, as the page
+    shows the times), in UTC as the events are stored."""
+    start = datetime.fromisoformat(day) + timedelta(days=days_after)
+    return start.astimezone(UTC).replace(tzinfo=None)
 
 
 @bp.get("/audit")

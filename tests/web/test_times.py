@@ -54,3 +54,25 @@ def test_a_session_shows_the_time_typed_and_its_signature_the_clinics_time(app, 
     soup = BeautifulSoup(client.get(f"/records/{rid}").get_data(as_text=True), "html.parser")
     assert "Oct 5, 2026, 10:00\u202fAM" in soup.get_text(" ", strip=True)
     assert "Oct 5, 2026, 10:45\u202fAM" in soup.select_one("[data-testid=signature]").get_text()
+
+
+def test_the_audit_filter_takes_the_clinics_days(app, client, rome):
+    """00:30 in Rome on 2 December is 23:30 UTC on the 1st: it is an event of the 2nd."""
+    from planner.extensions import db
+    from planner.models import AuditEvent
+
+    make_user(app, "rossi", role="admin", language="it")
+    login(client, "rossi")
+    with app.app_context():
+        for at, event_id in ((datetime(2026, 11, 30, 23, 30), 1),  # 1 Dec, 00:30 in Rome
+                             (datetime(2026, 12, 1, 23, 30), 2),  # 2 Dec, 00:30
+                             (datetime(2026, 12, 2, 22, 59), 3),  # 2 Dec, 23:59
+                             (datetime(2026, 12, 2, 23, 0), 4)):  # 3 Dec, 00:00
+            db.session.add(AuditEvent(at=at, user_id=1, action="view", entity="patient",
+                                      entity_id=event_id))
+        db.session.commit()
+    html = client.get("/audit?since=2026-12-02&until=2026-12-02&entity=patient")
+    soup = BeautifulSoup(html.get_data(as_text=True), "html.parser")
+    text = soup.select_one("[data-testid=audit]").get_text(" ", strip=True)
+    assert "2 dic 2026, 00:30" in text and "2 dic 2026, 23:59" in text
+    assert "1 dic 2026" not in text and "3 dic 2026" not in text
