@@ -37,6 +37,16 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def as_utc(stored: datetime) -> datetime:
+    """An instant stored by :func:`now` (naive, UTC), aware of being UTC."""
+    return stored.replace(tzinfo=UTC)
+
+
+def utc_text(stored: datetime) -> str:
+    """An instant stored by :func:`now`, with its offset: 2026-12-02T01:25:00+00:00."""
+    return as_utc(stored).isoformat(timespec="seconds")
+
+
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     """Someone who logs in: a doctor, an assistant or an administrator."""
 

@@ -162,10 +162,10 @@ def _param_to_data(value: Param) -> dict[str, object]:
     return {"decimal": str(value)} if isinstance(value, Decimal) else {"int": value}
 
 
-_NUMBER_KINDS: dict[str, Callable[[str], Decimal | int | float]] = {
-    "float": float, "decimal": Decimal, "int": int}
-_NUMBER_TYPES: tuple[tuple[str, type], ...] = (("float", float), ("decimal", Decimal),
-                                              ("int", int))
+# A Number's kind as stored, and the type that reads it back ("float" first: a float is no int).
+_NUMBER_TYPES: tuple[tuple[str, type[float] | type[Decimal] | type[int]], ...] = (
+    ("float", float), ("decimal", Decimal), ("int", int))
+_NUMBER_KINDS = dict(_NUMBER_TYPES)
 
 
 def _param_from_data(data: object) -> Param:

@@ -11,7 +11,6 @@ audited as the web's are, with the token's user.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +26,16 @@ from planner.bodymaps import atlas
 from planner.core.messages import PlanError
 from planner.core.plan import dump, from_dict
 from planner.extensions import csrf, db
-from planner.models import ApiToken, Patient, PlanRecord, SessionRecord, User, audit, now
+from planner.models import (
+    ApiToken,
+    Patient,
+    PlanRecord,
+    SessionRecord,
+    User,
+    audit,
+    now,
+    utc_text,
+)
 from planner.web import roles
 from planner.web.i18n import plan_message
 from planner.web.tokens import digest
@@ -267,11 +275,6 @@ def patient(patient_id: int) -> ResponseReturnValue:
 
 
 # ------------------------------------------------------------------------------ plans
-
-
-def utc_text(value: datetime) -> str:
-    """An instant the app stored in UTC (models.now), with its offset: 2026-12-02T01:25:00+00:00."""
-    return value.replace(tzinfo=UTC).isoformat(timespec="seconds")
 
 
 def plan_json(record: PlanRecord) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from planner.csv_files import safe
 from planner.extensions import db
-from planner.models import AuditEvent, User, audit
+from planner.models import AuditEvent, User, audit, utc_text
 from planner.web import audit_words
 
 bp = Blueprint("audit", __name__)
@@ -110,8 +110,7 @@ def export() -> ResponseReturnValue:
     count = 0
     for event, user in db.session.execute(query(values).limit(MAX_EXPORT)):
         writer.writerow([safe(v) for v in (
-            event.id, event.at.replace(tzinfo=UTC).isoformat(timespec="seconds"),  # UTC, said
-            event.user_id or "",
+            event.id, utc_text(event.at), event.user_id or "",
             user.username if user else "", event.action, event.entity,
             event.entity_id if event.entity_id is not None else "", event.detail)])
         count += 1

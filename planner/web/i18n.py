@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal, localcontext
 
 from flask import Flask, g, request, session
@@ -13,7 +13,7 @@ from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from planner.core.messages import Message, PlanError, PlanWarning
-from planner.models import LANGUAGES
+from planner.models import LANGUAGES, as_utc
 from planner.wording import percent_text
 
 
@@ -57,7 +57,7 @@ def format_datetime(value: datetime | None, *, utc: bool = True) -> str:
     if value is None:
         return ""
     if utc:
-        value = value.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+        value = as_utc(value).astimezone().replace(tzinfo=None)
     locale = get_locale()
     joined = locale.datetime_formats["medium"] if locale is not None else "{1}, {0}"
     return str(joined).replace("{1}", str(babel_date(value, "medium", rebase=False))).replace(
@@ -74,13 +74,9 @@ def format_decimal(value: Decimal | float | str | None, places: int = 2) -> str:
 
 
 def weight_text(value: Decimal | str | None) -> str:
-    """A weight for a form field: a stored weight the locale's way (82,5), without grouping;
-    text the user typed (refused) as they typed it."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return str(babel_decimal(value, format="0.0##"))
-    return value
+    """A weight for a form field: a stored weight (0.1 kg steps) the locale's way (82,5); text
+    the user typed (refused) as they typed it."""
+    return format_decimal(value, 1) if isinstance(value, Decimal) else value or ""
 
 
 def format_percent(value: Decimal) -> str:
