@@ -31,6 +31,7 @@ from typing import Literal
 
 from planner.core.dosing import ComponentTotal
 from planner.core.messages import N_, Message, PlanWarning
+from planner.core.safety import UNCHECKED_CODES
 
 Answer = Literal["yes", "no", ""]
 # CLINICAL.md: "injection at the same site within 3 months" (trial exclusion, NCT05329116).
@@ -41,7 +42,9 @@ SKIN_TEST_HOURS = 24
 MIN_OVERRIDE_REASON = 10
 # The dose findings that stop a signing: an exceeded limit, or a mg/kg limit that could not be
 # checked for want of a weight. "Near the limit" is shown, not blocking.
-BLOCKING_DOSE_CODES = frozenset({"anaesthetic-dose", "anaesthetic-combined", "weight-unknown"})
+# A component whose drug or dose the catalogue could not check stops it too (safety.py).
+BLOCKING_DOSE_CODES = frozenset({"anaesthetic-dose", "anaesthetic-combined",
+                                 "weight-unknown"}) | UNCHECKED_CODES
 
 
 @dataclass(frozen=True)

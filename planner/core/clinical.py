@@ -85,7 +85,8 @@ class AnaestheticLimit:
     source: str
 
 
-# Cumulative per session, all mixtures together (CLINICAL.md "Safety limits").
+# Cumulative per session, all mixtures together (CLINICAL.md "Safety limits"). Which drug a
+# component is, whatever its spelling, is the drug catalogue's (drug_catalogue.py, drugs.py).
 ANAESTHETIC_LIMITS: dict[str, AnaestheticLimit] = {
     "lidocaine": AnaestheticLimit(
         N_("lidocaine"), Decimal("4.5"), Decimal("300"),
@@ -114,22 +115,6 @@ ID_WORDS = (
     N_("deep-intradermal"), N_("nappage"), N_("subcutaneous"),
     N_("lidocaine"), N_("lidocaine-adrenaline"), N_("mepivacaine"), N_("procaine"),
 )
-
-# Names clinicians write for the same drug (Italian and Spanish included).
-DRUG_ALIASES: dict[str, str] = {
-    "lidocaine": "lidocaine",
-    "lignocaine": "lidocaine",
-    "lidocaina": "lidocaine",
-    "lidocaine-adrenaline": "lidocaine-adrenaline",
-    "lidocaine-epinephrine": "lidocaine-adrenaline",
-    "lidocaine+adrenaline": "lidocaine-adrenaline",
-    "lidocaine with adrenaline": "lidocaine-adrenaline",
-    "lidocaina-adrenalina": "lidocaine-adrenaline",
-    "mepivacaine": "mepivacaine",
-    "mepivacaina": "mepivacaine",
-    "procaine": "procaine",
-    "procaina": "procaine",
-}
 
 # Ranges that refuse input (exit 2): a value outside cannot be meant.
 SPACING_RANGE_MM = (2.0, 100.0)  # issue #2: spacing 2 to 100 mm (nappage is 2-3 mm apart)

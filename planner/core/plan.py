@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from planner.core import clinical
-from planner.core.messages import N_, Message, Number, Param, PlanError
+from planner.core import clinical, drugs
+from planner.core.messages import N_, Label, Message, Number, Param, PlanError
 
 FORMAT = "mesoplanner.plan/1"
 PATTERNS = ("square", "staggered", "line", "area")
@@ -290,18 +290,23 @@ def _component(value: object, where: str) -> Component:
     volume = _volume(obj["volume_ml"], f"{where}.volume_ml", (Decimal("0.01"), Decimal("1000")))
     drug = None
     if "drug" in obj and obj["drug"] is not None:
-        raw = _text(obj["drug"], f"{where}.drug").strip().lower()
-        drug = clinical.DRUG_ALIASES.get(raw, raw)
+        # An ATC code or a name in any language: a drug the catalogue knows is written by its
+        # catalogue id; any other text is kept as given (the dose checks warn about it).
+        raw = _text(obj["drug"], f"{where}.drug", 100).strip()
+        found = drugs.identify(raw, "") if raw else None
+        drug = found.drug.id if found is not None and found.drug is not None else (raw or None)
     mg_per_ml = None
     if "mg_per_ml" in obj and obj["mg_per_ml"] is not None:
         mg_per_ml = _decimal(obj["mg_per_ml"], f"{where}.mg_per_ml")
         if not Decimal("0") < mg_per_ml <= Decimal("1000"):
             raise PlanError(f"{where}.mg_per_ml", N_("must be more than 0 and at most 1000 "
                                                      "(got %(got)s)"), got=mg_per_ml)
-    if drug in clinical.ANAESTHETIC_LIMITS and mg_per_ml is None:
+    known = drugs.by_id(drug) if drug is not None else None
+    if known is not None and known.limit is not None and mg_per_ml is None:
         raise PlanError(f"{where}.mg_per_ml", N_("required for a local anaesthetic (%(drug)s), "
                                                  "so its dose can be checked (a 2%% solution is "
-                                                 "20)"), drug=Message(drug))
+                                                 "20)"),
+                        drug=Label(known.en, (("it", known.it), ("es", known.es))))
     return Component(name=name, volume_ml=volume, drug=drug, mg_per_ml=mg_per_ml)
 
 

@@ -11,73 +11,213 @@ The limits are those of ``clinical.py`` (each with its source). The clinician de
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from planner.core import clinical
+from planner.core import clinical, drugs
 from planner.core.dosing import ComponentTotal, exact, to_hundredths
-from planner.core.messages import N_, Message, Number, PlanWarning
+from planner.core.drug_catalogue import CLASSES, Drug
+from planner.core.messages import N_, Label, Message, Number, PlanWarning
 
 # [our default]: warn a little before a limit, so a small change of plan cannot cross it unseen.
 NEAR_LIMIT = Fraction(8, 10)
+# The most decimals a dose is shown with to tell it from its limit (then rounded away from it).
+MAX_PLACES = 12
+
+# What the catalogue could not vouch for: each means that no dose limit was checked for a
+# component (or that its drug is in doubt), so signing a session with it needs an override.
+UNCHECKED_CODES = frozenset({
+    "anaesthetic-unidentified", "anaesthetic-no-limit", "anaesthetic-unchecked",
+    "drug-unidentified", "drug-ambiguous", "drug-mismatch",
+})
+
+
+def drug_label(drug: Drug) -> Label:
+    """The drug's name in each language, as a message parameter."""
+    return Label(drug.en, (("it", drug.it), ("es", drug.es)))
 
 
 def anaesthetic_warnings(totals: Sequence[ComponentTotal],
                          weight_kg: float | None) -> list[PlanWarning]:
-    """Cumulative local anaesthetic of a whole plan against its per-session limits."""
-    by_drug: dict[str, Fraction] = {}
-    for total in totals:
-        if total.drug in clinical.ANAESTHETIC_LIMITS and total.mg is not None:
-            by_drug[total.drug] = by_drug.get(total.drug, Fraction(0)) + total.mg
+    """Cumulative local anaesthetic of a whole plan against its per-session limits, and a
+    warning for every component whose drug or dose could not be checked.
+
+    Each component's drug is identified by the catalogue (``drugs.identify``: ATC code, then
+    name in any of the three languages, salts, brands and strengths folded), so that a limit
+    never depends on how the drug was written.
+    """
+    by_limit: dict[str, Fraction] = {}
     notes: list[PlanWarning] = []
+    for total in totals:
+        found = drugs.identify(total.drug, total.name)
+        mg, more = _dose_of(total, found)
+        notes.extend(more)
+        if found.drug is not None and found.drug.limit is not None and mg is not None:
+            by_limit[found.drug.limit] = by_limit.get(found.drug.limit, Fraction(0)) + mg
     used_fraction = Fraction(0)
-    for drug, mg in by_drug.items():
-        limit = clinical.ANAESTHETIC_LIMITS[drug]
-        limit_mg, basis = _limit_mg(limit, weight_kg)
+    for key, mg in by_limit.items():
+        limit = clinical.ANAESTHETIC_LIMITS[key]
+        limit_mg = _limit_mg(limit, weight_kg)
         used_fraction += mg / limit_mg
-        name, source = Message(limit.label), Message(limit.source)
+        notes.extend(_limit_notes(limit, mg, limit_mg, weight_kg))
+    if len(by_limit) > 1 and used_fraction > 1:
+        # Local anaesthetic toxicity is additive: fractions of each drug's limit add up.
+        notes.append(PlanWarning("anaesthetic-combined", "high", Message(
+            N_("local anaesthetics together reach %(percent)s%% of their limits (their toxicity "
+               "adds up)"), percent=shown_apart(used_fraction * 100, Fraction(100))[0])))
+    return _unique(notes)
+
+
+def _dose_of(total: ComponentTotal, found: drugs.Identity
+             ) -> tuple[Fraction | None, list[PlanWarning]]:
+    """The mg of a component for the limit check, and what must be said about its identity."""
+    notes: list[PlanWarning] = []
+    name = total.name
+    drug = found.drug
+    stated = drugs.strength_in(name)
+    if drug is None:
+        if found.others:
+            anaesthetic = any(d.drug_class == "local-anaesthetic" for d in found.others)
+            if anaesthetic or total.mg_per_ml is not None or stated is not None:
+                names = ", ".join(d.en for d in found.others)
+                notes.append(PlanWarning("drug-ambiguous", "high" if anaesthetic else "medium",
+                                         Message(N_("%(component)s names several drugs "
+                                                    "(%(drugs)s): no dose limit was checked "
+                                                    "for it; give each drug a component of "
+                                                    "its own"),
+                                                 component=name, drugs=names)))
+        elif found.looks_anaesthetic:
+            notes.append(PlanWarning("anaesthetic-unidentified", "high", Message(
+                N_("%(component)s looks like a local anaesthetic that the drug catalogue does "
+                   "not know: no dose limit was checked for it"), component=name)))
+        elif total.mg_per_ml is not None or stated is not None:
+            notes.append(PlanWarning("drug-unidentified", "medium", Message(
+                N_("%(component)s: its drug is not in the drug catalogue, so no dose limit was "
+                   "checked for it"), component=name)))
+        return None, notes
+    label = drug_label(drug)
+    for other in found.others:
+        notes.append(PlanWarning("drug-mismatch", "high", Message(
+            N_("%(component)s: the drug is given as %(drug)s but the name says %(other)s: "
+               "check which it is (the dose was checked as %(drug)s)"),
+            component=name, drug=label, other=drug_label(other))))
+    mg = total.mg
+    if drug.drug_class != "local-anaesthetic":
+        return mg, notes
+    if mg is None and stated is not None:
+        mg = total.volume_ml * exact(stated)
+        notes.append(PlanWarning("anaesthetic-strength-from-name", "medium", Message(
+            N_("%(component)s (%(drug)s): no mg per mL was given; the %(mg_per_ml)s mg/mL its "
+               "name states was used for the dose check"),
+            component=name, drug=label, mg_per_ml=stated)))
+    if mg is None:
+        notes.append(PlanWarning("anaesthetic-unchecked", "high", Message(
+            N_("%(component)s (%(drug)s) has no concentration (mg per mL): its dose could not "
+               "be checked against its limit"), component=name, drug=label)))
+    elif drug.limit is None:
+        notes.append(PlanWarning("anaesthetic-no-limit", "high", Message(
+            N_("%(component)s is %(drug)s, a %(class)s with no dose limit in the drug "
+               "catalogue: its %(mg)s mg were not checked"),
+            component=name, drug=label, mg=to_hundredths(mg),
+            **{"class": Message(CLASSES[drug.drug_class])})))
+    return mg, notes
+
+
+def _limit_notes(limit: clinical.AnaestheticLimit, mg: Fraction, limit_mg: Fraction,
+                 weight_kg: float | None) -> list[PlanWarning]:
+    """A drug's total against its limit: above it, near it, or unchecked per kg."""
+    notes: list[PlanWarning] = []
+    name, source = Message(limit.label), Message(limit.source)
+    if mg > limit_mg or mg > limit_mg * NEAR_LIMIT:
+        mg_shown, limit_shown = shown_apart(mg, limit_mg)
+        dose: Message
         if weight_kg is None:
-            dose = Message(N_("%(drug)s: %(mg)s mg in this plan"), drug=name,
-                           mg=to_hundredths(mg))
+            dose = Message(N_("%(drug)s: %(mg)s mg in this plan"), drug=name, mg=mg_shown)
         else:
-            dose = Message(N_("%(drug)s: %(mg)s mg in this plan (%(per_kg)s mg/kg at %(kg)s kg)"),
-                           drug=name, mg=to_hundredths(mg),
-                           per_kg=to_hundredths(mg / exact(Decimal(str(weight_kg)))),
+            kg = exact(Decimal(str(weight_kg)))
+            per_kg = mg / kg
+            per_kg_shown = (shown_apart(per_kg, exact(limit.mg_per_kg))[0]
+                            if limit.mg_per_kg is not None else to_hundredths(per_kg))
+            dose = Message(N_("%(drug)s: %(mg)s mg in this plan (%(per_kg)s mg/kg at %(kg)s "
+                              "kg)"), drug=name, mg=mg_shown, per_kg=per_kg_shown,
                            kg=Number(weight_kg, "g"))
+        basis = _basis(limit, limit_mg, limit_shown, weight_kg)
         if mg > limit_mg:
             notes.append(PlanWarning("anaesthetic-dose", "high", Message(
                 N_("%(dose)s is above the limit of %(basis)s (%(source)s)"),
                 dose=dose, basis=basis, source=source)))
-        elif mg > limit_mg * NEAR_LIMIT:
+        else:
             notes.append(PlanWarning("anaesthetic-near-limit", "medium", Message(
                 N_("%(dose)s is more than 80%% of the limit of %(basis)s (%(source)s)"),
                 dose=dose, basis=basis, source=source)))
-        if weight_kg is None and limit.mg_per_kg is not None:
-            notes.append(PlanWarning("weight-unknown", "medium", Message(
-                N_("patient.weight_kg is not given: %(drug)s was checked only against the "
-                   "absolute maximum of %(max)s mg, not against %(per_kg)s mg/kg"),
-                drug=name, max=limit.max_mg, per_kg=limit.mg_per_kg)))
-    if len(by_drug) > 1 and used_fraction > 1:
-        # Local anaesthetic toxicity is additive: fractions of each drug's limit add up.
-        notes.append(PlanWarning("anaesthetic-combined", "high", Message(
-            N_("local anaesthetics together reach %(percent)s%% of their limits (their toxicity "
-               "adds up)"), percent=to_hundredths(used_fraction * 100))))
+    if weight_kg is None and limit.mg_per_kg is not None:
+        notes.append(PlanWarning("weight-unknown", "medium", Message(
+            N_("patient.weight_kg is not given: %(drug)s was checked only against the "
+               "absolute maximum of %(max)s mg, not against %(per_kg)s mg/kg"),
+            drug=name, max=limit.max_mg, per_kg=limit.mg_per_kg)))
     return notes
 
 
-def _limit_mg(limit: clinical.AnaestheticLimit,
-              weight_kg: float | None) -> tuple[Fraction, Message]:
-    """The limit in mg for this patient, and how it was reached (for the message)."""
+def _limit_mg(limit: clinical.AnaestheticLimit, weight_kg: float | None) -> Fraction:
+    """The limit in mg for this patient: by weight where the label gives mg/kg, never above
+    the absolute maximum."""
     cap = exact(limit.max_mg)
     if limit.mg_per_kg is None or weight_kg is None:
-        return cap, Message(N_("%(mg)s mg"), mg=limit.max_mg)
-    by_weight = exact(limit.mg_per_kg) * exact(Decimal(str(weight_kg)))
-    if by_weight < cap:
-        return by_weight, Message(N_("%(mg)s mg (%(per_kg)s mg/kg x %(kg)s kg)"),
-                                  mg=to_hundredths(by_weight), per_kg=limit.mg_per_kg,
-                                  kg=Number(weight_kg, "g"))
-    return cap, Message(N_("%(mg)s mg (never above, whatever the weight)"), mg=limit.max_mg)
+        return cap
+    return min(cap, exact(limit.mg_per_kg) * exact(Decimal(str(weight_kg))))
+
+
+def _basis(limit: clinical.AnaestheticLimit, limit_mg: Fraction, shown: Decimal,
+           weight_kg: float | None) -> Message:
+    """How the limit was reached, for the message."""
+    cap = exact(limit.max_mg)
+    if limit.mg_per_kg is None or weight_kg is None:
+        return Message(N_("%(mg)s mg"), mg=limit.max_mg)
+    if limit_mg < cap:
+        return Message(N_("%(mg)s mg (%(per_kg)s mg/kg x %(kg)s kg)"), mg=shown,
+                       per_kg=limit.mg_per_kg, kg=Number(weight_kg, "g"))
+    return Message(N_("%(mg)s mg (never above, whatever the weight)"), mg=limit.max_mg)
+
+
+def shown_apart(value: Fraction, limit: Fraction) -> tuple[Decimal, Decimal]:
+    """A value and its limit rounded alike, with enough decimals (at least two) that the value
+    never reads as equal to the limit it differs from, nor on the wrong side of it.
+
+    >>> shown_apart(Fraction(300004, 1000), Fraction(300))
+    (Decimal('300.004'), Decimal('300.000'))
+    >>> shown_apart(Fraction(300) + Fraction(1, 10**20), Fraction(300))[0] > 300
+    True
+    """
+    for places in range(2, MAX_PLACES + 1):
+        v, lim = _rounded(value, places), _rounded(limit, places)
+        if (v > lim) == (value > limit) and (v < lim) == (value < limit):
+            return v, lim
+    # Closer than 1e-12 but not equal: round away from the limit, so the side stays true.
+    return _rounded(value, MAX_PLACES, away_from=limit), _rounded(limit, MAX_PLACES)
+
+
+def _rounded(value: Fraction, places: int, away_from: Fraction | None = None) -> Decimal:
+    """An exact amount rounded to ``places`` decimals: half up, or away from ``away_from``."""
+    scaled = value * 10**places
+    if away_from is None:
+        whole = math.floor(scaled + Fraction(1, 2))
+    else:
+        whole = math.ceil(scaled) if value > away_from else math.floor(scaled)
+    return Decimal(whole).scaleb(-places)
+
+
+def _unique(notes: list[PlanWarning]) -> list[PlanWarning]:
+    """Each warning once (the same component may be totalled in several mixtures)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for note in notes:
+        key = (note.code, note.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(note)
+    return out
 
 
 def volume_warning(volume_ml: Decimal, treatment: str, where: str,
