@@ -19,6 +19,8 @@ from typing import Any
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
+# The WHO ATC classification (the drug catalogue's codes, planner/core/drug_catalogue.py).
+ATC = "http://www.whocc.no/atc"
 # CLINICAL.md, "Codes for interoperability".
 INTRADERMAL_ROUTE = ("372464004", "Intradermal route")
 LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right"),
@@ -62,6 +64,8 @@ class Dose:
     mg: Decimal | None = None
     lot: str = ""
     expiry: date | None = None
+    # The drug's ATC code and name, when the drug catalogue identified it.
+    atc: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -160,9 +164,12 @@ def administration(dose: Dose, subject: dict[str, str], performer: dict[str, str
         "dose": amount}
     if sites:
         dosage["site"] = sites[0]
+    medication: dict[str, Any] = {"text": dose.name}
+    if dose.atc is not None:
+        medication["coding"] = [{"system": ATC, "code": dose.atc[0], "display": dose.atc[1]}]
     resource: dict[str, Any] = {
         "resourceType": "MedicationAdministration", "status": "completed",
-        "medicationCodeableConcept": {"text": dose.name},
+        "medicationCodeableConcept": medication,
         "subject": subject, "effectiveDateTime": when,
         "performer": [{"actor": performer}],
         "partOf": [{"reference": procedure}], "dosage": dosage}
@@ -173,7 +180,7 @@ def administration(dose: Dose, subject: dict[str, str], performer: dict[str, str
         if dose.expiry:
             batch["expirationDate"] = dose.expiry.isoformat()
         resource["contained"] = [{"resourceType": "Medication", "id": "product",
-                                  "code": {"text": dose.name}, "batch": batch}]
+                                  "code": medication, "batch": batch}]
         resource["medicationReference"] = {"reference": "#product", "display": dose.name}
         del resource["medicationCodeableConcept"]
     return resource

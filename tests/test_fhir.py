@@ -25,7 +25,7 @@ FACTS = fhir.SessionFacts(
     performed_at=datetime(2026, 11, 20, 10, 30, tzinfo=ROME),
     sites=(fhir.Site("72696002", "Knee region", "right"),),
     doses=(fhir.Dose("Lidocaine 1%", Decimal("2.40"), Decimal("24.00"), "L-2291",
-                     date(2027, 6, 30)),
+                     date(2027, 6, 30), atc=("N01BB02", "lidocaine")),
            fhir.Dose("Normal saline", Decimal("2.35"))),
     pain_scale="nrs", pain_before=7, pain_after=4, points=47, total_ml=Decimal("4.75"))
 
@@ -132,6 +132,9 @@ def test_each_drug_is_intradermal_part_of_the_procedure_with_its_exact_dose_and_
         given[name] = (resource["dosage"]["dose"], resource.get("contained"))
     dose, contained = given["Lidocaine 1%"]
     assert (Decimal(str(dose["value"])), dose["code"]) == (Decimal("24"), "mg")
+    # The drug catalogue's ATC code names the drug, whatever the clinic called the component.
+    assert contained[0]["code"]["coding"] == [{"system": "http://www.whocc.no/atc",
+                                               "code": "N01BB02", "display": "lidocaine"}]
     assert contained[0]["batch"] == {"lotNumber": "L-2291", "expirationDate": "2027-06-30"}
     dose, contained = given["Normal saline"]
     assert (Decimal(str(dose["value"])), dose["code"]) == (Decimal("2.35"), "mL")

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from planner import fhir
 from planner.bodymaps import atlas
+from planner.core import drugs
 from planner.core.dosing import to_hundredths
 from planner.core.messages import PlanError
 from planner.core.plan import Plan
@@ -49,10 +50,12 @@ def session_facts(record: SessionRecord) -> fhir.SessionFacts:
     doses = []
     for component in done.components:
         product = lots.get(folded(component.name))
+        drug = drugs.identify(component.drug, component.name).drug
         doses.append(fhir.Dose(
             component.name, to_hundredths(component.volume_ml),
             None if component.mg is None else to_hundredths(component.mg),
-            lot=product.lot if product else "", expiry=product.expiry if product else None))
+            lot=product.lot if product else "", expiry=product.expiry if product else None,
+            atc=(drug.atc[0], drug.en) if drug is not None and drug.atc else None))
     return fhir.SessionFacts(
         session_id=record.id,
         patient=fhir.PatientFacts(patient.record_number, patient.family_name,

@@ -45,6 +45,9 @@ def test_a_signed_session_exports_as_a_valid_bundle_of_what_was_given(app, clien
     assert given_mg == Decimal(stored["points_done"]) * 5
     assert lidocaine["dosage"]["route"]["coding"][0]["code"] == "372464004"
     assert lidocaine["contained"][0]["batch"]["lotNumber"] == "LIDO-1"
+    assert lidocaine["contained"][0]["code"]["coding"][0]["code"] == "N01BB02"  # ATC, lidocaine
+    saline = by_name["saline 0.9%"]["medicationCodeableConcept"]
+    assert saline["coding"][0]["code"] == "B05XA03"  # sodium chloride, however it was named
     pains = sorted((o["code"]["text"], o["valueQuantity"]["value"]) for o in found["Observation"])
     assert pains == [("Pain after the session", 5), ("Pain before the session", 7)]
     assert ("export", "FHIR R4 bundle") in audit_actions(app, "session_record")
