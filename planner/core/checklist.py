@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
+from planner.core import drugs
 from planner.core.dosing import ComponentTotal
 from planner.core.messages import N_, Message, PlanWarning
 from planner.core.safety import UNCHECKED_CODES
@@ -199,20 +200,47 @@ def _record_conflicts(answers: Answers, record: Record) -> list[Finding]:
 
 
 def _allergy_matches(allergies: str, components: Sequence[ComponentTotal]) -> list[Finding]:
-    """Components whose name or drug appears, as a word, in the record's allergies."""
+    """Components the record's allergies name: as a word of the component's name or drug, as
+    the same drug under another name (the drug catalogue: "Xylocaine" is lidocaine), or as
+    the drug's class ("anestetici locali", "FANS")."""
     said = _words(allergies)
+    named = drugs.drugs_named(allergies)
+    classes = _classes_named(allergies)
     found: list[Finding] = []
     seen: set[str] = set()
     for c in components:
-        for name in filter(None, (c.drug, c.name)):
-            words = _words(name)
-            hit = next((w for w in words if len(w) >= 4 and w in said), None)
-            if hit is not None and hit not in seen:
-                seen.add(hit)
-                found.append(Finding("allergy-recorded", Message(
-                    N_("The patient's record lists an allergy matching %(component)s"),
-                    component=c.name)))
+        drug = drugs.identify(c.drug, c.name).drug
+        words = set().union(*(_words(n) for n in filter(None, (c.drug, c.name))))
+        hit = next((w for w in sorted(words) if len(w) >= 4 and w in said), None)
+        if hit is None and drug is not None and (
+                any(d is drug or d.id == drug.with_adrenaline or drug.id == d.with_adrenaline
+                    for d in named) or drug.drug_class in classes):
+            hit = drug.id
+        if hit is not None and hit not in seen:
+            seen.add(hit)
+            found.append(Finding("allergy-recorded", Message(
+                N_("The patient's record lists an allergy matching %(component)s"),
+                component=c.name)))
     return found
+
+
+# How records name a whole class of drugs, in the three languages (folded: no accents).
+_CLASS_WORDS = {
+    "local-anaesthetic": ("local anaesthetic", "local anesthetic", "anestetico locale",
+                          "anestetici locali", "anestesico local", "anestesicos locales",
+                          "anestetici", "anestesicos", "anaesthetics", "anesthetics"),
+    "nsaid": ("nsaid", "nsaids", "fans", "aine", "aines", "antinfiammatori",
+              "antiinflamatorios", "anti inflammatory", "antiinflammatory"),
+    "corticosteroid": ("corticosteroid", "corticosteroids", "cortisone", "cortisonici",
+                       "corticosteroidi", "corticoides", "corticosteroides"),
+}
+
+
+def _classes_named(text: str) -> set[str]:
+    """The drug classes a record names ("allergia agli anestetici locali": local-anaesthetic)."""
+    folded = " " + " ".join(re.findall(r"[a-z]+", drugs.fold(text))) + " "
+    return {cls for cls, phrases in _CLASS_WORDS.items()
+            if any(f" {p} " in folded for p in phrases)}
 
 
 def _words(text: str) -> set[str]:

@@ -206,10 +206,22 @@ def test_a_no_that_the_record_contradicts_blocks(record, code):
 @pytest.mark.parametrize(("allergies", "found"), [
     ("Lidocaína", True), ("LIDOCAINA (orticaria)", True), ("allergic to lidocaine", True),
     ("penicillin", False), ("", False), ("lido", False),
+    # The same drug by a brand or another name (the drug catalogue), and the whole class.
+    ("Xylocaine", True), ("Xilocaina con adrenalina", True),
+    ("allergia agli anestetici locali", True), ("Alergia a anestésicos locales", True),
+    ("local anaesthetics", True), ("FANS", False), ("mepivacaina (Carbocaina)", False),
 ])
 def test_an_allergy_in_the_record_matching_a_component_blocks(allergies, found):
     result = gate(record=checklist.Record(allergies=allergies), components=[LIDO])
     assert ([f.code for f in result.blocks] == ["allergy-recorded"]) is found
+
+
+def test_an_allergy_to_a_class_or_brand_matches_any_spelling_of_the_component():
+    keto = ComponentTotal("Orudis 160 mg/2 ml", None, Decimal("80"), Fraction(1), Fraction(80))
+    for allergies in ("FANS", "ketoprofene", "Allergia: antinfiammatori", "AINEs"):
+        assert [f.code for f in gate(record=checklist.Record(allergies=allergies),
+                                     components=[keto]).blocks] == ["allergy-recorded"], allergies
+    assert gate(record=checklist.Record(allergies="lidocaina"), components=[keto]).blocks == ()
 
 
 def test_exceeded_or_unchecked_anaesthetic_limits_block_but_near_limit_does_not():
