@@ -250,10 +250,15 @@ def depth_warning(depth_mm: float, technique: str, where: str,
     if depth_mm <= limit.max_depth_mm:
         return None
     code = "depth-beyond-dermis" if technique != "microneedling" else "depth-microneedling"
+    depth: Decimal | Number = Number(depth_mm, "g")
+    deepest: Decimal | Number = Number(limit.max_depth_mm, "g")
+    if str(depth) == str(deepest):  # 2.0000001 mm would read "2 mm is deeper than 2 mm"
+        depth, deepest = shown_apart(Fraction(Decimal(str(depth_mm))),
+                                     Fraction(Decimal(str(limit.max_depth_mm))))
     return PlanWarning(
         code, "medium",
         Message(N_("%(where)s: %(depth)s mm is deeper than %(max)s mm for the %(technique)s "
                    "technique (%(source)s)"),
-                where=where, depth=Number(depth_mm, "g"), max=Number(limit.max_depth_mm, "g"),
+                where=where, depth=depth, max=deepest,
                 technique=Message(technique), source=Message(limit.source)),
         area)

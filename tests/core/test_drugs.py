@@ -20,7 +20,12 @@ from planner.core.compute import compute
 from planner.core.dosing import ComponentTotal
 from planner.core.drug_catalogue import CLASSES, DRUGS, Drug
 from planner.core.plan import dump, from_dict, loads
-from planner.core.safety import UNCHECKED_CODES, anaesthetic_warnings, shown_apart
+from planner.core.safety import (
+    UNCHECKED_CODES,
+    anaesthetic_warnings,
+    depth_warning,
+    shown_apart,
+)
 
 ANAESTHETICS_WITH_LIMITS = [d for d in DRUGS if d.limit is not None]
 ACCENTED = {"a": "áàâ", "e": "éèê", "i": "íìî", "o": "óòô", "u": "úùü", "n": "ñ", "c": "ç"}
@@ -269,3 +274,12 @@ def test_shown_apart_keeps_the_side_of_the_limit(value: Fraction, limit: Fractio
     assert (v > lim) == (value > limit)
     assert (v < lim) == (value < limit)
     assert v.as_tuple().exponent <= -2  # at least two decimals, as doses are shown
+
+
+@given(st.decimals(min_value=Decimal("2.0000000001"), max_value=Decimal("2.01"), places=10))
+def test_a_depth_just_beyond_the_dermis_never_reads_as_equal_to_the_limit(depth: Decimal) -> None:
+    warning = depth_warning(float(depth), "intradermal", "areas[0].depth_mm", 0)
+    if warning is None:  # the float is 2.0 itself
+        return
+    shown, limit = _numbers(warning.message.split(": ", 1)[1])[:2]
+    assert shown > limit, warning.message
