@@ -204,6 +204,16 @@ DRUGS: tuple[Drug, ...] = (
          "iniettabili", "agua para preparaciones inyectables", "diluent",
          ("water for injection", "acqua ppi", "acqua bidistillata", "agua para inyección",
           "agua para inyectables", "agua bidestilada", "aqua ad iniectabilia"), ()),
+    # Named in the seed pages for facial mesotherapy and microneedling (no single ATC code).
+    Drug("multivitamin", (), "multivitamin", "complesso vitaminico", "complejo vitamínico",
+         "vitamin", ("multivitamins", "vitamins", "vitamine", "vitaminas", "polivitaminico",
+                     "polivitamínico"), ()),
+    Drug("trace-elements", (), "trace elements", "oligoelementi", "oligoelementos", "vitamin",
+         ("oligo elements",), ()),
+    Drug("exosomes", (), "exosomes", "esosomi", "exosomas", "skin-restructuring", (), ()),
+    Drug("polynucleotides", (), "polynucleotides", "polinucleotidi", "polinucleótidos",
+         "skin-restructuring", ("pdrn", "polydeoxyribonucleotide", "polidesossiribonucleotide",
+                                "polidesoxirribonucleótido"), ("Plinest", "Newest")),
     # Homotoxicological products and collagen devices (no ATC code: by name, no limit).
     Drug("traumeel", (), "Traumeel", "Traumeel", "Traumeel", "homotoxicological"),
     Drug("zeel", (), "Zeel", "Zeel", "Zeel", "homotoxicological", ("Zeel T",)),
