@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from planner.core.centre_line import centre_line
 from planner.core.geometry import MIN_SURFACE_MM2, polygonal
 
 Points = NDArray[np.float64]
@@ -76,7 +77,8 @@ def points_in(surface: BaseGeometry, *, spacing_mm: float, pattern: str = "squar
 
     Every point is inside the surface, at least ``margin_mm`` from its edge and at least
     ``spacing_mm`` from every other point. Narrow and tiny areas get points on their centre
-    line or one point at their centre instead of none.
+    line or one point at their centre instead of none; points on a centre line are numbered
+    along it, left to right and top to bottom (planner.core.centre_line.REFERENCE_DEG).
     """
     surface = polygonal(surface)
     if surface.is_empty:
@@ -264,11 +266,39 @@ def _extent(shape: BaseGeometry, spacing: float) -> tuple[float, float]:
     if isinstance(shape, Polygon) and 2 * shape.area / shape.length >= spacing:
         return float("inf"), float("inf")
     rect = shapely.minimum_rotated_rectangle(shape)
-    if not isinstance(rect, Polygon):
-        return 0.0, float(rect.length)
-    corners = np.asarray(rect.exterior.coords)[:4]
-    sides = np.hypot(*(np.roll(corners, -1, axis=0) - corners).T)
-    return float(sides.min()), float(sides.max())
+    if isinstance(rect, Polygon) and rect.area >= shape.area * (1 - 1e-6):
+        corners = np.asarray(rect.exterior.coords)[:4]
+        sides = np.hypot(*(np.roll(corners, -1, axis=0) - corners).T)
+        return float(sides.min()), float(sides.max())
+    # A rectangle smaller than the shape it should hold: GEOS (3.14) returns one of no area for
+    # some hulls with runs of nearly collinear vertices (a half-lens turned to 225 degrees),
+    # which made a narrow area look like a tiny one. Measure the hull instead.
+    hull = shapely.convex_hull(shape)
+    if not isinstance(hull, Polygon):
+        return 0.0, float(hull.length)
+    return _smallest_rectangle(np.asarray(hull.exterior.coords))
+
+
+def _smallest_rectangle(ring: Points) -> tuple[float, float]:
+    """Sides (short, long) of the smallest-area rectangle around a convex ring.
+
+    The smallest rectangle has a side along an edge of the hull, so every edge direction is
+    tried (in blocks, to bound memory).
+    """
+    pts = ring - ring.mean(axis=0)  # about its middle: no cancellation far from the origin
+    edges = np.diff(pts, axis=0)
+    lengths = np.hypot(edges[:, 0], edges[:, 1])
+    along = edges[lengths > 0] / lengths[lengths > 0, None]
+    best = (math.inf, 0.0, 0.0)
+    for start in range(0, len(along), 256):
+        u = along[start:start + 256]
+        a = pts @ u.T
+        b = pts @ np.column_stack([-u[:, 1], u[:, 0]]).T
+        wa, wb = a.max(axis=0) - a.min(axis=0), b.max(axis=0) - b.min(axis=0)
+        k = int(np.argmin(wa * wb))
+        if wa[k] * wb[k] < best[0]:
+            best = (float(wa[k] * wb[k]), float(wa[k]), float(wb[k]))
+    return min(best[1], best[2]), max(best[1], best[2])
 
 
 def _centre(shape: BaseGeometry) -> Points:
@@ -282,47 +312,14 @@ def _centre(shape: BaseGeometry) -> Points:
     return np.array([[point.x, point.y]])
 
 
-def _centre_line(shape: BaseGeometry) -> LineString | None:
-    """The mid-line of an elongated area, from cross-sections across its long axis."""
-    rect = shapely.minimum_rotated_rectangle(shape)
-    if not isinstance(rect, Polygon):
-        return None
-    corners = np.asarray(rect.exterior.coords)[:4]
-    edges = np.roll(corners, -1, axis=0) - corners
-    lengths = np.hypot(edges[:, 0], edges[:, 1])
-    k = int(np.argmax(lengths))
-    along = edges[k] / lengths[k]
-    across = np.array([-along[1], along[0]])
-    width, length = float(lengths.min()), float(lengths.max())
-    start = corners[k]
-    # Stations every ~0.5 mm (at most 2,000) along the long side, each cut across the area.
-    count = int(min(2000, max(3, length / 0.5)))
-    t = np.linspace(0.0, length, count)
-    # Each cut reaches a full width to both sides, whichever side the rectangle lies on.
-    base = start[None, :] + t[:, None] * along[None, :]
-    a = base - across[None, :] * (width * 1.5 + 1.0)
-    b = base + across[None, :] * (width * 1.5 + 1.0)
-    cuts = shapely.intersection(shapely.linestrings(np.stack([a, b], axis=1)), shape)
-    mids = []
-    for cut in cuts:
-        pieces = [p for p in shapely.get_parts(cut) if isinstance(p, LineString) and p.length > 0]
-        if pieces:
-            longest = max(pieces, key=lambda p: p.length)
-            mid = longest.interpolate(0.5, normalized=True)
-            mids.append((mid.x, mid.y, longest.length))
-    if len(mids) < 2:
-        return None
-    line = LineString([(m[0], m[1]) for m in mids])
-    # Pull the ends in by half the local width, as the true medial axis does.
-    pull_start, pull_end = mids[0][2] / 2.0, mids[-1][2] / 2.0
-    if line.length <= pull_start + pull_end:
-        middle = line.interpolate(0.5, normalized=True)
-        return LineString([(middle.x, middle.y), (middle.x, middle.y)])
-    return shapely.ops.substring(line, pull_start, line.length - pull_end)
-
-
 def _along_centre_line(shape: BaseGeometry, spacing: float) -> Points:
-    line = _centre_line(shape)
+    """Points every ``spacing`` along the centre line, centred on it, numbered along it.
+
+    The line (planner.core.centre_line) moves with the area and runs the way the numbering
+    does, left to right and top to bottom, so a small move of the area moves the points by
+    about as much and never reverses their order.
+    """
+    line = centre_line(shape)
     if line is None:
         return np.empty((0, 2))
     if line.length < MIN_SURFACE_MM2:
@@ -335,11 +332,22 @@ def _along_centre_line(shape: BaseGeometry, spacing: float) -> Points:
 
 
 def _keep_apart(pts: Points, spacing: float) -> Points:
-    """Drop points closer than the spacing to an earlier one (a mid-line can fold back)."""
+    """Drop points closer than the spacing to an earlier one (a mid-line can fold back).
+
+    Kept points are filed by cells of the spacing's size, so each point is compared only with
+    those in its own and the eight neighbouring cells (a long stroke has thousands of points).
+    """
+    limit = spacing - 1e-9
+    cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
     kept: list[int] = []
-    for k in range(len(pts)):
-        if not kept or np.hypot(*(pts[kept] - pts[k]).T).min() >= spacing - 1e-9:
-            kept.append(k)
+    for k, (x, y) in enumerate(pts.tolist()):
+        cx, cy = math.floor(x / spacing), math.floor(y / spacing)
+        if any(math.hypot(x - qx, y - qy) < limit
+               for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+               for qx, qy in cells.get((cx + dx, cy + dy), ())):
+            continue
+        kept.append(k)
+        cells.setdefault((cx, cy), []).append((x, y))
     result: Points = pts[kept]
     return result
 
@@ -348,25 +356,55 @@ def _spaced_on(line: LineString, spacing: float, *, chord: bool) -> Points:
     """Points every ``spacing`` along a line, with even gaps at its ends.
 
     With ``chord``, the step along the line grows until consecutive points are also at least
-    ``spacing`` apart in a straight line (a curved mid-line would bring them closer).
+    ``spacing`` apart in a straight line (a curved mid-line would bring them closer): by the
+    shortfall, which is enough in a round or two on a gentle bend; where that creeps (the line
+    hooks into the corner of a slanted end), by bisection between the last step that was too
+    short and the longest one for as many points (the first and last at the line's ends); if
+    even that is too short, with one point fewer. The points stay centred on the line, so a line
+    drawn the other way gets the same points in reverse order.
     """
-    length = line.length
-    step = spacing
-    for _ in range(8):
-        count = math.floor(length / step + 1e-9) + 1
+    length = float(line.length)
+
+    def spread(count: int, step: float) -> Points:
         offsets = (length - (count - 1) * step) / 2.0 + step * np.arange(count)
         pts: Points = shapely.get_coordinates(shapely.line_interpolate_point(line, offsets))
-        if not chord or count < 2:
+        return pts
+
+    def shortest(pts: Points) -> float:
+        return float(np.hypot(*np.diff(pts, axis=0).T).min())
+
+    step = spacing
+    count = math.floor(length / step + 1e-9) + 1
+    pts = spread(count, step)
+    if not chord:
+        return pts
+    for grown in range(5):
+        if count < 2:
             return pts
-        gaps = np.hypot(*np.diff(pts, axis=0).T)
-        shortest = float(gaps.min())
-        if shortest >= spacing - 1e-9:
+        gap = shortest(pts)
+        if gap >= spacing - 1e-9:
             return pts
-        if shortest <= 1e-9:  # the line folds onto itself: keep its first point
+        if grown == 4:
             break
-        step *= spacing / shortest * (1 + 1e-9)
-    first: Points = pts[:1]
-    return first
+        # A line folding onto itself (gap 0) gets a step longer than itself: one point.
+        step *= spacing / max(gap, 1e-9) * (1 + 1e-9)
+        count = math.floor(length / step + 1e-9) + 1
+        pts = spread(count, step)
+    while count >= 2:
+        longest = length / (count - 1)
+        ends = spread(count, longest)
+        if shortest(ends) < spacing - 1e-9:
+            count -= 1
+            continue
+        low, high = min(step, longest), longest
+        for _ in range(40):
+            middle = (low + high) / 2.0
+            if shortest(spread(count, middle)) >= spacing - 1e-9:
+                high = middle
+            else:
+                low = middle
+        return spread(count, high)
+    return spread(1, 0.0)
 
 
 __all__ = ["Fill", "cell_area_mm2", "estimate_count", "points_along", "points_in"]
