@@ -234,8 +234,8 @@ def test_more_than_5000_points_is_refused_in_well_under_a_second(tmp_path: Path)
 def test_thin_areas_over_5000_points_are_refused_quickly(tmp_path: Path) -> None:
     # Three L-shaped strokes 1 mm wide with 10 m arms, at 2 mm: about 5,000 points each along
     # their centre lines (15,000 in all), while their surface alone suggests none.
-    ell = [[-5000, -5000], [5000, -5000], [5000, -4999], [-4999, -4999], [-4999, 5000],
-           [-5000, 5000]]
+    # A 1 mm wide strip 9,998 mm long: 4,999 points on its centre line at 2 mm.
+    ell = [[-5000, -5000], [4998, -5000], [4998, -4999], [-5000, -4999]]
     text = plan(*[area(polygon=ell, spacing_mm=2)] * 3)
     start = time.perf_counter()
     proc = run("grid", write(tmp_path, text))
@@ -252,8 +252,8 @@ def test_the_point_limit_stops_at_the_area_that_passes_it(monkeypatch) -> None:
     from planner.core.messages import PlanError
     from planner.core.plan import loads
 
-    ell = [[-5000, -5000], [5000, -5000], [5000, -4999], [-4999, -4999], [-4999, 5000],
-           [-5000, 5000]]
+    # A 1 mm wide strip 9,998 mm long: 4,999 points on its centre line at 2 mm.
+    ell = [[-5000, -5000], [4998, -5000], [4998, -4999], [-5000, -4999]]
     filled: list[str] = []
     real_fill = compute_module._fill
 
