@@ -11,7 +11,17 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, event, false
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -165,16 +175,41 @@ class PlanRecord(db.Model):  # type: ignore[name-defined,misc]
 
 
 class SavedMixture(db.Model):  # type: ignore[name-defined,misc]
-    """A mixture the clinic reuses: its components as in the plan file."""
+    """One version of a mixture the clinic reuses: its components as in the plan file.
+
+    An edit never changes a row: it marks the current one ``superseded`` and adds the next
+    version (web/mixtures.py), so the recipe a plan copied stays findable by comparison. The
+    versions of one mixture share its first row's id (``family``); archiving marks the current
+    version. Among the versions not superseded (archived or not), a name is unique (migration
+    0010's partial index): an archived mixture is restored, not named again.
+    """
 
     __tablename__ = "mixtures"
+    __table_args__ = (
+        Index("ix_mixtures_current_name", "name", unique=True,
+              sqlite_where=sql_text("NOT superseded"),
+              postgresql_where=sql_text("NOT superseded")),
+        UniqueConstraint("family_id", "version", name="uq_mixtures_family_version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
     components_json: Mapped[str] = mapped_column(Text)
     archived: Mapped[bool] = mapped_column(default=False)
+    # The first version's id, on every later version; None on the first version itself (its
+    # own id is the family's), so a first version needs no second write to know its family.
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("mixtures.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    superseded: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+    created_by: Mapped[User] = relationship()
+
+    @property
+    def family(self) -> int:
+        """The mixture's id across its versions (its first version's id)."""
+        return self.family_id if self.family_id is not None else self.id
 
 
 class Cycle(db.Model):  # type: ignore[name-defined,misc]

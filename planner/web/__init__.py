@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
         errors,
         fhir_export,
         files,
+        mixtures,
         patients,
         plans,
         printouts,
@@ -42,6 +43,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(patients.bp)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(mixtures.bp)
     app.register_blueprint(printouts.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(records.bp)

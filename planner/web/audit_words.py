@@ -29,7 +29,8 @@ def action_names() -> dict[str, str]:
             "sign": _("signed"), "override": _("finding overridden"),
             "discard": _("discarded"), "cancel": _("cancelled"), "revoke": _("revoked"),
             "login": _("logged in"), "logout": _("logged out"),
-            "login-refused": _("login refused")}
+            "login-refused": _("login refused"), "archive": _("archived"),
+            "restore": _("restored")}
 
 
 def entity_names() -> dict[str, str]:
@@ -87,6 +88,7 @@ SHAPES: tuple[tuple[str, str], ...] = (
     (r"backup to (?P<file>.+)", N_("backup to %(file)s")),
     (r"restored from (?P<file>.+)", N_("restored from %(file)s")),
     (r"role (?P<role>admin|doctor|assistant)", N_("role: %(role)s")),
+    (r"version (?P<v>\d+)", N_("version %(v)s")),  # a clinic mixture's
 )
 COMPILED = tuple((re.compile(pattern), words) for pattern, words in SHAPES)
 # An account's changes: "role: doctor -> admin; active: True -> False; language: en -> it".

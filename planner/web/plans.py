@@ -37,11 +37,11 @@ from planner.models import (
     Cycle,
     Patient,
     PlanRecord,
-    SavedMixture,
     SessionRecord,
     audit,
     now,
 )
+from planner.web import clinic_mixtures
 from planner.web.i18n import current_locale, format_digits, plan_message
 from planner.web.patients import get_patient
 
@@ -111,13 +111,13 @@ def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None
         result, view = compute_doc(doc, patient)
     except PlanError as exc:
         error, status = plan_message(exc), 422
-    mixtures = db.session.scalars(select(SavedMixture).where(~SavedMixture.archived)
-                                  .order_by(SavedMixture.name)).all()
     html = render_template(
         "plans/_workspace.html", result=result, view=view, doc=doc, error=error,
         svg=drawing(result, view) if result is not None else None,
-        treatments=treatment_names(), patterns=pattern_names(), saved_mixtures=mixtures,
-        warning_titles=warning_titles(),
+        treatments=treatment_names(), patterns=pattern_names(),
+        saved_mixtures=clinic_mixtures.current(),
+        origins=clinic_mixtures.origins(result.plan.mixtures) if result is not None else {},
+        drug_of=clinic_mixtures.drug_of, warning_titles=warning_titles(),
         techniques=tuple(clinical.DEPTH_LIMITS), patient=patient)
     return html, status
 
@@ -344,64 +344,3 @@ def export(plan_id: int) -> ResponseReturnValue:
     name = f"mesoplanner-plan-{record.id}-v{record.version}.json"
     return Response(record.plan_json, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-@bp.route("/mixtures", methods=["GET", "POST"])
-def mixtures() -> ResponseReturnValue:
-    """The clinic's saved mixtures: defined once, added to any plan."""
-    problems: dict[str, str] = {}
-    form: dict[str, Any] = {"name": "", "rows": [{} for _ in range(5)]}
-    if request.method == "POST":
-        form, components, problems = parse_mixture(request.form)
-        if not problems:
-            mixture = SavedMixture(name=form["name"], components_json=json.dumps(components),
-                                   created_by_id=current_user.id)
-            db.session.add(mixture)
-            db.session.flush()
-            audit(current_user, "create", "mixture", mixture.id)
-            db.session.commit()
-            flash(_("Mixture saved."), "success")
-            return redirect(url_for("plans.mixtures"), 303)
-    saved = db.session.scalars(select(SavedMixture).where(~SavedMixture.archived)
-                               .order_by(SavedMixture.name)).all()
-    status = 422 if problems else 200
-    return render_template("plans/mixtures.html", saved=saved, form=form,
-                           problems=problems, loads=json.loads), status
-
-
-def parse_mixture(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, str]]:
-    """A mixture form's values, components (plan-file form) and problems by field."""
-    name = data.get("name", "").strip()
-    problems: dict[str, str] = {}
-    if not name or len(name) > 40:
-        problems["name"] = _("Give the mixture a name (up to 40 characters).")
-    elif db.session.scalar(select(SavedMixture).where(SavedMixture.name == name)) is not None:
-        problems["name"] = _("A mixture with this name exists.")
-    rows = []
-    components: list[dict[str, Any]] = []
-    for i in range(5):
-        row = {k: data.get(f"{k}-{i}", "").strip() for k in ("component", "drug", "mg_per_ml",
-                                                             "volume_ml")}
-        rows.append(row)
-        if not any(row.values()):
-            continue
-        comp: dict[str, Any] = {"name": row["component"], "volume_ml": row["volume_ml"]
-                                .replace(",", ".")}
-        if row["drug"]:
-            comp["drug"] = row["drug"]
-        if row["mg_per_ml"]:
-            comp["mg_per_ml"] = row["mg_per_ml"].replace(",", ".")
-        components.append(comp)
-    if not components:
-        problems["rows"] = _("Add at least one component.")
-    else:
-        try:
-            # Checked under a stand-in name: the name's own problem is reported above.
-            from_dict({"format": FORMAT, "areas": [],
-                       "mixtures": {"mixture": {"components": components}}})
-        except PlanError as exc:
-            problems["rows"] = (f"{exc.field.removeprefix('mixtures.mixture.')}: "
-                                f"{plan_message(exc.text)}")
-    return {"name": name, "rows": rows}, components, problems
-
-

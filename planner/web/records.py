@@ -345,7 +345,8 @@ def render_form(plan: PlanRecord, result: Result, values: dict[str, Any],
         first=reading.first_session if reading else not signed_before(plan.patient_id,
                                                                       datetime.now()),
         can_sign=current_user.role in SIGNING_ROLES,
-        min_reason=checklist.MIN_OVERRIDE_REASON), status
+        min_reason=checklist.MIN_OVERRIDE_REASON,
+        blocking_codes=checklist.BLOCKING_DOSE_CODES), status
 
 
 def cycle_scale(scheduled: ScheduledSession | None) -> str | None:

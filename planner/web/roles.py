@@ -40,8 +40,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "plans.copy": CLINICIANS,
     "plans.thumbnail": ALL,
     "plans.export": ALL,
-    "plans.mixtures:GET": ALL,
-    "plans.mixtures:POST": CLINICIANS,
+    "mixtures.index:GET": ALL,
+    "mixtures.index:POST": CLINICIANS,
+    "mixtures.edit": CLINICIANS,  # a new version of a mixture
+    "mixtures.archive": CLINICIANS,
+    "mixtures.restore": CLINICIANS,
     "printouts.page": ALL,
     "printouts.pdf": ALL,
     "printouts.cycle_page": ALL,
@@ -94,7 +97,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 def allowed(endpoint: str, method: str, role: str) -> bool:
     """Whether ``role`` may use ``endpoint`` with ``method`` (unknown endpoints: nobody).
 
-    >>> allowed("plans.mixtures", "GET", "assistant"), allowed("plans.mixtures", "POST",
+    >>> allowed("mixtures.index", "GET", "assistant"), allowed("mixtures.index", "POST",
     ...                                                        "assistant")
     (True, False)
     >>> allowed("no.such.page", "GET", "admin")

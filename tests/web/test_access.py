@@ -121,6 +121,14 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/mixtures", "GET"): ("/mixtures", {}, 302, 200, 200, 200),
     ("/mixtures", "POST"): ("/mixtures", {"name": "access mix", "component-0": "saline",
                                           "volume_ml-0": "2"}, 302, 303, 303, 403),
+    # No mixture in the seeded database: a clinician gets 404 (tests/web/test_mixtures.py has
+    # the answers on a real mixture); an assistant is refused before any lookup.
+    ("/mixtures/<int:mixture_id>/edit", "GET"): ("/mixtures/1/edit", {}, 302, 404, 404, 403),
+    ("/mixtures/<int:mixture_id>/edit", "POST"): ("/mixtures/1/edit", {
+        "name": "access mix", "component-0": "saline", "volume_ml-0": "2", "version": "1"},
+        302, 404, 404, 403),
+    ("/mixtures/<int:mixture_id>/archive", "POST"): ("/mixtures/1/archive", {}, 302, 404, 404, 403),
+    ("/mixtures/<int:mixture_id>/restore", "POST"): ("/mixtures/1/restore", {}, 302, 404, 404, 403),
     ("/", "GET"): ("/", {}, 302, 302, 302, 302),
     ("/healthz", "GET"): ("/healthz", {}, 200, 200, 200, 200),
     ("/account/password", "GET"): ("/account/password", {}, 302, 200, 200, 200),
@@ -183,6 +191,11 @@ MISSING = [
     ("POST", "/plans/save", {"patient_id": "999", "plan": json.dumps(PLAN)}),
     ("POST", "/plans/save", {"patient_id": "1", "plan_id": "999", "version": "1",
                              "plan": json.dumps(PLAN)}),
+    ("GET", "/mixtures/999/edit", {}),
+    ("POST", "/mixtures/999/edit", {"name": "x", "component-0": "saline", "volume_ml-0": "2",
+                                    "version": "1"}),
+    ("POST", "/mixtures/999/archive", {}),
+    ("POST", "/mixtures/999/restore", {}),
 ]
 
 
