@@ -81,7 +81,9 @@ def _dose_of(total: ComponentTotal, found: drugs.Identity
         if found.others:
             anaesthetic = any(d.drug_class == "local-anaesthetic" for d in found.others)
             if anaesthetic or total.mg_per_ml is not None or stated is not None:
-                names = ", ".join(d.en for d in found.others)
+                names = Label(", ".join(d.en for d in found.others), tuple(
+                    (lang, ", ".join(d.name_in(lang) for d in found.others))
+                    for lang in ("it", "es")))
                 notes.append(PlanWarning("drug-ambiguous", "high" if anaesthetic else "medium",
                                          Message(N_("%(component)s names several drugs "
                                                     "(%(drugs)s): no dose limit was checked "

@@ -283,3 +283,11 @@ def test_a_depth_just_beyond_the_dermis_never_reads_as_equal_to_the_limit(depth:
         return
     shown, limit = _numbers(warning.message.split(": ", 1)[1])[:2]
     assert shown > limit, warning.message
+
+
+def test_the_drugs_a_component_names_are_named_in_the_reader_s_language() -> None:
+    totals = [ComponentTotal("Lidocaina + ketoprofene", None, Decimal(20), Fraction(1),
+                             Fraction(20))]
+    (note,) = anaesthetic_warnings(totals, 70)
+    rendered = note.text.render(lambda t: t, lambda digits: digits, "it")
+    assert "lidocaina, ketoprofene" in rendered and "lidocaine" not in rendered

@@ -239,6 +239,10 @@ def snapshot(app) -> dict[str, Any]:
 NEW_PATIENT = {"family_name": "Csrf", "given_name": "Victim", "birth_date": "1950-01-01",
                "sex": "male", "weight_kg": "80"}
 CSRF_POSTS = [
+    ("/mixtures/1/edit", {"name": "csrf", "component-0": "saline", "volume_ml-0": "1",
+                          "version": "1"}),
+    ("/mixtures/1/archive", {}),
+    ("/mixtures/1/restore", {}),
     ("/patients/new", NEW_PATIENT),
     ("/patients/1/edit", {**NEW_PATIENT, "record_number": "R-1", "version": "1"}),
     ("/patients/1/archive", {}),
