@@ -434,6 +434,11 @@
         p.areas.forEach(function (a) { if (a.mixture === name) delete a.mixture; });
         p.points.forEach(function (q) { if (q.mixture === name) delete q.mixture; });
       });
+    } else if (action === "update-mixture") {
+      // The clinic's current version replaces the plan's older recipe, under the same name.
+      const name = t.dataset.mixture;
+      const components = JSON.parse(t.dataset.components);
+      commit(function (p) { p.mixtures[name] = { components: components }; });
     } else if (action === "point-apply" && selected) {
       const v = document.getElementById("point-volume").value.replace(",", ".");
       const info = selected;

@@ -94,6 +94,8 @@ class Origin:
     version: int
     current_version: int
     archived: bool
+    # The current version's components as stored, for the editor's "use version N".
+    current_json: str = "[]"
 
     @property
     def changed(self) -> bool:
@@ -126,7 +128,8 @@ def origins(mixtures: Mapping[str, Mixture]) -> dict[str, Origin]:
         named = [row for row in candidates if row.name == name]
         row = (named or candidates)[-1]
         now = latest.get(row.family, row)
-        out[name] = Origin(row.name, row.version, now.version, now.archived)
+        out[name] = Origin(row.name, row.version, now.version, now.archived,
+                           now.components_json)
     return out
 
 

@@ -121,3 +121,56 @@ def test_an_italian_doctor_makes_changes_and_archives_a_mixture(server, browser)
     page.locator("#map svg").wait_for()
     expect(page.locator("select[data-action=add-mixture]")).to_have_count(0)
     assert not problems, problems
+
+
+def test_a_plan_with_an_older_recipe_takes_the_clinic_s_current_version_in_one_click(server,
+                                                                                    browser):
+    import json
+
+    from planner.extensions import db
+    from planner.models import Patient, SavedMixture, User
+
+    base, app = server
+    make_user(app, "rossi", language="it")
+    old = [{"name": "Lidocaina 2%", "drug": "lidocaine", "mg_per_ml": "20", "volume_ml": "1.00"},
+           {"name": "Fisiologica", "volume_ml": "4.00"}]
+    with app.app_context():
+        db.session.add(Patient(record_number="IT-3", family_name="Bruno", given_name="Elena",
+                               birth_date=date(1964, 2, 9), sex="female"))
+        user = db.session.scalar(db.select(User))
+        db.session.add(SavedMixture(name="Ginocchio A", components_json=json.dumps(old),
+                                    created_by_id=user.id))
+        db.session.commit()
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    problems = watch(page)
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "rossi")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{base}/patients/1/plans/new?view=knee-anterior&treatment=antalgic&side=right")
+    page.locator("#map svg").wait_for()
+    page.locator("select[data-action=add-mixture]").select_option("Ginocchio A")
+    expect(page.get_by_test_id("mixture-origin")).to_contain_text("versione 1")
+    expect(page.get_by_test_id("use-current-version")).to_have_count(0)
+
+    # Meanwhile the clinic's mixture becomes version 2 (less saline).
+    other = context.new_page()
+    other.goto(f"{base}/mixtures/1/edit")
+    other.fill("input[name=volume_ml-1]", "3")
+    other.locator("form.mixture-form button[type=submit]").click()
+    other.close()
+
+    # The workspace, redrawn, says the plan's recipe is older, and one click takes version 2.
+    page.locator("[data-action=undo]").click()
+    page.locator("[data-action=redo]").click()
+    origin = page.get_by_test_id("mixture-origin")
+    expect(origin).to_contain_text("versione 1")
+    expect(origin).to_contain_text("la versione attuale dello studio è la 2")
+    shot(page, "mixtures-8-older-recipe-it")
+    page.get_by_test_id("use-current-version").click()
+    expect(origin).to_contain_text("versione 2")
+    expect(page.get_by_test_id("use-current-version")).to_have_count(0)
+    expect(page.get_by_test_id("plan-mixture").locator("li").nth(1)).to_contain_text(
+        "Fisiologica 3,00 mL")
+    assert not problems, problems
