@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import shapely
+from shapely.geometry.base import BaseGeometry
+
 from planner.bodymaps import atlas
 from planner.core.compute import Result, compute
 from planner.core.geometry import MapShapes
@@ -77,15 +80,26 @@ def shapes_of(view: atlas.View, plan: Plan) -> MapShapes:
             raise PlanError(f"areas[{i}].region", N_("unknown region %(region)s in %(view)s (see "
                                                      "'mesoplanner bodymaps')"),
                             region=repr(area.region), view=view.id)
-    no_go = view.no_go()
+    no_go = tuple(r for r in view.regions if r.kind == "no-go")
     return MapShapes(
         outline=view.outline,
-        no_go=no_go,
+        no_go=view.no_go(),
         regions=regions,
         guides={g.id: g.geometry for g in view.guides},
-        warning_zones={r.label["en"]: r.geometry for r in view.warning_regions()},
-        zone_labels={r.label["en"]: r.label for r in view.warning_regions()},
+        warning_zones=_by_name(view.warning_regions()),
+        no_go_zones=_by_name(no_go),
+        zone_labels={r.label["en"]: r.label for r in (*view.warning_regions(), *no_go)},
     )
+
+
+def _by_name(regions: tuple[atlas.Region, ...]) -> dict[str, BaseGeometry]:
+    """Zones by their English name (the name the warnings give); two regions with one name are
+    one zone, so that neither is lost."""
+    out: dict[str, BaseGeometry] = {}
+    for r in regions:
+        name = r.label["en"]
+        out[name] = shapely.union(out[name], r.geometry) if name in out else r.geometry
+    return out
 
 
 def run(plan: Plan) -> tuple[Result, atlas.View | None]:

@@ -54,6 +54,8 @@ def warning_titles(_: Gettext) -> dict[str, str]:
         "depth-beyond-dermis": _("Depth beyond the dermis"),
         "depth-microneedling": _("Needle depth above the usual for microneedling"),
         "danger-zone": _("Points in a facial danger zone"),
+        "no-go-zone": _("Points in a no-go zone"),
+        "outside-outline": _("Points outside the body outline"),
         "stroke-repaired": _("Outline crossing itself, repaired"),
         "no-go-removed": _("No-go zone left out"),
         "outside-body": _("Part outside the body left out"),

@@ -11,22 +11,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
 import numpy as np
-import shapely
 from numpy.typing import NDArray
 
 from planner.core import clinical, grid, safety
 from planner.core.dosing import ComponentTotal, SyringePlan, components_of, syringe_plan
-from planner.core.geometry import AreaShape, MapShapes, area_shape
+from planner.core.geometry import AreaShape, MapShapes, area_shape, covers_xy
 from planner.core.messages import N_, Label, Message, Number, Param, PlanError, PlanWarning
 from planner.core.plan import FORMAT, Area, Plan
 
 # [our default]: an override applies to the generated point within 1 mm of where it was made.
 OVERRIDE_MATCH_MM = 1.0
+# A warning about points in a zone lists this many numbers, then "...".
+NUMBERS_LISTED = 20
 _PLACEMENT_NOTES = {
     "centre-line": ("area-narrow", N_("%(where)s (%(label)s) is narrower than the spacing: its "
                                       "points were put on its centre line")),
@@ -163,7 +164,7 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
     _refuse_huge(plan, area_shapes)
     fills: list[grid.Fill] = []
     for area, shape in zip(plan.areas, area_shapes, strict=True):
-        fills.append(_fill(area, shape))
+        fills.append(_off_no_go(_fill(area, shape), shapes))
         _refuse_too_many(plan, fills)  # as soon as the limit is passed, not after every area
 
     chunks_xy: list[NDArray[np.float64]] = []
@@ -205,7 +206,7 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
     hundredths = np.concatenate(chunks_volume) if chunks_volume else np.empty(0, np.int64)
     area_of = np.concatenate(chunks_area) if chunks_area else np.empty(0, np.int64)
     notes.extend(_manual_point_notes(plan))
-    notes.extend(_danger_zone_notes(xy, shapes))
+    notes.extend(_zone_notes(xy, shapes))
     total = sum((a.total_ml for a in results), Decimal("0.00")) + sum(
         (p.volume_ml for p in plan.points), Decimal("0.00"))
     components = tuple(components_of(volume_by_mixture, plan.mixtures))
@@ -243,39 +244,68 @@ def _fill(area: Area, shape: AreaShape) -> grid.Fill:
                           angle_deg=area.angle_deg, margin_mm=area.margin_mm)
 
 
+def _off_no_go(fill: grid.Fill, shapes: MapShapes) -> grid.Fill:
+    """The generated points, less any on the edge of a no-go zone (zones are closed sets).
+
+    The no-go zones are cut out of every area, but a line cut by one ends on its edge, and a
+    point placed at that end would be in the zone.
+    """
+    if shapes.no_go is None or not len(fill.points):
+        return fill
+    on_edge = covers_xy(shapes.no_go, fill.points)
+    return replace(fill, points=fill.points[~on_edge]) if on_edge.any() else fill
+
+
 def _refuse_huge(plan: Plan, shapes: list[AreaShape]) -> None:
-    """Refuse at once a plan whose areas surely hold more points than the limit."""
+    """Refuse at once, before any grid is made, a plan that surely holds more points than the
+    limit (its areas' fewest possible points and its manual points)."""
     limit = clinical.MAX_POINTS_PER_PLAN
     lows = []
     for area, shape in zip(plan.areas, shapes, strict=True):
-        if area.pattern in ("square", "staggered"):
+        # Any area left with a surface (or a line) gets at least one point: a tiny one its
+        # centre (grid.points_in), a short line its middle.
+        if area.pattern in ("square", "staggered") and not shape.surface.is_empty:
             cell = grid.cell_area_mm2(area.spacing_mm, area.pattern)
             surface = shape.surface
-            low = surface.area / cell - surface.length / area.spacing_mm - 1
-        elif area.pattern == "line" and shape.line is not None:
-            low = shape.line.length / area.spacing_mm - 1
+            low = max(1.0, surface.area / cell - surface.length / area.spacing_mm - 1)
+        elif area.pattern == "line" and shape.line is not None and not shape.line.is_empty:
+            low = max(1.0, shape.line.length / area.spacing_mm - 1)
         else:
             low = 0.0
-        lows.append(max(0.0, low))
-    if sum(lows) + len(plan.points) > limit:
-        worst = int(np.argmax(lows))
-        raise PlanError(f"areas[{worst}].spacing_mm",
-                        N_("this plan would have more than %(points)s points, above the limit "
-                           "of %(limit)s per plan; use a larger spacing or a smaller area"),
-                        points=Number(sum(lows) + len(plan.points), ",.0f"),
-                        limit=Number(limit, ","))
+        lows.append(low)
+    total = sum(lows) + len(plan.points)
+    if total > limit:
+        field, template = _over_the_limit(plan, lows, N_(
+            "this plan would have more than %(points)s points, above the limit of %(limit)s "
+            "per plan; use a larger spacing or a smaller area"), N_(
+            "this plan would have more than %(points)s points, %(manual)s of them placed by "
+            "hand, above the limit of %(limit)s per plan; remove some points"))
+        raise PlanError(field, template, points=Number(total, ",.0f"),
+                        manual=Number(len(plan.points), ","), limit=Number(limit, ","))
 
 
 def _refuse_too_many(plan: Plan, fills: list[grid.Fill]) -> None:
     limit = clinical.MAX_POINTS_PER_PLAN
-    counts = [len(f.points) for f in fills]
-    total = sum(counts) + len(plan.points)
+    counts = [float(len(f.points)) for f in fills]
+    total = int(sum(counts)) + len(plan.points)
     if total > limit:
-        worst = int(np.argmax(counts)) if counts else 0
-        raise PlanError(f"areas[{worst}].spacing_mm",
-                        N_("this plan has %(points)s points, above the limit of %(limit)s per "
-                           "plan; use a larger spacing or a smaller area"),
-                        points=Number(total, ","), limit=Number(limit, ","))
+        field, template = _over_the_limit(plan, counts, N_(
+            "this plan has %(points)s points, above the limit of %(limit)s per plan; use a "
+            "larger spacing or a smaller area"), N_(
+            "this plan has %(points)s points, %(manual)s of them placed by hand, above the "
+            "limit of %(limit)s per plan; remove some points"))
+        raise PlanError(field, template, points=Number(total, ","),
+                        manual=Number(len(plan.points), ","), limit=Number(limit, ","))
+
+
+def _over_the_limit(plan: Plan, counts: list[float], areas_template: str, points_template: str
+                    ) -> tuple[str, str]:
+    """The field to name for too many points, and what to say: the area with the most points
+    (its spacing), or the manual points when there are more of them than in any area."""
+    worst = max(range(len(counts)), key=counts.__getitem__, default=None)
+    if worst is None or counts[worst] < len(plan.points):
+        return "points", points_template
+    return f"areas[{worst}].spacing_mm", areas_template
 
 
 def _placement_notes(i: int, area: Area, shape: AreaShape, fill: grid.Fill) -> list[PlanWarning]:
@@ -350,23 +380,49 @@ def _manual_point_notes(plan: Plan) -> list[PlanWarning]:
     return notes
 
 
-def _danger_zone_notes(xy: NDArray[np.float64], shapes: MapShapes) -> list[PlanWarning]:
-    """Points inside a danger zone of the map (facial danger zones: Scheuer et al. 2017)."""
-    if not len(xy) or not shapes.warning_zones:
+def _zone_notes(xy: NDArray[np.float64], shapes: MapShapes) -> list[PlanWarning]:
+    """Every point, however it was made, checked against the view: in a no-go zone, outside the
+    body outline, in a danger zone (facial danger zones: Scheuer et al. 2017). Zones are closed
+    sets: a point on an edge is inside (geometry.covers_xy). Points are numbered from 1 in
+    injection order, as the sheet prints them."""
+    if not len(xy):
         return []
     notes = []
-    for name, zone in shapes.warning_zones.items():
-        inside = shapely.contains_xy(zone, xy[:, 0], xy[:, 1])
+    for name, zone in shapes.no_go_zones.items():
+        inside = covers_xy(zone, xy)
         if inside.any():
-            numbers = ", ".join(str(k + 1) for k in np.flatnonzero(inside)[:20])
-            if inside.sum() > 20:
-                numbers += " ..."
-            zone = Label(name, tuple(shapes.zone_labels.get(name, {}).items()))
+            notes.append(PlanWarning("no-go-zone", "high", Message(
+                N_("%(count)s point(s) lie in a no-go zone, %(zone)s (points %(numbers)s): do "
+                   "not inject there; move or remove them"),
+                count=int(inside.sum()), zone=_zone_label(name, shapes),
+                numbers=_numbers(inside))))
+    if shapes.outline is not None and not shapes.outline.is_empty:
+        outside = ~covers_xy(shapes.outline, xy)
+        if outside.any():
+            notes.append(PlanWarning("outside-outline", "high", Message(
+                N_("%(count)s point(s) lie outside the body outline (points %(numbers)s): "
+                   "they are not on the body; move or remove them"),
+                count=int(outside.sum()), numbers=_numbers(outside))))
+    for name, zone in shapes.warning_zones.items():
+        inside = covers_xy(zone, xy)
+        if inside.any():
             notes.append(PlanWarning("danger-zone", "high", Message(
                 N_("%(count)s point(s) lie in a danger zone, %(zone)s (points %(numbers)s): an "
                    "artery there can be injected by mistake (Scheuer et al., Plast Reconstr "
-                   "Surg 2017)"), count=int(inside.sum()), zone=zone, numbers=numbers)))
+                   "Surg 2017)"), count=int(inside.sum()), zone=_zone_label(name, shapes),
+                numbers=_numbers(inside))))
     return notes
+
+
+def _zone_label(name: str, shapes: MapShapes) -> Label:
+    return Label(name, tuple(shapes.zone_labels.get(name, {}).items()))
+
+
+def _numbers(chosen: NDArray[np.bool_]) -> str:
+    """The numbers of the chosen points (1 for the first), the first NUMBERS_LISTED of them."""
+    found = np.flatnonzero(chosen)
+    text = ", ".join(str(k + 1) for k in found[:NUMBERS_LISTED])
+    return text + " ..." if len(found) > NUMBERS_LISTED else text
 
 
 def _checks(found: Iterable[PlanWarning | None]) -> list[PlanWarning]:

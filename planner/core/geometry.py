@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -24,6 +25,11 @@ from planner.core.plan import Area
 # keeps floating-point crumbs of clipping from being mistaken for areas.
 MIN_SURFACE_MM2 = 0.01
 
+# Zones are closed sets: a point on the edge of an eye is in the eye. A point this close to a
+# zone counts as on its edge, which absorbs the rounding of coordinates computed from the drawing
+# (the midpoint of an edge is rarely exactly on it in floating point); far below any needle.
+ZONE_TOLERANCE_MM = 1e-6
+
 Coords = Sequence[tuple[float, float]]
 
 
@@ -32,12 +38,16 @@ class MapShapes:
     """What the engine needs of a body-map view, all in mm in the view's coordinates."""
 
     outline: BaseGeometry | None = None
+    # The union of the no-go zones: left out of every area.
     no_go: BaseGeometry | None = None
     regions: Mapping[str, BaseGeometry] = field(default_factory=dict)
     guides: Mapping[str, BaseGeometry] = field(default_factory=dict)
     # Danger zones by name (e.g. the glabella): points inside them get a warning, not a refusal.
     warning_zones: Mapping[str, BaseGeometry] = field(default_factory=dict)
-    # The danger zones' names in other languages, by name and language ({"it": ...}).
+    # The no-go zones one by one, by name (an eye, the lips): a point placed in one by hand gets
+    # a warning naming it.
+    no_go_zones: Mapping[str, BaseGeometry] = field(default_factory=dict)
+    # The danger and no-go zones' names in other languages, by name and language ({"it": ...}).
     zone_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
@@ -48,6 +58,34 @@ class AreaShape:
     surface: BaseGeometry
     line: BaseGeometry | None
     warnings: tuple[PlanWarning, ...]
+
+
+def covers_xy(zone: BaseGeometry, xy: NDArray[np.float64],
+              tolerance_mm: float = ZONE_TOLERANCE_MM) -> NDArray[np.bool_]:
+    """Which points lie in a zone taken as a closed set: inside it, on its edge, or within
+    ``tolerance_mm`` of it (coordinates in mm, one row per point).
+
+    Only the points within the zone's bounds are tested, so thousands of points cost little.
+
+    >>> square = shapely.box(0, 0, 10, 10)
+    >>> covers_xy(square, np.array([[5, 5], [10, 3], [10 + 1e-9, 3], [10.01, 3]])).tolist()
+    [True, True, True, False]
+    """
+    found = np.zeros(len(xy), dtype=bool)
+    if zone.is_empty or not len(xy):
+        return found
+    minx, miny, maxx, maxy = zone.bounds
+    x, y = xy[:, 0], xy[:, 1]
+    near = np.flatnonzero((x >= minx - tolerance_mm) & (x <= maxx + tolerance_mm)
+                          & (y >= miny - tolerance_mm) & (y <= maxy + tolerance_mm))
+    if not len(near):
+        return found
+    hit = shapely.intersects_xy(zone, x[near], y[near])
+    found[near[hit]] = True
+    close = near[~hit]
+    if len(close):
+        found[close] = shapely.dwithin(zone, shapely.points(xy[close]), tolerance_mm)
+    return found
 
 
 def polygonal(geom: BaseGeometry) -> Polygon | MultiPolygon:

@@ -244,13 +244,26 @@ def _read_v1(obj: dict[str, Any]) -> Plan:
     default_mixture = next(iter(mixtures)) if len(mixtures) == 1 else None
     if "areas" not in obj:
         raise PlanError("areas", N_("required (a list of areas, may be empty)"))
+    # Counted before anything is read or computed, so that a plan far over the point limit is
+    # refused at once: every manual point is a point, and every area with a surface gets one.
+    area_items = _list(obj["areas"], "areas")
+    point_items = _list(obj.get("points", []), "points")
+    limit = clinical.MAX_POINTS_PER_PLAN
+    if len(point_items) > limit:
+        raise PlanError("points", N_("has %(count)s points, above the limit of %(limit)s per "
+                                     "plan"),
+                        count=Number(len(point_items), ","), limit=Number(limit, ","))
+    if len(area_items) > limit:
+        raise PlanError("areas", N_("has %(count)s areas, more than the limit of %(limit)s "
+                                    "points per plan allows"),
+                        count=Number(len(area_items), ","), limit=Number(limit, ","))
     areas = tuple(
         _area(a, f"areas[{i}]", defaults, mixtures, default_mixture)
-        for i, a in enumerate(_list(obj["areas"], "areas"))
+        for i, a in enumerate(area_items)
     )
     points = tuple(
         _manual_point(p, f"points[{i}]", defaults, mixtures, default_mixture)
-        for i, p in enumerate(_list(obj.get("points", []), "points"))
+        for i, p in enumerate(point_items)
     )
     syringe_ml = clinical.DEFAULT_SYRINGE_ML
     if "syringe_ml" in obj:
@@ -568,7 +581,8 @@ def _choice(value: object, where: str, options: tuple[str, ...]) -> str:
     return value
 
 
-_NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# ASCII digits only: Python's \d (and Decimal) would also read digits of other scripts.
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
 # Numbers beyond this are not plausible anywhere in a plan; refusing them early keeps the
 # decimal arithmetic (and its error messages) small.
 _MAX_MAGNITUDE = Decimal("1e9")
@@ -591,7 +605,8 @@ def _decimal(value: object, where: str) -> Decimal:
                         got=_describe(value)) from None
     if not number.is_finite():
         raise PlanError(where, N_("must be a finite number (got %(got)s)"), got=_describe(value))
-    if abs(number) > _MAX_MAGNITUDE:
+    # copy_abs, not abs(): abs() rounds to the context, which overflows for 1e999999999.
+    if number.copy_abs() > _MAX_MAGNITUDE:
         raise PlanError(where, N_("is far too large (got %(got)s)"), got=_describe(value))
     return number
 
