@@ -43,9 +43,11 @@ SKIN_TEST_HOURS = 24
 MIN_OVERRIDE_REASON = 10
 # The dose findings that stop a signing: an exceeded limit, or a mg/kg limit that could not be
 # checked for want of a weight. "Near the limit" is shown, not blocking.
-# A component whose drug or dose the catalogue could not check stops it too (safety.py).
-BLOCKING_DOSE_CODES = frozenset({"anaesthetic-dose", "anaesthetic-combined",
-                                 "weight-unknown"}) | UNCHECKED_CODES
+# A component whose drug or dose the catalogue could not check stops it too (safety.py), and so
+# does a point given in a no-go zone or off the body outline (compute.py). A danger zone is a
+# warning zone by design (CLINICAL.md): shown, not blocking.
+BLOCKING_CODES = frozenset({"anaesthetic-dose", "anaesthetic-combined", "weight-unknown",
+                            "no-go-zone", "outside-outline"}) | UNCHECKED_CODES
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ def gate(answers: Answers, *, first_session: bool, record: Record, session_day: 
     blocks.extend(_record_conflicts(answers, record))
     blocks.extend(_allergy_matches(record.allergies, components))
     for warning in dose_warnings:
-        if warning.code in BLOCKING_DOSE_CODES:
+        if warning.code in BLOCKING_CODES:
             blocks.append(Finding(warning.code, warning.text))
     for product in products:
         if not product.lot.strip():

@@ -125,6 +125,9 @@ AREA_VOLUME_RANGE_ML = (Decimal("0.01"), Decimal("100.00"))  # [our default] for
 WEIGHT_RANGE_KG = (1.0, 400.0)  # [our default]
 SYRINGE_RANGE_ML = (Decimal("0.50"), Decimal("60.00"))  # [our default]
 DEFAULT_SYRINGE_ML = Decimal("5.00")  # [our default]: the usual mesotherapy syringe
+# [our default]: adrenaline 1:200,000 is 0.005 mg/mL, the weakest strength in a mixture; a
+# concentration below 0.0001 mg/mL (or above 1 g/mL) is not meant.
+CONCENTRATION_RANGE_MG_PER_ML = (Decimal("0.0001"), Decimal("1000"))
 MAX_POINTS_PER_PLAN = 5000  # issue #2: hard limit, refused before computing
 COORDINATE_LIMIT_MM = 5000.0  # [our default]: no drawing is larger than 5 m
 MAX_VERTICES = 20000  # [our default]: per polygon or line

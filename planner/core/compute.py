@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
@@ -395,14 +395,14 @@ def _zone_notes(xy: NDArray[np.float64], shapes: MapShapes) -> list[PlanWarning]
                 N_("%(count)s point(s) lie in a no-go zone, %(zone)s (points %(numbers)s): do "
                    "not inject there; move or remove them"),
                 count=int(inside.sum()), zone=_zone_label(name, shapes),
-                numbers=_numbers(inside))))
+                numbers=_numbers(inside)), points=_chosen(inside)))
     if shapes.outline is not None and not shapes.outline.is_empty:
         outside = ~covers_xy(shapes.outline, xy)
         if outside.any():
             notes.append(PlanWarning("outside-outline", "high", Message(
                 N_("%(count)s point(s) lie outside the body outline (points %(numbers)s): "
                    "they are not on the body; move or remove them"),
-                count=int(outside.sum()), numbers=_numbers(outside))))
+                count=int(outside.sum()), numbers=_numbers(outside)), points=_chosen(outside)))
     for name, zone in shapes.warning_zones.items():
         inside = covers_xy(zone, xy)
         if inside.any():
@@ -410,7 +410,7 @@ def _zone_notes(xy: NDArray[np.float64], shapes: MapShapes) -> list[PlanWarning]
                 N_("%(count)s point(s) lie in a danger zone, %(zone)s (points %(numbers)s): an "
                    "artery there can be injected by mistake (Scheuer et al., Plast Reconstr "
                    "Surg 2017)"), count=int(inside.sum()), zone=_zone_label(name, shapes),
-                numbers=_numbers(inside))))
+                numbers=_numbers(inside)), points=_chosen(inside)))
     return notes
 
 
@@ -418,11 +418,23 @@ def _zone_label(name: str, shapes: MapShapes) -> Label:
     return Label(name, tuple(shapes.zone_labels.get(name, {}).items()))
 
 
+def _chosen(chosen: NDArray[np.bool_]) -> tuple[int, ...]:
+    """The numbers of the chosen points (1 for the first)."""
+    return tuple(int(k) + 1 for k in np.flatnonzero(chosen))
+
+
 def _numbers(chosen: NDArray[np.bool_]) -> str:
-    """The numbers of the chosen points (1 for the first), the first NUMBERS_LISTED of them."""
-    found = np.flatnonzero(chosen)
-    text = ", ".join(str(k + 1) for k in found[:NUMBERS_LISTED])
-    return text + " ..." if len(found) > NUMBERS_LISTED else text
+    return point_list(_chosen(chosen))
+
+
+def point_list(numbers: Sequence[int]) -> str:
+    """Point numbers as a message lists them: the first NUMBERS_LISTED, then "...".
+
+    >>> point_list([3, 4]), point_list(range(1, 30))[-10:]
+    ('3, 4', '19, 20 ...')
+    """
+    text = ", ".join(str(n) for n in list(numbers)[:NUMBERS_LISTED])
+    return text + " ..." if len(numbers) > NUMBERS_LISTED else text
 
 
 def _checks(found: Iterable[PlanWarning | None]) -> list[PlanWarning]:

@@ -223,13 +223,15 @@ class PlanWarning:
     """Something the clinician must see; it never changes or refuses the plan.
 
     ``text`` says what, as a :class:`Message`; ``message`` is its English text. ``area`` is the
-    index of the area it concerns, or None for the whole plan.
+    index of the area it concerns, or None for the whole plan; ``points`` the numbers of the
+    points it names (a point in a no-go zone), so that a session that skipped them can tell.
     """
 
     code: str
     severity: Severity
     text: Message
     area: int | None = None
+    points: tuple[int, ...] = ()
 
     @property
     def message(self) -> str:

@@ -311,9 +311,11 @@ def _component(value: object, where: str) -> Component:
     mg_per_ml = None
     if "mg_per_ml" in obj and obj["mg_per_ml"] is not None:
         mg_per_ml = _decimal(obj["mg_per_ml"], f"{where}.mg_per_ml")
-        if not Decimal("0") < mg_per_ml <= Decimal("1000"):
-            raise PlanError(f"{where}.mg_per_ml", N_("must be more than 0 and at most 1000 "
-                                                     "(got %(got)s)"), got=mg_per_ml)
+        low, high = clinical.CONCENTRATION_RANGE_MG_PER_ML
+        if not low <= mg_per_ml <= high:
+            raise PlanError(f"{where}.mg_per_ml", N_("must be between %(lo)s and %(hi)s mg/mL "
+                                                     "(got %(got)s)"),
+                            lo=low, hi=high, got=_describe(mg_per_ml))
     known = drugs.by_id(drug) if drug is not None else None
     if known is not None and known.limit is not None and mg_per_ml is None:
         raise PlanError(f"{where}.mg_per_ml", N_("required for a local anaesthetic (%(drug)s), "

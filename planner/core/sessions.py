@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from planner.core import clinical, safety
-from planner.core.compute import Result
+from planner.core.compute import Result, point_list
 from planner.core.dosing import ComponentTotal, components_of
 from planner.core.messages import N_, PlanError, PlanWarning
 
@@ -198,5 +198,23 @@ def performed(result: Result, adjustments: Adjustments,
             by_mixture[name] = by_mixture.get(name, Decimal(0)) + extra
     components = tuple(components_of(by_mixture, plan.mixtures))
     notes.extend(safety.anaesthetic_warnings(components, weight_kg))
+    notes.extend(_zone_notes_given(result, adjustments.skipped))
     return Performed(len(result.points), done, total.quantize(Decimal("0.01")), components,
                      tuple(notes))
+
+
+# The plan's warnings about where points lie (compute._zone_notes), kept for the session when
+# the points they name were given: a skipped point in an eye needs no override.
+ZONE_CODES = frozenset({"no-go-zone", "outside-outline", "danger-zone"})
+
+
+def _zone_notes_given(result: Result, skipped: frozenset[int]) -> list[PlanWarning]:
+    notes = []
+    for warning in result.warnings:
+        if warning.code not in ZONE_CODES or not warning.points:
+            continue
+        given = tuple(n for n in warning.points if n not in skipped)
+        if given:
+            notes.append(PlanWarning(warning.code, warning.severity, warning.text.but(
+                count=len(given), numbers=point_list(given)), warning.area, given))
+    return notes

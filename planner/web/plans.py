@@ -89,7 +89,7 @@ def read_doc() -> dict[str, Any]:
     raw = request.form.get("plan", "")
     try:
         doc = json.loads(raw)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # not JSON, or an integer of thousands of digits
         raise PlanError("plan", N_("the editor sent a damaged plan; reload the page")) from None
     if not isinstance(doc, dict):
         raise PlanError("plan", N_("must be a JSON object"))

@@ -346,7 +346,7 @@ def render_form(plan: PlanRecord, result: Result, values: dict[str, Any],
                                                                       datetime.now()),
         can_sign=current_user.role in SIGNING_ROLES,
         min_reason=checklist.MIN_OVERRIDE_REASON,
-        blocking_codes=checklist.BLOCKING_DOSE_CODES), status
+        blocking_codes=checklist.BLOCKING_CODES), status
 
 
 def cycle_scale(scheduled: ScheduledSession | None) -> str | None:

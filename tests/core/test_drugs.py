@@ -219,8 +219,8 @@ def test_a_known_drug_with_no_limit_and_saline_raise_nothing() -> None:
 
 
 def test_every_unchecked_code_blocks_a_signing_until_overridden() -> None:
-    assert UNCHECKED_CODES <= checklist.BLOCKING_DOSE_CODES
-    assert "anaesthetic-strength-from-name" not in checklist.BLOCKING_DOSE_CODES
+    assert UNCHECKED_CODES <= checklist.BLOCKING_CODES
+    assert "anaesthetic-strength-from-name" not in checklist.BLOCKING_CODES
 
 
 # --- the plan file -----------------------------------------------------------------------------

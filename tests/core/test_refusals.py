@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -320,3 +321,19 @@ def test_the_command_line_refuses_with_one_line_naming_the_field(tmp_path: Path,
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {field}: "), done.stderr
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize("raw", ["1e-400", '"1e-999999"', "0", "-0", "0.00009", "1e-7",
+                                 "1000.0001", "1e5"])
+def test_a_concentration_too_small_or_too_large_to_be_meant_is_refused_naming_it(raw: str) -> None:
+    text = with_value(BASE, ("mixtures", "A", "components", 0, "mg_per_ml"), raw)
+    with pytest.raises(PlanError) as caught:
+        loads(text)
+    assert caught.value.field == "mixtures.A.components[0].mg_per_ml"
+    assert "mg/mL" in caught.value.message
+
+
+@pytest.mark.parametrize("raw", ["0.0001", "0.005", "20", "1000"])
+def test_a_concentration_in_the_range_is_read_exactly(raw: str) -> None:
+    plan = loads(with_value(BASE, ("mixtures", "A", "components", 0, "mg_per_ml"), raw))
+    assert plan.mixtures["A"].components[0].mg_per_ml == Decimal(raw)

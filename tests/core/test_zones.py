@@ -14,6 +14,7 @@ import math
 import os
 import subprocess
 import sys
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 
 from planner import engine
 from planner.bodymaps import atlas
+from planner.core import checklist, sessions
 from planner.core.compute import Result, compute
 from planner.core.geometry import MapShapes
 from planner.core.plan import FORMAT, Plan, from_dict
@@ -415,3 +417,41 @@ def test_the_command_line_grid_of_a_whole_region_has_no_zone_warning(tmp_path):
     codes = {w["code"] for w in json.loads(done.stdout)["warnings"]}
     assert not codes & {"no-go-zone", "outside-outline"}
     assert "no-go-zone" not in done.stderr and "outside-outline" not in done.stderr
+
+
+# --- a session given with such points: its record needs an override -------------------------
+
+@pytest.mark.parametrize(("view_id", "side", "zone_id"),
+                         [c for c in zone_cases() if view_of(c[0], c[1]).regions
+                          and next(r for r in view_of(c[0], c[1]).regions
+                                   if r.id == c[2]).kind == "no-go"])
+def test_a_point_given_in_a_no_go_zone_blocks_signing_unless_it_was_skipped(
+        view_id: str, side: str | None, zone_id: str) -> None:
+    view = view_of(view_id, side)
+    zone = next(r for r in view.regions if r.id == zone_id)
+    inside = zone.geometry.representative_point()
+    doc: dict[str, Any] = {"format": FORMAT, "bodymap": view_id, "areas": [],
+                           "points": [{"x": inside.x, "y": inside.y}]}
+    if side is not None:
+        doc["side"] = side
+    result = engine.run(from_dict(doc))[0]
+    answers = checklist.Answers({q.code: "no" for q in checklist.QUESTIONS} | {"skin-test": "yes"})
+
+    def blocks(skipped: frozenset[int]) -> list[str]:
+        done = sessions.performed(result, sessions.Adjustments(skipped=skipped))
+        gate = checklist.gate(answers, first_session=True, record=checklist.Record(),
+                              session_day=date(2026, 12, 6), dose_warnings=done.warnings)
+        return [f.code for f in gate.blocks]
+
+    assert blocks(frozenset()) == ["no-go-zone"]
+    assert blocks(frozenset({1})) == []
+
+
+def test_a_point_given_off_the_body_blocks_signing() -> None:
+    doc = {"format": FORMAT, "bodymap": "knee-anterior", "side": "right", "areas": [],
+           "points": [{"x": -1000, "y": -1000}, {"x": -1001, "y": -1000}]}
+    result = engine.run(from_dict(doc))[0]
+    done = sessions.performed(result, sessions.Adjustments(skipped=frozenset({1})))
+    (note,) = [w for w in done.warnings if w.code == "outside-outline"]
+    assert note.points == (2,) and "(points 2)" in note.message and note.message.startswith("1 ")
+    assert "outside-outline" in checklist.BLOCKING_CODES

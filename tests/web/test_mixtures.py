@@ -552,8 +552,12 @@ def test_plans_and_signed_records_keep_the_version_they_used(app, client, doctor
     assert edit(doctor, mixture, 1, **{"component-0": "Lidocaine 10 mg/mL",
                                        "mg_per_ml-0": "10"}).status_code == 303
     assert json.loads(client.get(f"/plans/{plan}/plan.json").get_data(as_text=True)) == kept
-    assert origin(client.get(f"/plans/{plan}")) == \
-        "Clinic mixture Knee A, version 1 · changed since: the clinic's current version is 2"
+    page = client.get(f"/plans/{plan}")
+    assert origin(page) == ("Clinic mixture Knee A, version 1 · changed since: the clinic's "
+                            "current version is 2 Use version 2")
+    # The editor offers the current version's recipe to take in one click.
+    use = soup_of(page).select_one("[data-testid=use-current-version]")
+    assert json.loads(use["data-components"])[0]["name"] == "Lidocaine 10 mg/mL"
     assert editor_options(client, patient)["Knee A"][0]["name"] == "Lidocaine 10 mg/mL"
     assert record_text(client, rid) == signed_page
     assert json.loads(row(app, rid)["plan_json"])["mixtures"] == kept["mixtures"]
@@ -618,7 +622,7 @@ def record_on(doctor, patient: int, doc: dict[str, Any]) -> tuple[int, int]:
 ], ids=["tetracaine", "lidocaine-in-the-label"])
 def test_an_unchecked_dose_is_warned_and_needs_an_override_to_sign(app, client, doctor, doc,
                                                                    blocking, noted):
-    from planner.core.checklist import BLOCKING_DOSE_CODES
+    from planner.core.checklist import BLOCKING_CODES
 
     patient = created_id(add(doctor, **HEALTHY))
     shown = warning_items(preview(doctor, patient, doc))
@@ -634,7 +638,7 @@ def test_an_unchecked_dose_is_warned_and_needs_an_override_to_sign(app, client, 
     notes = [li.get_text(" ", strip=True) for li in gate.select("ul.notes li")]
     assert len(blocks) == len(blocking), blocks
     assert len(notes) == len(noted), notes  # a blocking finding is listed once, not twice
-    assert blocking <= BLOCKING_DOSE_CODES and not noted & BLOCKING_DOSE_CODES
+    assert blocking <= BLOCKING_CODES and not noted & BLOCKING_CODES
     refused = doctor(f"/records/{rid}/sign", {"version": "1"})
     assert refused.status_code == 422
     assert "write your reason" in " ".join(flashes(refused))

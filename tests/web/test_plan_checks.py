@@ -152,11 +152,6 @@ def test_the_api_answers_a_number_of_thousands_of_digits_with_a_4xx(api):
     assert 400 <= answer.status_code < 500 and answer.json["error"]["message"]
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "planner/web/plans.py read_doc() parses the editor's plan with json.loads and catches only "
-    "JSONDecodeError/RecursionError: an integer of more than 4,300 digits raises a plain "
-    "ValueError (Python's int-digits limit), a 500. Not in this change's files; read_doc should "
-    "catch ValueError (or parse with planner.core.plan's number hooks)."))
 def test_the_preview_answers_a_number_of_thousands_of_digits_with_a_422(doctor, patient):
     response = preview(doctor, patient, None, raw=raw_knee('"spacing_mm": 1' + "0" * 5000))
     assert response.status_code == 422
