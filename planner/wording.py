@@ -53,7 +53,7 @@ def warning_titles(_: Gettext) -> dict[str, str]:
         "volume-per-point": _("Volume per point above the usual maximum"),
         "depth-beyond-dermis": _("Depth beyond the dermis"),
         "depth-microneedling": _("Needle depth above the usual for microneedling"),
-        "danger-zone": _("Points in a facial danger zone"),
+        "danger-zone": _("Points in a danger zone"),
         "no-go-zone": _("Points in a no-go zone"),
         "outside-outline": _("Points outside the body outline"),
         "stroke-repaired": _("Outline crossing itself, repaired"),

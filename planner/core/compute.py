@@ -406,10 +406,12 @@ def _zone_notes(xy: NDArray[np.float64], shapes: MapShapes) -> list[PlanWarning]
     for name, zone in shapes.warning_zones.items():
         inside = covers_xy(zone, xy)
         if inside.any():
+            # The zone's name says what lies there (the face's arteries, Scheuer et al., Plast
+            # Reconstr Surg 2017; the elbow's ulnar nerve): the message cannot name one source.
             notes.append(PlanWarning("danger-zone", "high", Message(
-                N_("%(count)s point(s) lie in a danger zone, %(zone)s (points %(numbers)s): an "
-                   "artery there can be injected by mistake (Scheuer et al., Plast Reconstr "
-                   "Surg 2017)"), count=int(inside.sum()), zone=_zone_label(name, shapes),
+                N_("%(count)s point(s) lie in a danger zone, %(zone)s (points %(numbers)s): the "
+                   "vessel or nerve there can be reached by mistake"),
+                count=int(inside.sum()), zone=_zone_label(name, shapes),
                 numbers=_numbers(inside)), points=_chosen(inside)))
     return notes
 
