@@ -50,6 +50,8 @@ def warning_titles(_: Gettext) -> dict[str, str]:
         "drug-unidentified": _("Drug not in the catalogue: dose not checked"),
         "drug-ambiguous": _("One component names several drugs"),
         "drug-mismatch": _("Drug and name disagree"),
+        "strength-mismatch": _("Concentration and name disagree"),
+        "adrenaline-unconfirmed": _("Adrenaline not in the name: checked without it"),
         "volume-per-point": _("Volume per point above the usual maximum"),
         "depth-beyond-dermis": _("Depth beyond the dermis"),
         "depth-microneedling": _("Needle depth above the usual for microneedling"),

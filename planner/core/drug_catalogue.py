@@ -92,7 +92,7 @@ DRUGS: tuple[Drug, ...] = (
     # Local anaesthetics (ATC N01B). Limits: CLINICAL.md "Safety limits", product labelling.
     _la("lidocaine", "N01BB02", "lidocaina", "lidocaína",
         other=("lignocaine", "lidocain", "xylocaine hydrochloride"),
-        brands=("Xylocaine", "Xylocaina", "Xilocaina", "Lidosen", "Lidocaton"),
+        brands=("Xylocaine", "Xylocaina", "Xilocaina", "Lidosen", "Lidocaton", "Akten"),
         limit="lidocaine", with_adrenaline="lidocaine-adrenaline"),
     Drug("lidocaine-adrenaline", ("N01BB52",), "lidocaine with adrenaline",
          "lidocaina con adrenalina", "lidocaína con epinefrina", "local-anaesthetic",
@@ -117,6 +117,17 @@ DRUGS: tuple[Drug, ...] = (
     _la("articaine", "N01BB08", "articaina", "articaína", other=("carticaine",),
         brands=("Ubistesin", "Septanest", "Artinibsa", "Septocaine", "Orabloc")),
     _la("prilocaine", "N01BB04", "prilocaina", "prilocaína", brands=("Citanest",)),
+    Drug("lidocaine-prilocaine", ("N01BB20",), "lidocaine and prilocaine",
+         "lidocaina e prilocaina", "lidocaína y prilocaína", "local-anaesthetic",
+         ("lidocaine prilocaine", "lidocaina prilocaina", "lidocaína prilocaína"), ("EMLA",)),
+    # Ester anaesthetics of the skin and the eye, and topical ones (no limit in CLINICAL.md).
+    _la("tetracaine", "N01BA03", "tetracaina", "tetracaína", other=("ametocaine", "amethocaine"),
+        brands=("Ametop",)),
+    _la("chloroprocaine", "N01BA04", "cloroprocaina", "cloroprocaína",
+        brands=("Nesacaine", "Clorotekal", "Ampres")),
+    _la("benzocaine", "N01BA05", "benzocaina", "benzocaína"),
+    _la("oxybuprocaine", "S01HA02", "ossibuprocaina", "oxibuprocaína",
+        other=("benoxinate", "oxibuprocaina"), brands=("Novesina", "Novesine")),
     # NSAIDs (M01A).
     Drug("ketoprofen", ("M01AE03",), "ketoprofen", "ketoprofene", "ketoprofeno", "nsaid",
          ("chetoprofene", "cetoprofeno"), ("Orudis", "Artrosilene", "Oki", "Fastum",

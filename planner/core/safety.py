@@ -30,7 +30,7 @@ MAX_PLACES = 12
 # component (or that its drug is in doubt), so signing a session with it needs an override.
 UNCHECKED_CODES = frozenset({
     "anaesthetic-unidentified", "anaesthetic-no-limit", "anaesthetic-unchecked",
-    "drug-unidentified", "drug-ambiguous", "drug-mismatch",
+    "drug-unidentified", "drug-ambiguous", "drug-mismatch", "strength-mismatch",
 })
 
 
@@ -73,39 +73,22 @@ def anaesthetic_warnings(totals: Sequence[ComponentTotal],
 def _dose_of(total: ComponentTotal, found: drugs.Identity
              ) -> tuple[Fraction | None, list[PlanWarning]]:
     """The mg of a component for the limit check, and what must be said about its identity."""
-    notes: list[PlanWarning] = []
     name = total.name
+    notes = _identity_notes(total, found)
     drug = found.drug
-    stated = drugs.strength_in(name)
     if drug is None:
-        if found.others:
-            anaesthetic = any(d.drug_class == "local-anaesthetic" for d in found.others)
-            if anaesthetic or total.mg_per_ml is not None or stated is not None:
-                names = Label(", ".join(d.en for d in found.others), tuple(
-                    (lang, ", ".join(d.name_in(lang) for d in found.others))
-                    for lang in ("it", "es")))
-                notes.append(PlanWarning("drug-ambiguous", "high" if anaesthetic else "medium",
-                                         Message(N_("%(component)s names several drugs "
-                                                    "(%(drugs)s): no dose limit was checked "
-                                                    "for it; give each drug a component of "
-                                                    "its own"),
-                                                 component=name, drugs=names)))
-        elif found.looks_anaesthetic:
-            notes.append(PlanWarning("anaesthetic-unidentified", "high", Message(
-                N_("%(component)s looks like a local anaesthetic that the drug catalogue does "
-                   "not know: no dose limit was checked for it"), component=name)))
-        elif total.mg_per_ml is not None or stated is not None:
-            notes.append(PlanWarning("drug-unidentified", "medium", Message(
-                N_("%(component)s: its drug is not in the drug catalogue, so no dose limit was "
-                   "checked for it"), component=name)))
         return None, notes
     label = drug_label(drug)
-    for other in found.others:
-        notes.append(PlanWarning("drug-mismatch", "high", Message(
-            N_("%(component)s: the drug is given as %(drug)s but the name says %(other)s: "
-               "check which it is (the dose was checked as %(drug)s)"),
-            component=name, drug=label, other=drug_label(other))))
+    stated = drugs.strength_in(name)
     mg = total.mg
+    if stated is not None and total.mg_per_ml is not None and stated != total.mg_per_ml:
+        # The name says "2%", the concentration field 2 (or 10): one of them is wrong, and the
+        # dose is checked at the higher, so that a typo cannot hide an overdose.
+        notes.append(PlanWarning("strength-mismatch", "high", Message(
+            N_("%(component)s: its name says %(stated)s mg/mL but %(given)s mg/mL was given: "
+               "check the concentration (the dose was checked at the higher)"),
+            component=name, stated=stated, given=total.mg_per_ml)))
+        mg = total.volume_ml * exact(max(stated, total.mg_per_ml))
     if drug.drug_class != "local-anaesthetic":
         return mg, notes
     if mg is None and stated is not None:
@@ -125,6 +108,50 @@ def _dose_of(total: ComponentTotal, found: drugs.Identity
             component=name, drug=label, mg=to_hundredths(mg),
             **{"class": Message(CLASSES[drug.drug_class])})))
     return mg, notes
+
+
+def _identity_notes(total: ComponentTotal, found: drugs.Identity) -> list[PlanWarning]:
+    """What must be said about which drug a component is, before its dose."""
+    notes: list[PlanWarning] = []
+    name = total.name
+    if found.unknown:
+        # Whatever else the component names: an unknown anaesthetic's dose is never checked.
+        notes.append(PlanWarning("anaesthetic-unidentified", "high", Message(
+            N_("%(component)s: %(words)s looks like a local anaesthetic that the drug catalogue "
+               "does not know: no dose limit was checked for it"),
+            component=name, words=", ".join(found.unknown))))
+    drug = found.drug
+    if drug is None:
+        stated = drugs.strength_in(name)
+        if found.others:
+            anaesthetic = any(d.drug_class == "local-anaesthetic" for d in found.others)
+            if anaesthetic or total.mg_per_ml is not None or stated is not None:
+                names = Label(", ".join(d.en for d in found.others), tuple(
+                    (lang, ", ".join(d.name_in(lang) for d in found.others))
+                    for lang in ("it", "es")))
+                notes.append(PlanWarning("drug-ambiguous", "high" if anaesthetic else "medium",
+                                         Message(N_("%(component)s names several drugs "
+                                                    "(%(drugs)s): no dose limit was checked "
+                                                    "for it; give each drug a component of "
+                                                    "its own"),
+                                                 component=name, drugs=names)))
+        elif not found.unknown and (total.mg_per_ml is not None or stated is not None):
+            notes.append(PlanWarning("drug-unidentified", "medium", Message(
+                N_("%(component)s: its drug is not in the drug catalogue, so no dose limit was "
+                   "checked for it"), component=name)))
+        return notes
+    label = drug_label(drug)
+    for other in found.others:
+        notes.append(PlanWarning("drug-mismatch", "high", Message(
+            N_("%(component)s: the drug is given as %(drug)s but the name says %(other)s: "
+               "check which it is (the dose was checked as %(drug)s)"),
+            component=name, drug=label, other=drug_label(other))))
+    if found.adrenaline_unconfirmed:
+        notes.append(PlanWarning("adrenaline-unconfirmed", "medium", Message(
+            N_("%(component)s: the drug is given with adrenaline but its name does not say so: "
+               "the dose was checked against the limit of %(drug)s, the lower"),
+            component=name, drug=label)))
+    return notes
 
 
 def _limit_notes(limit: clinical.AnaestheticLimit, mg: Fraction, limit_mg: Fraction,

@@ -175,12 +175,13 @@ def test_an_anaesthetic_with_no_concentration_is_warned_not_skipped() -> None:
 
 
 @pytest.mark.parametrize("name,code", [
-    ("Tetracaina 1%", "anaesthetic-unidentified"),
-    ("oxybuprocaíne", "anaesthetic-unidentified"),
-    ("Cloroprocaina", "anaesthetic-unidentified"),
+    ("Cinchocaina 1%", "anaesthetic-unidentified"),
+    ("fomocaíne", "anaesthetic-unidentified"),
+    ("Pramocaina", "anaesthetic-unidentified"),
     ("Mesoglicano 5 mg/ml", "drug-unidentified"),
     ("Bupivacaina 0,5%", "anaesthetic-no-limit"),
-    ("Naropin 7,5 mg/ml", "anaesthetic-no-limit"),
+    ("Tetracaina 0,5%", "anaesthetic-no-limit"),
+    ("Naropin 5 mg/ml", "anaesthetic-no-limit"),
     ("Lidocaina + ketoprofene", "drug-ambiguous"),
 ])
 def test_a_component_that_cannot_be_checked_says_so(name: str, code: str) -> None:
@@ -202,6 +203,12 @@ def test_an_unknown_caine_is_never_silent(stem: str, ending: str, strength: str)
         return
     totals = [ComponentTotal(name, None, None, Fraction(1), None)]
     assert [w.code for w in anaesthetic_warnings(totals, 70)] == ["anaesthetic-unidentified"]
+    # Beside a drug the catalogue knows, in the label or the drug field, it is still said.
+    for drug, label in (("ketoprofene", name), (None, f"Ketoprofene 100 mg/ml + {name}"),
+                        (name, "Lidocaina 2%"), (None, f"Lidocaina 2% + {name}")):
+        totals = [ComponentTotal(label, drug, None, Fraction(1), None)]
+        found = [w.code for w in anaesthetic_warnings(totals, 70)]
+        assert "anaesthetic-unidentified" in found, (drug, label, found)
 
 
 def test_a_drug_field_that_contradicts_the_name_is_warned() -> None:
@@ -213,9 +220,11 @@ def test_a_drug_field_that_contradicts_the_name_is_warned() -> None:
 
 
 def test_a_known_drug_with_no_limit_and_saline_raise_nothing() -> None:
-    for name in ("Ketoprofene 160 mg/2 ml", "Soluzione fisiologica 0,9%", "Muscoril 4 mg/2 ml",
-                 "Bicarbonato sódico 8,4%", "Traumeel"):
-        assert codes(lido_plan(name, None, 5, points=1)) == [], name
+    for name, mg_per_ml in (("Ketoprofene 160 mg/2 ml", 80), ("Soluzione fisiologica 0,9%", 9),
+                            ("Muscoril 4 mg/2 ml", 2), ("Bicarbonato sódico 8,4%", 84),
+                            ("Traumeel", 5), ("Traumeel senza lidocaina", None),
+                            ("L-prolina", None), ("Glicina", None)):
+        assert codes(lido_plan(name, None, mg_per_ml, points=1)) == [], name
 
 
 def test_every_unchecked_code_blocks_a_signing_until_overridden() -> None:
@@ -291,3 +300,47 @@ def test_the_drugs_a_component_names_are_named_in_the_reader_s_language() -> Non
     (note,) = anaesthetic_warnings(totals, 70)
     rendered = note.text.render(lambda t: t, lambda digits: digits, "it")
     assert "lidocaina, ketoprofene" in rendered and "lidocaine" not in rendered
+
+
+
+@pytest.mark.parametrize("name", [
+    "Anestetico locale 2%", "Anestésico local 2%", "Local anaesthetic 2%", "anestesia locale",
+    "Lidocaiana 2%", "Lidociana", "lidocanina", "Lido 2%", "Mepi 3%", "Mepivacainna",
+])
+def test_an_anaesthetic_written_another_way_is_never_checked_as_an_ordinary_drug(name: str
+                                                                                 ) -> None:
+    found = codes(lido_plan(name, None, None, points=1))
+    assert "anaesthetic-unidentified" in found and "drug-unidentified" not in found, found
+
+
+@pytest.mark.parametrize("name", ["Lidocaina 2%", "Xylocaine 2 per cento", "lidocaína 20 mg per ml",
+                                  "Lidocaina 0,02 g/ml", "Lidocaína 1 g/50 ml", "Lidocaina 2 pct"])
+@pytest.mark.parametrize("given", [2, 10])
+def test_a_concentration_that_contradicts_the_name_is_warned_and_the_higher_checked(
+        name: str, given: int) -> None:
+    # 20 mL at the name's 20 mg/mL is 400 mg for 70 kg (limit 300 mg); at 2 or 10, far less.
+    found = codes(lido_plan(name, None, given))
+    assert "strength-mismatch" in found and "anaesthetic-dose" in found, found
+    assert "strength-mismatch" in checklist.BLOCKING_CODES
+
+
+def test_lidocaine_with_adrenaline_in_the_field_but_not_in_the_name_gets_the_plain_limit() -> None:
+    # 320 mg at 70 kg: under 490 mg (with adrenaline), over 300 mg (plain).
+    for drug in ("lidocaine-adrenaline", "N01BB52", "Lidocaina con adrenalina"):
+        found = codes(lido_plan("Lidocaina 2%", drug, 20, points=160))
+        assert "anaesthetic-dose" in found and "adrenaline-unconfirmed" in found, (drug, found)
+    # Said in the name too: its own limit, no note.
+    found = codes(lido_plan("Lidocaina 2% con adrenalina", "N01BB52", 20, points=160))
+    assert "anaesthetic-dose" not in found and "adrenaline-unconfirmed" not in found
+
+
+def test_a_code_in_the_label_that_names_another_drug_than_its_words_is_ambiguous() -> None:
+    found = codes(lido_plan("Lidocaina 2% N01BB03", None, 20, points=1))
+    assert "drug-ambiguous" in found
+    assert drugs.identify(None, "Lidocaina 2% N01BB02").drug is drugs.by_id("lidocaine")
+
+
+@pytest.mark.parametrize("text", ["Traumeel senza lidocaina", "Traumeel sin lidocaína",
+                                  "Zeel without lidocaine"])
+def test_a_drug_said_to_be_absent_is_not_in_the_component(text: str) -> None:
+    assert "lidocaine" not in [d.id for d in drugs.drugs_named(text)]

@@ -36,13 +36,13 @@ def test_an_italian_doctor_makes_changes_and_archives_a_mixture(server, browser)
 
     # A refused save (no name) shows the form again, each row with what the catalogue made of
     # it: an anaesthetic it does not know is said to be unchecked.
-    page.fill("input[name=component-0]", "Tetracaina 1%")
+    page.fill("input[name=component-0]", "Cinchocaina 1%")
     page.fill("input[name=mg_per_ml-0]", "10")
     page.fill("input[name=volume_ml-0]", "1")
     page.locator("form.mixture-form button[type=submit]").click()
     expect(page.locator("input[name=name]")).to_have_attribute("aria-invalid", "true")
     note = page.locator("tr.finding-row [data-code=anaesthetic-unidentified]")
-    expect(note).to_contain_text("Tetracaina 1%")
+    expect(note).to_contain_text("Cinchocaina 1%")
     shot(page, "mixtures-0-refused-it")
     problems.clear()  # the browser reports the 422 on its console
 

@@ -185,16 +185,16 @@ def test_the_catalogues_words_are_in_the_readers_language(app, doctor, italian):
 
 def test_a_refused_save_says_what_the_catalogue_made_of_each_row(app, doctor):
     response = doctor("/mixtures", {
-        **LIDO, "name": "", "component-0": "Tetracaina 1%", "drug-0": "", "mg_per_ml-0": "10",
+        **LIDO, "name": "", "component-0": "Cinchocaina 1%", "drug-0": "", "mg_per_ml-0": "10",
         "component-2": "Lidocaína clorhidrato 2%", "volume_ml-2": "2"})
     assert response.status_code == 422
     assert field_errors(response) == ["Give the mixture a name (up to 40 characters)."]
     findings = soup_of(response).select("tr.finding-row [data-testid=drug-finding]")
-    tetracaine, saline, lidocaine = findings
-    assert [n["data-code"] for n in tetracaine.select("[data-code]")] == \
+    unknown, saline, lidocaine = findings
+    assert [n["data-code"] for n in unknown.select("[data-code]")] == \
         ["anaesthetic-unidentified"]
-    assert "Tetracaina 1% looks like a local anaesthetic that the drug catalogue does not know" \
-        in tetracaine.get_text(" ", strip=True)
+    assert ("Cinchocaina 1%: cinchocaina looks like a local anaesthetic that the drug "
+            "catalogue does not know") in unknown.get_text(" ", strip=True)
     assert saline.select_one(".drug-found")["data-drug"] == "sodium-chloride"
     assert lidocaine.select_one(".drug-found")["data-drug"] == "lidocaine"
     assert [n["data-code"] for n in lidocaine.select("[data-code]")] == \
@@ -587,7 +587,7 @@ def test_the_editor_names_each_components_drug_in_the_readers_language(app, ital
 
 # --------------------------------------------- unchecked doses: editor, sheet, record, signing
 
-TETRACAINE = [{"name": "Tetracaina 1%", "mg_per_ml": "10", "volume_ml": "1"},
+UNKNOWN_CAINE = [{"name": "Cinchocaina 1%", "mg_per_ml": "10", "volume_ml": "1"},
               {"name": "saline 0.9%", "volume_ml": "1"}]
 # 0.5 mL a point of a recipe that is all lidocaine 2% written only in the label: 20 mg/mL read
 # from the name; 40 manual points make 20 mL, 400 mg, above 4.5 mg/kg x 70 kg (and 300 mg).
@@ -617,9 +617,9 @@ def record_on(doctor, patient: int, doc: dict[str, Any]) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize(("doc", "blocking", "noted"), [
-    (plan_with(TETRACAINE), {"anaesthetic-unidentified"}, set()),
+    (plan_with(UNKNOWN_CAINE), {"anaesthetic-unidentified"}, set()),
     (lidocaine_plan(), {"anaesthetic-dose"}, {"anaesthetic-strength-from-name"}),
-], ids=["tetracaine", "lidocaine-in-the-label"])
+], ids=["unknown-caine", "lidocaine-in-the-label"])
 def test_an_unchecked_dose_is_warned_and_needs_an_override_to_sign(app, client, doctor, doc,
                                                                    blocking, noted):
     from planner.core.checklist import BLOCKING_CODES
@@ -660,10 +660,10 @@ def test_the_treatment_room_sheet_prints_the_unchecked_dose_warning(app, client,
     from tests.web.test_printouts import flat_text
 
     patient = created_id(add(doctor, **HEALTHY))
-    plan = saved_id(save(doctor, patient, plan_with(TETRACAINE)))
+    plan = saved_id(save(doctor, patient, plan_with(UNKNOWN_CAINE)))
     text = flat_text(client.get(f"/plans/{plan}/sheet.pdf").get_data())
     assert "Unknown local anaesthetic: dose not checked" in text
-    assert "Tetracaina 1% looks like a local anaesthetic" in text
+    assert "Cinchocaina 1%: cinchocaina looks like a local anaesthetic" in text
 
 
 # ------------------------------------------------------------------------- migration
