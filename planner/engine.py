@@ -14,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 from planner.bodymaps import atlas
 from planner.core.compute import Result, compute
 from planner.core.geometry import MapShapes
-from planner.core.messages import N_, Message, PlanError, PlanWarning
+from planner.core.messages import N_, Message, PlanError, PlanWarning, by_severity
 from planner.core.plan import Plan
 
 
@@ -70,7 +70,11 @@ def load_view(plan: Plan) -> tuple[atlas.View | None, list[PlanWarning]]:
 def shapes_of(view: atlas.View, plan: Plan) -> MapShapes:
     """The plain shapes the core needs from a view, checking the plan's region ids."""
     regions = {r.id: r.geometry for r in view.regions if r.kind != "no-go"}
+    no_go_ids = {r.id for r in view.regions if r.kind == "no-go"}
     for i, area in enumerate(plan.areas):
+        if area.region in no_go_ids:
+            raise PlanError(f"areas[{i}].region", N_("%(region)s is a no-go zone: no points may "
+                                                     "be placed there"), region=repr(area.region))
         if area.region is not None and area.region not in regions:
             owner = area.region.split("/", 1)[0]
             if owner != view.id and "/" in area.region:
@@ -114,7 +118,7 @@ def run(plan: Plan) -> tuple[Result, atlas.View | None]:
         plan = replace(plan, bodymap=view.id, bodymap_version=plan.bodymap_version or view.version)
     result = compute(plan, shapes_of(view, plan))
     if notes:
-        result = replace(result, warnings=tuple(notes) + result.warnings)
+        result = replace(result, warnings=by_severity((*notes, *result.warnings)))
     return result, view
 
 

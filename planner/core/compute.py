@@ -21,7 +21,16 @@ from numpy.typing import NDArray
 from planner.core import clinical, grid, safety
 from planner.core.dosing import ComponentTotal, SyringePlan, components_of, syringe_plan
 from planner.core.geometry import AreaShape, MapShapes, area_shape, covers_xy
-from planner.core.messages import N_, Label, Message, Number, Param, PlanError, PlanWarning
+from planner.core.messages import (
+    N_,
+    Label,
+    Message,
+    Number,
+    Param,
+    PlanError,
+    PlanWarning,
+    by_severity,
+)
 from planner.core.plan import FORMAT, Area, Plan
 
 # [our default]: an override applies to the generated point within 1 mm of where it was made.
@@ -221,7 +230,7 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
                 N_("mixture %(mixture)s: %(note)s"), mixture=syringe.mixture,
                 note=syringe.notice)))
     return Result(plan, xy, area_of, hundredths, tuple(results),
-                  total.quantize(Decimal("0.01")), components, syringes, tuple(notes))
+                  total.quantize(Decimal("0.01")), components, syringes, by_severity(notes))
 
 
 def _cents(volume_ml: Decimal) -> int:

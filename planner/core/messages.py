@@ -18,7 +18,7 @@ function and a number formatter that the caller brings (the core knows no Flask 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, TypeAlias
@@ -248,3 +248,16 @@ class PlanWarning:
         if self.area is not None:
             out["area"] = self.area
         return out
+
+
+_SEVERITY_RANK = {"high": 0, "medium": 1, "info": 2}
+
+
+def by_severity(warnings: Iterable[PlanWarning]) -> tuple[PlanWarning, ...]:
+    """Warnings with the most serious first (high, medium, info), each kind in its order.
+
+    >>> [w.severity for w in by_severity([PlanWarning("a", "info", Message("a")),
+    ...                                   PlanWarning("b", "high", Message("b"))])]
+    ['high', 'info']
+    """
+    return tuple(sorted(warnings, key=lambda w: _SEVERITY_RANK[w.severity]))

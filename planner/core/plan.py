@@ -298,6 +298,8 @@ def _component(value: object, where: str) -> Component:
     if "name" not in obj:
         raise PlanError(f"{where}.name", N_("required"))
     name = _text(obj["name"], f"{where}.name")
+    if not name.strip():
+        raise PlanError(f"{where}.name", N_("required (the component's name, as on the vial)"))
     if "volume_ml" not in obj:
         raise PlanError(f"{where}.volume_ml", N_("required"))
     volume = _volume(obj["volume_ml"], f"{where}.volume_ml", (Decimal("0.01"), Decimal("1000")))
@@ -523,6 +525,8 @@ def _describe(value: object) -> Param:
     written the reader's way), anything else its short JSON-like text."""
     if isinstance(value, _TooLong):
         return Message(N_("a number of %(digits)s characters"), digits=value.digits)
+    if value is None or isinstance(value, bool):  # as the plan file writes them
+        return json.dumps(value)
     try:
         text = repr(value) if not isinstance(value, Decimal) else str(value)
     except ValueError:  # an integer too long to print (Python's 4,300-digit limit)

@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from planner.core import clinical, safety
 from planner.core.compute import Result, point_list
 from planner.core.dosing import ComponentTotal, components_of
-from planner.core.messages import N_, PlanError, PlanWarning
+from planner.core.messages import N_, PlanError, PlanWarning, by_severity
 
 # [our default]: a session adds a few points by hand, not a second plan.
 MAX_ADDED_POINTS = 200
@@ -200,7 +200,7 @@ def performed(result: Result, adjustments: Adjustments,
     notes.extend(safety.anaesthetic_warnings(components, weight_kg))
     notes.extend(_zone_notes_given(result, adjustments.skipped))
     return Performed(len(result.points), done, total.quantize(Decimal("0.01")), components,
-                     tuple(notes))
+                     by_severity(notes))
 
 
 # The plan's warnings about where points lie (compute._zone_notes), kept for the session when

@@ -337,3 +337,18 @@ def test_a_concentration_too_small_or_too_large_to_be_meant_is_refused_naming_it
 def test_a_concentration_in_the_range_is_read_exactly(raw: str) -> None:
     plan = loads(with_value(BASE, ("mixtures", "A", "components", 0, "mg_per_ml"), raw))
     assert plan.mixtures["A"].components[0].mg_per_ml == Decimal(raw)
+
+
+@pytest.mark.parametrize(("raw", "shown"), [("null", "got null"), ("true", "got true"),
+                                            ("false", "got false")])
+def test_a_json_word_is_shown_as_the_file_writes_it(raw: str, shown: str) -> None:
+    with pytest.raises(PlanError) as caught:
+        loads(with_value(BASE, ("patient", "weight_kg"), raw))
+    assert shown in caught.value.message and "None" not in caught.value.message
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\t"])
+def test_a_component_needs_a_name(name: str) -> None:
+    with pytest.raises(PlanError) as caught:
+        loads(with_value(BASE, ("mixtures", "A", "components", 0, "name"), json.dumps(name)))
+    assert caught.value.field == "mixtures.A.components[0].name"

@@ -29,6 +29,7 @@ from planner.bodymaps import atlas
 from planner.core import checklist, sessions
 from planner.core.compute import Result, compute
 from planner.core.geometry import MapShapes
+from planner.core.messages import PlanError
 from planner.core.plan import FORMAT, Plan, from_dict
 
 ZONE_CODES = {"no-go": "no-go-zone", "warning": "danger-zone"}
@@ -455,3 +456,17 @@ def test_a_point_given_off_the_body_blocks_signing() -> None:
     (note,) = [w for w in done.warnings if w.code == "outside-outline"]
     assert note.points == (2,) and "(points 2)" in note.message and note.message.startswith("1 ")
     assert "outside-outline" in checklist.BLOCKING_CODES
+
+
+@pytest.mark.parametrize(("view_id", "side", "zone_id"),
+                         [c for c in zone_cases()
+                          if next(r for r in view_of(c[0], c[1]).regions
+                                  if r.id == c[2]).kind == "no-go"])
+def test_a_no_go_zone_taken_as_an_area_is_refused_saying_so(view_id: str, side: str | None,
+                                                             zone_id: str) -> None:
+    doc: dict[str, Any] = {"format": FORMAT, "bodymap": view_id, "areas": [{"region": zone_id}]}
+    if side is not None:
+        doc["side"] = side
+    with pytest.raises(PlanError) as caught:
+        engine.run(from_dict(doc))
+    assert caught.value.field == "areas[0].region" and "no-go zone" in caught.value.message

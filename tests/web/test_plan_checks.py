@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 
 from planner.bodymaps import atlas
 from planner.core import clinical
@@ -64,6 +65,20 @@ def test_the_preview_warns_about_points_in_an_eye_and_off_the_body(doctor, patie
     codes = warning_codes(html)
     assert "no-go-zone" in codes and "outside-outline" in codes
     assert "Left eye and eyelid margins" in html
+
+
+def test_serious_warnings_are_named_at_the_top_of_the_editor_and_listed_first(doctor, patient):
+    soup = BeautifulSoup(preview(doctor, patient, face_doc()).get_data(as_text=True),
+                         "html.parser")
+    alert = soup.select_one("[data-testid=serious-warnings]")
+    assert alert is not None and "2 serious warnings" in alert.get_text(" ", strip=True)
+    assert "Points in a no-go zone" in alert.get_text() and alert.select_one(
+        "a[href='#plan-warnings']")
+    listed = [li["class"][0] for li in soup.select("#plan-warnings li")]
+    assert listed == sorted(listed, key=["sev-high", "sev-medium", "sev-info"].index)
+    # A plan with no serious warning has no alert.
+    quiet = preview(doctor, patient, knee_doc()).get_data(as_text=True)
+    assert 'data-testid="serious-warnings"' not in quiet
 
 
 def test_the_api_grid_warns_about_points_in_an_eye_and_off_the_body(api):
