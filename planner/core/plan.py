@@ -139,7 +139,9 @@ class _TooLong:
         return f"a number of {self.digits} characters"
 
 
-def _parse_int(text: str) -> int | _TooLong:
+def bounded_int(text: str) -> int | _TooLong:
+    """An integer of a JSON text, or a stand-in for one too long to be meant (its field is
+    then named when the document is checked)."""
     return int(text) if len(text) <= 30 else _TooLong(text)
 
 
@@ -171,7 +173,7 @@ def loads(text: str | bytes) -> Plan:
         data = json.loads(
             text,
             parse_float=_parse_float,
-            parse_int=_parse_int,
+            parse_int=bounded_int,
             parse_constant=_NonFinite,
             object_pairs_hook=_unique_pairs,
         )

@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from planner import engine
 from planner.bodymaps import atlas
 from planner.core.messages import PlanError
-from planner.core.plan import dump, from_dict
+from planner.core.plan import bounded_int, dump, from_dict
 from planner.extensions import csrf, db
 from planner.models import (
     ApiToken,
@@ -114,6 +114,13 @@ def user() -> User:
 def body() -> dict[str, Any]:
     """The request's JSON object (ApiError 400 otherwise)."""
     data = request.get_json(silent=True)
+    if data is None and request.get_data():
+        # Python refuses an integer of more than 4,300 digits: read again with the plan file's
+        # reading of numbers, so the field that holds it is named by the checks that follow.
+        try:
+            data = json.loads(request.get_data(), parse_int=bounded_int)
+        except (ValueError, RecursionError):
+            raise ApiError(400, _("the body is not valid JSON")) from None
     if not isinstance(data, dict):
         raise ApiError(400, _("the body must be a JSON object"))
     if holds_nul(data):

@@ -161,10 +161,14 @@ def test_raw_numbers_json_cannot_hold_are_refused(doctor, patient, api, fragment
     assert answer.status_code == 422 and answer.json["error"]["field"] == field
 
 
-def test_the_api_answers_a_number_of_thousands_of_digits_with_a_4xx(api):
+def test_the_api_answers_a_number_of_thousands_of_digits_naming_its_field(api):
     answer = api.client.post("/api/v1/grid", data=raw_knee('"spacing_mm": 1' + "0" * 5000),
                              headers={**api.headers, "Content-Type": "application/json"})
-    assert 400 <= answer.status_code < 500 and answer.json["error"]["message"]
+    assert answer.status_code == 422
+    assert answer.json["error"]["field"] == "areas[0].spacing_mm"
+    broken = api.client.post("/api/v1/grid", data=b'{"format": ',
+                             headers={**api.headers, "Content-Type": "application/json"})
+    assert broken.status_code == 400 and "not valid JSON" in broken.json["error"]["message"]
 
 
 def test_the_preview_answers_a_number_of_thousands_of_digits_with_a_422(doctor, patient):
