@@ -256,8 +256,8 @@ _SEVERITY_RANK = {"high": 0, "medium": 1, "info": 2}
 def by_severity(warnings: Iterable[PlanWarning]) -> tuple[PlanWarning, ...]:
     """Warnings with the most serious first (high, medium, info), each kind in its order.
 
-    >>> [w.severity for w in by_severity([PlanWarning("a", "info", Message("a")),
-    ...                                   PlanWarning("b", "high", Message("b"))])]
-    ['high', 'info']
+    >>> [w.code for w in by_severity([PlanWarning("no-mixture", "info", Message("x")),
+    ...                               PlanWarning("danger-zone", "high", Message("y"))])]
+    ['danger-zone', 'no-mixture']
     """
     return tuple(sorted(warnings, key=lambda w: _SEVERITY_RANK[w.severity]))
