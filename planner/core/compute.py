@@ -268,7 +268,6 @@ def _off_no_go(fill: grid.Fill, shapes: MapShapes) -> grid.Fill:
 def _refuse_huge(plan: Plan, shapes: list[AreaShape]) -> None:
     """Refuse at once, before any grid is made, a plan that surely holds more points than the
     limit (its areas' fewest possible points and its manual points)."""
-    limit = clinical.MAX_POINTS_PER_PLAN
     lows = []
     for area, shape in zip(plan.areas, shapes, strict=True):
         # Any area left with a surface (or a line) gets at least one point: a tiny one its
@@ -282,39 +281,41 @@ def _refuse_huge(plan: Plan, shapes: list[AreaShape]) -> None:
         else:
             low = 0.0
         lows.append(low)
-    total = sum(lows) + len(plan.points)
-    if total > limit:
-        field, template = _over_the_limit(plan, lows, N_(
-            "this plan would have more than %(points)s points, above the limit of %(limit)s "
-            "per plan; use a larger spacing or a smaller area"), N_(
-            "this plan would have more than %(points)s points, %(manual)s of them placed by "
-            "hand, above the limit of %(limit)s per plan; remove some points"))
-        raise PlanError(field, template, points=Number(total, ",.0f"),
-                        manual=Number(len(plan.points), ","), limit=Number(limit, ","))
+    _refuse_over_limit(plan, lows, sum(lows) + len(plan.points), estimated=True)
 
 
 def _refuse_too_many(plan: Plan, fills: list[grid.Fill]) -> None:
-    limit = clinical.MAX_POINTS_PER_PLAN
     counts = [float(len(f.points)) for f in fills]
-    total = int(sum(counts)) + len(plan.points)
-    if total > limit:
-        field, template = _over_the_limit(plan, counts, N_(
-            "this plan has %(points)s points, above the limit of %(limit)s per plan; use a "
-            "larger spacing or a smaller area"), N_(
-            "this plan has %(points)s points, %(manual)s of them placed by hand, above the "
-            "limit of %(limit)s per plan; remove some points"))
-        raise PlanError(field, template, points=Number(total, ","),
-                        manual=Number(len(plan.points), ","), limit=Number(limit, ","))
+    _refuse_over_limit(plan, counts, int(sum(counts)) + len(plan.points), estimated=False)
 
 
-def _over_the_limit(plan: Plan, counts: list[float], areas_template: str, points_template: str
-                    ) -> tuple[str, str]:
-    """The field to name for too many points, and what to say: the area with the most points
-    (its spacing), or the manual points when there are more of them than in any area."""
+def _refuse_over_limit(plan: Plan, counts: list[float], total: float, *, estimated: bool
+                       ) -> None:
+    """Refuse a plan of more than the limit's points, naming the field that holds most: the
+    area with the most points (its spacing), or the manual points when they outnumber it.
+    ``estimated``: the areas' points are their fewest possible, before any grid is made."""
+    limit = clinical.MAX_POINTS_PER_PLAN
+    if total <= limit:
+        return
     worst = max(range(len(counts)), key=counts.__getitem__, default=None)
-    if worst is None or counts[worst] < len(plan.points):
-        return "points", points_template
-    return f"areas[{worst}].spacing_mm", areas_template
+    by_hand = worst is None or counts[worst] < len(plan.points)
+    field = "points" if by_hand else f"areas[{worst}].spacing_mm"
+    template = _OVER_LIMIT[estimated, by_hand]
+    raise PlanError(field, template, points=Number(total, ",.0f"),
+                    manual=Number(len(plan.points), ","), limit=Number(limit, ","))
+
+
+# What a refusal says: (estimated before the grid, most points placed by hand) -> template.
+_OVER_LIMIT = {
+    (True, False): N_("this plan would have more than %(points)s points, above the limit of "
+                      "%(limit)s per plan; use a larger spacing or a smaller area"),
+    (True, True): N_("this plan would have more than %(points)s points, %(manual)s of them "
+                     "placed by hand, above the limit of %(limit)s per plan; remove some points"),
+    (False, False): N_("this plan has %(points)s points, above the limit of %(limit)s per plan; "
+                       "use a larger spacing or a smaller area"),
+    (False, True): N_("this plan has %(points)s points, %(manual)s of them placed by hand, "
+                      "above the limit of %(limit)s per plan; remove some points"),
+}
 
 
 def _placement_notes(i: int, area: Area, shape: AreaShape, fill: grid.Fill) -> list[PlanWarning]:

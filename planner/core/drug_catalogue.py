@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.core import clinical
-from planner.core.messages import N_
+from planner.core.messages import N_, Label
 
 # The classes of the catalogue, as the words a reader sees (translated).
 CLASSES: dict[str, str] = {
@@ -74,6 +74,11 @@ class Drug:
     def anaesthetic_limit(self) -> clinical.AnaestheticLimit | None:
         """The per-session limit of CLINICAL.md, for the local anaesthetics that have one."""
         return None if self.limit is None else clinical.ANAESTHETIC_LIMITS[self.limit]
+
+    @property
+    def label(self) -> Label:
+        """The drug's name in each language, as a message parameter."""
+        return Label(self.en, (("it", self.it), ("es", self.es)))
 
     @property
     def names(self) -> tuple[str, ...]:

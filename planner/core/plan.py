@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from planner.core import clinical, drugs
-from planner.core.messages import N_, Label, Message, Number, Param, PlanError
+from planner.core.messages import N_, Message, Number, Param, PlanError
 
 FORMAT = "mesoplanner.plan/1"
 PATTERNS = ("square", "staggered", "line", "area")
@@ -325,7 +325,7 @@ def _component(value: object, where: str) -> Component:
         raise PlanError(f"{where}.mg_per_ml", N_("required for a local anaesthetic (%(drug)s), "
                                                  "so its dose can be checked (a 2%% solution is "
                                                  "20)"),
-                        drug=Label(known.en, (("it", known.it), ("es", known.es))))
+                        drug=known.label)
     return Component(name=name, volume_ml=volume, drug=drug, mg_per_ml=mg_per_ml)
 
 

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from planner.core import clinical, drugs
 from planner.core.dosing import ComponentTotal, exact, to_hundredths
-from planner.core.drug_catalogue import CLASSES, Drug
+from planner.core.drug_catalogue import CLASSES
 from planner.core.messages import N_, Label, Message, Number, PlanWarning
 
 # [our default]: warn a little before a limit, so a small change of plan cannot cross it unseen.
@@ -32,11 +32,6 @@ UNCHECKED_CODES = frozenset({
     "anaesthetic-unidentified", "anaesthetic-no-limit", "anaesthetic-unchecked",
     "drug-unidentified", "drug-ambiguous", "drug-mismatch", "strength-mismatch",
 })
-
-
-def drug_label(drug: Drug) -> Label:
-    """The drug's name in each language, as a message parameter."""
-    return Label(drug.en, (("it", drug.it), ("es", drug.es)))
 
 
 def anaesthetic_warnings(totals: Sequence[ComponentTotal],
@@ -78,7 +73,7 @@ def _dose_of(total: ComponentTotal, found: drugs.Identity
     drug = found.drug
     if drug is None:
         return None, notes
-    label = drug_label(drug)
+    label = drug.label
     stated = drugs.strength_in(name)
     mg = total.mg
     if stated is not None and total.mg_per_ml is not None and stated != total.mg_per_ml:
@@ -140,12 +135,12 @@ def _identity_notes(total: ComponentTotal, found: drugs.Identity) -> list[PlanWa
                 N_("%(component)s: its drug is not in the drug catalogue, so no dose limit was "
                    "checked for it"), component=name)))
         return notes
-    label = drug_label(drug)
+    label = drug.label
     for other in found.others:
         notes.append(PlanWarning("drug-mismatch", "high", Message(
             N_("%(component)s: the drug is given as %(drug)s but the name says %(other)s: "
                "check which it is (the dose was checked as %(drug)s)"),
-            component=name, drug=label, other=drug_label(other))))
+            component=name, drug=label, other=other.label)))
     if found.adrenaline_unconfirmed:
         notes.append(PlanWarning("adrenaline-unconfirmed", "medium", Message(
             N_("%(component)s: the drug is given with adrenaline but its name does not say so: "

@@ -15,6 +15,13 @@ from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import shot, watch
 
 
+def log_in(page, base: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "rossi")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+
 def test_an_italian_doctor_makes_changes_and_archives_a_mixture(server, browser):
     from planner.extensions import db
     from planner.models import Patient
@@ -27,10 +34,7 @@ def test_an_italian_doctor_makes_changes_and_archives_a_mixture(server, browser)
         db.session.commit()
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     problems = watch(page)
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "rossi")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, base)
     page.goto(f"{base}/mixtures")
     expect(page.locator("html")).to_have_attribute("lang", "it")
 
@@ -144,10 +148,7 @@ def test_a_plan_with_an_older_recipe_takes_the_clinic_s_current_version_in_one_c
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     problems = watch(page)
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "rossi")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, base)
     page.goto(f"{base}/patients/1/plans/new?view=knee-anterior&treatment=antalgic&side=right")
     page.locator("#map svg").wait_for()
     page.locator("select[data-action=add-mixture]").select_option("Ginocchio A")
