@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from flask import g, has_request_context
 from flask_login import UserMixin
 from sqlalchemy import (
     ForeignKey,
@@ -20,11 +21,13 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    select,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from planner.audit_chain import GENESIS, event_hash
 from planner.extensions import db
 
 ROLES = ("admin", "doctor", "assistant")
@@ -240,6 +243,10 @@ class ScheduledSession(db.Model):  # type: ignore[name-defined,misc]
     number: Mapped[int]
     planned_on: Mapped[date] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(12), default="planned")
+    # A cancelled session: who cancelled it, when, and why (web/cycles.py; migration 0011).
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    cancelled_at: Mapped[datetime | None]
 
     cycle: Mapped[Cycle] = relationship(back_populates="sessions")
     record: Mapped[SessionRecord | None] = relationship(back_populates="scheduled")
@@ -287,6 +294,12 @@ class SessionRecord(db.Model):  # type: ignore[name-defined,misc]
     override_reason: Mapped[str] = mapped_column(Text, default="")
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime | None]
+    # Who signed and who performed, as they were at the signing (migration 0011): a signed
+    # record shows these, whatever happens to the accounts later (a rename, a role change).
+    signer_name: Mapped[str | None] = mapped_column(String(120))
+    signer_role: Mapped[str | None] = mapped_column(String(20))
+    performer_name: Mapped[str | None] = mapped_column(String(120))
+    performer_role: Mapped[str | None] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
@@ -311,6 +324,21 @@ class SessionRecord(db.Model):  # type: ignore[name-defined,misc]
     def signed(self) -> bool:
         """A signed record is final: only addenda can follow it."""
         return self.status == "signed"
+
+    @property
+    def signed_by_name(self) -> str | None:
+        """The signer's name as it was at the signing (None on a draft)."""
+        if not self.signed:
+            return None
+        return self.signer_name or (self.signed_by.full_name if self.signed_by else None)
+
+    @property
+    def performed_by_name(self) -> str:
+        """Who performed the session: as at the signing on a signed record, else the account's
+        current name (a draft can still change its performer)."""
+        if self.signed and self.performer_name:
+            return self.performer_name
+        return self.performer.full_name
 
 
 class SessionProduct(db.Model):  # type: ignore[name-defined,misc]
@@ -357,8 +385,16 @@ class Addendum(db.Model):  # type: ignore[name-defined,misc]
     text: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # The author's name and role when the addendum was written (migration 0011).
+    author_name: Mapped[str | None] = mapped_column(String(120))
+    author_role: Mapped[str | None] = mapped_column(String(20))
 
     created_by: Mapped[User] = relationship()
+
+    @property
+    def author(self) -> str:
+        """The author's name as it was when the addendum was written."""
+        return self.author_name or self.created_by.full_name
 
 
 class ClinicSettings(db.Model):  # type: ignore[name-defined,misc]
@@ -421,8 +457,32 @@ class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
     address: Mapped[str] = mapped_column(String(64), index=True)
 
 
+class LoginSession(db.Model):  # type: ignore[name-defined,misc]
+    """One logged-in browser session (web/sessions.py; migration 0011). The cookie holds a random
+    token; only its SHA-256 is kept here. A session ends at logout, after the idle time or the
+    working day, and for every session of a user at once at a password change, a role change, a
+    disabled account or "log out everywhere": a copied cookie then opens nothing."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(default=now)
+    seen_at: Mapped[datetime] = mapped_column(default=now)
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
+
+    user: Mapped[User] = relationship()
+
+
 class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
-    """Who did what to which record, and when. Append-only; never holds patient data itself."""
+    """Who did what to which record, and when; never holds patient data itself.
+
+    Append-only: triggers refuse UPDATE and DELETE (migration 0011), and each event carries the
+    hash of the one before (``seq`` orders the chain; planner/audit_chain.py), so that a change
+    made behind the app's back shows up in ``mesoplanner audit verify``.
+    """
 
     __tablename__ = "audit_events"
 
@@ -433,10 +493,55 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None]
     detail: Mapped[str] = mapped_column(String(200), default="")
+    seq: Mapped[int | None] = mapped_column(unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHead(db.Model):  # type: ignore[name-defined,misc]
+    """The end of the audit chain: one row (id 1), locked by every transaction that adds events,
+    so that the chain is written one transaction at a time (planner/audit_chain.py)."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 def audit(user: User | None, action: str, entity: str, entity_id: int | None,
           detail: str = "") -> None:
-    """Add an audit event to the current transaction (committed with the change itself)."""
-    db.session.add(AuditEvent(user_id=user.id if user is not None else None, action=action,
-                              entity=entity, entity_id=entity_id, detail=detail[:200]))
+    """Add an audit event to the current transaction (committed with the change itself); its
+    place in the hash chain is given when it is written (planner/audit_chain.py)."""
+    db.session.add(AuditEvent(at=now(), user_id=user.id if user is not None else None,
+                              action=action, entity=entity, entity_id=entity_id,
+                              detail=detail[:200]))
+    if has_request_context():
+        g.audited = True  # this request left its row (web/audit_reads.py adds one otherwise)
+
+
+@event.listens_for(db.session.__class__, "before_flush")
+def _chain_audit_events(session: Any, _context: object, _instances: object) -> None:
+    """Give the new audit events their place in the chain, in the order they were added: lock
+    the head row (an UPDATE, which takes PostgreSQL's row lock and SQLite's write lock, so two
+    transactions never chain onto the same event), then hash each onto the one before."""
+    new = sorted((obj for obj in session.new if isinstance(obj, AuditEvent) and obj.seq is None),
+                 key=lambda obj: obj.at or now())
+    if not new:
+        return
+    connection = session.connection()
+    head_table = AuditHead.__table__
+    locked = connection.execute(head_table.update().where(head_table.c.id == 1)
+                                .values(seq=head_table.c.seq)).rowcount
+    if not locked:
+        connection.execute(head_table.insert().values(id=1, seq=0, last_hash=GENESIS))
+    seq, last = connection.execute(select(head_table.c.seq, head_table.c.last_hash)
+                                   .where(head_table.c.id == 1)).one()
+    for obj in new:
+        obj.at = obj.at or now()
+        seq += 1
+        obj.seq, obj.prev_hash = seq, last
+        obj.row_hash = last = event_hash(last, seq, obj.at, obj.user_id, obj.action,
+                                         obj.entity, obj.entity_id, obj.detail or "")
+    connection.execute(head_table.update().where(head_table.c.id == 1)
+                       .values(seq=seq, last_hash=last))
