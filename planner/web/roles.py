@@ -5,7 +5,8 @@
 - **doctor**: patients, plans and doses, cycles, session records and their signature.
 - **assistant**: sees patients and plans, prints, prepares the session (the draft record with
   its products and lots, the day of a session); never saves a plan, a mixture or a patient's
-  record, never schedules a cycle, never signs, discards or corrects a record.
+  record, never schedules or cancels a session of a cycle, never signs, discards or corrects a
+  record.
 
 The table is closed: an endpoint that is not in it is refused to everyone (403), so a new route
 is unreachable until someone decides who may use it (tests/web/test_roles.py checks the table
@@ -28,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "auth.logout": ALL,
     "auth.language": ALL,
     "account.password": ALL,
+    "account.sessions": ALL,  # one's own logged-in browsers, and "log out everywhere"
     "patients.index": ALL,
     "patients.show": ALL,
     "patients.create": CLINICIANS,
@@ -54,7 +56,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cycles.upcoming": ALL,
     "cycles.move": ALL,
     "cycles.add_session": ALL,
-    "cycles.cancel": ALL,
+    # Cancelling a session shortens the patient's cycle: a clinician's decision, with a reason.
+    # An assistant who takes a patient's call moves the session to another day (cycles.move).
+    "cycles.cancel": CLINICIANS,
     "records.record_scheduled": ALL,
     "records.record_plan": ALL,
     "records.show": ALL,
