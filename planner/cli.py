@@ -1,4 +1,5 @@
-"""The ``mesoplanner`` command: grid, bodymaps, serve and create-user."""
+"""The ``mesoplanner`` command: grid, bodymaps, serve, create-user, backup, restore, audit
+verify and unlock."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from planner.core.messages import PlanError
 from planner.core.plan import MAX_FILE_BYTES, loads
 
 EXIT_INVALID = 2
+EXIT_BROKEN = 1  # audit verify: the chain is broken
+PASSPHRASE_VARIABLE = "MESOPLANNER_BACKUP_PASSPHRASE"
 
 
 class UsageError(Exception):
@@ -105,19 +108,47 @@ def _parser() -> argparse.ArgumentParser:
 
     save = sub.add_parser("backup", help="copy the database to a file (safe while serving)",
                           description="A consistent copy of the SQLite database, checked, "
-                                      "written to FILE (which must not exist).")
+                                      "written to FILE (which must not exist), readable by "
+                                      "its owner only.")
     save.add_argument("file", metavar="FILE")
+    save.add_argument("--encrypt", action="store_true",
+                      help="encrypt the copy with a passphrase (asked twice, or read from "
+                           f"${PASSPHRASE_VARIABLE}); keep the passphrase apart from the file")
     _data_dir_option(save)
     save.set_defaults(run=_backup)
 
     back = sub.add_parser("restore", help="replace the database with a backup",
                           description="Replace the database with the backup FILE (stop "
-                                      "'mesoplanner serve' first). The current database is "
-                                      "kept beside it as <database>.before-restore-<time>.")
+                                      "'mesoplanner serve' first: a restore is refused while a "
+                                      "server uses the database). The current database is "
+                                      "kept beside it as <database>.before-restore-<time>. "
+                                      "An encrypted backup's passphrase is asked (or read "
+                                      f"from ${PASSPHRASE_VARIABLE}).")
     back.add_argument("file", metavar="FILE")
     back.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _data_dir_option(back)
     back.set_defaults(run=_restore)
+
+    trail = sub.add_parser("audit", help="check the audit trail",
+                           description="The audit trail, from the command line.")
+    trail_sub = trail.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    verify = trail_sub.add_parser(
+        "verify", help="check that no audit event was changed, removed or slipped in",
+        description="Walk the audit trail's hash chain from its first event to its end. Exit "
+                    "0 when it is intact, 1 with the event where it breaks.")
+    _data_dir_option(verify)
+    verify.set_defaults(run=_audit_verify)
+
+    unlock = sub.add_parser("unlock", help="clear the failed logins that make logins wait",
+                            description="Forget the failed logins of a username and/or from an "
+                                        "address, so that their logins no longer wait; the "
+                                        "audit trail keeps them, and this.")
+    unlock.add_argument("username", metavar="USERNAME", nargs="?",
+                        help="the username whose failed logins to clear")
+    unlock.add_argument("--address", metavar="ADDR",
+                        help="the network address (IPv4 or IPv6) whose failed logins to clear")
+    _data_dir_option(unlock)
+    unlock.set_defaults(run=_unlock)
     return parser
 
 
@@ -140,8 +171,17 @@ def _app(args: argparse.Namespace) -> Any:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from planner.backup import BackupError, hold_for_server
     from planner.web.auth import has_users, new_setup_token
 
+    database = _sqlite_database(args)
+    if database is not None:
+        try:
+            # The descriptor stays open, so the lock is held until the process ends (its
+            # forked workers' too): 'restore' sees it.
+            hold_for_server(database)
+        except BackupError as exc:
+            raise UsageError(str(exc)) from None
     app = _app(args)
     with app.app_context():
         if not has_users():
@@ -215,6 +255,14 @@ def _create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sqlite_database(args: argparse.Namespace) -> Path | None:
+    """The SQLite database's file, or None for PostgreSQL."""
+    try:
+        return _database(args)
+    except UsageError:
+        return None
+
+
 def _database(args: argparse.Namespace) -> Path:
     from planner import config
     from planner.backup import BackupError, sqlite_path
@@ -226,49 +274,162 @@ def _database(args: argparse.Namespace) -> Path:
         raise UsageError(str(exc)) from None
 
 
+def _passphrase(twice: bool) -> str:
+    """The backup passphrase: $MESOPLANNER_BACKUP_PASSPHRASE (scripts), else asked (terminal)."""
+    import getpass
+
+    from planner.backup import BackupError, passphrase_problem
+
+    passphrase = os.environ.get(PASSPHRASE_VARIABLE, "")
+    if not passphrase:
+        if not sys.stdin.isatty():
+            raise UsageError(f"the passphrase: run in a terminal, or set ${PASSPHRASE_VARIABLE}")
+        passphrase = getpass.getpass("Backup passphrase: ")
+        if twice and getpass.getpass("Backup passphrase again: ") != passphrase:
+            raise UsageError("the two passphrases differ: nothing was written")
+    if twice:
+        try:
+            passphrase_problem(passphrase)
+        except BackupError as exc:
+            raise UsageError(str(exc)) from None
+    return passphrase
+
+
 def _backup(args: argparse.Namespace) -> int:
     from planner.backup import BackupError, backup
     from planner.extensions import db
     from planner.models import audit
 
     database = _database(args)  # PostgreSQL: the pg_dump guidance, before connecting at all
+    target = Path(args.file)
+    if target.exists():  # before asking for a passphrase
+        raise UsageError(f"{target} already exists: choose a new file name")
+    passphrase = _passphrase(twice=True) if args.encrypt else None
     app = _app(args)  # brings the schema up to date, so a backup is always of the current one
     with app.app_context():
-        audit(None, "export", "database", None, f"backup to {Path(args.file).name}"[:200])
+        audit(None, "export", "database", None,
+              f"backup to {target.name}{' (encrypted)' if args.encrypt else ''}"[:200])
         db.session.commit()
         db.engine.dispose()
     try:
-        backup(database, Path(args.file))
+        backup(database, target, passphrase)
     except BackupError as exc:
         raise UsageError(str(exc)) from None
-    print(f"backed up to {args.file}")
+    print(f"backed up to {args.file}" + (" (encrypted)" if args.encrypt else ""))
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from planner.backup import BackupError, restore
-
-    database = _database(args)
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UsageError("restore replaces the database: add --yes to confirm")
-        answer = input(f"Replace {database} with {args.file}? Type yes: ")
-        if answer.strip().lower() != "yes":
-            print("nothing restored")
-            return 1
-    try:
-        kept = restore(Path(args.file), database)
-    except BackupError as exc:
-        raise UsageError(str(exc)) from None
+    from planner.backup import BackupError, is_encrypted, no_server, plain_copy, restore
     from planner.extensions import db
     from planner.models import audit
 
-    app = _app(args)  # upgrades a backup made by an older version
-    with app.app_context():
-        audit(None, "update", "database", None, f"restored from {Path(args.file).name}"[:200])
-        db.session.commit()
+    database = _database(args)
+    source = Path(args.file)
+    if not source.exists():
+        raise UsageError(f"no such file: {source}")
+    try:
+        with no_server(database):  # held until the restored database is upgraded and audited
+            if not args.yes and not sys.stdin.isatty():
+                raise UsageError("restore replaces the database: add --yes to confirm")
+            passphrase = _passphrase(twice=False) if is_encrypted(source) else None
+            # Decrypted first: a wrong passphrase or a damaged file is said before the question.
+            with plain_copy(source, database.parent, passphrase) as plain:
+                if not args.yes:
+                    answer = input(f"Replace {database} with {args.file}? Type yes: ")
+                    if answer.strip().lower() != "yes":
+                        print("nothing restored")
+                        return 1
+                kept = restore(plain, database, str(source))
+            app = _app(args)  # upgrades a backup made by an older version
+            with app.app_context():
+                audit(None, "update", "database", None,
+                      f"restored from {source.name}"[:200])
+                db.session.commit()
+                db.engine.dispose()
+    except BackupError as exc:
+        raise UsageError(str(exc)) from None
     print(f"restored from {args.file}" + (f"; the previous database is kept as {kept}"
                                           if kept else ""))
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from planner.audit_chain import END, verify
+    from planner.extensions import db
+    from planner.models import AuditEvent, AuditHead
+
+    app = _app(args)
+    with app.app_context():
+        head = db.session.get(AuditHead, 1)
+        unchained, first_unchained = db.session.execute(
+            select(func.count(), func.min(AuditEvent.id)).where(AuditEvent.seq.is_(None))).one()
+        # Streamed: a server-side cursor on PostgreSQL, a few hundred rows at a time.
+        events = db.session.execute(
+            select(AuditEvent).where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq)
+            .execution_options(yield_per=500)).scalars()
+        try:
+            verdict = verify(events, head.seq if head else None,
+                             head.last_hash if head else None)
+        finally:
+            events.close()
+        db.session.rollback()
+        db.engine.dispose()
+    problems = []
+    if verdict.broken_at == END:
+        problems.append(f"audit trail broken at its end: {verdict.reason}")
+    elif verdict.broken_at is not None:
+        problems.append(f"audit trail broken at event {verdict.broken_at}: {verdict.reason}; "
+                        f"the {verdict.events} events before it are intact")
+    elif head is None and verdict.events:
+        problems.append("audit trail broken at its end: the record of the chain's end "
+                        "(audit_head) is missing")
+    if unchained:
+        problems.append(f"audit trail broken at event {first_unchained}: it has no place in "
+                        f"the chain (no sequence number; {unchained} such events in all)")
+    if problems:
+        print("\n".join(problems))
+        return EXIT_BROKEN
+    print(f"audit trail intact: {verdict.events} events, last hash {verdict.last_hash}")
+    return 0
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    import ipaddress
+
+    from sqlalchemy import delete, or_, select
+
+    from planner.extensions import db
+    from planner.models import LoginFailure, User, audit
+
+    username = (args.username or "").strip()
+    address = ""
+    if args.address is not None:
+        try:
+            address = str(ipaddress.ip_address(args.address.strip()))
+        except ValueError:
+            raise UsageError(f"--address: not an IP address: {args.address!r}") from None
+    if not username and not address:
+        raise UsageError("give the USERNAME, --address ADDR, or both")
+    app = _app(args)
+    with app.app_context():
+        user = (db.session.scalar(select(User).where(User.username == username))
+                if username else None)
+        matches = [*([LoginFailure.username == username] if username else []),
+                   *([LoginFailure.address == address] if address else [])]
+        cleared = db.session.execute(  # type: ignore[attr-defined]
+            delete(LoginFailure).where(or_(*matches))).rowcount
+        whose = " or ".join([*([f"username {username!r}"] if username else []),
+                             *([f"address {address}"] if address else [])])
+        audit(None, "unlock", "user", user.id if user else None,
+              f"command line: {cleared} failed logins cleared for {whose}")
+        db.session.commit()
+        db.engine.dispose()
+    print(f"cleared {cleared} failed logins for {whose}")
+    if username and user is None:
+        print(f"note: no account has the username {username!r}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -20,15 +21,50 @@ def default_data_dir() -> Path:
     return Path(base) / "mesoplanner"
 
 
+def private_folder(path: Path) -> None:
+    """Make the folder ``path`` (and its missing parents) if it does not exist yet, readable by
+    its owner only (0700) whatever the umask; an existing folder is left as it is."""
+    if path.is_dir():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:  # made meanwhile by another process: theirs is as good
+        return
+    os.chmod(path, 0o700)  # mkdir's mode is masked by the umask; this is not
+
+
+def private_file(path: Path, flags: int = os.O_WRONLY) -> int:
+    """Create the file ``path`` (which must not exist) readable by its owner only (0600)
+    whatever the umask, and return its open descriptor."""
+    fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
+def private_database(url: str) -> None:
+    """Create an absent SQLite database file empty and readable by its owner only, before SQLite
+    opens it: SQLite gives its -wal and -shm files the database file's permissions, whereas a
+    file SQLite creates itself follows the umask (often readable by everyone)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return
+    path = Path(url[len(prefix):].split("?", 1)[0])
+    # A relative path is relative to Flask's instance folder, not to the working directory.
+    if not path.is_absolute() or path.exists() or not path.parent.is_dir():
+        return
+    with contextlib.suppress(FileExistsError):  # made meanwhile by another process
+        os.close(private_file(path))
+
+
 def secret_key(data_dir: Path) -> str:
     """The session-signing key, made once per installation and kept readable by the owner only."""
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
+    with os.fdopen(private_file(path), "w") as handle:
         handle.write(key)
     return key
 
@@ -48,12 +84,14 @@ def database_url(url: str) -> str:
 def settings(data_dir: Path | None = None) -> dict[str, Any]:
     """The app's configuration for a data directory (``DATABASE_URL`` overrides the database)."""
     folder = (data_dir or default_data_dir()).expanduser().resolve()
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
+    database = (database_url(os.environ.get("DATABASE_URL", ""))
+                or f"sqlite:///{folder / 'mesoplanner.sqlite3'}")
+    private_database(database)
     return {
         "DATA_DIR": str(folder),
         "SECRET_KEY": secret_key(folder),
-        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL", ""))
-        or f"sqlite:///{folder / 'mesoplanner.sqlite3'}",
+        "SQLALCHEMY_DATABASE_URI": database,
         # A database error's message leaves out the statement's values: a server error is
         # logged with its message, and the values are patients' names and records.
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},

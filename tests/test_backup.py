@@ -1,14 +1,23 @@
-"""`mesoplanner backup` and `mesoplanner restore`: a round trip, and refusals that say why."""
+"""`mesoplanner backup` and `mesoplanner restore`: round trips (plain and encrypted), and refusals
+that say why and change nothing (a damaged file, a wrong passphrase, a server running)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.commands import environment
 from tests.test_cli import mesoplanner
+from tests.test_serve import command, free_port
 
 
 def add_patient(data: Path, family: str) -> None:
@@ -28,7 +37,7 @@ def add_patient(data: Path, family: str) -> None:
 
 
 def families(data: Path) -> list[str]:
-    with sqlite3.connect(data / "mesoplanner.sqlite3") as db:
+    with closing(sqlite3.connect(data / "mesoplanner.sqlite3")) as db:
         return [r[0] for r in db.execute("SELECT family_name FROM patients ORDER BY id")]
 
 
@@ -101,3 +110,225 @@ def test_postgresql_gets_pg_dump_guidance(data, tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://clinic@localhost/mesoplanner")
     out = mesoplanner("backup", str(tmp_path / "x"), "--data-dir", str(data))
     assert out.returncode == 2 and "pg_dump" in out.stderr
+
+
+# -- encrypted backups ---------------------------------------------------------------------
+
+PASSPHRASE = "correct horse battery staple"
+
+
+def test_an_encrypted_backup_round_trip(data, tmp_path):
+    from planner.backup import MAGIC
+
+    sealed = tmp_path / "copy.enc"
+    out = mesoplanner("backup", str(sealed), "--encrypt", "--data-dir", str(data),
+                      MESOPLANNER_BACKUP_PASSPHRASE=PASSPHRASE)
+    assert out.returncode == 0, out.stderr
+    assert "(encrypted)" in out.stdout
+    content = sealed.read_bytes()
+    assert content.startswith(MAGIC)
+    assert b"SQLite format 3" not in content and b"Before" not in content
+    add_patient(data, "After")
+    out = mesoplanner("restore", str(sealed), "--yes", "--data-dir", str(data),
+                      MESOPLANNER_BACKUP_PASSPHRASE=PASSPHRASE)
+    assert out.returncode == 0, out.stderr
+    assert families(data) == ["Before"]
+    with sqlite3.connect(data / "mesoplanner.sqlite3") as db:
+        details = [r[0] for r in db.execute("SELECT detail FROM audit_events")]
+    assert "backup to copy.enc (encrypted)" in details and "restored from copy.enc" in details
+    assert not [p.name for p in data.iterdir() if p.name.startswith(".")]  # no decrypted copy
+
+
+def test_an_encrypted_backup_refuses_a_wrong_passphrase(data, tmp_path):
+    sealed = tmp_path / "copy.enc"
+    assert mesoplanner("backup", str(sealed), "--encrypt", "--data-dir", str(data),
+                       MESOPLANNER_BACKUP_PASSPHRASE=PASSPHRASE).returncode == 0
+    add_patient(data, "After")
+    before = listing(data)
+    out = mesoplanner("restore", str(sealed), "--yes", "--data-dir", str(data),
+                      MESOPLANNER_BACKUP_PASSPHRASE="not the passphrase at all")
+    assert out.returncode == 2
+    assert out.stderr.startswith("error: wrong passphrase for"), out.stderr
+    assert families(data) == ["Before", "After"]
+    assert listing(data) == before  # no copy kept, no leftover
+
+
+def listing(data: Path) -> list[str]:
+    """The data folder's files, but the server lock that a restore creates when missing."""
+    return sorted(p.name for p in data.iterdir() if not p.name.endswith(".serving"))
+
+
+def sealed_backup(data: Path, tmp_path: Path) -> Path:
+    from planner.backup import backup
+
+    sealed = tmp_path / "copy.enc"
+    backup(data / "mesoplanner.sqlite3", sealed, PASSPHRASE)
+    return sealed
+
+
+def flip(at: int, value: int | None = None):
+    """A change of the byte at ``at``: its lowest bit flipped, or ``value`` put instead."""
+    def change(content: bytes) -> bytes:
+        new = content[at] ^ 0x01 if value is None else value
+        return content[:at] + bytes([new]) + content[at + 1:]
+    return change
+
+
+@pytest.mark.parametrize(("damage", "said"), [
+    (lambda c: c[:len(c) // 2], "is damaged: its content does not match"),
+    (lambda c: c[:-1], "is damaged: its content does not match"),
+    (lambda c: c[:70], "is damaged (cut short)"),
+    (lambda c: c[:40], "is damaged (cut short)"),
+    (lambda c: c[:20], "not a Mesoplanner database"),  # not even the whole mark
+    (lambda c: c + b"\0", "is damaged: its content does not match"),
+    (flip(-1), "is damaged: its content does not match"),  # the tag
+    (flip(-5000), "is damaged: its content does not match"),  # the data
+    (flip(100), "is damaged: its content does not match"),  # the first data byte
+    (flip(40), "wrong passphrase"),  # the salt: the key check fails
+    (flip(29), "of format 0, which this version of Mesoplanner does not know"),
+    (flip(30), "wrong passphrase"),  # scrypt's cost 2**16, not 2**17: another key
+    (flip(30, 40), "is damaged (its header is not valid)"),  # 2**40: never tried
+    (flip(33 + 16), "wrong passphrase"),  # the nonce: covered by the key check
+], ids=["half", "last-byte-cut", "header-only", "header-cut", "mark-cut", "byte-added",
+        "tag", "data", "first-data-byte", "salt", "version", "cost", "cost-too-high",
+        "nonce"])
+def test_a_damaged_encrypted_backup_is_refused_and_nothing_changes(
+        data, tmp_path, monkeypatch, capsys, damage, said):
+    from planner.cli import main
+
+    sealed = sealed_backup(data, tmp_path)
+    sealed.write_bytes(damage(sealed.read_bytes()))
+    add_patient(data, "After")
+    before = listing(data)
+    monkeypatch.setenv("MESOPLANNER_BACKUP_PASSPHRASE", PASSPHRASE)
+    assert main(["restore", str(sealed), "--yes", "--data-dir", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and said in err, err
+    assert "\n" not in err.strip() and "Traceback" not in err
+    assert families(data) == ["Before", "After"]
+    assert listing(data) == before
+
+
+def test_the_offsets_damaged_above_are_the_header_fields():
+    from planner.backup import HEADER_BYTES, MAGIC
+
+    # The mark (29 bytes), version, cost (N, r, p), salt (16), nonce (12), key check (16).
+    assert len(MAGIC) == 29 and HEADER_BYTES == 29 + 4 + 16 + 12 + 16 == 77
+
+
+def test_restoring_an_encrypted_backup_needs_its_passphrase(data, tmp_path):
+    sealed = sealed_backup(data, tmp_path)
+    out = mesoplanner("restore", str(sealed), "--yes", "--data-dir", str(data),
+                      MESOPLANNER_BACKUP_PASSPHRASE=None)
+    assert out.returncode == 2 and "MESOPLANNER_BACKUP_PASSPHRASE" in out.stderr
+    assert families(data) == ["Before"]
+
+
+@pytest.mark.parametrize(("passphrase", "said"), [
+    (None, "run in a terminal, or set $MESOPLANNER_BACKUP_PASSPHRASE"),
+    ("too short", "at least 10 characters"),
+])
+def test_an_encrypted_backup_needs_a_good_passphrase(data, tmp_path, passphrase, said):
+    target = tmp_path / "copy.enc"
+    out = mesoplanner("backup", str(target), "--encrypt", "--data-dir", str(data),
+                      MESOPLANNER_BACKUP_PASSPHRASE=passphrase)
+    assert out.returncode == 2 and said in out.stderr, out.stderr
+    assert not list(tmp_path.glob("*copy.enc*"))
+
+
+class Terminal:
+    """Standard input as a terminal, for the passphrase questions."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_passphrase_is_asked_twice_at_a_terminal(data, tmp_path, monkeypatch, capsys):
+    import getpass
+
+    from planner.cli import main
+
+    monkeypatch.delenv("MESOPLANNER_BACKUP_PASSPHRASE", raising=False)
+    monkeypatch.setattr("sys.stdin", Terminal())
+    answers = iter([PASSPHRASE, PASSPHRASE + "!"])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: next(answers))
+    target = tmp_path / "copy.enc"
+    assert main(["backup", str(target), "--encrypt", "--data-dir", str(data)]) == 2
+    assert "the two passphrases differ" in capsys.readouterr().err
+    assert not target.exists()
+    asked = []
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: asked.append(prompt) or PASSPHRASE)
+    assert main(["backup", str(target), "--encrypt", "--data-dir", str(data)]) == 0
+    assert asked == ["Backup passphrase: ", "Backup passphrase again: "]
+    add_patient(data, "After")
+    asked.clear()
+    assert main(["restore", str(target), "--yes", "--data-dir", str(data)]) == 0
+    assert asked == ["Backup passphrase: "]  # once to restore
+    assert families(data) == ["Before"]
+
+
+# -- no restore under a running server -----------------------------------------------------
+
+def start_server(data: Path) -> subprocess.Popen[str]:
+    """``mesoplanner serve`` on ``data``, answering."""
+    port = free_port()
+    proc = subprocess.Popen([*command(), "serve", "--port", str(port), "--data-dir", str(data)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+                            env=environment(DATABASE_URL=None))
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return proc
+        except (urllib.error.URLError, ConnectionError):
+            assert proc.poll() is None, "the server stopped"
+            time.sleep(0.2)
+    raise AssertionError("the server did not answer")
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_restore_is_refused_while_a_server_uses_the_database(data, tmp_path):
+    copy = tmp_path / "copy.sqlite3"
+    assert mesoplanner("backup", str(copy), "--data-dir", str(data)).returncode == 0
+    first = start_server(data)
+    second = None
+    try:
+        second = start_server(data)  # two servers on one database may run side by side
+        add_patient(data, "After")
+        out = mesoplanner("restore", str(copy), "--yes", "--data-dir", str(data))
+        assert out.returncode == 2
+        assert f"pid {first.pid}, {second.pid}" in out.stderr or \
+            f"pid {second.pid}, {first.pid}" in out.stderr, out.stderr
+        assert "Ctrl+C" in out.stderr and "systemctl stop" in out.stderr
+        assert "Nothing was changed" in out.stderr
+        stop(first)
+        out = mesoplanner("restore", str(copy), "--yes", "--data-dir", str(data))
+        assert out.returncode == 2 and f"(pid {second.pid})" in out.stderr, out.stderr
+        assert families(data) == ["Before", "After"]
+        assert not list(data.glob("*.before-restore-*"))
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                stop(proc)
+    out = mesoplanner("restore", str(copy), "--yes", "--data-dir", str(data))
+    assert out.returncode == 0, out.stderr
+    assert families(data) == ["Before"]
+
+
+def test_a_server_does_not_start_in_the_middle_of_a_restore(data):
+    from planner.backup import BackupError, hold_for_server, no_server
+
+    database = data / "mesoplanner.sqlite3"
+    with no_server(database), pytest.raises(BackupError, match=r"a restore of .* is in progress"):
+        hold_for_server(database, wait_s=0.3)
+    fd = hold_for_server(database)  # once the restore is over
+    try:
+        with pytest.raises(BackupError, match=f"pid {os.getpid()}"), no_server(database):
+            pass
+    finally:
+        os.close(fd)
+    with no_server(database):  # the lock goes with the server
+        pass

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.commands import COMMAND, ROOT, environment
+
 EXAMPLE = ROOT / "examples" / "knee-medial.json"
 
 
-def mesoplanner(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("mesoplanner")
-    cmd = [exe] if exe else [sys.executable, "-m", "planner.cli"]
-    return subprocess.run([*cmd, *args], input=stdin, capture_output=True, text=True,
-                          timeout=60, check=False)
+def mesoplanner(*args: str, stdin: str | None = None, **env: str | None
+                ) -> subprocess.CompletedProcess[str]:
+    """Run this checkout's command; ``env`` changes environment variables (None removes)."""
+    return subprocess.run([*COMMAND, *args], input=stdin, capture_output=True, text=True,
+                          timeout=60, check=False, env=environment(**env))
 
 
 def test_the_readme_run_command_works_on_the_shipped_example():
@@ -58,7 +56,7 @@ def test_bodymaps_render_writes_a_contact_sheet(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["grid", "bodymaps", "serve", "create-user", "backup",
-                                     "restore"])
+                                     "restore", "audit verify", "unlock"])
 def test_every_command_is_documented_in_the_readme(command):
     readme = (ROOT / "README.md").read_text()
     assert f"mesoplanner {command}" in readme

@@ -15,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from tests.commands import environment
 from tests.test_serve import command, free_port
 
 PASSWORD = "a long enough password"
@@ -32,8 +33,7 @@ def session(base: str) -> urllib.request.OpenerDirector:
 
 
 def test_a_killed_server_loses_no_acknowledged_save(tmp_path):
-    env = {**os.environ}
-    env.pop("DATABASE_URL", None)
+    env = environment(DATABASE_URL=None)
     made = subprocess.run([*command(), "create-user", "doc", "--name", "Dr Doc",
                            "--data-dir", str(tmp_path)], input=PASSWORD + "\n", text=True,
                           capture_output=True, timeout=60, env=env, check=False)

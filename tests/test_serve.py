@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
+
+from tests.commands import COMMAND, environment
 
 
 def free_port() -> int:
@@ -19,8 +19,8 @@ def free_port() -> int:
 
 
 def command() -> list[str]:
-    exe = shutil.which("mesoplanner")
-    return [exe] if exe else [sys.executable, "-m", "planner.cli"]
+    """This checkout's ``mesoplanner`` (run with ``environment()``)."""
+    return list(COMMAND)
 
 
 def setup_link(proc: subprocess.Popen[str]) -> str:
@@ -40,7 +40,7 @@ def test_serve_prints_a_one_time_setup_link_that_works(tmp_path):
     port = free_port()
     proc = subprocess.Popen([*command(), "serve", "--port", str(port), "--data-dir",
                              str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+                            text=True, env=environment())
     try:
         link = setup_link(proc)
         for _ in range(50):
@@ -70,12 +70,12 @@ def test_create_user_makes_an_account_from_the_command_line(tmp_path):
     out = subprocess.run([*command(), "create-user", "mrossi", "--name", "Dr Mario Rossi",
                           "--language", "it", "--data-dir", str(tmp_path)],
                          input="a long enough password\n", capture_output=True, text=True,
-                         timeout=60, check=False)
+                         timeout=60, check=False, env=environment())
     assert out.returncode == 0, out.stderr
     assert "created doctor 'mrossi'" in out.stdout
     short = subprocess.run([*command(), "create-user", "other", "--name", "X", "--data-dir",
                             str(tmp_path)], input="short\n", capture_output=True, text=True,
-                           timeout=60, check=False)
+                           timeout=60, check=False, env=environment())
     assert short.returncode == 2
     assert short.stderr.strip().startswith("error: password:")
 
@@ -88,7 +88,7 @@ def test_serve_with_workers_runs_several_processes_that_share_the_login(tmp_path
     port = free_port()
     proc = subprocess.Popen([*command(), "serve", "--workers", "2", "--port", str(port),
                              "--data-dir", str(tmp_path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+                            stderr=subprocess.STDOUT, text=True, env=environment())
     try:
         link = setup_link(proc)
         opener = urllib.request.build_opener(

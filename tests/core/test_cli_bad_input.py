@@ -2,7 +2,7 @@
 
 PLAN-FORMAT.md "Errors": invalid input exits with status 2 and one line on stderr that names the
 field; no traceback, no partial output. Warnings do not fail: they are in the output and on
-stderr. Every test runs the installed console script in a subprocess.
+stderr. Every test runs this checkout's command (``python -m planner.cli``) in a subprocess.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ import csv
 import io
 import json
 import re
-import shutil
 import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -22,16 +20,16 @@ from typing import Any
 
 import pytest
 
+from tests.commands import COMMAND, environment
+
 FORMAT = "mesoplanner.plan/1"
-SCRIPT = shutil.which("mesoplanner")
-COMMAND = [SCRIPT] if SCRIPT else [sys.executable, "-m", "planner.cli"]
 RECT = [[0, 0], [60, 0], [60, 40], [0, 40]]
 
 
 def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None
         ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([*COMMAND, *args], input=stdin, capture_output=True, cwd=cwd,
-                          timeout=120, check=False)
+                          timeout=120, check=False, env=environment())
 
 
 def area(**changes: Any) -> dict[str, Any]:
