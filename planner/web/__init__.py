@@ -25,6 +25,7 @@ def register(app: Flask) -> None:
         accounts,
         api,
         audit,
+        audit_reads,
         auth,
         cycles,
         errors,
@@ -37,6 +38,7 @@ def register(app: Flask) -> None:
         recall,
         records,
         roles,
+        sessions,
         tokens,
     )
 
@@ -64,6 +66,9 @@ def register(app: Flask) -> None:
             return exc  # a redirect of the routing, or an answer made already
         return errors.page(exc)
 
+    sessions.init_app(app)  # before the login requirement: it says why a session ended
+    audit_reads.init_app(app)
+
     @app.before_request
     def ids_in_range() -> None:
         """An id in a URL beyond what the database holds is a 404, never a database error
@@ -84,7 +89,6 @@ def register(app: Flask) -> None:
             return redirect(url_for("auth.login"))
         return None
 
-    auth.expire_idle_sessions(app)
     auth.require_own_password(app)
     roles.init_app(app)  # after the login requirement: an anonymous visitor is sent to log in
 

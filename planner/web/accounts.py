@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 
 from planner.extensions import db
 from planner.models import LANGUAGES, ROLES, User, audit
+from planner.web import sessions
 from planner.web.auth import MAX_PASSWORD, account_problems, password_weakness
 
 account = Blueprint("account", __name__)
@@ -44,11 +45,32 @@ def password() -> ResponseReturnValue:
             current_user.set_password(request.form["password"])
             current_user.must_change_password = False
             audit(current_user, "update", "user", current_user.id, "password changed")
+            # Whoever held the old password is logged out everywhere but here.
+            sessions.end_all(current_user.id, "password", keep_current=True)
             db.session.commit()
             flash(_("Password changed."), "success")
             return redirect(url_for("patients.index"), 303)
     return render_template("users/password.html", problems=problems, user=None), \
         422 if problems else 200
+
+
+@account.route("/account/sessions", methods=["GET", "POST"], endpoint="sessions")
+def sessions_page() -> ResponseReturnValue:
+    """One's own logged-in browsers; "log out everywhere" ends them all, this one too."""
+    if request.method == "POST":
+        ended = sessions.end_all(current_user.id, "everywhere")
+        audit(current_user, "logout", "user", current_user.id, f"{ended} sessions ended")
+        db.session.commit()
+        language = current_user.language
+        logout_user()
+        session.clear()
+        session["language"] = language
+        flash(_("You were logged out everywhere."), "success")
+        return redirect(url_for("auth.login"), 303)
+    idle, whole = sessions.limits()
+    return render_template("users/sessions.html", rows=sessions.open_sessions(current_user.id),
+                           current=sessions.current_id(), idle=int(idle.total_seconds() // 60),
+                           hours=int(whole.total_seconds() // 3600))
 
 
 def active_admins() -> int:
@@ -126,9 +148,12 @@ def edit(user_id: int) -> ResponseReturnValue:
             changes = [f"{k}: {getattr(user, k)} -> {values[k]}" for k in ("role", "active",
                                                                           "language")
                        if getattr(user, k) != values[k]]
+            ends = user.role != values["role"] or user.active != values["active"]
             for key, value in values.items():
                 setattr(user, key, value)
             audit(current_user, "update", "user", user.id, "; ".join(changes) or "name")
+            if ends:  # a new role, or a disabled account, takes effect on every browser now
+                sessions.end_all(user.id, "role" if user.active else "disabled")
             db.session.commit()
             flash(_("Account saved."), "success")
             return redirect(url_for("users.index"), 303)
@@ -150,6 +175,7 @@ def reset_password(user_id: int) -> ResponseReturnValue:
     user.set_password(request.form["password"])
     user.must_change_password = user.id != current_user.id  # their own: they chose it
     audit(current_user, "update", "user", user.id, "password reset by an administrator")
+    sessions.end_all(user.id, "password", keep_current=user.id == current_user.id)
     db.session.commit()
     flash(_("Password reset. Give it to %(name)s in person.", name=user.full_name), "success")
     return redirect(url_for("users.index"), 303)

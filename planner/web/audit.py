@@ -24,10 +24,10 @@ bp = Blueprint("audit", __name__)
 PAGE = 100  # events per page
 MAX_EXPORT = 100_000  # [our default]: a year of a busy clinic; narrow the filter for more
 ACTIONS = ("view", "create", "update", "delete", "copy", "print", "export", "import", "search",
-           "sign", "override", "discard", "cancel", "revoke", "login", "logout", "login-refused",
-           "archive", "restore")
+           "sign", "override", "discard", "cancel", "revoke", "login", "logout", "login-failed",
+           "login-refused", "denied", "refused", "unlock", "archive", "restore")
 ENTITIES = ("patient", "plan", "mixture", "cycle", "session", "session_record", "addendum",
-            "recall", "settings", "user", "api_token", "audit", "database")
+            "recall", "settings", "user", "api_token", "audit", "database", "page")
 
 
 def filters() -> tuple[dict[str, str], dict[str, str]]:

@@ -29,7 +29,9 @@ def action_names() -> dict[str, str]:
             "sign": _("signed"), "override": _("finding overridden"),
             "discard": _("discarded"), "cancel": _("cancelled"), "revoke": _("revoked"),
             "login": _("logged in"), "logout": _("logged out"),
-            "login-refused": _("login refused"), "archive": _("archived"),
+            "login-refused": _("login refused"), "login-failed": _("login failed"),
+            "denied": _("refused to the role"), "refused": _("not accepted"),
+            "unlock": _("failed logins cleared"), "archive": _("archived"),
             "restore": _("restored")}
 
 
@@ -40,7 +42,7 @@ def entity_names() -> dict[str, str]:
             "session_record": _("session record"), "addendum": _("addendum"),
             "recall": _("recall"), "settings": _("clinic settings"), "user": _("account"),
             "api_token": _("API token"), "audit": _("audit trail"),
-            "database": _("database")}
+            "database": _("database"), "page": _("page")}
 
 
 # The details the app writes, by shape: a pattern (matched whole) and the words for it. The
@@ -60,8 +62,21 @@ FIXED = {
     "report page": N_("cycle report, page"),
     "report PDF": N_("cycle report, PDF"),
     "too many failed logins": N_("too many failed logins"),
+    "list": N_("list"),
+    "search": N_("search (the words searched are not kept)"),
+    "form": N_("form"),
+    "thumbnail": N_("thumbnail"),
+    "expired": N_("after the longest time a session may last"),
+    "wrong password": N_("wrong password"),
+    "disabled account": N_("disabled account"),
 }
 SHAPES: tuple[tuple[str, str], ...] = (
+    (r"answer (?P<status>\d+)", N_("answer %(status)s")),
+    (r"unknown username (?P<name>.*)", N_("unknown username %(name)s")),
+    (r"(?P<n>\d+) s to wait after failed logins", N_("%(n)s s to wait after failed logins")),
+    (r"(?P<n>\d+) sessions ended", N_("%(n)s sessions ended")),
+    (r"(?P<kind>sheet|stencil|handout) PDF", N_("%(kind)s, PDF")),
+    (r"(?P<kind>sheet|stencil|handout) page", N_("%(kind)s, page")),
     (r"API, (?P<n>\d+) found", N_("through the API, %(n)s found")),
     (r"(?P<kind>sheet|stencil|handout) page, version (?P<v>\d+)",
      N_("%(kind)s, page, version %(v)s")),
@@ -103,21 +118,19 @@ def printout_names() -> dict[str, str]:
 def detail_words(entity: str, detail: str | None) -> str:
     """An audit event's detail in the reader's language (as stored when of no known shape)."""
     from planner.web.patients import field_names
-    from planner.web.roles import role_names
 
     if not detail:
         return ""
     if detail in FIXED:
         return _(FIXED[detail])
-    for pattern, words in COMPILED:
-        match = pattern.fullmatch(detail)
-        if match:
-            values = match.groupdict()
-            if "kind" in values:
-                values["kind"] = printout_names()[values["kind"]]
-            if "role" in values:
-                values["role"] = role_names()[values["role"]]
-            return _(words, **values)
+    found = shaped(detail)
+    if found:
+        return found
+    if ", " in detail:  # the words of an event written by web/audit_reads.py: "API, list"
+        parts = [_(FIXED[part]) if part in FIXED else shaped(part)
+                 for part in detail.split(", ")]
+        if all(parts):
+            return ", ".join(str(part) for part in parts)
     if entity == "user":
         changes = [ACCOUNT_CHANGE.fullmatch(part) for part in detail.split("; ")]
         if all(changes):
@@ -134,6 +147,22 @@ def detail_words(entity: str, detail: str | None) -> str:
         if all(f in names for f in fields):
             return _("changed: %(fields)s", fields=", ".join(names[f] for f in fields))
     return detail
+
+
+def shaped(detail: str) -> str | None:
+    """A detail of a known shape in the reader's language (None if of no known shape)."""
+    from planner.web.roles import role_names
+
+    for pattern, words in COMPILED:
+        match = pattern.fullmatch(detail)
+        if match:
+            values = match.groupdict()
+            if "kind" in values:
+                values["kind"] = printout_names()[values["kind"]]
+            if "role" in values:
+                values["role"] = role_names()[values["role"]]
+            return _(words, **values)
+    return None
 
 
 def account_change(key: str, old: str, new: str) -> str:

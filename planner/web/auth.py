@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import secrets
-import time
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,24 +22,29 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.extensions import db, login_manager
+from planner.extensions import db
 from planner.models import LANGUAGES, LoginFailure, User, audit, now
+from planner.web import sessions
 from planner.web.i18n import current_locale
 
 bp = Blueprint("auth", __name__)
 
 MIN_PASSWORD = 10  # [our default]: long enough to resist guessing, short enough to type
 MAX_PASSWORD = 200  # [our default]: long passphrases welcome, megabytes are not
-# [our default] (in the spirit of OWASP's authentication advice): after 5 wrong passwords for one
-# username, or 20 from one address, within 15 minutes, logins there wait until the window passes.
+# [our default] (in the spirit of OWASP's authentication advice, "Account lockout": delays
+# rather than lockouts, which a stranger could use to lock a clinic out): counted over 15
+# minutes, after 3 wrong passwords for one username the next login there waits 1 s, then 2, 4...
+# up to a minute; after 10 from one address, every login from it waits 1 s, 2, 4... up to 30 s.
+# A success clears the username's count; `mesoplanner unlock` clears any.
 FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_ADDRESS = 20
-IDLE_MINUTES = 30  # [our default]: a consultation's length; the setting SESSION_IDLE_MINUTES
+FREE_FAILURES_PER_USER = 3
+MAX_WAIT_PER_USER_S = 60
+FREE_FAILURES_PER_ADDRESS = 10
+MAX_WAIT_PER_ADDRESS_S = 30
 # Checked when the username is unknown, so that a wrong name takes as long as a wrong password
 # and the time of the answer does not tell which usernames exist.
 _NOBODY_HASH = generate_password_hash(secrets.token_urlsafe(16))
@@ -64,13 +70,6 @@ def local_target(target: str, default: str) -> str:
     if parts.scheme or parts.netloc:
         return default
     return target
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The logged-in user of a session, if still active."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
 
 
 def has_users() -> bool:
@@ -137,13 +136,35 @@ def _is_run(text: str) -> bool:
     return any(text in row or text in row[::-1] for row in rows)
 
 
-def throttled(username: str, address: str) -> bool:
-    """Whether too many logins failed lately for this username or from this address."""
+def wait_seconds(username: str, address: str, user: User | None) -> int:
+    """How long this login must wait after the failures lately for this username and from this
+    address: growing delays, never a lockout (a clinic behind one address cannot be locked out
+    by a stranger's guesses; the administrator on the server's own machine never waits)."""
+    if user is not None and user.role == "admin" and is_loopback(address):
+        return 0
     since = now() - FAILURE_WINDOW
-    recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
-    by_user = db.session.scalar(recent.where(LoginFailure.username == username)) or 0
-    by_address = db.session.scalar(recent.where(LoginFailure.address == address)) or 0
-    return by_user >= MAX_FAILURES_PER_USER or by_address >= MAX_FAILURES_PER_ADDRESS
+    waits = []
+    for column, value, free, cap in (
+            (LoginFailure.username, username, FREE_FAILURES_PER_USER, MAX_WAIT_PER_USER_S),
+            (LoginFailure.address, address, FREE_FAILURES_PER_ADDRESS, MAX_WAIT_PER_ADDRESS_S)):
+        count, last = db.session.execute(select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.at >= since, column == value)).one()
+        if count >= free and last is not None:
+            delay = min(2 ** (count - free), cap)
+            waits.append(delay - (now() - last).total_seconds())
+    return max([0, *(math.ceil(w) for w in waits)])
+
+
+def is_loopback(address: str) -> bool:
+    """Whether a request comes from the machine the server runs on.
+
+    >>> [is_loopback(a) for a in ("127.0.0.1", "::1", "10.0.0.2", "", "nonsense")]
+    [True, True, False, False, False]
+    """
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -157,31 +178,38 @@ def login() -> ResponseReturnValue:
         username = request.form.get("username", "").strip()[:80]
         address = (request.remote_addr or "")[:64]
         password = request.form.get("password", "")[:MAX_PASSWORD + 1]  # never a stored one
-        if throttled(username, address):
-            # No password is even checked: guessing gains nothing until the window passes.
-            audit(None, "login-refused", "user", None, "too many failed logins")
-            db.session.commit()
-            error = _("Too many failed logins: wait %(n)d minutes, then try again.",
-                      n=int(FAILURE_WINDOW.total_seconds() // 60))
-            return render_template("auth/login.html", error=error), 429
         user = db.session.scalar(select(User).where(User.username == username))
+        wait = wait_seconds(username, address, user)
+        if wait > 0:
+            # No password is even checked: guessing gains nothing until the wait is over.
+            audit(user, "login-refused", "user", user.id if user else None,
+                  f"{wait} s to wait after failed logins")
+            db.session.commit()
+            error = _("Too many failed logins: wait %(n)d seconds, then try again.", n=wait)
+            return render_template("auth/login.html", error=error), 429, \
+                {"Retry-After": str(wait)}
         if user is None:
             check_password_hash(_NOBODY_HASH, password)
         elif user.active and user.check_password(password):
             db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
-            login_user(user)
-            session["seen"] = int(time.time())
+            sessions.start(user)
             audit(user, "login", "user", user.id)
             db.session.commit()
             return redirect(local_target(request.args.get("next", ""),
                                          url_for("patients.index")), 303)
         db.session.add(LoginFailure(username=username, address=address))
+        # Kept in the trail for good (the counter above is cleared by a success): the name
+        # tried, never the password.
+        audit(user, "login-failed", "user", user.id if user else None,
+              "disabled account" if user is not None and not user.active else
+              "wrong password" if user is not None else f"unknown username {username!r}")
         db.session.commit()
         error, status = _("Wrong username or password."), 401
     return render_template("auth/login.html", error=error), status
 
 
-PASSWORD_CHANGE_ALLOWS = frozenset({"account.password", "auth.logout", "static", "healthz"})
+PASSWORD_CHANGE_ALLOWS = frozenset({"account.password", "account.sessions", "auth.logout",
+                                    "static", "healthz"})
 
 
 def require_own_password(app: Any) -> None:
@@ -200,41 +228,17 @@ def require_own_password(app: Any) -> None:
         return redirect(url_for("account.password"), 303 if request.method == "POST" else 302)
 
 
-def expire_idle_sessions(app: Any) -> None:
-    """Log out a session left without a request for ``SESSION_IDLE_MINUTES`` (default 30):
-    a clinic computer left open shows no patient to the next person."""
-
-    @app.before_request
-    def idle() -> ResponseReturnValue | None:
-        from planner.web import is_api
-
-        if is_api() or not current_user.is_authenticated:
-            return None
-        limit = 60 * int(app.config.get("SESSION_IDLE_MINUTES", IDLE_MINUTES))
-        seen = session.get("seen")
-        stamp = int(time.time())
-        if isinstance(seen, int) and stamp - seen > limit:
-            audit(current_user, "logout", "user", current_user.id, "idle")
-            db.session.commit()
-            language = current_user.language
-            logout_user()
-            session.clear()
-            session["language"] = language  # the login page goes on in the user's language
-            flash(_("You were logged out after %(n)d minutes without activity.",
-                    n=limit // 60), "error")
-            return redirect(url_for("auth.login"), 303 if request.method == "POST" else 302)
-        session["seen"] = stamp
-        return None
-
-
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
     """End the session."""
     audit(current_user, "logout", "user", current_user.id)
+    sessions.end_current("logout")
     db.session.commit()
-    session["language"] = current_user.language  # the login page goes on in the user's language
+    language = current_user.language
     logout_user()
+    session.clear()
+    session["language"] = language  # the login page goes on in the user's language
     return redirect(url_for("auth.login"), 303)
 
 
@@ -268,7 +272,8 @@ def setup() -> ResponseReturnValue:
                 load_demo(user)
             db.session.commit()
             current_app.config.pop("SETUP_TOKEN", None)
-            login_user(user)
+            sessions.start(user)
+            db.session.commit()
             flash(_("Welcome. Your account is ready."), "success")
             return redirect(url_for("patients.index"), 303)
     status = 422 if problems else 200

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from planner.web.audit_reads import UNAUDITED
 from tests.conftest import PASSWORD, csrf_token, login, make_user
 
 PLAN = {"format": "mesoplanner.plan/1", "bodymap": "knee-anterior", "side": "right",
@@ -115,7 +116,10 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/cycles/<int:cycle_id>/report.pdf", "GET"): ("/cycles/1/report.pdf", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/sessions", "POST"): ("/cycles/1/sessions",
                                                   {"planned_on": "2026-12-30"}, 302, 303, 303, 303),
-    ("/sessions/<int:session_id>/cancel", "POST"): ("/sessions/2/cancel", {}, 302, 303, 303, 303),
+    # Cancelling is a clinician's decision, with a reason (an assistant moves the date instead).
+    ("/sessions/<int:session_id>/cancel", "POST"): ("/sessions/2/cancel",
+                                                    {"reason": "the patient is unwell"},
+                                                    302, 303, 303, 403),
     ("/recall", "GET"): ("/recall?lot=S1", {}, 302, 200, 200, 200),
     ("/recall.csv", "GET"): ("/recall.csv?lot=S1", {}, 302, 200, 200, 403),
     ("/mixtures", "GET"): ("/mixtures", {}, 302, 200, 200, 200),
@@ -132,6 +136,8 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/", "GET"): ("/", {}, 302, 302, 302, 302),
     ("/healthz", "GET"): ("/healthz", {}, 200, 200, 200, 200),
     ("/account/password", "GET"): ("/account/password", {}, 302, 200, 200, 200),
+    ("/account/sessions", "GET"): ("/account/sessions", {}, 302, 200, 200, 200),
+    ("/account/sessions", "POST"): ("/account/sessions", {}, 302, 303, 303, 303),
     ("/account/password", "POST"): ("/account/password", {
         "current": PASSWORD, "password": "a new long password",
         "confirm": "a new long password"}, 302, 303, 303, 303),
@@ -293,6 +299,16 @@ def counts(app) -> dict[str, int]:
                           SessionProduct, Addendum)}
 
 
+def audit_count(app) -> int:
+    from sqlalchemy import func, select
+
+    from planner.extensions import db
+    from planner.models import AuditEvent
+
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
 def archived_flags(app) -> list[bool]:
     from sqlalchemy import select
 
@@ -332,12 +348,18 @@ def test_logged_in(seeded, client, key, role):
     expected = by_role[ROLES.index(role)]
     before = counts(seeded), archived_flags(seeded)
     method = key[1]
+    form = {} if method == "GET" else {**data, "csrf_token": csrf_token(client)}
+    audited = audit_count(seeded)
     if method == "GET":
         response = client.get(path)
     else:
-        response = client.open(path, method=method,
-                               data={**data, "csrf_token": csrf_token(client)})
+        response = client.open(path, method=method, data=form)
     assert response.status_code == expected, response.get_data(as_text=True)[:300]
+    # Every request of a logged-in user leaves an audit event (web/audit_reads.py), but those
+    # of the few endpoints that show no patient data (each with its reason) and the 404s.
+    endpoint = next(r.endpoint for r in seeded.url_map.iter_rules() if r.rule == key[0])
+    if endpoint not in UNAUDITED and expected != 404 and not key[0].startswith("/api/"):
+        assert audit_count(seeded) > audited, f"{method} {path} left no audit event"
     if expected in (302, 303):
         assert response.location
         target = urlsplit(response.location)

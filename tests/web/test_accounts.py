@@ -1,12 +1,10 @@
-"""Accounts: passwords, the administrator's users page, login throttling, idle sessions, the
-audit trail page; and what each role sees."""
+"""Accounts: passwords, the administrator's users page, the audit trail page; and what each role
+sees. (Logins, their throttling and sessions: test_sessions.py.)"""
 
 from __future__ import annotations
 
 import csv
 import io
-import time
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -219,64 +217,6 @@ def test_an_easily_guessed_password_is_refused_with_a_reason(app, client, weak):
     assert "too easy to guess" in message or "username" in message
 
 
-# -------------------------------------------------------------------- login throttling
-
-
-def test_five_wrong_passwords_lock_the_username_for_a_while(app, client):
-    from planner.extensions import db
-    from planner.models import LoginFailure
-
-    make_user(app)
-    for _ in range(5):
-        assert try_login(client, "doctor", "wrong password!") == 401
-    # Even the right password waits: guessing gains nothing in the window.
-    assert try_login(client, "doctor", PASSWORD) == 429
-    assert "Too many failed logins" in client.post("/login", data={
-        "username": "doctor", "password": PASSWORD,
-        "csrf_token": csrf_token(client, "/login")}).get_data(as_text=True)
-    assert events(app, "login-refused")
-    with app.app_context():  # the window passes
-        for failure in db.session.query(LoginFailure):
-            failure.at -= timedelta(minutes=16)
-        db.session.commit()
-    assert try_login(client, "doctor", PASSWORD) == 303
-    with app.app_context():
-        assert db.session.query(LoginFailure).filter_by(username="doctor").count() == 0
-
-
-def test_many_wrong_logins_from_one_address_are_slowed_whatever_the_name(app, client):
-    make_user(app)
-    for k in range(20):
-        assert try_login(client, f"nobody{k}", "wrong password!") == 401
-    assert try_login(client, "doctor", PASSWORD) == 429
-
-
-# ------------------------------------------------------------------------ idle sessions
-
-
-def test_a_session_idle_for_30_minutes_is_logged_out(app, client):
-    make_user(app)
-    login(client)
-    assert client.get("/patients").status_code == 200
-    with client.session_transaction() as session:
-        session["seen"] = int(time.time()) - 31 * 60
-    response = client.get("/patients/1")
-    assert response.status_code == 302 and response.location.endswith("/login")
-    assert "without activity" in client.get("/login").get_data(as_text=True)
-    assert client.get("/patients").status_code == 302
-    assert ("logout", "user", 1, "idle") in events(app, "logout")
-
-
-def test_activity_keeps_the_session(app, client):
-    make_user(app)
-    login(client)
-    with client.session_transaction() as session:
-        session["seen"] = int(time.time()) - 29 * 60
-    assert client.get("/patients").status_code == 200
-    with client.session_transaction() as session:
-        assert session["seen"] >= int(time.time()) - 5
-
-
 # -------------------------------------------------------------------------- audit trail
 
 
@@ -366,34 +306,6 @@ def test_the_account_pages_have_no_inline_code_or_style(app, admin):
         check_headers(response)
         html = response.get_data(as_text=True)
         assert not soup_problems(html) + inline_problems(html), path
-
-
-def test_behind_a_proxy_the_clients_address_is_throttled_not_the_proxys(tmp_path, database):
-    from flask_migrate import upgrade
-
-    from planner import create_app
-
-    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "BEHIND_PROXY": True,
-                      "SQLALCHEMY_DATABASE_URI": database})
-    with app.app_context():
-        upgrade()
-    make_user(app)
-    client = app.test_client()
-
-    def attempt(address: str, username: str, password: str) -> int:
-        token = csrf_token(client, "/login")
-        return client.post("/login", data={"username": username, "password": password,
-                                           "csrf_token": token},
-                           headers={"X-Forwarded-For": address}).status_code
-
-    for k in range(20):
-        assert attempt("203.0.113.5", f"guess{k}", "wrong password!") == 401
-    assert attempt("203.0.113.5", "doctor", PASSWORD) == 429
-    assert attempt("198.51.100.7", "doctor", PASSWORD) == 303  # another clinic computer
-    with app.app_context():
-        from planner.extensions import db
-
-        db.engine.dispose()
 
 
 def test_a_password_of_the_longest_allowed_length_logs_in_and_a_longer_one_is_refused(app, admin):

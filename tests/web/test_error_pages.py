@@ -154,12 +154,14 @@ def test_the_login_page_keeps_the_users_language_after_logout(app, client):
 
 
 def test_an_idle_logout_is_told_in_the_users_language(app, client):
-    import time
+    from datetime import timedelta
+
+    from planner.models import LoginSession
+    from tests.web.test_sessions import shift
 
     make_user(app, language="es")
     login(client)
-    with client.session_transaction() as session:
-        session["seen"] = int(time.time()) - 31 * 60
+    shift(app, LoginSession, seen_at=timedelta(minutes=31))
     response = client.get("/patients", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert '<html lang="es">' in page

@@ -1,0 +1,154 @@
+"""Logged-in sessions kept on the server (models.LoginSession): the cookie holds a random token,
+and every request checks that token's row, so that a session can be ended from the server.
+
+A session ends:
+- at logout (that browser's session);
+- after ``SESSION_IDLE_MINUTES`` without a request, and after ``SESSION_MAX_HOURS`` whatever
+  the activity (a working day);
+- for every browser of a user at once when their password is changed or reset, their role
+  changes, their account is disabled, or they choose "log out everywhere" (the account page).
+A copied cookie of an ended session opens nothing: the row says it ended.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_user
+from sqlalchemy import select, update
+
+from planner.extensions import db, login_manager
+from planner.models import LoginSession, User, audit, now
+
+IDLE_MINUTES = 30  # [our default]: a consultation's length; the setting SESSION_IDLE_MINUTES
+MAX_HOURS = 12  # [our default]: a long clinic day; the setting SESSION_MAX_HOURS
+TOUCH_EVERY_S = 60  # [our default]: "last seen" is written at most once a minute per session
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(user: User) -> None:
+    """Log ``user`` in on this browser: a new session row and its token in the cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, token_hash=_digest(token)))
+    session.clear()  # nothing of an earlier session (or a planted cookie) carries over
+    session["sid"] = token
+    login_user(user)
+
+
+def end_current(reason: str) -> None:
+    """End this browser's session (the caller commits)."""
+    row = _row()
+    if row is not None and row.ended_at is None:
+        row.ended_at, row.end_reason = now(), reason
+
+
+def end_all(user_id: int, reason: str, keep_current: bool = False) -> int:
+    """End every open session of a user (but this browser's with ``keep_current``); how many
+    were ended. The caller commits."""
+    query = update(LoginSession).where(LoginSession.user_id == user_id,
+                                       LoginSession.ended_at.is_(None))
+    current = _row() if keep_current else None
+    if current is not None:
+        query = query.where(LoginSession.id != current.id)
+    result = db.session.execute(query.values(ended_at=now(), end_reason=reason))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def open_sessions(user_id: int) -> list[LoginSession]:
+    """A user's sessions still open (idle or expired ones are ended at their next request)."""
+    return list(db.session.scalars(select(LoginSession).where(
+        LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
+        .order_by(LoginSession.seen_at.desc())))
+
+
+def current_id() -> int | None:
+    """The id of this browser's session row."""
+    row = _row()
+    return row.id if row is not None else None
+
+
+def _row() -> LoginSession | None:
+    token = session.get("sid")
+    if not isinstance(token, str) or not token:
+        return None
+    if "login_session" not in g:
+        g.login_session = db.session.scalar(select(LoginSession).where(
+            LoginSession.token_hash == _digest(token)))
+    found: LoginSession | None = g.login_session
+    return found
+
+
+def limits() -> tuple[timedelta, timedelta]:
+    """The idle limit and the whole session's limit, from the settings."""
+    config = current_app.config
+    return (timedelta(minutes=int(config.get("SESSION_IDLE_MINUTES", IDLE_MINUTES))),
+            timedelta(hours=float(config.get("SESSION_MAX_HOURS", MAX_HOURS))))
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The user of this browser's session, if the session is still open and the account
+    active; otherwise nobody, with the reason kept for the login page (``g.session_end``)."""
+    row = _row()
+    if row is None or row.ended_at is not None or str(row.user_id) != user_id:
+        g.session_end = "ended"
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        g.session_end = "ended"
+        return None
+    idle, whole = limits()
+    stamp = now()
+    reason = "idle" if stamp - row.seen_at > idle else \
+        "expired" if stamp - row.started_at > whole else None
+    if reason is not None:
+        row.ended_at, row.end_reason = stamp, reason
+        audit(user, "logout", "user", user.id, reason)
+        db.session.commit()
+        g.session_end, g.session_language = reason, user.language
+        return None
+    if (stamp - row.seen_at).total_seconds() > TOUCH_EVERY_S:
+        row.seen_at = stamp
+        db.session.commit()
+    return user
+
+
+def init_app(app: Flask) -> None:
+    """After a session ends, the next page is the login page, saying why in the user's
+    language."""
+
+    @app.before_request
+    def ended() -> ResponseReturnValue | None:
+        from flask_login import current_user
+
+        from planner.web import PUBLIC_ENDPOINTS, is_api
+
+        if is_api() or ("sid" not in session and "_user_id" not in session):
+            return None
+        if current_user.is_authenticated:
+            return None
+        reason = g.get("session_end")
+        language = g.get("session_language") or session.get("language")
+        session.clear()
+        if language:
+            session["language"] = language  # the login page goes on in the user's language
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        idle, whole = limits()
+        if reason == "idle":
+            flash(_("You were logged out after %(n)d minutes without activity.",
+                    n=int(idle.total_seconds() // 60)), "error")
+        elif reason == "expired":
+            flash(_("Your session reached its limit of %(n)d hours: log in again.",
+                    n=int(whole.total_seconds() // 3600)), "error")
+        else:
+            flash(_("Your session has ended: log in again."), "error")
+        return redirect(url_for("auth.login"), 303 if request.method == "POST" else 302)
