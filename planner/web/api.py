@@ -14,7 +14,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from planner import engine
 from planner.bodymaps import atlas
 from planner.core.messages import PlanError
-from planner.core.plan import bounded_int, dump, from_dict
+from planner.core.plan import dump, from_dict
 from planner.extensions import csrf, db
 from planner.models import (
     ApiToken,
@@ -37,31 +37,17 @@ from planner.models import (
     utc_text,
 )
 from planner.web import roles
+from planner.web.api_bodies import ApiError, body, check, error_body, plan_body
 from planner.web.i18n import plan_message
+from planner.web.openapi import ref, schemas
 from planner.web.tokens import digest
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 PAGE = 100  # patients per page of the list
+QUERY_PARAMETERS = {"api.patients": {"page"}}  # the only ones the API reads (openapi.py)
 TOUCH_EVERY_S = 60  # [our default]: "last used" is written at most once a minute per token
-
-
-class ApiError(Exception):
-    """An answer other than success, with its status and (for bad input) the field."""
-
-    def __init__(self, status: int, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.field = status, message, field
-
-
-def error_body(status: int, message: str, field: str | None = None) -> Response:
-    body: dict[str, Any] = {"status": status, "message": message}
-    if field:
-        body["field"] = field
-    response = jsonify({"error": body})
-    response.status_code = status
-    return response
 
 
 @bp.errorhandler(ApiError)
@@ -77,8 +63,12 @@ def http_error(exc: HTTPException) -> Response:
                 405: _("this method is not allowed here"),
                 413: _("the body is larger than the %(mb)d MB allowed",
                        mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))}
-    return error_body(status, messages.get(status) or _("the request was not accepted "
-                                                        "(error %(status)d)", status=status))
+    response = error_body(status, messages.get(status) or _(
+        "the request was not accepted (error %(status)d)", status=status))
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value  # a 405's Allow (RFC 9110), a 413's, ...
+    return response
 
 
 @bp.before_request
@@ -103,40 +93,16 @@ def authenticate() -> ResponseReturnValue | None:
     method = "GET" if request.method == "HEAD" else request.method
     if not roles.allowed(str(request.endpoint), method, found.user.role):
         return error_body(403, _("your role does not allow this"))
+    # A misspelt parameter (?pgae=2) is refused, not silently ignored: as the plan file's keys.
+    unknown = sorted(set(request.args) - QUERY_PARAMETERS.get(str(request.endpoint), set()))
+    if unknown:
+        return error_body(400, _("unknown query parameter"), unknown[0][:60] or None)
     return None
 
 
 def user() -> User:
     found: User = g.api_user
     return found
-
-
-def body() -> dict[str, Any]:
-    """The request's JSON object (ApiError 400 otherwise)."""
-    data = request.get_json(silent=True)
-    if data is None and request.get_data():
-        # Python refuses an integer of more than 4,300 digits: read again with the plan file's
-        # reading of numbers, so the field that holds it is named by the checks that follow.
-        try:
-            data = json.loads(request.get_data(), parse_int=bounded_int)
-        except (ValueError, RecursionError):
-            raise ApiError(400, _("the body is not valid JSON")) from None
-    if not isinstance(data, dict):
-        raise ApiError(400, _("the body must be a JSON object"))
-    if holds_nul(data):
-        raise ApiError(400, _("a text holds a NUL character, which cannot be stored"))
-    return data
-
-
-def holds_nul(value: object) -> bool:
-    """Whether a NUL character is anywhere in the JSON (PostgreSQL cannot store one)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(holds_nul(v) for v in value)
-    return False
 
 
 def audited(action: str, entity: str, entity_id: int | None, detail: str = "API") -> None:
@@ -180,7 +146,9 @@ def grid() -> ResponseReturnValue:
     """Compute a plan file: what `mesoplanner grid` prints (points, totals, warnings)."""
     doc = body()
     try:
-        result, _view = engine.run(from_dict(doc))
+        plan = from_dict(doc)
+        check(doc, ref("PlanFile"), schemas())  # after the reader, whose words are clearer
+        result, _view = engine.run(plan)
     except PlanError as exc:
         message = plan_message(exc).removeprefix(f"{exc.field}: ")
         raise ApiError(422, message, exc.field) from None
@@ -188,11 +156,6 @@ def grid() -> ResponseReturnValue:
 
 
 # ------------------------------------------------------------------------------ patients
-
-PATIENT_FIELDS = ("record_number", "family_name", "given_name", "birth_date", "sex",
-                  "weight_kg", "allergies", "anticoagulants", "anticoagulant_details",
-                  "pregnant", "breastfeeding", "bleeding_disorder", "notes", "language")
-
 
 def patient_summary(p: Patient) -> dict[str, Any]:
     """A patient in a list: who, not their record."""
@@ -236,10 +199,8 @@ def search_patients() -> ResponseReturnValue:
     """The web's search (names, record number, birth date), sent in the body: never in a URL."""
     from planner.web.patients import search
 
-    query = body().get("q", "")
-    if not isinstance(query, str):
-        raise ApiError(422, _("must be text"), "q")
-    found = search(query.strip()[:100], archived=False)
+    query = body("Search").get("q", "")
+    found = search(query.strip(), archived=False)
     audited("search", "patient", None, f"API, {len(found)} found")
     return {"patients": [patient_summary(p) for p in found]}
 
@@ -249,23 +210,19 @@ def create_patient() -> ResponseReturnValue:
     """A new patient, checked as the web form checks one."""
     from planner.web.patients import next_record_number, parse_form
 
-    data = body()
-    unknown = sorted(set(data) - set(PATIENT_FIELDS))
-    if unknown:
-        raise ApiError(422, _("unknown field"), unknown[0][:60])
+    data = body("PatientInput")  # the types, lengths, dates and weights the schema gives
     form: dict[str, str] = {}
-    for key, value in data.items():
+    for key, value in data.items():  # as the web form would send them; null is left out
         if isinstance(value, bool):
             form[key] = "1" if value else ""
-        elif isinstance(value, str | int | float) or value is None:
-            form[key] = "" if value is None else str(value)
         else:
-            raise ApiError(422, _("must be text, a number or true/false"), key)
+            form[key] = "" if value is None else str(value)
     form["language"] = form.get("language") or user().language
     values, problems = parse_form(form, None)
     if problems:
         field = sorted(problems)[0]
-        raise ApiError(422, str(problems[field]), field)
+        # Another patient's record number is a conflict with what is stored, not bad input.
+        raise ApiError(409 if field == "record_number" else 422, str(problems[field]), field)
     values["record_number"] = values["record_number"] or next_record_number()
     patient = Patient(**values)
     db.session.add(patient)
@@ -298,22 +255,26 @@ def get_plan(plan_id: int) -> PlanRecord:
     return record
 
 
-def checked_plan(data: dict[str, Any], patient: Patient) -> tuple[dict[str, Any], Any, str]:
-    """The plan document and title of a request, computed for the patient (ApiError 422)."""
-    from planner.web.plans import MAX_TITLE, compute_doc, without_patient
+def checked_plan(data: dict[str, Any], found: tuple[str, str] | None,
+                 patient: Patient) -> tuple[dict[str, Any], Any, str]:
+    """The plan document and title of a request (plan_body), computed for the patient
+    (ApiError 422): the plan reader's refusal first, then the schema's (``found``)."""
+    from planner.web.plans import compute_doc, without_patient
 
-    doc, title = data.get("plan"), data.get("title", "Plan")
-    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
-        raise ApiError(422, _("a title of 1 to %(n)d characters", n=MAX_TITLE), "title")
+    doc = data.get("plan")
     if not isinstance(doc, dict):
         raise ApiError(422, _("must be a plan file (a JSON object)"), "plan")
-    doc = {k: v for k, v in doc.items() if k != "patient"}  # the weight is the record's
+    if "patient" in doc:
+        raise ApiError(422, _("the weight is the patient record's: leave out patient"),
+                       "plan.patient")
     try:
         result, _view = compute_doc(doc, patient)
     except PlanError as exc:
         raise ApiError(422, plan_message(exc).removeprefix(f"{exc.field}: "),
                        f"plan.{exc.field}") from None
-    return dump(without_patient(result.plan)), result, title.strip()
+    if found is not None:
+        raise ApiError(422, found[1], found[0])
+    return dump(without_patient(result.plan)), result, data.get("title", "Plan").strip()
 
 
 @bp.get("/patients/<int:patient_id>/plans")
@@ -328,7 +289,8 @@ def create_plan(patient_id: int) -> ResponseReturnValue:
     from planner.web.plans import store
 
     found = get_patient(patient_id)
-    doc, result, title = checked_plan(body(), found)
+    data, problem_found = plan_body("PlanInput")
+    doc, result, title = checked_plan(data, problem_found, found)
     record = PlanRecord(patient_id=found.id, created_by_id=user().id)
     db.session.add(record)
     store(record, doc, result, title, user().id)
@@ -350,12 +312,9 @@ def update_plan(plan_id: int) -> ResponseReturnValue:
     from planner.web.plans import store, used_in_signed
 
     record = get_plan(plan_id)
-    data = body()
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ApiError(422, _("the version you read (a whole number) is required"),
-                       "version")
-    doc, result, title = checked_plan(data, record.patient)
+    data, problem_found = plan_body("PlanUpdate")  # the version: a whole number, required
+    version = int(data["version"])
+    doc, result, title = checked_plan(data, problem_found, record.patient)
     if version != record.version:
         raise ApiError(409, _("the plan is at version %(v)d, changed by %(name)s: read it "
                               "again", v=record.version, name=record.updated_by.full_name),
@@ -383,13 +342,18 @@ def session_json(r: SessionRecord) -> dict[str, Any]:
             "plan_version": r.plan_version, "status": r.status,
             # The clinic's time as typed, with the server's (the clinic's) offset, as in FHIR.
             "performed_at": r.performed_at.astimezone().isoformat(timespec="minutes"),
-            "performed_by": r.performer.full_name, "points": r.points_done,
+            # Who signed and performed as they were at the signing, whatever the accounts
+            # became since (a rename, a role change); a draft's performer is the account's.
+            "performed_by": r.performed_by_name,
+            "performed_by_role": r.performer_role if r.signed else None,
+            "points": r.points_done,
             "total_ml": r.total_ml, "pain_scale": r.pain_scale, "pain_before": r.pain_before,
             "pain_after": r.pain_after, "adverse_events": json.loads(r.adverse_json),
             "products": [{"product": p.product, "lot": p.lot,
                           "expiry": p.expiry.isoformat() if p.expiry else None}
                          for p in r.products],
-            "signed_by": r.signed_by.full_name if r.signed_by else None,
+            "signed_by": r.signed_by_name,
+            "signed_by_role": r.signer_role if r.signed else None,
             "signed_at": utc_text(r.signed_at) if r.signed_at else None,
             "notes": r.notes}
 

@@ -25,13 +25,40 @@ def make_token(app, username: str = "doctor", role: str = "doctor") -> str:
     return re.search(r'<code class="token">([^<]+)<', response.get_data(as_text=True)).group(1)
 
 
-def seeded_api(app) -> str:
-    """A doctor's token, with a patient and a plan to read."""
-    token = make_token(app)
+def seeded_api(app, token: str | None = None) -> str:
+    """A doctor's token (a new one unless given), with a patient and a plan to read."""
+    token = token or make_token(app)
     api = Api(app, token)
     patient = api.post("/patients", PATIENT).json["id"]
     api.post(f"/patients/{patient}/plans", {"title": "Knee", "plan": PLAN})
     return token
+
+
+def stored_token(app, user_id: int = 1, token: str = "mp_test") -> str:
+    """A token for an existing user (one made on the web pages), written straight in."""
+    from planner.extensions import db
+    from planner.models import ApiToken
+    from planner.web.tokens import digest
+
+    with app.app_context():
+        db.session.add(ApiToken(user_id=user_id, name="t", token_hash=digest(token),
+                                prefix=token[:10]))
+        db.session.commit()
+    return token
+
+
+def signed_session(doctor) -> tuple[int, int]:
+    """A healthy patient, a knee plan and a signed session record of it, made on the web pages
+    by the logged-in ``doctor``: the patient's and the record's ids."""
+    from tests.web.test_patients import add, created_id
+    from tests.web.test_plans import knee_plan, save, saved_id
+    from tests.web.test_records import CLEAR, HEALTHY, form, record_id
+
+    patient = created_id(add(doctor, family_name="Rossi", given_name="Maria", **HEALTHY))
+    plan = saved_id(save(doctor, patient, knee_plan()))
+    record = record_id(doctor(f"/plans/{plan}/record", form(**CLEAR)))
+    assert doctor(f"/records/{record}/sign", {"version": "1"}).status_code == 303
+    return patient, record
 
 
 class Api:
@@ -205,18 +232,33 @@ def test_sessions_are_read_with_their_products(app, client, doctor):
     plan = saved_id(save(doctor, patient, knee_plan()))
     response = doctor(f"/plans/{plan}/record", form(**CLEAR))
     assert response.status_code == 303
-    from planner.extensions import db
-    from planner.models import ApiToken
-    from planner.web.tokens import digest
-
-    with app.app_context():
-        db.session.add(ApiToken(user_id=1, name="t", token_hash=digest("mp_test"),
-                                prefix="mp_test"))
-        db.session.commit()
-    api = Api(app, "mp_test")
+    api = Api(app, stored_token(app))
     sessions = api.get(f"/patients/{patient}/sessions").json["sessions"]
     assert len(sessions) == 1 and sessions[0]["products"][0]["lot"] == "LIDO-1"
     one = api.get(f"/sessions/{sessions[0]['id']}")
     assert one.status_code == 200 and one.json["pain_before"] == 7
     # Times say their offset: a session's as the clinic typed it, with the server's offset.
     assert re.fullmatch(r"2026-10-05T10:00[+-]\d\d:\d\d", one.json["performed_at"])
+    assert one.json["signed_by"] is None  # a draft: nobody signed, no roles kept
+    assert one.json["signed_by_role"] is None and one.json["performed_by_role"] is None
+    assert one.json["performed_by"] == "Dr Doctor"  # a draft's performer: the account's name
+
+
+def test_a_signed_session_shows_the_names_and_roles_kept_at_the_signing(app, doctor):
+    from planner.extensions import db
+    from planner.models import User
+
+    patient, record = signed_session(doctor)
+    api = Api(app, stored_token(app))
+    kept = {"signed_by": "Dr Doctor", "signed_by_role": "doctor", "performed_by": "Dr Doctor",
+            "performed_by_role": "doctor"}
+    signed = api.get(f"/sessions/{record}").json
+    assert {k: signed[k] for k in kept} == kept and signed["status"] == "signed"
+    with app.app_context():
+        account = db.session.get(User, 1)
+        account.full_name, account.role = "Dr Renamed", "admin"
+        db.session.commit()
+    later = api.get(f"/sessions/{record}").json
+    assert {k: later[k] for k in kept} == kept
+    listed = api.get(f"/patients/{patient}/sessions").json["sessions"][0]
+    assert {k: listed[k] for k in kept} == kept

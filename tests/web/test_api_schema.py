@@ -1,25 +1,52 @@
-"""The API answers what its OpenAPI document says (schemathesis, issue 8): generated requests
-to every operation, valid and invalid, never get a server error, and every answer has a status,
-content type and body the document describes."""
+"""The API answers what its OpenAPI document says (schemathesis, issues 8 and 15): generated
+requests to every operation, valid and invalid, never get a server error; every answer has a
+status, content type, headers and body the document describes; what the document allows is
+accepted and what it forbids is refused; an undeclared method gets 405 with ``Allow``; a request
+without the token gets 401.
+
+Every check schemathesis has runs (its defaults are all of them), with a fixed seed and a bounded
+number of examples. Two need a word:
+- positive_data_acceptance: for the operations that take a plan file, the schema describes its
+  shape; the plan file's other rules (a region of the chosen view, an area given by a region, a
+  polygon or a line, volumes in steps of 0.01 mL, a mixture defined before use...) cannot be
+  said in JSON Schema. There, valid data may also get a 422 that names a field inside the plan
+  (``plan_rules_or_accepted``); a 400, or a 422 naming anything else, still fails.
+- use_after_free, ensure_resource_availability and object_level_authorization run, but have
+  nothing to find: the API deletes nothing and has one token per test, so they pass trivially.
+"""
 
 from __future__ import annotations
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.web.test_api import seeded_api
+from tests.web.test_api import seeded_api, signed_session, stored_token
+
+# Operations whose body is (or holds) a plan file, and where in the body the plan starts.
+PLAN_OPERATIONS = {"POST /grid": "", "POST /patients/{patient_id}/plans": "plan",
+                   "PUT /plans/{plan_id}": "plan"}
+
+
+def plan_rules_or_accepted(ctx, response, case):
+    """positive_data_acceptance, but a plan file that has the schema's shape may still break one
+    of the plan file's own rules: then a 422 naming a field inside the plan is right."""
+    meta = case.meta
+    prefix = PLAN_OPERATIONS.get(case.operation.label)
+    if (prefix is not None and meta is not None and meta.generation.mode.is_positive
+            and response.status_code == 422):
+        field = response.json()["error"].get("field") or ""
+        assert field == prefix or field.startswith(f"{prefix}." if prefix else ""), (
+            f"valid data refused outside the plan file: {response.json()}")
+        return True
+    return positive_data_acceptance(ctx, response, case)
 
 
 @pytest.fixture
-def api_schema(app):
-    token = seeded_api(app)
+def api_schema(app, doctor):
+    signed_session(doctor)  # patient 1, plan 1 and session record 1, signed
+    token = seeded_api(app, stored_token(app))  # patient 2 and plan 2, through the API
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     schema.token = token  # type: ignore[attr-defined]
     return schema
@@ -34,5 +61,5 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def test_every_operation_answers_as_documented(case, api_schema):
     case.call_and_validate(
         headers={"Authorization": f"Bearer {api_schema.token}"},
-        checks=[not_a_server_error, status_code_conformance, content_type_conformance,
-                response_schema_conformance])
+        excluded_checks=[positive_data_acceptance],
+        additional_checks=[plan_rules_or_accepted])
