@@ -1,5 +1,6 @@
-"""A signed session as a FHIR R4 Bundle (issue 8): Patient, Practitioner, Procedure with its body
-sites, one MedicationAdministration per drug given, pain before and after as Observations.
+"""A signed session as a FHIR R4 Bundle (issue 8): Patient, Practitioner (who performed it, and
+who signed it when someone else did), Procedure with its body sites and its signature, one
+MedicationAdministration per drug given, pain before and after as Observations.
 
 Pure: it takes the facts of a session (no Flask, no database) and returns the Bundle as a dict
 ready for JSON. The codes are CLINICAL.md's ("Codes for interoperability"); the shape follows FHIR
@@ -81,6 +82,22 @@ class SessionFacts:
     pain_after: int | None
     points: int
     total_ml: Decimal
+    # As they were at the signing: the roles are the program's codes (doctor, assistant,
+    # admin), said in English in the Bundle.
+    performer_role: str | None = None
+    signer: str | None = None
+    signer_role: str | None = None
+    signed_at: datetime | None = None  # with its time zone
+    signer_is_performer: bool = False  # the same account: one Practitioner
+
+
+# The program's roles in the Bundle's words (English, like the rest of it).
+ROLE_TEXT = {"doctor": "doctor", "assistant": "assistant", "admin": "administrator"}
+
+
+def role_concept(role: str) -> dict[str, str]:
+    """A role as a CodeableConcept: the program's roles have no code in a standard system."""
+    return {"text": ROLE_TEXT.get(role, role)}
 
 
 def bundle(facts: SessionFacts) -> dict[str, Any]:
@@ -88,7 +105,8 @@ def bundle(facts: SessionFacts) -> dict[str, Any]:
     if facts.performed_at.tzinfo is None:
         raise ValueError("performed_at needs a time zone")
     when = facts.performed_at.isoformat(timespec="seconds")
-    ids = {name: f"urn:uuid:{uuid.uuid4()}" for name in ("patient", "practitioner", "procedure")}
+    ids = {name: f"urn:uuid:{uuid.uuid4()}" for name in ("patient", "practitioner", "procedure",
+                                                          "signer")}
     patient = {"resourceType": "Patient",
                "identifier": [{"system": RECORD_NUMBER_SYSTEM,
                                "value": facts.patient.record_number}],
@@ -98,7 +116,14 @@ def bundle(facts: SessionFacts) -> dict[str, Any]:
                "birthDate": facts.patient.birth_date.isoformat()}
     practitioner = {"resourceType": "Practitioner", "name": [{"text": facts.performer}]}
     subject = {"reference": ids["patient"]}
-    performer = {"reference": ids["practitioner"], "display": facts.performer}
+    actor = {"reference": ids["practitioner"], "display": facts.performer}
+    performer: dict[str, Any] = {"actor": actor}
+    if facts.performer_role:
+        performer["function"] = role_concept(facts.performer_role)
+    entries = [(ids["patient"], patient), (ids["practitioner"], practitioner)]
+    if facts.signer and not facts.signer_is_performer:
+        entries.append((ids["signer"], {"resourceType": "Practitioner",
+                                        "name": [{"text": facts.signer}]}))
     sites = [site_concept(site) for site in facts.sites]
     procedure: dict[str, Any] = {
         "resourceType": "Procedure",
@@ -107,12 +132,17 @@ def bundle(facts: SessionFacts) -> dict[str, Any]:
         "code": {"text": "Mesotherapy (intradermal therapy)"},
         "subject": subject,
         "performedDateTime": when,
-        "performer": [{"actor": performer}],
+        "performer": [performer],
         "bodySite": sites,
         "note": [{"text": f"{facts.points} intradermal injection points, "
                           f"{facts.total_ml} mL in all"}],
     }
-    entries = [(ids["patient"], patient), (ids["practitioner"], practitioner)]
+    if facts.signer:
+        # The doctor who signed the record takes responsibility for its content: its recorder.
+        signer = {"reference": ids["practitioner" if facts.signer_is_performer else "signer"],
+                  "display": facts.signer}
+        procedure["recorder"] = signer
+        procedure["note"].append(signature_note(facts, signer))
     structures = []
     for site in facts.sites:
         side = LATERALITY.get(site.laterality or "")
@@ -141,6 +171,19 @@ def bundle(facts: SessionFacts) -> dict[str, Any]:
             "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries]}
 
 
+def signature_note(facts: SessionFacts, signer: dict[str, str]) -> dict[str, Any]:
+    """The signature as a note of the Procedure: who signed, with their role, and when."""
+    role = f" ({ROLE_TEXT.get(facts.signer_role, facts.signer_role)})" \
+        if facts.signer_role else ""
+    note: dict[str, Any] = {"authorReference": signer,
+                            "text": f"Signed by {facts.signer}{role}."}
+    if facts.signed_at is not None:
+        if facts.signed_at.tzinfo is None:
+            raise ValueError("signed_at needs a time zone")
+        note["time"] = facts.signed_at.isoformat(timespec="seconds")
+    return note
+
+
 def site_concept(site: Site) -> dict[str, Any]:
     """A body site: the SNOMED CT structure, and the region's name with its side in words (R4's
     bodySite has no laterality element: the coded side is on the BodyStructure). The coding has
@@ -151,7 +194,7 @@ def site_concept(site: Site) -> dict[str, Any]:
     return {"coding": [{"system": SNOMED, "code": site.snomed}], "text": text}
 
 
-def administration(dose: Dose, subject: dict[str, str], performer: dict[str, str], when: str,
+def administration(dose: Dose, subject: dict[str, str], performer: dict[str, Any], when: str,
                    procedure: str, sites: list[dict[str, Any]]) -> dict[str, Any]:
     """One drug given: intradermal, its amount, partOf the session's Procedure."""
     amount = ({"value": dose.mg, "unit": "mg", "system": UCUM, "code": "mg"}
@@ -171,7 +214,7 @@ def administration(dose: Dose, subject: dict[str, str], performer: dict[str, str
         "resourceType": "MedicationAdministration", "status": "completed",
         "medicationCodeableConcept": medication,
         "subject": subject, "effectiveDateTime": when,
-        "performer": [{"actor": performer}],
+        "performer": [performer],
         "partOf": [{"reference": procedure}], "dosage": dosage}
     if dose.lot or dose.expiry:
         batch: dict[str, Any] = {}

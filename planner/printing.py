@@ -144,7 +144,11 @@ class CycleRow:
     pain_after: int | None = None
     pain_scale: str = "nrs"
     lots: str = ""
-    signed_by: str | None = None
+    signed_by: str | None = None  # who signed, as at the signing, with their role
+    # A cancelled session: who cancelled it, when (the clinic's time) and why.
+    cancelled_by: str | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: str = ""
 
 
 @dataclass(frozen=True)

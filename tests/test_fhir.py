@@ -27,7 +27,9 @@ FACTS = fhir.SessionFacts(
     doses=(fhir.Dose("Lidocaine 1%", Decimal("2.40"), Decimal("24.00"), "L-2291",
                      date(2027, 6, 30), atc=("N01BB02", "lidocaine")),
            fhir.Dose("Normal saline", Decimal("2.35"))),
-    pain_scale="nrs", pain_before=7, pain_after=4, points=47, total_ml=Decimal("4.75"))
+    pain_scale="nrs", pain_before=7, pain_after=4, points=47, total_ml=Decimal("4.75"),
+    performer_role="doctor", signer="Dr Maria Rossi", signer_role="doctor",
+    signed_at=datetime(2026, 11, 20, 11, 5, tzinfo=UTC), signer_is_performer=True)
 
 
 def r4_validated(document: dict) -> None:
@@ -172,6 +174,51 @@ def test_a_time_without_its_zone_is_refused():
     with pytest.raises(ValueError, match="time zone"):
         fhir.bundle(replace(FACTS, performed_at=datetime(2026, 11, 20, 10, 30)))
     assert fhir.bundle(replace(FACTS, performed_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC)))
+
+
+def test_the_signer_is_the_procedures_recorder_with_a_signature_note():
+    document = json.loads(fhir.to_json(fhir.bundle(FACTS)))
+    found = validated(document)
+    [practitioner] = found["Practitioner"]  # performed and signed by the same doctor
+    procedure = found["Procedure"][0]["resource"]
+    me = {"reference": practitioner["fullUrl"], "display": "Dr Maria Rossi"}
+    assert procedure["performer"] == [{"actor": me, "function": {"text": "doctor"}}]
+    assert procedure["recorder"] == me
+    assert procedure["note"][-1] == {"authorReference": me, "time": "2026-11-20T11:05:00+00:00",
+                                     "text": "Signed by Dr Maria Rossi (doctor)."}
+
+
+def test_an_assistant_performs_and_a_doctor_signs_two_practitioners():
+    from dataclasses import replace
+
+    facts = replace(FACTS, performer="Anna Bianchi", performer_role="assistant",
+                    signer_role="admin", signer_is_performer=False)
+    document = json.loads(fhir.to_json(fhir.bundle(facts)))
+    found = validated(document)
+    urls = {e["resource"]["name"][0]["text"]: e["fullUrl"] for e in found["Practitioner"]}
+    assert sorted(urls) == ["Anna Bianchi", "Dr Maria Rossi"]
+    procedure = found["Procedure"][0]["resource"]
+    assert procedure["performer"][0]["actor"]["reference"] == urls["Anna Bianchi"]
+    assert procedure["performer"][0]["function"] == {"text": "assistant"}
+    assert procedure["recorder"]["reference"] == urls["Dr Maria Rossi"]
+    assert procedure["note"][-1]["text"] == "Signed by Dr Maria Rossi (administrator)."
+    assert all(m["resource"]["performer"][0]["actor"]["display"] == "Anna Bianchi"
+               for m in found["MedicationAdministration"])
+    everything = {entry["fullUrl"] for entry in document["entry"]}
+    assert {r for e in document["entry"] for r in references(e["resource"])} <= \
+        everything | {"#product"}
+
+
+def test_an_unsigned_bundle_has_no_recorder_and_a_zoneless_signing_time_is_refused():
+    from dataclasses import replace
+
+    unsigned = validated(fhir.bundle(replace(FACTS, signer=None, signer_role=None,
+                                             signed_at=None, performer_role=None)))
+    procedure = unsigned["Procedure"][0]["resource"]
+    assert "recorder" not in procedure and len(procedure["note"]) == 1
+    assert "function" not in procedure["performer"][0]
+    with pytest.raises(ValueError, match="time zone"):
+        fhir.bundle(replace(FACTS, signed_at=datetime(2026, 11, 20, 11, 5)))
 
 
 def test_doses_are_written_exactly_or_not_at_all():

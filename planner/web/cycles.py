@@ -15,7 +15,7 @@ from planner import wording
 from planner.core import cycles
 from planner.core.messages import PlanError
 from planner.extensions import db
-from planner.models import Cycle, Patient, ScheduledSession, audit
+from planner.models import Cycle, Patient, ScheduledSession, User, audit, now
 from planner.web.i18n import plan_message
 from planner.web.plans import get_record
 
@@ -137,15 +137,37 @@ def add_session(cycle_id: int) -> ResponseReturnValue:
     return redirect(url_for("patients.show", patient_id=cycle.patient_id), 303)
 
 
+MAX_CANCEL_REASON = 500  # [our default]: a sentence or two; the reason stays in the sessions table
+
+
 @bp.post("/sessions/<int:session_id>/cancel")
 def cancel(session_id: int) -> ResponseReturnValue:
-    """Cancel a planned session that has no record (it stays in the cycle, marked)."""
+    """Cancel a planned session that has no record, saying why (it stays in the cycle, marked,
+    with the reason, who cancelled it and when). A clinician's decision (roles.py)."""
     planned = db.get_or_404(ScheduledSession, session_id)
+    back = redirect(url_for("patients.show", patient_id=planned.cycle.patient_id), 303)
     if planned.status != "planned" or planned.record is not None:
         flash(_("Only a planned session with no record can be cancelled."), "error")
-    else:
-        planned.status = "cancelled"
-        audit(current_user, "cancel", "session", planned.id)
-        db.session.commit()
-        flash(_("Session cancelled."), "success")
-    return redirect(url_for("patients.show", patient_id=planned.cycle.patient_id), 303)
+        return back
+    reason = request.form.get("reason", "").strip().replace("\r\n", "\n")
+    if not reason or len(reason) > MAX_CANCEL_REASON:
+        flash(_("The session was not cancelled: write the reason for cancelling (from 1 to "
+                "%(n)d characters).", n=MAX_CANCEL_REASON), "error")
+        return back
+    planned.status = "cancelled"
+    planned.cancel_reason = reason
+    planned.cancelled_by_id = current_user.id
+    planned.cancelled_at = now()
+    # The reason may name the patient: the audit trail says only that one was given.
+    audit(current_user, "cancel", "session", planned.id,
+          f"reason given ({len(reason)} characters)")
+    db.session.commit()
+    flash(_("Session cancelled."), "success")
+    return back
+
+
+@bp.app_template_global()
+def user_name(user_id: int | None) -> str:
+    """An account's name as it is now ("" for none): who cancelled a session."""
+    user = db.session.get(User, user_id) if user_id is not None else None
+    return user.full_name if user is not None else ""

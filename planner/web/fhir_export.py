@@ -15,7 +15,7 @@ from planner.core.dosing import to_hundredths
 from planner.core.messages import PlanError
 from planner.core.plan import Plan
 from planner.extensions import db
-from planner.models import SessionRecord, audit, folded
+from planner.models import SessionRecord, as_utc, audit, folded
 from planner.web import records
 
 bp = Blueprint("fhir_export", __name__)
@@ -60,7 +60,12 @@ def session_facts(record: SessionRecord) -> fhir.SessionFacts:
         session_id=record.id,
         patient=fhir.PatientFacts(patient.record_number, patient.family_name,
                                   patient.given_name, patient.birth_date, patient.sex),
-        performer=record.performer.full_name,
+        # Who performed and signed, as they were at the signing (a later rename or role
+        # change of the accounts does not change what was signed).
+        performer=record.performed_by_name, performer_role=record.performer_role,
+        signer=record.signed_by_name, signer_role=record.signer_role,
+        signed_at=as_utc(record.signed_at) if record.signed_at else None,
+        signer_is_performer=record.signed_by_id == record.performer_id,
         # Entered as the clinic's local time: the server's zone says which.
         performed_at=record.performed_at.astimezone(),
         sites=sites(result.plan), doses=tuple(doses), pain_scale=record.pain_scale,

@@ -21,6 +21,7 @@ from planner.web import records
 from planner.web.i18n import current_locale, plan_message
 from planner.web.patients import get_patient
 from planner.web.plans import compute_doc, editor_page, get_record
+from planner.web.roles import role_names
 from planner.wording import technique_names
 
 bp = Blueprint("files", __name__)
@@ -41,6 +42,7 @@ def spreadsheet() -> Spreadsheet:
         "session": _("Session record"), "date": _("Date"), "time": _("Time"),
         "status": _("Status"), "plan": _("Plan"), "plan_version": _("Plan version"),
         "cycle_session": _("Session of the cycle"), "performed_by": _("Performed by"),
+        "performer_role": _("Performer's role"), "signer_role": _("Signer's role"),
         "points": _("Points"), "total_ml": _("Total (mL)"), "pain_scale": _("Pain scale"),
         "pain_before": _("Pain before"), "pain_after": _("Pain after"),
         "adverse_events": _("Adverse events"), "products_and_lots": _("Products and lots"),
@@ -50,6 +52,7 @@ def spreadsheet() -> Spreadsheet:
         "session_at": _("Session"), "product": _("Product"), "lot": _("Lot"),
         "expiry": _("Expiry"), "session_record": _("Session record")}
     words = {**technique_names(_), **records.scale_names(), **records.adverse_names(),
+             **role_names(),
              "draft": _("Draft"), "signed": _("Signed"), "discarded": _("Discarded draft")}
     return Spreadsheet(";", ",", headings, words, bom=True)
 
@@ -76,9 +79,9 @@ def plan_points(plan_id: int) -> ResponseReturnValue:
 
 
 SESSION_COLUMNS = ("session", "date", "time", "status", "plan", "plan_version", "cycle_session",
-                   "performed_by", "points", "total_ml", "pain_scale", "pain_before",
-                   "pain_after", "adverse_events", "products_and_lots", "signed_by",
-                   "signed_at")
+                   "performed_by", "performer_role", "points", "total_ml", "pain_scale",
+                   "pain_before", "pain_after", "adverse_events", "products_and_lots",
+                   "signed_by", "signer_role", "signed_at")
 
 
 @bp.get("/patients/<int:patient_id>/sessions.csv")
@@ -95,16 +98,20 @@ def patient_sessions(patient_id: int) -> ResponseReturnValue:
 
 
 def session_row(r: SessionRecord, sheet: Spreadsheet = PLAIN) -> list[Any]:
+    """A session record as one row: a signed one says who performed and signed it, and their
+    roles, as they were at the signing; a draft its performer as the account now reads."""
     adverse = [sheet.word(code) for code in json.loads(r.adverse_json)]
     lots = "; ".join(f"{p.product} {p.lot}".strip() for p in r.products)
     return [r.id, r.performed_at.date().isoformat(), r.performed_at.strftime("%H:%M"),
             sheet.word(r.status), safe(r.plan.title), r.plan_version,
-            r.scheduled.number if r.scheduled else "", safe(r.performer.full_name),
+            r.scheduled.number if r.scheduled else "", safe(r.performed_by_name),
+            sheet.word(r.performer_role) if r.signed and r.performer_role else "",
             r.points_done, sheet.number(r.total_ml), sheet.word(r.pain_scale),
             "" if r.pain_before is None else r.pain_before,
             "" if r.pain_after is None else r.pain_after,
             safe(", ".join(adverse)), safe(lots),
-            safe(r.signed_by.full_name) if r.signed_by else "",
+            safe(r.signed_by_name or ""),
+            sheet.word(r.signer_role) if r.signed and r.signer_role else "",
             r.signed_at.isoformat(timespec="minutes") if r.signed_at else ""]
 
 

@@ -25,6 +25,8 @@ from planner.models import (
     Patient,
     PlanRecord,
     ScheduledSession,
+    User,
+    as_utc,
     audit,
     clinic_settings,
     now,
@@ -134,6 +136,8 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
     for planned in cycle.sessions:
         r = planned.record
         status = planned.status if r is None else r.status
+        canceller = db.session.get(User, planned.cancelled_by_id) \
+            if planned.status == "cancelled" and planned.cancelled_by_id else None
         rows.append(printing.CycleRow(
             planned.number, planned.planned_on, status,
             performed_at=r.performed_at if r else None, points=r.points_done if r else None,
@@ -141,7 +145,13 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
             pain_before=r.pain_before if r else None, pain_after=r.pain_after if r else None,
             pain_scale=r.pain_scale if r else "nrs",
             lots=", ".join(p.lot for p in r.products if p.lot) if r else "",
-            signed_by=r.signed_by.full_name if r and r.signed_by else None))
+            # As signed, with the role in the report's language (called in its locale).
+            signed_by=records.signed_as(r.signed_by_name, r.signer_role) or None
+            if r and r.signed else None,
+            cancelled_by=canceller.full_name if canceller else None,
+            cancelled_at=as_utc(planned.cancelled_at).astimezone()
+            if canceller and planned.cancelled_at else None,
+            cancel_reason=planned.cancel_reason if planned.status == "cancelled" else ""))
     report = printing.CycleReport(
         cycle.plan.title, outcome.trend, outcome.labels, outcome.done, outcome.planned,
         outcome.total_ml, outcome.components, tuple(rows))

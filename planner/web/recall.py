@@ -70,7 +70,7 @@ def export() -> ResponseReturnValue:
     text = table(RECALL_COLUMNS, ([safe(v) for v in (
         patient.record_number, patient.family_name, patient.given_name,
         patient.birth_date.isoformat(), record.performed_at.isoformat(timespec="minutes"),
-        sheet.word(record.status), record.performer.full_name, product.product, product.lot,
+        sheet.word(record.status), record.performed_by_name, product.product, product.lot,
         product.expiry.isoformat() if product.expiry else "", record.id)]
         for product, record, patient in rows), sheet)
     audit(current_user, "export", "recall", None, f"CSV, {len(rows)} sessions")

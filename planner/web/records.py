@@ -47,6 +47,7 @@ from planner.web import recall
 from planner.web.i18n import format_digits, plan_message
 from planner.web.plans import get_record
 from planner.web.record_findings import override_lines, stored_findings
+from planner.web.roles import role_names
 
 bp = Blueprint("records", __name__)
 
@@ -77,6 +78,17 @@ def adverse_names() -> dict[str, str]:
             "wheal": _("Persistent wheal"), "burning": _("Burning"), "itching": _("Itching"),
             "infection": _("Infection"), "vasovagal": _("Vasovagal reaction"),
             "allergic": _("Allergic reaction"), "other": _("Other")}
+
+
+@bp.app_template_global()
+def signed_as(name: str | None, role: str | None) -> str:
+    """Someone as a signature shows them: "Dr Rossi (doctor)", the role in the reader's words;
+    the name alone when no role was kept ("" for nobody)."""
+    if not name:
+        return ""
+    if not role:
+        return name
+    return _("%(name)s (%(role)s)", name=name, role=role_names().get(role, role))
 
 
 def weight_of(record: SessionRecord) -> float | None:
@@ -546,10 +558,15 @@ def sign(record_id: int) -> ResponseReturnValue:
                 "for the override (at least %(n)d characters).",
                 n=checklist.MIN_OVERRIDE_REASON), "error")
         return _show(record, status=422)
+    performer = record.performer
     db.session.autoflush = False  # the guarded UPDATE is written at commit, nowhere before
     record.status = "signed"
     record.signed_by_id = current_user.id
     record.signed_at = now()
+    # Who signed and who performed, as they are now: a later rename, role change or disabled
+    # account does not change what the signed record says (models.SessionRecord).
+    record.signer_name, record.signer_role = current_user.full_name, current_user.role
+    record.performer_name, record.performer_role = performer.full_name, performer.role
     record.signed_weight_kg = record.patient.weight_kg
     # Kept in every language as signed, with the messages themselves (stored_findings), so that
     # every reader sees them in their own words; records signed before kept English text.
@@ -601,7 +618,8 @@ def add_addendum(record_id: int) -> ResponseReturnValue:
         flash(_("The addendum was not saved: write from 1 to %(n)d characters.", n=MAX_TEXT),
               "error")
         return _show(record, status=422)
-    addendum = Addendum(record_id=record.id, text=text, created_by_id=current_user.id)
+    addendum = Addendum(record_id=record.id, text=text, created_by_id=current_user.id,
+                        author_name=current_user.full_name, author_role=current_user.role)
     db.session.add(addendum)
     db.session.flush()
     audit(current_user, "create", "addendum", addendum.id, f"session record {record.id}")

@@ -107,7 +107,7 @@ def test_add_and_cancel_sessions(app, client, doctor, plan_id):
     assert cycles_of(app)[0][1][-1] == date(2027, 1, 5)
     assert doctor("/cycles/1/sessions", {"planned_on": "later"}).status_code == 303
     assert len(cycles_of(app)[0][1]) == 5  # refused, nothing added
-    assert doctor("/sessions/2/cancel").status_code == 303
+    assert doctor("/sessions/2/cancel", {"reason": "Febbre"}).status_code == 303
     page = BeautifulSoup(client.get("/patients/1").get_data(as_text=True), "html.parser")
     assert "Cancelled" in page.select("[data-testid=cycle-session]")[1].get_text()
     # A cancelled session cannot be recorded or moved, and is not the next one.
@@ -116,7 +116,7 @@ def test_add_and_cancel_sessions(app, client, doctor, plan_id):
     assert cycles_of(app)[0][1][1] == date(2026, 12, 8)
     from tests.web.test_records import audit_actions
 
-    assert ("cancel", "") in audit_actions(app, "session")
+    assert ("cancel", "reason given (6 characters)") in audit_actions(app, "session")
 
 
 def test_a_recorded_session_is_not_cancelled(app, doctor, plan_id):
@@ -125,8 +125,9 @@ def test_a_recorded_session_is_not_cancelled(app, doctor, plan_id):
     doctor(f"/plans/{plan_id}/cycle", {"template": "antalgic", "start": "2026-12-01",
                                        "confirm": "1"})
     assert doctor("/sessions/1/record", form(**{"q-infection": "yes"})).status_code == 303
-    doctor("/sessions/1/cancel")
+    doctor("/sessions/1/cancel", {"reason": "The patient is unwell"})
     assert row(app, 1)["scheduled_status"] == "planned"
+    assert sessions_of(app)[0]["cancel_reason"] == ""
 
 
 def test_move_a_session(app, doctor, plan_id):
@@ -151,3 +152,111 @@ def _token(client) -> str:
     from tests.conftest import csrf_token
 
     return csrf_token(client)
+
+
+# ----------------------------------------------------------------- cancelling a session
+
+
+def sessions_of(app) -> list[dict]:
+    """Every scheduled session's status and cancellation, in order."""
+    from planner.extensions import db
+    from planner.models import ScheduledSession
+
+    with app.app_context():
+        return [{"status": s.status, "cancel_reason": s.cancel_reason,
+                 "cancelled_by_id": s.cancelled_by_id, "cancelled_at": s.cancelled_at}
+                for s in db.session.query(ScheduledSession).order_by(ScheduledSession.id)]
+
+
+@pytest.fixture
+def scheduled(doctor, plan_id) -> None:
+    response = doctor(f"/plans/{plan_id}/cycle", {"template": "antalgic", "start": "2026-12-01",
+                                                  "confirm": "1"})
+    assert response.status_code == 303
+
+
+def test_it_cancels_with_a_reason_and_says_who_when_and_why(app, client, doctor, scheduled):
+    from tests.web.test_printouts import flat_text
+    from tests.web.test_records import audit_actions
+
+    reason = "Rossi Paola: febbre, richiamerà"
+    response = doctor("/sessions/2/cancel", {"reason": f"  {reason}\n"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Session cancelled." in response.get_data(as_text=True)
+    cancelled = sessions_of(app)[1]
+    assert cancelled["status"] == "cancelled" and cancelled["cancel_reason"] == reason
+    assert cancelled["cancelled_by_id"] == 1 and cancelled["cancelled_at"] is not None
+    assert [s["status"] for s in sessions_of(app)] == ["cancelled" if k == 1 else "planned"
+                                                       for k in range(4)]
+    # The cycle on the patient's page: who, when, why.
+    page = BeautifulSoup(client.get("/patients/1").get_data(as_text=True), "html.parser")
+    item = page.select("[data-testid=cycle-session]")[1]
+    note = item.select_one("[data-testid=cancelled]").get_text(" ", strip=True)
+    assert note.startswith("Cancelled by Dr Doctor on ") and note.endswith(f"Reason: {reason}")
+    assert item.select_one("form") is None  # nothing more to do with it
+    # The cycle report, page and PDF.
+    report = BeautifulSoup(client.get("/cycles/1/report").get_data(as_text=True),
+                           "html.parser")
+    cell = report.select_one("[data-testid=cancelled]").get_text(" ", strip=True)
+    assert cell.startswith("Cancelled by Dr Doctor on ") and cell.endswith(f"Reason: {reason}")
+    pdf = flat_text(client.get("/cycles/1/report.pdf").get_data())
+    assert "Cancelled by Dr Doctor on" in pdf and "febbre, richiamerà" in pdf
+    # The audit trail says a reason was given, never the reason (it may name the patient).
+    assert audit_actions(app, "session")[-1] == ("cancel",
+                                                  f"reason given ({len(reason)} characters)")
+    assert not any("febbre" in detail or "Rossi" in detail
+                   for _action, detail in audit_actions(app, "session"))
+
+
+@pytest.mark.parametrize("reason", [None, "", "   \n\t ", "x" * 501])
+def test_a_cancellation_without_a_reason_is_refused_naming_the_field(app, doctor, scheduled,
+                                                                     reason):
+    from tests.web.test_records import audit_actions
+
+    data = {} if reason is None else {"reason": reason}
+    response = doctor("/sessions/2/cancel", data)
+    assert response.status_code == 303 and response.location.endswith("/patients/1")
+    shown = BeautifulSoup(doctor("/sessions/2/cancel", data, follow_redirects=True)
+                          .get_data(as_text=True), "html.parser")
+    message = shown.select_one(".flash-error").get_text(" ", strip=True)
+    assert "not cancelled" in message and "reason for cancelling" in message
+    assert [s["status"] for s in sessions_of(app)] == ["planned"] * 4
+    assert sessions_of(app)[1]["cancel_reason"] == ""
+    assert sessions_of(app)[1]["cancelled_by_id"] is None
+    assert "cancel" not in [a for a, _d in audit_actions(app, "session")]
+
+
+def test_a_reason_of_500_characters_is_kept_whole(app, doctor, scheduled):
+    assert doctor("/sessions/3/cancel", {"reason": "y" * 500}).status_code == 303
+    assert sessions_of(app)[2]["cancel_reason"] == "y" * 500
+
+
+def test_the_cancel_form_asks_for_the_reason(client, doctor, scheduled):
+    page = BeautifulSoup(client.get("/patients/1").get_data(as_text=True), "html.parser")
+    form = page.select("[data-testid=cycle-session]")[0].select_one(
+        "form[action='/sessions/1/cancel']")
+    field = form.select_one("input[name=reason]")
+    assert field.has_attr("required") and field["maxlength"] == "500"
+    assert form.select_one("label").get_text(" ", strip=True) == "Reason for cancelling"
+
+
+def test_an_assistant_may_move_but_not_cancel_a_session(app, doctor, scheduled):
+    from tests.conftest import csrf_token, login, make_user
+
+    make_user(app, "assistant", role="assistant")
+    assistant = app.test_client()
+    login(assistant, "assistant")
+    token = csrf_token(assistant)
+    page = BeautifulSoup(assistant.get("/patients/1").get_data(as_text=True), "html.parser")
+    first = page.select("[data-testid=cycle-session]")[0]
+    assert first.select_one("form[action='/sessions/1/date']") is not None
+    assert first.select_one("form[action='/sessions/1/cancel']") is None
+    assert "Cancel the session" not in page.get_text()
+    refused = assistant.post("/sessions/1/cancel", data={"reason": "Ha telefonato",
+                                                         "csrf_token": token})
+    assert refused.status_code == 403
+    assert sessions_of(app)[0] == {"status": "planned", "cancel_reason": "",
+                                   "cancelled_by_id": None, "cancelled_at": None}
+    moved = assistant.post("/sessions/1/date", data={"planned_on": "2026-12-03",
+                                                     "csrf_token": token})
+    assert moved.status_code == 303 and cycles_of(app)[0][1][0] == date(2026, 12, 3)

@@ -135,6 +135,8 @@ def test_the_sessions_csv_has_each_recorded_session(app, client, doctor, cycle):
     assert [int(r["session"]) for r in rows] == [first, second]
     assert [r["status"] for r in rows] == ["signed", "draft"]
     assert rows[0]["signed_by"] == "Dr Doctor" and rows[1]["signed_by"] == ""
+    assert [(r["performer_role"], r["signer_role"]) for r in rows] == [("doctor", "doctor"),
+                                                                       ("", "")]
     assert rows[0]["products_and_lots"] == "lidocaine 2% LIDO-1"
     assert (rows[1]["pain_before"], rows[1]["pain_after"]) == ("6", "")
     assert rows[1]["adverse_events"] == "bruising"
