@@ -11,6 +11,7 @@ audited as the web's are, with the token's user.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -184,7 +185,8 @@ def get_patient(patient_id: int) -> Patient:
 def patients() -> ResponseReturnValue:
     """Patients by name, a page at a time (?page=1); archived ones are left out."""
     page = request.args.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+    # ASCII digits only: "²".isdigit() is true, and int("²") fails (a 500 it was).
+    if not re.fullmatch(r"[0-9]{1,6}", page) or not 1 <= int(page) <= 100_000:
         raise ApiError(400, _("a whole number from 1"), "page")
     query = select(Patient).where(Patient.archived.is_(False)).order_by(
         Patient.family_name, Patient.given_name, Patient.id)

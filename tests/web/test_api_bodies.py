@@ -205,11 +205,14 @@ def test_an_undeclared_method_gets_405_with_allow(api):
         assert sorted(response.headers["Allow"].split(", ")) == allowed.split()
 
 
-def test_an_unknown_query_parameter_is_refused_not_ignored(api):
+def test_an_unknown_query_parameter_or_a_wrong_page_is_refused(api):
     response = api.get("/patients?pgae=2")
     assert response.status_code == 400 and response.json["error"]["field"] == "pgae"
     assert api.get("/bodymaps?x=1").status_code == 400
     assert api.get("/patients?page=1").status_code == 200
+    for page in ("\u00b2", "\u0661", "1.0", "-1", "0", "100001", "9" * 5000):
+        wrong = api.get(f"/patients?page={page}")
+        assert wrong.status_code == 400 and wrong.json["error"]["field"] == "page", page
 
 
 @pytest.mark.parametrize(("change", "field"), [
