@@ -228,7 +228,7 @@ def test_a_doctor_runs_a_knee_cycle_and_finds_the_lot(server, browser, tmp_path)
     addenda.locator("button:has-text('Add the addendum')").click()
     expect(page.locator(".flash")).to_contain_text("Addendum added")
     expect(addenda.locator(".addendum")).to_have_count(1)
-    expect(addenda.locator(".addendum")).to_contain_text(f"Added by {NAME} on")
+    expect(addenda.locator(".addendum")).to_contain_text(f"Added by {NAME} (administrator) on")
     expect(addenda.locator(".addendum")).to_contain_text("scored standing, not seated")
     expect(page.locator("[data-testid=pain-before]")).to_contain_text("7")
 
