@@ -106,6 +106,8 @@ def event_of(endpoint: str, method: str, status: int, args: dict[str, object],
         words.append("form")
     elif endpoint == "plans.thumbnail":
         words.append("thumbnail")
+    elif endpoint.startswith("account."):
+        words.append("own account")
     elif entity_id is None:
         words.append("list")
     if status >= 400:

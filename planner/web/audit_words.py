@@ -66,6 +66,7 @@ FIXED = {
     "search": N_("search (the words searched are not kept)"),
     "form": N_("form"),
     "thumbnail": N_("thumbnail"),
+    "own account": N_("own account"),
     "expired": N_("after the longest time a session may last"),
     "wrong password": N_("wrong password"),
     "disabled account": N_("disabled account"),
