@@ -118,7 +118,7 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
                                                   {"planned_on": "2026-12-30"}, 302, 303, 303, 303),
     # Cancelling is a clinician's decision, with a reason (an assistant moves the date instead).
     ("/sessions/<int:session_id>/cancel", "POST"): ("/sessions/2/cancel",
-                                                    {"reason": "the patient is unwell"},
+                                                    {"reason": "febbre, 38,5"},
                                                     302, 303, 303, 403),
     ("/recall", "GET"): ("/recall?lot=S1", {}, 302, 200, 200, 200),
     ("/recall.csv", "GET"): ("/recall.csv?lot=S1", {}, 302, 200, 200, 403),

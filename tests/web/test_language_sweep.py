@@ -42,8 +42,9 @@ def test_no_page_after_a_change_shows_english(app, client, language):
         read.append(label)
 
     for (rule, method), (path, data, *_statuses) in sorted(ROUTES.items()):
-        if method != "POST" or rule.startswith("/api/") or rule in ("/login", "/logout"):
-            continue
+        if method != "POST" or rule.startswith("/api/") or rule in ("/login", "/logout",
+                                                                    "/account/sessions"):
+            continue  # the ends of a session are read last
         if rule == "/language":
             data = {**data, "language": language}  # the user stays in the language read
         response = client.post(path, data={**data, "csrf_token": csrf_token(client)})
@@ -65,6 +66,12 @@ def test_no_page_after_a_change_shows_english(app, client, language):
             ("a NUL in a field", client.post("/patients", data={"csrf_token": token,
                                                                  "q": "a\x00b"}))):
         check(label, response)
+    response = client.post("/account/sessions", data={"csrf_token": csrf_token(client)})
+    check("the login page after logging out everywhere", client.get(response.location))
+    new_password = ROUTES[("/account/password", "POST")][1]["password"]  # changed in the loop
+    assert client.post("/login", data={"username": "admin", "password": new_password,
+                                       "csrf_token": csrf_token(client, "/login")}) \
+        .status_code == 303
     client.post("/logout", data={"csrf_token": csrf_token(client)})
     check("the login page after a logout", client.get("/login"))
     check("a wrong password", client.post("/login", data={
