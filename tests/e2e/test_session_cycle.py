@@ -149,7 +149,8 @@ def test_a_doctor_runs_a_knee_cycle_and_finds_the_lot(server, browser, tmp_path)
 
         expect(page.locator(".flash")).to_contain_text("Session record signed.")
         expect(page.locator("[data-testid=signed]")).to_have_text("Signed")
-        expect(page.locator("[data-testid=signature]")).to_contain_text(f"Signed by {NAME} (administrator) on")
+        expect(page.locator("[data-testid=signature]")).to_contain_text(
+            f"Signed by {NAME} (administrator) on")
         expect(page.locator("[data-testid=pain-before]")).to_contain_text(str(PAIN_BEFORE[k]))
         expect(page.locator("[data-testid=products]")).to_contain_text(LOTS[0])
         record_urls.append(page.url)

@@ -350,10 +350,8 @@ def test_logged_in(seeded, client, key, role):
     method = key[1]
     form = {} if method == "GET" else {**data, "csrf_token": csrf_token(client)}
     audited = audit_count(seeded)
-    if method == "GET":
-        response = client.get(path)
-    else:
-        response = client.open(path, method=method, data=form)
+    response = client.get(path) if method == "GET" else client.open(path, method=method,
+                                                                      data=form)
     assert response.status_code == expected, response.get_data(as_text=True)[:300]
     # Every request of a logged-in user leaves an audit event (web/audit_reads.py), but those
     # of the few endpoints that show no patient data (each with its reason) and the 404s.

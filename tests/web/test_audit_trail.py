@@ -129,7 +129,7 @@ def test_writers_racing_never_fork_the_chain(app):
                     audit(me, "view", "patient", k * 100 + n, "")
                     audit(me, "view", "plan", k * 100 + n, "")
                     db.session.commit()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(k,)) for k in range(3)]
