@@ -149,14 +149,16 @@ def _parse_float(text: str) -> Decimal | _TooLong:
     return Decimal(text) if len(text) <= 60 else _TooLong(text)
 
 
-class _Object(dict[str, Any]):
-    """A decoded JSON object that remembers a key it had twice, to report it by its path."""
+class JsonObject(dict[str, Any]):
+    """A decoded JSON object that remembers a key it had twice, to report it by its path (the
+    last value would silently win)."""
 
     duplicate: str | None = None
 
 
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = _Object()
+def unique_pairs(pairs: list[tuple[str, Any]]) -> JsonObject:
+    """``json.loads``'s ``object_pairs_hook`` that keeps the first key given twice."""
+    out = JsonObject()
     for key, value in pairs:
         if key in out and out.duplicate is None:
             out.duplicate = key
@@ -175,7 +177,7 @@ def loads(text: str | bytes) -> Plan:
             parse_float=_parse_float,
             parse_int=bounded_int,
             parse_constant=_NonFinite,
-            object_pairs_hook=_unique_pairs,
+            object_pairs_hook=unique_pairs,
         )
     except json.JSONDecodeError as exc:
         raise PlanError("plan", N_("not valid JSON: %(problem)s (line %(line)s, column "

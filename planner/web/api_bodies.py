@@ -20,6 +20,7 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask_babel import gettext as _
 
+from planner.core.plan import unique_pairs
 from planner.web import openapi
 
 MAX_DEPTH = openapi.MAX_DEPTH  # Python's own parser fails near 1,000, and walks by recursion
@@ -63,19 +64,6 @@ class _TooLong:
         self.chars = len(text)
 
 
-class _Object(dict[str, Any]):
-    """A JSON object that remembers a key it had twice (the last value would silently win)."""
-
-    duplicate: str | None = None
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
-    out = _Object()
-    for key, value in pairs:
-        if key in out and out.duplicate is None:
-            out.duplicate = key
-        out[key] = value
-    return out
 
 
 def _integer(text: str) -> int | _TooLong:
@@ -134,7 +122,7 @@ def read_object() -> dict[str, Any]:
                               n=MAX_DEPTH))
     try:
         data = json.loads(text, parse_int=_integer, parse_float=_decimal,
-                          parse_constant=_NonFinite, object_pairs_hook=_pairs)
+                          parse_constant=_NonFinite, object_pairs_hook=unique_pairs)
     except json.JSONDecodeError as exc:
         raise ApiError(400, _("the body is not valid JSON: %(problem)s (line %(line)d, column "
                               "%(column)d)", problem=exc.msg, line=exc.lineno,
