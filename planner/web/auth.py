@@ -197,6 +197,8 @@ def login() -> ResponseReturnValue:
             db.session.commit()
             return redirect(local_target(request.args.get("next", ""),
                                          url_for("patients.index")), 303)
+        # The failures past the window count no more: forgotten (the trail keeps them).
+        db.session.execute(delete(LoginFailure).where(LoginFailure.at < now() - FAILURE_WINDOW))
         db.session.add(LoginFailure(username=username, address=address))
         # Kept in the trail for good (the counter above is cleared by a success): the name
         # tried, never the password.

@@ -20,7 +20,7 @@ from flask import Flask, current_app, flash, g, redirect, request, session, url_
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_user
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from planner.extensions import db, login_manager
 from planner.models import LoginSession, User, audit, now
@@ -28,6 +28,7 @@ from planner.models import LoginSession, User, audit, now
 IDLE_MINUTES = 30  # [our default]: a consultation's length; the setting SESSION_IDLE_MINUTES
 MAX_HOURS = 12  # [our default]: a long clinic day; the setting SESSION_MAX_HOURS
 TOUCH_EVERY_S = 60  # [our default]: "last seen" is written at most once a minute per session
+KEEP_ENDED = timedelta(days=30)  # [our default]: then a session's row is deleted (forget_old)
 
 
 def _digest(token: str) -> str:
@@ -37,6 +38,7 @@ def _digest(token: str) -> str:
 def start(user: User) -> None:
     """Log ``user`` in on this browser: a new session row and its token in the cookie."""
     token = secrets.token_urlsafe(32)
+    forget_old()
     db.session.add(LoginSession(user_id=user.id, token_hash=_digest(token)))
     session.clear()  # nothing of an earlier session (or a planted cookie) carries over
     session["sid"] = token
@@ -63,10 +65,23 @@ def end_all(user_id: int, reason: str, keep_current: bool = False) -> int:
 
 
 def open_sessions(user_id: int) -> list[LoginSession]:
-    """A user's sessions still open (idle or expired ones are ended at their next request)."""
+    """A user's sessions still open: not ended, not idle too long, not past the working day
+    (those are marked ended at their next request, if one ever comes)."""
+    idle, whole = limits()
+    stamp = now()
     return list(db.session.scalars(select(LoginSession).where(
-        LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
+        LoginSession.user_id == user_id, LoginSession.ended_at.is_(None),
+        LoginSession.seen_at >= stamp - idle, LoginSession.started_at >= stamp - whole)
         .order_by(LoginSession.seen_at.desc())))
+
+
+def forget_old() -> None:
+    """Delete the rows of sessions over for a month (the audit trail keeps the logins and
+    logouts; these rows only answer whether a cookie still opens anything). The caller
+    commits."""
+    month_ago = now() - KEEP_ENDED
+    db.session.execute(delete(LoginSession).where(
+        (LoginSession.ended_at < month_ago) | (LoginSession.seen_at < month_ago)))
 
 
 def current_id() -> int | None:

@@ -307,3 +307,25 @@ def test_behind_a_proxy_the_clients_address_is_slowed_not_the_proxys(tmp_path, d
     assert attempt("198.51.100.7", "doctor", PASSWORD) == 303  # another clinic computer
     with app.app_context():
         db.engine.dispose()
+
+
+def test_old_rows_are_forgotten_and_stale_sessions_are_not_listed_as_open(app, client):
+    from planner.extensions import db
+    from planner.models import LoginFailure, LoginSession
+
+    make_user(app)
+    login(client)
+    other = app.test_client()
+    login(other)
+    shift(app, LoginSession, seen_at=timedelta(minutes=45), started_at=timedelta(minutes=45))
+    login(client)  # a new session; the two before are idle
+    page = client.get("/account/sessions").get_data(as_text=True)
+    assert page.count("this browser") == 1 and page.count("<tr>") == 2  # header + this one
+    shift(app, LoginSession, seen_at=timedelta(days=31), started_at=timedelta(days=31))
+    login(other)
+    with app.app_context():
+        assert db.session.query(LoginSession).count() == 1  # the month-old rows are gone
+    fail(app, "doctor", "203.0.113.9", 5, ago=timedelta(minutes=20))
+    assert try_login(client, "doctor", "wrong password!") == 401
+    with app.app_context():
+        assert db.session.query(LoginFailure).count() == 1  # only the failure in the window
