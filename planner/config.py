@@ -81,6 +81,19 @@ def database_url(url: str) -> str:
     return url
 
 
+def _positive_number(text: str) -> bool:
+    """Whether a setting's text is a positive number (anything else leaves the default).
+
+    >>> [_positive_number(t) for t in ("30", "0.5", "0", "-1", "x", "nan", "inf")]
+    [True, True, False, False, False, False, False]
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return 0 < value < 10**6
+
+
 def settings(data_dir: Path | None = None) -> dict[str, Any]:
     """The app's configuration for a data directory (``DATABASE_URL`` overrides the database)."""
     folder = (data_dir or default_data_dir()).expanduser().resolve()
@@ -103,6 +116,11 @@ def settings(data_dir: Path | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "BABEL_DEFAULT_LOCALE": "en",
         "CLINIC_NAME": os.environ.get("MESOPLANNER_CLINIC", "Mesoplanner"),
+        # How long a logged-in session lasts (web/sessions.py): idle minutes, and hours at most.
+        **{key: float(value) for key, value in (
+            ("SESSION_IDLE_MINUTES", os.environ.get("MESOPLANNER_SESSION_IDLE_MINUTES")),
+            ("SESSION_MAX_HOURS", os.environ.get("MESOPLANNER_SESSION_MAX_HOURS")))
+           if value and _positive_number(value)},
         # Behind a reverse proxy that speaks HTTPS (README, "Deployment"): trust its
         # X-Forwarded-For/-Proto (one hop), so that login throttling sees the client's address,
         # and send the session cookie over HTTPS only.

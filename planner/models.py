@@ -246,6 +246,7 @@ class ScheduledSession(db.Model):  # type: ignore[name-defined,misc]
     # A cancelled session: who cancelled it, when, and why (web/cycles.py; migration 0011).
     cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    cancelled_by_name: Mapped[str | None] = mapped_column(String(120))  # as at the cancelling
     cancelled_at: Mapped[datetime | None]
 
     cycle: Mapped[Cycle] = relationship(back_populates="sessions")

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 
@@ -45,10 +46,17 @@ def password() -> ResponseReturnValue:
             current_user.set_password(request.form["password"])
             current_user.must_change_password = False
             audit(current_user, "update", "user", current_user.id, "password changed")
-            # Whoever held the old password is logged out everywhere but here.
+            # Whoever held the old password is logged out everywhere but here, and their
+            # API tokens stop working.
             sessions.end_all(current_user.id, "password", keep_current=True)
+            revoked = sessions.revoke_tokens(current_user.id)
             db.session.commit()
             flash(_("Password changed."), "success")
+            if revoked:
+                flash(ngettext("%(num)d API token was revoked with the old password: make a "
+                               "new one for your programs.", "%(num)d API tokens were revoked "
+                               "with the old password: make new ones for your programs.",
+                               revoked), "success")
             return redirect(url_for("patients.index"), 303)
     return render_template("users/password.html", problems=problems, user=None), \
         422 if problems else 200
@@ -59,7 +67,9 @@ def sessions_page() -> ResponseReturnValue:
     """One's own logged-in browsers; "log out everywhere" ends them all, this one too."""
     if request.method == "POST":
         ended = sessions.end_all(current_user.id, "everywhere")
-        audit(current_user, "logout", "user", current_user.id, f"{ended} sessions ended")
+        revoked = sessions.revoke_tokens(current_user.id)
+        audit(current_user, "logout", "user", current_user.id,
+              f"{ended} sessions ended, {revoked} API tokens revoked")
         db.session.commit()
         language = current_user.language
         logout_user()
@@ -154,6 +164,7 @@ def edit(user_id: int) -> ResponseReturnValue:
             audit(current_user, "update", "user", user.id, "; ".join(changes) or "name")
             if ends:  # a new role, or a disabled account, takes effect on every browser now
                 sessions.end_all(user.id, "role" if user.active else "disabled")
+                sessions.revoke_tokens(user.id)
             db.session.commit()
             flash(_("Account saved."), "success")
             return redirect(url_for("users.index"), 303)
@@ -176,6 +187,7 @@ def reset_password(user_id: int) -> ResponseReturnValue:
     user.must_change_password = user.id != current_user.id  # their own: they chose it
     audit(current_user, "update", "user", user.id, "password reset by an administrator")
     sessions.end_all(user.id, "password", keep_current=user.id == current_user.id)
+    sessions.revoke_tokens(user.id)
     db.session.commit()
     flash(_("Password reset. Give it to %(name)s in person.", name=user.full_name), "success")
     return redirect(url_for("users.index"), 303)

@@ -82,6 +82,13 @@ def authenticate() -> ResponseReturnValue | None:
     found = db.session.scalar(select(ApiToken).where(
         ApiToken.token_hash == digest(token.strip()))) if scheme.lower() == "bearer" else None
     if found is None or found.revoked_at is not None or not found.user.active:
+        # The API's failed logins, in the trail as the web's are (never the token itself).
+        audit(found.user if found else None, "login-failed", "api_token",
+              found.id if found else None,
+              "API, no valid token" if found is None else
+              "API, revoked token" if found.revoked_at is not None else
+              "API, disabled account")
+        db.session.commit()
         response = error_body(401, _("a valid API token is needed: %(header)s",
                                      header="Authorization: Bearer <token>"))
         response.headers["WWW-Authenticate"] = 'Bearer realm="mesoplanner"'

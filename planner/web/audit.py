@@ -22,6 +22,7 @@ from planner.web import audit_words
 bp = Blueprint("audit", __name__)
 
 PAGE = 100  # events per page
+FIRST_YEAR, LAST_YEAR = 1900, 9000  # the filter's dates (year 1 or 9999 overflow the time zone)
 MAX_EXPORT = 100_000  # [our default]: a year of a busy clinic; narrow the filter for more
 ACTIONS = ("view", "create", "update", "delete", "copy", "print", "export", "import", "search",
            "sign", "override", "discard", "cancel", "revoke", "login", "logout", "login-failed",
@@ -42,9 +43,13 @@ def filters() -> tuple[dict[str, str], dict[str, str]]:
     for name in ("since", "until"):
         if values[name]:
             try:
-                date.fromisoformat(values[name])
+                day = date.fromisoformat(values[name])
             except ValueError:
                 problems[name] = _("Enter a date (year-month-day).")
+                continue
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                problems[name] = _("Enter a date between %(first)d and %(last)d.",
+                                   first=FIRST_YEAR, last=LAST_YEAR)
     if values["action"] and values["action"] not in ACTIONS:
         problems["action"] = _("Choose an action from the list.")
     if values["entity"] and values["entity"] not in ENTITIES:

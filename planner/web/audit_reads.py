@@ -4,8 +4,9 @@ here, once the answer is known: what was asked (the page, the record's id, "list
 "search"), never the patient's data (no names, no search words).
 
 The only requests without an event are those that show no patient data and change nothing
-(``UNAUDITED``, each with its reason); tests/web/test_audit_every_route.py walks every route of
-the app and fails when one leaves no event.
+(``UNAUDITED``, each with its reason); tests/web/test_access.py (every web route, every role)
+and tests/web/test_audit_trail.py (every API route) fail when one leaves no event. A 404 of a
+logged-in user is recorded too (someone trying ids).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask import Flask, g, request
 from flask import Response as FlaskResponse
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from planner.extensions import db
 from planner.models import audit
@@ -80,6 +82,8 @@ def event_of(endpoint: str, method: str, status: int, args: dict[str, object],
     ('print', 'plan', 3, 'sheet PDF')
     >>> event_of("records.sign", "POST", 403, {"record_id": 2}, frozenset())
     ('denied', 'session_record', 2, 'answer 403')
+    >>> event_of("patients.index", "POST", 200, {}, frozenset({"q"}))
+    ('search', 'patient', None, 'search')
     """
     entity, entity_id = LISTS.get(endpoint, "page"), None
     for name, kind in ID_ENTITIES.items():
@@ -90,6 +94,8 @@ def event_of(endpoint: str, method: str, status: int, args: dict[str, object],
     words = ["API"] if endpoint.startswith("api.") else []
     if status in (401, 403):
         return "denied", entity, entity_id, ", ".join([*words, f"answer {status}"])
+    if endpoint in SEARCHES or (endpoint == "patients.index" and "q" in query):
+        return "search", entity, None, ", ".join([*words, "search"])  # GET or POST
     if method not in ("GET", "HEAD"):
         action = "refused" if status >= 400 else "view"
         return action, entity, entity_id, ", ".join([*words, f"answer {status}"])
@@ -99,9 +105,6 @@ def event_of(endpoint: str, method: str, status: int, args: dict[str, object],
         words.append(f"{args.get('kind', 'report')} {'PDF' if 'pdf' in endpoint else 'page'}")
     elif endpoint in EXPORTS:
         action = "export"
-    elif endpoint in SEARCHES or (endpoint == "patients.index" and "q" in query):
-        action = "search"
-        words.append("search")
     elif endpoint in FORMS:
         words.append("form")
     elif endpoint == "plans.thumbnail":
@@ -113,6 +116,19 @@ def event_of(endpoint: str, method: str, status: int, args: dict[str, object],
     if status >= 400:
         words.append(f"answer {status}")
     return action, entity, entity_id, ", ".join(words)
+
+
+def asked() -> frozenset[str]:
+    """The names of the fields filled in the query (and in the form of the patients' search,
+    which is posted): a search is told from a list by them. A form too large to read (413) or
+    broken has none."""
+    names = {k for k, v in request.args.items() if v.strip()}
+    if request.endpoint == "patients.index" and request.method == "POST":
+        try:
+            names |= {k for k, v in request.form.items() if v.strip()}
+        except HTTPException:
+            pass
+    return frozenset(names)
 
 
 def _user() -> object | None:
@@ -128,14 +144,14 @@ def init_app(app: Flask) -> None:
     def audit_the_rest(response: FlaskResponse) -> FlaskResponse:
         endpoint = request.endpoint
         if endpoint is None or endpoint in UNAUDITED or g.get("audited") or \
-                response.status_code == 404 or response.status_code >= 500:
-            return response
+                response.status_code >= 500:
+            return response  # a 500 is logged with its traceback (web/errors.py)
         user = _user()
         if user is None:
             return response  # not logged in: the login page is all anyone sees
         action, entity, entity_id, detail = event_of(
             endpoint, request.method, response.status_code, dict(request.view_args or {}),
-            frozenset(k for k, v in request.args.items() if v.strip()))
+            asked())
         try:
             audit(user, action, entity, entity_id, detail)  # type: ignore[arg-type]
             db.session.commit()

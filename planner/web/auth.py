@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
+import hashlib
+import hmac
+import logging
 import math
 import secrets
 from datetime import timedelta
@@ -22,6 +24,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -32,6 +35,7 @@ from planner.web import sessions
 from planner.web.i18n import current_locale
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 MIN_PASSWORD = 10  # [our default]: long enough to resist guessing, short enough to type
 MAX_PASSWORD = 200  # [our default]: long passphrases welcome, megabytes are not
@@ -39,7 +43,9 @@ MAX_PASSWORD = 200  # [our default]: long passphrases welcome, megabytes are not
 # rather than lockouts, which a stranger could use to lock a clinic out): counted over 15
 # minutes, after 3 wrong passwords for one username the next login there waits 1 s, then 2, 4...
 # up to a minute; after 10 from one address, every login from it waits 1 s, 2, 4... up to 30 s.
-# A success clears the username's count; `mesoplanner unlock` clears any.
+# A success clears the username's count; `mesoplanner unlock`, on the server's machine, clears
+# any (no address is exempt: behind a proxy set up without MESOPLANNER_BEHIND_PROXY, every
+# client would look local).
 FAILURE_WINDOW = timedelta(minutes=15)
 FREE_FAILURES_PER_USER = 3
 MAX_WAIT_PER_USER_S = 60
@@ -136,12 +142,11 @@ def _is_run(text: str) -> bool:
     return any(text in row or text in row[::-1] for row in rows)
 
 
-def wait_seconds(username: str, address: str, user: User | None) -> int:
+def wait_seconds(username: str, address: str) -> int:
     """How long this login must wait after the failures lately for this username and from this
     address: growing delays, never a lockout (a clinic behind one address cannot be locked out
-    by a stranger's guesses; the administrator on the server's own machine never waits)."""
-    if user is not None and user.role == "admin" and is_loopback(address):
-        return 0
+    by a stranger's guesses: at worst a minute, and ``mesoplanner unlock`` on the server's
+    machine clears it at once)."""
     since = now() - FAILURE_WINDOW
     waits = []
     for column, value, free, cap in (
@@ -155,16 +160,23 @@ def wait_seconds(username: str, address: str, user: User | None) -> int:
     return max([0, *(math.ceil(w) for w in waits)])
 
 
-def is_loopback(address: str) -> bool:
-    """Whether a request comes from the machine the server runs on.
+def name_tag(username: str) -> str:
+    """A short tag of a username that is no account's: the same name tried again gets the same
+    tag (the trail shows a name being tried over and over) but the name itself is not kept."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, username.casefold().encode(), hashlib.sha256).hexdigest()[:10]
 
-    >>> [is_loopback(a) for a in ("127.0.0.1", "::1", "10.0.0.2", "", "nonsense")]
-    [True, True, False, False, False]
-    """
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
+
+def warn_about_proxy_headers() -> None:
+    """A reverse proxy's headers on a server not told it is behind one: every client then looks
+    like the proxy's address (one address for the waits after failed logins). Said once."""
+    if current_app.config.get("BEHIND_PROXY") or current_app.config.get("_PROXY_WARNED"):
+        return
+    if any(h in request.headers for h in ("X-Forwarded-For", "Forwarded", "X-Real-IP")):
+        current_app.config["_PROXY_WARNED"] = True
+        log.warning("requests carry a reverse proxy's headers but MESOPLANNER_BEHIND_PROXY is "
+                    "not set: every client is seen as the proxy's address (README, "
+                    "'Deployment')")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -178,14 +190,17 @@ def login() -> ResponseReturnValue:
         username = request.form.get("username", "").strip()[:80]
         address = (request.remote_addr or "")[:64]
         password = request.form.get("password", "")[:MAX_PASSWORD + 1]  # never a stored one
+        warn_about_proxy_headers()
         user = db.session.scalar(select(User).where(User.username == username))
-        wait = wait_seconds(username, address, user)
+        wait = wait_seconds(username, address)
         if wait > 0:
             # No password is even checked: guessing gains nothing until the wait is over.
             audit(user, "login-refused", "user", user.id if user else None,
                   f"{wait} s to wait after failed logins")
             db.session.commit()
-            error = _("Too many failed logins: wait %(n)d seconds, then try again.", n=wait)
+            error = ngettext("Too many failed logins: wait %(num)d second, then try again.",
+                             "Too many failed logins: wait %(num)d seconds, then try again.",
+                             wait)
             return render_template("auth/login.html", error=error), 429, \
                 {"Retry-After": str(wait)}
         if user is None:
@@ -200,11 +215,13 @@ def login() -> ResponseReturnValue:
         # The failures past the window count no more: forgotten (the trail keeps them).
         db.session.execute(delete(LoginFailure).where(LoginFailure.at < now() - FAILURE_WINDOW))
         db.session.add(LoginFailure(username=username, address=address))
-        # Kept in the trail for good (the counter above is cleared by a success): the name
-        # tried, never the password.
+        # Kept in the trail for good (the counter above is cleared by a success). A name that is
+        # no account's is kept only as a tag: people type passwords and patients' names into
+        # the username box, and the trail cannot forget.
         audit(user, "login-failed", "user", user.id if user else None,
               "disabled account" if user is not None and not user.active else
-              "wrong password" if user is not None else f"unknown username {username!r}")
+              "wrong password" if user is not None else
+              f"unknown username #{name_tag(username)}")
         db.session.commit()
         error, status = _("Wrong username or password."), 401
     return render_template("auth/login.html", error=error), status

@@ -147,16 +147,22 @@ def cancel(session_id: int) -> ResponseReturnValue:
     planned = db.get_or_404(ScheduledSession, session_id)
     back = redirect(url_for("patients.show", patient_id=planned.cycle.patient_id), 303)
     if planned.status != "planned" or planned.record is not None:
+        audit(current_user, "refused", "session", planned.id, "cancel: not a planned session")
+        db.session.commit()
         flash(_("Only a planned session with no record can be cancelled."), "error")
         return back
     reason = request.form.get("reason", "").strip().replace("\r\n", "\n")
     if not reason or len(reason) > MAX_CANCEL_REASON:
+        audit(current_user, "refused", "session", planned.id, "cancel: no reason given"
+              if not reason else "cancel: reason too long")
+        db.session.commit()
         flash(_("The session was not cancelled: write the reason for cancelling (from 1 to "
                 "%(n)d characters).", n=MAX_CANCEL_REASON), "error")
         return back
     planned.status = "cancelled"
     planned.cancel_reason = reason
     planned.cancelled_by_id = current_user.id
+    planned.cancelled_by_name = current_user.full_name
     planned.cancelled_at = now()
     # The reason may name the patient: the audit trail says only that one was given.
     audit(current_user, "cancel", "session", planned.id,
@@ -168,6 +174,7 @@ def cancel(session_id: int) -> ResponseReturnValue:
 
 @bp.app_template_global()
 def user_name(user_id: int | None) -> str:
-    """An account's name as it is now ("" for none): who cancelled a session."""
+    """An account's name as it is now ("" for none): who cancelled a session before the name
+    was kept with it."""
     user = db.session.get(User, user_id) if user_id is not None else None
     return user.full_name if user is not None else ""

@@ -148,7 +148,8 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
             # As signed, with the role in the report's language (called in its locale).
             signed_by=records.signed_as(r.signed_by_name, r.signer_role) or None
             if r and r.signed else None,
-            cancelled_by=canceller.full_name if canceller else None,
+            cancelled_by=planned.cancelled_by_name or (canceller.full_name if canceller
+                                                       else None),
             cancelled_at=as_utc(planned.cancelled_at).astimezone()
             if canceller and planned.cancelled_at else None,
             cancel_reason=planned.cancel_reason if planned.status == "cancelled" else ""))

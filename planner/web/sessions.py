@@ -19,11 +19,12 @@ from datetime import timedelta
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_user
 from sqlalchemy import delete, select, update
 
 from planner.extensions import db, login_manager
-from planner.models import LoginSession, User, audit, now
+from planner.models import ApiToken, LoginSession, User, audit, now
 
 IDLE_MINUTES = 30  # [our default]: a consultation's length; the setting SESSION_IDLE_MINUTES
 MAX_HOURS = 12  # [our default]: a long clinic day; the setting SESSION_MAX_HOURS
@@ -61,6 +62,15 @@ def end_all(user_id: int, reason: str, keep_current: bool = False) -> int:
     if current is not None:
         query = query.where(LoginSession.id != current.id)
     result = db.session.execute(query.values(ended_at=now(), end_reason=reason))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def revoke_tokens(user_id: int) -> int:
+    """Revoke every API token of a user (with the end of all their sessions: a token made by
+    whoever held the account must not outlive the password, the role or "log out
+    everywhere"). How many; the caller commits."""
+    result = db.session.execute(update(ApiToken).where(
+        ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).values(revoked_at=now()))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -104,7 +114,7 @@ def _row() -> LoginSession | None:
 def limits() -> tuple[timedelta, timedelta]:
     """The idle limit and the whole session's limit, from the settings."""
     config = current_app.config
-    return (timedelta(minutes=int(config.get("SESSION_IDLE_MINUTES", IDLE_MINUTES))),
+    return (timedelta(minutes=float(config.get("SESSION_IDLE_MINUTES", IDLE_MINUTES))),
             timedelta(hours=float(config.get("SESSION_MAX_HOURS", MAX_HOURS))))
 
 
@@ -115,6 +125,9 @@ def load_user(user_id: str) -> User | None:
     row = _row()
     if row is None or row.ended_at is not None or str(row.user_id) != user_id:
         g.session_end = "ended"
+        if row is not None:  # a cookie of an ended session, used again: a copy, perhaps
+            audit(None, "denied", "user", row.user_id, "a session already ended")
+            db.session.commit()
         return None
     user = db.session.get(User, row.user_id)
     if user is None or not user.active:
@@ -130,7 +143,8 @@ def load_user(user_id: str) -> User | None:
         db.session.commit()
         g.session_end, g.session_language = reason, user.language
         return None
-    if (stamp - row.seen_at).total_seconds() > TOUCH_EVERY_S:
+    # "Last seen" is written once a minute at most (once a tenth of the idle limit if shorter).
+    if (stamp - row.seen_at).total_seconds() > min(TOUCH_EVERY_S, idle.total_seconds() / 10):
         row.seen_at = stamp
         db.session.commit()
     return user
@@ -159,11 +173,13 @@ def init_app(app: Flask) -> None:
             return None
         idle, whole = limits()
         if reason == "idle":
-            flash(_("You were logged out after %(n)d minutes without activity.",
-                    n=int(idle.total_seconds() // 60)), "error")
+            flash(ngettext("You were logged out after %(num)d minute without activity.",
+                           "You were logged out after %(num)d minutes without activity.",
+                           int(idle.total_seconds() // 60)), "error")
         elif reason == "expired":
-            flash(_("Your session reached its limit of %(n)d hours: log in again.",
-                    n=int(whole.total_seconds() // 3600)), "error")
+            flash(ngettext("Your session reached its limit of %(num)d hour: log in again.",
+                           "Your session reached its limit of %(num)d hours: log in again.",
+                           int(whole.total_seconds() // 3600)), "error")
         else:
             flash(_("Your session has ended: log in again."), "error")
         return redirect(url_for("auth.login"), 303 if request.method == "POST" else 302)

@@ -248,6 +248,7 @@ def test_the_audit_trail_filters_and_exports(app, admin):
 
 
 @pytest.mark.parametrize("query", [{"user": "x"}, {"since": "yesterday"}, {"action": "drop"},
+                                   {"since": "0001-01-01"}, {"until": "9999-12-31"},
                                    {"entity": "everything"}, {"entity_id": "9" * 30},
                                    {"page": "-1"}])
 def test_a_bad_audit_filter_names_the_field(admin, query):

@@ -206,6 +206,19 @@ def test_it_cancels_with_a_reason_and_says_who_when_and_why(app, client, doctor,
                                                   f"reason given ({len(reason)} characters)")
     assert not any("febbre" in detail or "Rossi" in detail
                    for _action, detail in audit_actions(app, "session"))
+    # Who cancelled is kept by name: a later rename of the account does not change it.
+    from planner.extensions import db
+    from planner.models import User
+
+    with app.app_context():
+        db.session.get(User, 1).full_name = "Dr Renamed"
+        db.session.commit()
+    again = BeautifulSoup(client.get("/patients/1").get_data(as_text=True), "html.parser")
+    assert again.select("[data-testid=cycle-session]")[1].select_one(
+        "[data-testid=cancelled]").get_text(" ", strip=True).startswith("Cancelled by Dr Doctor")
+    assert "Cancelled by Dr Doctor on" in BeautifulSoup(
+        client.get("/cycles/1/report").get_data(as_text=True), "html.parser").select_one(
+        "[data-testid=cancelled]").get_text(" ", strip=True)
 
 
 @pytest.mark.parametrize("reason", [None, "", "   \n\t ", "x" * 501])
@@ -224,6 +237,7 @@ def test_a_cancellation_without_a_reason_is_refused_naming_the_field(app, doctor
     assert sessions_of(app)[1]["cancel_reason"] == ""
     assert sessions_of(app)[1]["cancelled_by_id"] is None
     assert "cancel" not in [a for a, _d in audit_actions(app, "session")]
+    assert audit_actions(app, "session")[-1][0] == "refused"  # the attempt is recorded
 
 
 def test_a_reason_of_500_characters_is_kept_whole(app, doctor, scheduled):

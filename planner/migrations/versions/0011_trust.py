@@ -8,7 +8,7 @@ keep who signed, and the reason a session was cancelled (issue 15)
 - ``session_records`` keeps the signer's and performer's name and role as at the signing (the
   records signed before this migration take the accounts' names of the day it runs: the best
   that is known); ``session_addenda`` its author's.
-- ``sessions`` keeps who cancelled a session, when, and why.
+- ``sessions`` keeps who cancelled a session (their name as it was), when, and why.
 
 Revision ID: 0011
 Revises: 0010
@@ -94,6 +94,8 @@ def upgrade():
         batch_op.add_column(sa.Column('cancel_reason', sa.Text(), server_default='',
                                       nullable=False))
         batch_op.add_column(sa.Column('cancelled_by_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('cancelled_by_name', sa.String(length=120),
+                                      nullable=True))
         batch_op.add_column(sa.Column('cancelled_at', sa.DateTime(), nullable=True))
         batch_op.create_foreign_key('fk_sessions_cancelled_by_id_users', 'users',
                                     ['cancelled_by_id'], ['id'])
@@ -135,6 +137,7 @@ def downgrade():
     with op.batch_alter_table('sessions') as batch_op:
         batch_op.drop_constraint('fk_sessions_cancelled_by_id_users', type_='foreignkey')
         batch_op.drop_column('cancelled_at')
+        batch_op.drop_column('cancelled_by_name')
         batch_op.drop_column('cancelled_by_id')
         batch_op.drop_column('cancel_reason')
     with op.batch_alter_table('session_addenda') as batch_op:
