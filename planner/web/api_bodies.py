@@ -297,14 +297,14 @@ def _type_words(types: list[str]) -> str:
              "integer": _("must be a whole number"), "boolean": _("must be true or false"),
              "array": _("must be a list"), "object": _("must be a JSON object"),
              "null": _("must be null")}
-    return words[next((t for t in types if t != "null"), "null")]
+    return str(words[next((t for t in types if t != "null"), "null")])
 
 
 def _text_problem(value: str, schema: dict[str, Any], where: str) -> tuple[str, str] | None:
     if len(value) < schema.get("minLength", 0):
-        return where, _("at least %(n)d characters", n=schema["minLength"])
+        return where, str(_("at least %(n)d characters", n=schema["minLength"]))
     if "maxLength" in schema and len(value) > schema["maxLength"]:
-        return where, _("at most %(n)d characters", n=schema["maxLength"])
+        return where, str(_("at most %(n)d characters", n=schema["maxLength"]))
     pattern = schema.get("pattern")
     if pattern is not None and not _compiled(pattern).search(value):
         return where, pattern_words(pattern)
@@ -314,23 +314,23 @@ def _text_problem(value: str, schema: dict[str, Any], where: str) -> tuple[str, 
                 raise ValueError(value)
             date.fromisoformat(value)
         except ValueError:
-            return where, _("a date (year-month-day)")
+            return where, str(_("a date (year-month-day)"))
     return None
 
 
 def pattern_words(pattern: str) -> str:
     """What a text that does not match one of the document's patterns should be."""
     if pattern == openapi.NOT_BLANK:
-        return _("required (not only spaces)")
+        return str(_("required (not only spaces)"))
     if pattern.startswith(openapi.BIRTH_DATES):
-        return _("a date between 1900-01-01 and today (year-month-day)")
+        return str(_("a date between 1900-01-01 and today (year-month-day)"))
     if pattern == openapi.WEIGHT_TEXT:
-        return _("a weight in kg between 1 and 400")
+        return str(_("a weight in kg between 1 and 400"))
     if pattern == openapi.DECIMAL_TEXT:
-        return _("must be a number")
+        return str(_("must be a number"))
     if pattern == openapi.ID_PATTERN:
-        return _("not a valid id (see GET /api/v1/bodymaps)")
-    return _("is not in the form the API description gives")
+        return str(_("not a valid id (see GET /api/v1/bodymaps)"))
+    return str(_("is not in the form the API description gives"))
 
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -12,6 +12,7 @@ logged-in user is recorded too (someone trying ids).
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 
 from flask import Flask, g, request
 from flask import Response as FlaskResponse
@@ -124,16 +125,15 @@ def asked() -> frozenset[str]:
     broken has none."""
     names = {k for k, v in request.args.items() if v.strip()}
     if request.endpoint == "patients.index" and request.method == "POST":
-        try:
+        with suppress(HTTPException):
             names |= {k for k, v in request.form.items() if v.strip()}
-        except HTTPException:
-            pass
     return frozenset(names)
 
 
 def _user() -> object | None:
     if request.path.startswith("/api/"):
-        return g.get("api_user")
+        found: object | None = g.get("api_user")
+        return found
     return current_user if current_user.is_authenticated else None
 
 

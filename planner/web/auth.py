@@ -157,7 +157,7 @@ def wait_seconds(username: str, address: str) -> int:
         if count >= free and last is not None:
             delay = min(2 ** (count - free), cap)
             waits.append(delay - (now() - last).total_seconds())
-    return max([0, *(math.ceil(w) for w in waits)])
+    return int(max([0, *(math.ceil(w) for w in waits)]))
 
 
 def name_tag(username: str) -> str:

@@ -88,7 +88,7 @@ def signed_as(name: str | None, role: str | None) -> str:
         return ""
     if not role:
         return name
-    return _("%(name)s (%(role)s)", name=name, role=role_names().get(role, role))
+    return str(_("%(name)s (%(role)s)", name=name, role=role_names().get(role, role)))
 
 
 def weight_of(record: SessionRecord) -> float | None:

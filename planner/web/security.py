@@ -43,7 +43,7 @@ def init_app(app: Flask) -> None:
         from planner.web import is_api
 
         if is_api():
-            from planner.web.api import error_body
+            from planner.web.api_bodies import error_body
 
             return error_body(400, _("a field holds a NUL character, which cannot be stored"),
                               field[:40])

@@ -61,8 +61,14 @@ def audit_trail(app) -> list[tuple[str, int | None, str]]:
     from planner.models import AuditEvent
 
     with app.app_context():
+        # The changes: the reads and the refusals the trail also records are left out.
         return [(e.action, e.entity_id, e.detail) for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.entity == "mixture").order_by(AuditEvent.id))]
+            select(AuditEvent).where(AuditEvent.entity == "mixture",
+                                     AuditEvent.action.not_in(READS_AND_REFUSALS))
+            .order_by(AuditEvent.id))]
+
+
+READS_AND_REFUSALS = ("view", "search", "refused", "denied")
 
 
 def create(app, doctor, **fields: Any) -> int:

@@ -472,11 +472,12 @@ def test_every_change_writes_an_audit_event_without_names(app, doctor, client):
         assert new[0].at is not None
     created = [e for e in events(app) if e.action == "create" and e.entity == "patient"]
     assert [e.entity_id for e in created] == [pid]
-    # Failed changes write nothing.
+    # Failed changes change nothing: the trail records only that they were refused.
     before = len(events(app))
     doctor(f"/patients/{pid}/edit", edit_form(patient, weight_kg="0"))
     doctor("/patients/new", {})
-    assert len(events(app)) == before
+    assert {e.action for e in events(app)[before:]} <= {"view", "refused"}
+    assert [e.action for e in events(app)[before:] if e.action == "refused"] == ["refused"] * 2
     for event in events(app):
         for secret in ("Quintavalle", "Ermenegilda", "AUD-9", "private", "1961"):
             assert secret.lower() not in event.detail.lower(), (event.action, event.detail)
