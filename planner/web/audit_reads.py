@@ -36,6 +36,7 @@ UNAUDITED = {
     "api.bodymaps": "the body map atlas, the same for every patient",
     "api.bodymap": "the body map atlas, the same for every patient",
     "api.grid": "computes a plan file sent in the request; reads no record",
+    "auth.alive": "a page being typed in keeps its session open; it shows nothing",
     "plans.preview": "the editor's live drawing of what the form holds, on every slider move; "
                     "opening the plan (plans.edit) is audited",
 }

@@ -228,6 +228,7 @@ def login() -> ResponseReturnValue:
 
 
 PASSWORD_CHANGE_ALLOWS = frozenset({"account.password", "account.sessions", "auth.logout",
+                                    "auth.alive",
                                     "static", "healthz"})
 
 
@@ -245,6 +246,14 @@ def require_own_password(app: Any) -> None:
             return None
         flash(_("An administrator set your password: choose your own to go on."), "error")
         return redirect(url_for("account.password"), 303 if request.method == "POST" else 302)
+
+
+@bp.get("/alive")
+@login_required
+def alive() -> ResponseReturnValue:
+    """Nothing but "still here": a page being typed in keeps its session open (the session's
+    "last seen" is written when the user is loaded: web/sessions.py)."""
+    return "", 204
 
 
 @bp.post("/logout")

@@ -27,6 +27,7 @@ ADMIN = frozenset({"admin"})
 PERMISSIONS: dict[str, frozenset[str]] = {
     "home": ALL,
     "auth.logout": ALL,
+    "auth.alive": ALL,  # a page being typed in keeps its session open (static/keepalive.js)
     "auth.language": ALL,
     "account.password": ALL,
     "account.sessions": ALL,  # one's own logged-in browsers, and "log out everywhere"

@@ -29,6 +29,7 @@ from planner.models import ApiToken, LoginSession, User, audit, now
 IDLE_MINUTES = 30  # [our default]: a consultation's length; the setting SESSION_IDLE_MINUTES
 MAX_HOURS = 12  # [our default]: a long clinic day; the setting SESSION_MAX_HOURS
 TOUCH_EVERY_S = 60  # [our default]: "last seen" is written at most once a minute per session
+KEEPALIVE_S = 300  # [our default]: typing in a form tells the server at most every 5 minutes
 KEEP_ENDED = timedelta(days=30)  # [our default]: then a session's row is deleted (forget_old)
 
 
@@ -150,9 +151,17 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def keepalive_seconds() -> int:
+    """How often a page being typed in tells the server (static/keepalive.js): a third of the
+    idle limit, at most every 5 minutes."""
+    idle, _whole = limits()
+    return int(min(KEEPALIVE_S, idle.total_seconds() / 3))
+
+
 def init_app(app: Flask) -> None:
     """After a session ends, the next page is the login page, saying why in the user's
     language."""
+    app.jinja_env.globals.update(keepalive_seconds=keepalive_seconds)
 
     @app.before_request
     def ended() -> ResponseReturnValue | None:

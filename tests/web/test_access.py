@@ -42,6 +42,7 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/login", "GET"): ("/login", {}, 200, 200, 200, 200),
     ("/login", "POST"): ("/login", {"username": "nobody", "password": "wrong password"}, 401, 401, 401, 401),
     ("/logout", "POST"): ("/logout", {}, 302, 303, 303, 303),
+    ("/alive", "GET"): ("/alive", {}, 302, 204, 204, 204),
     ("/setup", "GET"): ("/setup", {}, 404, 404, 404, 404),
     ("/setup", "POST"): ("/setup", {"token": "guess"}, 404, 404, 404, 404),
     ("/language", "POST"): ("/language", {"language": "it", "next": "/patients"}, 302, 303, 303, 303),
