@@ -473,6 +473,9 @@ class LoginSession(db.Model):  # type: ignore[name-defined,misc]
     seen_at: Mapped[datetime] = mapped_column(default=now)
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # Which browser and where from, to tell one's sessions apart ("Chrome on Android").
+    client: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    address: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     user: Mapped[User] = relationship()
 

@@ -41,10 +41,36 @@ def start(user: User) -> None:
     """Log ``user`` in on this browser: a new session row and its token in the cookie."""
     token = secrets.token_urlsafe(32)
     forget_old()
-    db.session.add(LoginSession(user_id=user.id, token_hash=_digest(token)))
+    db.session.add(LoginSession(user_id=user.id, token_hash=_digest(token),
+                                client=client_of(request.headers.get("User-Agent", "")),
+                                address=(request.remote_addr or "")[:64]))
     session.clear()  # nothing of an earlier session (or a planted cookie) carries over
     session["sid"] = token
     login_user(user)
+
+
+BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+            ("Chromium/", "Chromium"), ("Safari/", "Safari"))
+SYSTEMS = (("iPad", "iPad"), ("iPhone", "iPhone"), ("Android", "Android"),
+           ("Windows", "Windows"), ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"),
+           ("Linux", "Linux"))
+
+
+def client_of(agent: str) -> str:
+    """A browser's User-Agent said briefly, to tell one's sessions apart.
+
+    >>> client_of("Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like "
+    ...           "Gecko) Chrome/131.0 Safari/537.36")
+    'Chrome · Android'
+    >>> client_of("Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    ...           "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+    'Safari · iPad'
+    >>> client_of("curl/8.5"), client_of("")
+    ('', '')
+    """
+    browser = next((name for mark, name in BROWSERS if mark in agent), "")
+    system = next((name for mark, name in SYSTEMS if mark in agent), "")
+    return " · ".join(part for part in (browser, system) if part)
 
 
 def end_current(reason: str) -> None:
@@ -127,6 +153,7 @@ def load_user(user_id: str) -> User | None:
     if row is None or row.ended_at is not None or str(row.user_id) != user_id:
         g.session_end = "ended"
         if row is not None:  # a cookie of an ended session, used again: a copy, perhaps
+            g.session_language = row.user.language
             audit(None, "denied", "user", row.user_id, "a session already ended")
             db.session.commit()
         return None

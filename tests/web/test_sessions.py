@@ -90,6 +90,16 @@ def test_a_change_of_password_role_or_state_ends_every_session_of_the_user(app, 
     assert opens_patients(admin)  # someone else's sessions are untouched
 
 
+def test_an_ended_session_is_told_in_the_users_language(app, client):
+    make_user(app, language="it")
+    login(client)
+    other = copy_of(client)
+    assert post(client, "/account/sessions").status_code == 303
+    response = other.get("/patients", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert '<html lang="it">' in page and "La sessione è terminata" in page
+
+
 def test_a_change_of_name_or_language_ends_no_session(app, client):
     make_user(app, "admin", role="admin")
     make_user(app, "doctor")

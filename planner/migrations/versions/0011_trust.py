@@ -53,6 +53,8 @@ def upgrade():
         sa.Column('seen_at', sa.DateTime(), nullable=False),
         sa.Column('ended_at', sa.DateTime(), nullable=True),
         sa.Column('end_reason', sa.String(length=20), server_default='', nullable=False),
+        sa.Column('client', sa.String(length=60), server_default='', nullable=False),
+        sa.Column('address', sa.String(length=64), server_default='', nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id']),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('token_hash'),
