@@ -96,11 +96,12 @@ def event_of(endpoint: str, method: str, status: int, args: dict[str, object],
     words = ["API"] if endpoint.startswith("api.") else []
     if status in (401, 403):
         return "denied", entity, entity_id, ", ".join([*words, f"answer {status}"])
+    if method not in ("GET", "HEAD") and status >= 400:
+        return "refused", entity, entity_id, ", ".join([*words, f"answer {status}"])
     if endpoint in SEARCHES or (endpoint == "patients.index" and "q" in query):
         return "search", entity, None, ", ".join([*words, "search"])  # GET or POST
     if method not in ("GET", "HEAD"):
-        action = "refused" if status >= 400 else "view"
-        return action, entity, entity_id, ", ".join([*words, f"answer {status}"])
+        return "view", entity, entity_id, ", ".join([*words, f"answer {status}"])
     action = "view"
     if endpoint in PRINTS:
         action = "print"
