@@ -328,6 +328,10 @@ def pattern_words(pattern: str) -> str:
         return str(_("a weight in kg between 1 and 400"))
     if pattern == openapi.DECIMAL_TEXT:
         return str(_("must be a number"))
+    if pattern in openapi.DECIMAL_PATTERNS:
+        low, high, places = openapi.DECIMAL_PATTERNS[pattern]
+        return str(_("a number from %(lo)s to %(hi)s written plainly, at most %(n)d decimals "
+                     "(\"0.10\")", lo=low, hi=high, n=places))
     if pattern == openapi.ID_PATTERN:
         return str(_("not a valid id (see GET /api/v1/bodymaps)"))
     return str(_("is not in the form the API description gives"))

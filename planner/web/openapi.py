@@ -4,12 +4,15 @@ checked against the API by schemathesis in the tests (tests/web/test_api_schema.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from planner import __version__
+from planner.bodymaps import atlas
 from planner.core import clinical
 from planner.core.plan import FORMAT, PATTERNS, SIDES
 from planner.models import LANGUAGES, ROLES, SEXES
+from planner.web.decimal_pattern import decimal_range_pattern
 
 TEXT = {"type": "string"}
 NULLABLE_TEXT = {"type": ["string", "null"]}
@@ -80,11 +83,21 @@ def number(low: float | str, high: float | str) -> dict[str, Any]:
     return {"type": "number", "minimum": float(low), "maximum": float(high)}
 
 
-def volume(low: object, high: object) -> dict[str, Any]:
-    """Millilitres: a number, or a decimal number as text ("0.10"); at most two decimals."""
+# The patterns of decimal texts in a range, with their range and decimals (web/api_bodies.py
+# says them in words).
+DECIMAL_PATTERNS: dict[str, tuple[str, str, int]] = {}
+
+
+def volume(low: object, high: object, places: int = 2) -> dict[str, Any]:
+    """Millilitres: a number, or a decimal number as text ("0.10"), at most ``places``
+    decimals. JSON Schema's minimum and maximum do not apply to text: the text's range is in
+    its pattern (web/decimal_pattern.py)."""
+    pattern = decimal_range_pattern(Decimal(str(low)), Decimal(str(high)), places)
+    DECIMAL_PATTERNS[pattern] = (str(low), str(high), places)
     return {"type": ["number", "string"], "minimum": float(str(low)),
-            "maximum": float(str(high)), "pattern": DECIMAL_TEXT,
-            "description": f"mL, {low} to {high}, at most two decimals; a number or its text"}
+            "maximum": float(str(high)), "pattern": pattern,
+            "description": f"mL, {low} to {high}, at most {places} decimals; a number or its "
+                           "text written plainly (\"0.10\")"}
 
 
 PATIENT_SUMMARY = obj({"id": {"type": "integer"}, "record_number": TEXT, "family_name": TEXT,
@@ -156,7 +169,7 @@ MANUAL_POINT = obj({"x": COORDINATE, "y": COORDINATE, "volume_ml": POINT_VOLUME,
                     "technique": TECHNIQUE}, required=["x", "y"])
 COMPONENT = obj({
     "name": text(200, blank=False), "drug": text(100, null=True),
-    "mg_per_ml": {**volume(*clinical.CONCENTRATION_RANGE_MG_PER_ML),
+    "mg_per_ml": {**volume(*clinical.CONCENTRATION_RANGE_MG_PER_ML, places=4),
                   "type": ["number", "string", "null"], "description": "mg/mL"},
     "volume_ml": volume("0.01", "1000")}, required=["name", "volume_ml"])
 MIXTURES = {"type": "object", "propertyNames": text(40, blank=False),
@@ -168,7 +181,8 @@ def plan_file(patient: bool) -> dict[str, Any]:
     """The plan file; with ``patient`` False the weight is the patient record's (no key)."""
     limit = clinical.MAX_POINTS_PER_PLAN
     properties = {
-        "format": {"enum": [FORMAT]}, "bodymap": ID, "bodymap_version": {
+        "format": {"enum": [FORMAT]}, "bodymap": {"enum": list(atlas.view_ids())},
+        "bodymap_version": {
             "type": "integer", "minimum": 1, "maximum": 10_000},
         "side": {"enum": list(SIDES)}, "treatment": {"enum": list(clinical.TREATMENTS)},
         "patient": obj({"weight_kg": number(*clinical.WEIGHT_RANGE_KG)}, required=[]),
