@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from planner.extensions import db
 from planner.models import audit
+from planner.web import MAX_ID
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +85,18 @@ def event_of(endpoint: str, method: str, status: int, args: dict[str, object],
     ('print', 'plan', 3, 'sheet PDF')
     >>> event_of("records.sign", "POST", 403, {"record_id": 2}, frozenset())
     ('denied', 'session_record', 2, 'answer 403')
+    >>> event_of("patients.show", "GET", 404, {"patient_id": 2**40}, frozenset())
+    ('view', 'patient', None, 'answer 404')
     >>> event_of("patients.index", "POST", 200, {}, frozenset({"q"}))
     ('search', 'patient', None, 'search')
     """
     entity, entity_id = LISTS.get(endpoint, "page"), None
+    listing = not any(name in args for name in ID_ENTITIES)
     for name, kind in ID_ENTITIES.items():
         value = args.get(name)
         if isinstance(value, int):
-            entity, entity_id = kind, value
+            # An id beyond what the database holds (a 404) is recorded without it.
+            entity, entity_id = kind, value if value <= MAX_ID else None
             break
     words = ["API"] if endpoint.startswith("api.") else []
     if status in (401, 403):
@@ -114,7 +119,7 @@ def event_of(endpoint: str, method: str, status: int, args: dict[str, object],
         words.append("thumbnail")
     elif endpoint.startswith("account."):
         words.append("own account")
-    elif entity_id is None:
+    elif listing:
         words.append("list")
     if status >= 400:
         words.append(f"answer {status}")
