@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from planner.extensions import db
@@ -71,10 +71,7 @@ def sessions_page() -> ResponseReturnValue:
         audit(current_user, "logout", "user", current_user.id,
               f"{ended} sessions ended, {revoked} API tokens revoked")
         db.session.commit()
-        language = current_user.language
-        logout_user()
-        session.clear()
-        session["language"] = language
+        sessions.forget_cookie(current_user.language)
         flash(_("You were logged out everywhere."), "success")
         return redirect(url_for("auth.login"), 303)
     idle, whole = sessions.limits()

@@ -19,13 +19,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -263,10 +262,7 @@ def logout() -> ResponseReturnValue:
     audit(current_user, "logout", "user", current_user.id)
     sessions.end_current("logout")
     db.session.commit()
-    language = current_user.language
-    logout_user()
-    session.clear()
-    session["language"] = language  # the login page goes on in the user's language
+    sessions.forget_cookie(current_user.language)
     return redirect(url_for("auth.login"), 303)
 
 

@@ -20,7 +20,7 @@ from flask import Flask, current_app, flash, g, redirect, request, session, url_
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import login_user
+from flask_login import login_user, logout_user
 from sqlalchemy import delete, select, update
 
 from planner.extensions import db, login_manager
@@ -71,6 +71,15 @@ def client_of(agent: str) -> str:
     browser = next((name for mark, name in BROWSERS if mark in agent), "")
     system = next((name for mark, name in SYSTEMS if mark in agent), "")
     return " · ".join(part for part in (browser, system) if part)
+
+
+def forget_cookie(language: str | None) -> None:
+    """Empty this browser's cookie session (logged out), keeping only the language, so that the
+    login page goes on in the user's language."""
+    logout_user()
+    session.clear()
+    if language:
+        session["language"] = language
 
 
 def end_current(reason: str) -> None:
@@ -201,10 +210,7 @@ def init_app(app: Flask) -> None:
         if current_user.is_authenticated:
             return None
         reason = g.get("session_end")
-        language = g.get("session_language") or session.get("language")
-        session.clear()
-        if language:
-            session["language"] = language  # the login page goes on in the user's language
+        forget_cookie(g.get("session_language") or session.get("language"))
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
         idle, whole = limits()
