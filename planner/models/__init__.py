@@ -1,0 +1,49 @@
+"""The database, one module per kind of record: accounts, patients, plans and mixtures, cycles,
+session records, the clinic's settings and the audit trail. Every model and helper is reachable
+from here (``from planner.models import Patient, audit, now``).
+
+Every schema change has an Alembic migration in ``planner/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from planner.models.accounts import ApiToken, LoginFailure, LoginSession, User
+from planner.models.audit import AuditEvent, AuditHead, audit
+from planner.models.clinic import ClinicSettings, clinic_settings
+from planner.models.cycles import Cycle, ScheduledSession
+from planner.models.patients import Patient
+from planner.models.plans import PlanRecord, SavedMixture
+from planner.models.records import ADVERSE_EVENTS, Addendum, SessionProduct, SessionRecord
+from planner.models.search_keys import folded, search_key
+from planner.models.times import as_utc, now, utc_text
+from planner.vocabulary import LANGUAGES, ROLES, SEXES, SIGNING_ROLES
+
+__all__ = [
+    "ADVERSE_EVENTS",
+    "LANGUAGES",
+    "ROLES",
+    "SEXES",
+    "SIGNING_ROLES",
+    "Addendum",
+    "ApiToken",
+    "AuditEvent",
+    "AuditHead",
+    "ClinicSettings",
+    "Cycle",
+    "LoginFailure",
+    "LoginSession",
+    "Patient",
+    "PlanRecord",
+    "SavedMixture",
+    "ScheduledSession",
+    "SessionProduct",
+    "SessionRecord",
+    "User",
+    "as_utc",
+    "audit",
+    "clinic_settings",
+    "folded",
+    "now",
+    "search_key",
+    "utc_text",
+]
