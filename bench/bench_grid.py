@@ -18,9 +18,9 @@ from collections.abc import Callable
 import numpy as np
 import shapely
 
-from planner import render
 from planner.core.compute import compute
 from planner.core.plan import from_dict
+from planner.drawing.plan import plan_svg
 
 TARGETS = (100, 1000, 5000)
 
@@ -80,7 +80,7 @@ def main() -> None:
         base = median_ms(lambda shape=shape, spacing=spacing: baseline(shape, spacing),
                          args.repeat)
         comp = median_ms(lambda plan=plan: compute(plan), args.repeat)
-        both = median_ms(lambda plan=plan: render.plan_svg(compute(plan)), args.repeat)
+        both = median_ms(lambda plan=plan: plan_svg(compute(plan)), args.repeat)
         print(f"{n:>7} {base:>8.2f}ms {comp:>8.2f}ms {comp / base:>5.1f}x "
               f"{both:>10.2f}ms {both / base:>5.1f}x")
 

@@ -36,24 +36,27 @@ def median_s(work: Callable[[], object], repeat: int) -> float:
 
 
 def main() -> None:
-    from planner import engine, printing
+    from planner import engine
     from planner.core.plan import from_dict
+    from planner.printing.paper import SheetInfo
+    from planner.printing.pdf import to_pdf
+    from planner.printing.plan_pages import sheet_html
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    info = printing.SheetInfo(patient_name="Bench, Patient", plan_id=1, plan_version=1,
+    info = SheetInfo(patient_name="Bench, Patient", plan_id=1, plan_version=1,
                               url="https://clinic.example/plans/1")
-    printing.to_pdf(printing.sheet_html(*engine.run(from_dict(plan_for(100)[0])), info))  # warm
+    to_pdf(sheet_html(*engine.run(from_dict(plan_for(100)[0])), info))  # warm
     print(f"{'points':>7} {'pages':>5} {'HTML ms':>8} {'PDF ms':>8} {'PDF/HTML':>9}")
     for size in SIZES:
         plan = from_dict(plan_for(size)[0])
 
         def html(plan=plan) -> str:
-            return printing.sheet_html(*engine.run(plan), info)
+            return sheet_html(*engine.run(plan), info)
 
         def pdf(plan=plan) -> bytes:
-            return printing.to_pdf(html(plan))
+            return to_pdf(html(plan))
 
         points = len(engine.run(plan)[0].points)
         html_s = median_s(html, args.repeat)

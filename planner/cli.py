@@ -453,7 +453,8 @@ def _read_plan(name: str) -> str | bytes:
 
 
 def _grid(args: argparse.Namespace) -> int:
-    from planner import csv_files, engine, render
+    from planner import csv_files, engine
+    from planner.drawing.plan import plan_svg
 
     plan = loads(_read_plan(args.plan))
     result, view = engine.run(plan)
@@ -465,7 +466,7 @@ def _grid(args: argparse.Namespace) -> int:
     elif args.format == "json":
         text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "svg":
-        text = render.plan_svg(result, view)
+        text = plan_svg(result, view)
     else:
         text = csv_files.points_csv(result)
     for warning in result.warnings:
@@ -477,14 +478,15 @@ def _grid(args: argparse.Namespace) -> int:
 
 def _printed(args: argparse.Namespace, result: Result, view: View | None) -> str | bytes:
     """The sheet (or the stencil, or the handout) of a plan file: no patient data."""
-    from planner import printing
+    from planner.printing import pdf, plan_pages
+    from planner.printing.paper import SheetInfo
 
-    info = printing.SheetInfo(language=args.language, paper=args.paper, compact=args.compact,
+    info = SheetInfo(language=args.language, paper=args.paper, compact=args.compact,
                               clinic=args.clinic)
-    make = printing.stencil_html if args.stencil else \
-        printing.handout_html if args.handout else printing.sheet_html
+    make = plan_pages.stencil_html if args.stencil else \
+        plan_pages.handout_html if args.handout else plan_pages.sheet_html
     html = make(result, view, info)
-    return printing.to_pdf(html) if args.format == "pdf" else html
+    return pdf.to_pdf(html) if args.format == "pdf" else html
 
 
 def _write(target: str, text: str | bytes) -> None:

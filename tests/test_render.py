@@ -8,11 +8,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from planner import engine, render
+from planner import engine
 from planner.core.compute import compute
 from planner.core.plan import from_dict
-from tests import shapes
-from tests.shapes import area, plan
+from planner.drawing import plan as drawing
+from planner.drawing.pain_chart import CHART_H_MM, CHART_PAD, pain_chart_svg
+from tests.helpers import shapes
+from tests.helpers.shapes import area, plan
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -24,7 +26,7 @@ def parse(text: str) -> ET.Element:
 def test_a_plan_on_paper_is_drawn_in_millimetres_with_every_point():
     result = compute(from_dict(plan([area(shapes.RECTANGLE)],
                                     points=[{"x": 90, "y": 10, "label": "<b>tp</b>"}])))
-    root = parse(render.plan_svg(result))
+    root = parse(drawing.plan_svg(result))
     assert root.get("width", "").endswith("mm") and root.get("height", "").endswith("mm")
     vb = [float(v) for v in re.split(r"[\s,]+", root.get("viewBox", "").strip())]
     assert float(root.get("width")[:-2]) == pytest.approx(vb[2], abs=0.01)
@@ -38,7 +40,7 @@ def test_a_plan_on_paper_is_drawn_in_millimetres_with_every_point():
 
 def test_the_scale_bar_is_100_mm_long():
     result = compute(from_dict(plan([area(shapes.SQUARE)])))
-    root = parse(render.plan_svg(result))
+    root = parse(drawing.plan_svg(result))
     legend = root.find(f".//{SVG}g[@id='legend']")
     bar = legend.find(f"{SVG}line")
     assert float(bar.get("x2")) - float(bar.get("x1")) == pytest.approx(100.0)
@@ -50,7 +52,7 @@ def test_the_scale_bar_is_100_mm_long():
 def test_the_patients_right_is_written_on_the_correct_side(view_id, right_on_left):
     region = f"{view_id}/" + ("medial" if view_id == "knee-anterior" else "popliteal")
     result, view = engine.run(from_dict(plan([{"region": region}], side="right")))
-    root = parse(render.plan_svg(result, view))
+    root = parse(drawing.plan_svg(result, view))
     texts = {t.text: float(t.get("x")) for t in root.find(f".//{SVG}g[@id='orientation']")}
     assert (texts["PATIENT'S RIGHT"] < texts["PATIENT'S LEFT"]) is right_on_left
     assert "RIGHT · KNEE" in texts
@@ -59,7 +61,7 @@ def test_the_patients_right_is_written_on_the_correct_side(view_id, right_on_lef
 
 def test_labels_from_the_plan_cannot_inject_markup():
     result = compute(from_dict(plan([area(shapes.SQUARE, label='<script>alert(1)</script>')])))
-    text = render.plan_svg(result, title='<script>x</script>')
+    text = drawing.plan_svg(result, title='<script>x</script>')
     assert "<script>" not in text
     parse(text)
 
@@ -68,8 +70,6 @@ def test_pain_chart_puts_each_score_at_its_height():
     import re
 
     from planner.core.outcomes import PainScore, trend
-    from planner.render import CHART_H_MM, CHART_PAD, pain_chart_svg
-
     t = trend([PainScore(1, 7, 5), PainScore(2, 6, 4), PainScore(3, 4, 3), PainScore(4, 3, 2)])
     svg = pain_chart_svg(t, ["1 Dec", "8 Dec", "15 Dec", "22 Dec"])
     top, bottom = CHART_PAD[1], CHART_H_MM - CHART_PAD[3]
@@ -99,10 +99,10 @@ def test_the_patients_right_and_left_never_run_into_each_other(language, crop):
     from PIL import ImageFont
 
     from planner.bodymaps import atlas
-    from planner.printing import _translations
+    from planner.printing.templates import translations
 
     font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 100)
-    text = _translations(language).gettext
+    text = translations(language).gettext
     checked = 0
     for view in atlas.views():
         if view.patient_right not in ("left", "right"):
@@ -111,7 +111,7 @@ def test_the_patients_right_and_left_never_run_into_each_other(language, crop):
         side = "right" if view.single_limb else "bilateral"
         result, drawn = engine.run(from_dict(plan([{"region": region.id, "spacing_mm": 20}],
                                                   bodymap=view.id, side=side)))
-        root = parse(render.plan_svg(result, drawn, text=text, language=language, crop=crop))
+        root = parse(drawing.plan_svg(result, drawn, text=text, language=language, crop=crop))
         layer = root.find(f".//{SVG}g[@id='orientation']")
         size = float(layer.get("font-size"))
         extents = []
@@ -120,7 +120,7 @@ def test_the_patients_right_and_left_never_run_into_each_other(language, crop):
             x = float(t.get("x"))
             extents.append((x, x + width) if t.get("text-anchor") == "start" else (x - width, x))
         (_a0, a1), (b0, _b1) = sorted(extents)
-        assert b0 - a1 >= render.ORIENTATION_GAP_MM, (view.id, size, extents)
+        assert b0 - a1 >= drawing.ORIENTATION_GAP_MM, (view.id, size, extents)
         checked += 1
     assert checked >= 5
 
@@ -169,12 +169,12 @@ def test_no_word_of_the_pain_chart_runs_past_its_edges(language, scale, befores)
     from PIL import ImageFont
 
     from planner.core.outcomes import PainScore, trend
-    from planner.printing import _translations
+    from planner.printing.templates import translations
 
     font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 100)
     t = trend([PainScore(k + 1, b, max(0, b - 1)) for k, b in enumerate(befores)], scale)
     labels = [f"{k + 3} {'mar' if language == 'it' else 'Mar'}" for k in range(len(befores))]
-    svg = render.pain_chart_svg(t, labels, text=_translations(language).gettext)
+    svg = pain_chart_svg(t, labels, text=translations(language).gettext)
     vb = [float(v) for v in re.split(r"[\s,]+", parse(svg).get("viewBox", "").strip())]
     x_min, y_min, x_max, y_max = vb[0], vb[1], vb[0] + vb[2], vb[1] + vb[3]
     names = []
@@ -200,10 +200,10 @@ def test_no_word_of_the_pain_chart_runs_past_its_edges(language, scale, befores)
 @pytest.mark.parametrize(("language", "thirty"), [("it", "\u221230%:"), ("es", "\u221230\xa0%:")])
 def test_the_reduction_lines_are_named_the_locales_way(language, thirty):
     from planner.core.outcomes import PainScore, trend
-    from planner.printing import _translations
+    from planner.printing.templates import translations
 
     t = trend([PainScore(1, 7, 5), PainScore(2, 5, 3)], "nrs")
-    svg = render.pain_chart_svg(t, ["3", "10"], text=_translations(language).gettext)
+    svg = pain_chart_svg(t, ["3", "10"], text=translations(language).gettext)
     names = [" ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", m))
              for m in re.findall(r'<text class="line-name"[^>]*>(.*?)</text>', svg)]
     assert names[1].startswith(thirty + " "), names

@@ -106,7 +106,7 @@ def plan_message(item: PlanError | PlanWarning | Message) -> str:
 
 def init_app(app: Flask) -> None:
     """Make the formatting helpers available in every template."""
-    from planner.render import path_d
+    from planner.drawing.paths import path_d
 
     app.jinja_env.globals.update(current_locale=current_locale, format_date=format_date,
                                  path_d=path_d,

@@ -16,7 +16,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
-from planner import printing
+from planner.printing import pdf
 
 # [our measure, above]: +10 gives a process at normal priority about nine times the CPU share of
 # the PDF thread (Linux CFS weights 1024 and 110).
@@ -25,8 +25,8 @@ LOWEST_PRIORITY = 19  # the highest niceness (POSIX setpriority)
 
 
 def to_pdf(html: str) -> bytes:
-    """printing.to_pdf on the process's PDF thread (one PDF at a time per process)."""
-    return _thread().submit(printing.to_pdf, html).result()
+    """pdf.to_pdf on the process's PDF thread (one PDF at a time per process)."""
+    return _thread().submit(pdf.to_pdf, html).result()
 
 
 @cache

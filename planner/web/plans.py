@@ -26,12 +26,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from planner import engine, render, wording
+from planner import engine, wording
 from planner.bodymaps import atlas
 from planner.core import clinical
 from planner.core.compute import Result
 from planner.core.messages import N_, PlanError
 from planner.core.plan import FORMAT, Plan, dump, from_dict
+from planner.drawing.plan import plan_svg
 from planner.extensions import db
 from planner.models import (
     Cycle,
@@ -98,8 +99,8 @@ def read_doc() -> dict[str, Any]:
 
 def drawing(result: Result, view: atlas.View | None) -> str:
     """The plan's SVG for the screen, in the user's language."""
-    return render.plan_svg(result, view, text=_, language=current_locale(),
-                           digits=format_digits)
+    return plan_svg(result, view, text=_, language=current_locale(),
+                    digits=format_digits)
 
 
 def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None

@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from planner import printing
 from planner.core.messages import PlanError
 from planner.extensions import db
 from planner.models import (
@@ -31,6 +30,9 @@ from planner.models import (
     clinic_settings,
     now,
 )
+from planner.printing.cycle_report import CycleReport, CycleRow, cycle_html
+from planner.printing.paper import PAPERS, SheetInfo
+from planner.printing.plan_pages import handout_html, sheet_html, stencil_html
 from planner.web import pdf_thread
 from planner.web.i18n import current_locale
 from planner.web.plans import compute_doc, get_record
@@ -58,13 +60,13 @@ def recorded(patient: Patient) -> dict[str, str]:
     }
 
 
-def sheet_info(record: PlanRecord, language: str, *, for_screen: bool) -> printing.SheetInfo:
+def sheet_info(record: PlanRecord, language: str, *, for_screen: bool) -> SheetInfo:
     """Who, what and when for a saved plan's printouts."""
     patient = record.patient
     settings = clinic_settings()
     paper = request.args.get("paper", "a4")
-    return printing.SheetInfo(
-        language=language, paper=paper if paper in printing.PAPERS else "a4",
+    return SheetInfo(
+        language=language, paper=paper if paper in PAPERS else "a4",
         compact=request.args.get("compact") == "1", clinic=settings.name,
         clinic_phone=settings.phone, patient_name=patient.display_name,
         birth_date=patient.birth_date, record_number=patient.record_number,
@@ -92,8 +94,8 @@ def printed(record: PlanRecord, kind: str, *, for_screen: bool) -> str:
         abort(404)
     default = record.patient.language if kind == "handout" else current_locale()
     language = printout_language(default)
-    make = {"sheet": printing.sheet_html, "stencil": printing.stencil_html,
-            "handout": printing.handout_html}[kind]
+    make = {"sheet": sheet_html, "stencil": stencil_html,
+            "handout": handout_html}[kind]
     with force_locale(language):  # every string of the printout, the record's notes included
         return make(result, view, sheet_info(record, language, for_screen=for_screen))
 
@@ -138,7 +140,7 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
         status = planned.status if r is None else r.status
         canceller = db.session.get(User, planned.cancelled_by_id) \
             if planned.status == "cancelled" and planned.cancelled_by_id else None
-        rows.append(printing.CycleRow(
+        rows.append(CycleRow(
             planned.number, planned.planned_on, status,
             performed_at=r.performed_at if r else None, points=r.points_done if r else None,
             total_ml=Decimal(r.total_ml) if r else None,
@@ -153,18 +155,18 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
             cancelled_at=as_utc(planned.cancelled_at).astimezone()
             if canceller and planned.cancelled_at else None,
             cancel_reason=planned.cancel_reason if planned.status == "cancelled" else ""))
-    report = printing.CycleReport(
+    report = CycleReport(
         cycle.plan.title, outcome.trend, outcome.labels, outcome.done, outcome.planned,
         outcome.total_ml, outcome.components, tuple(rows))
     patient = cycle.plan.patient
     settings = clinic_settings()
     paper = request.args.get("paper", "a4")
-    info = printing.SheetInfo(
-        language=language, paper=paper if paper in printing.PAPERS else "a4",
+    info = SheetInfo(
+        language=language, paper=paper if paper in PAPERS else "a4",
         clinic=settings.name, clinic_phone=settings.phone, patient_name=patient.display_name,
         birth_date=patient.birth_date, record_number=patient.record_number,
         session_date=date.today(), static_base="/static/" if for_screen else "")
-    return printing.cycle_html(report, info)
+    return cycle_html(report, info)
 
 
 def localized_report(cycle: Cycle, *, for_screen: bool) -> str:

@@ -21,12 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from planner import engine, render
+from planner import engine
 from planner.core import checklist, outcomes, sessions
 from planner.core.compute import Result
 from planner.core.dosing import ComponentTotal
 from planner.core.messages import PlanError
 from planner.core.plan import from_dict
+from planner.drawing.pain_chart import pain_chart_svg
 from planner.extensions import db
 from planner.models import (
     ADVERSE_EVENTS,
@@ -673,6 +674,6 @@ def cycle_outcome(cycle: Cycle, language: str = "en", text: Any = None) -> Cycle
             broken += 1
     return CycleOutcome(
         cycle, len(signed), len([s for s in cycle.sessions if s.status != "cancelled"]), trend,
-        labels, render.pain_chart_svg(trend, labels, text=text) if signed and text else "",
+        labels, pain_chart_svg(trend, labels, text=text) if signed and text else "",
         tuple(outcomes.cycle_components(components)),
         sum((Decimal(r.total_ml) for r in signed), Decimal("0.00")), broken)

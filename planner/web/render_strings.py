@@ -1,8 +1,8 @@
 """Words of the printed plan drawing, marked for extraction.
 
-``planner.render`` receives the translation function as its ``text`` argument, so pybabel
+``planner.drawing`` receives the translation function as its ``text`` argument, so pybabel
 cannot find these strings there; listing them here puts them in the message catalogue.
-Keep this list in step with every ``text("...")`` call in ``planner/render.py``.
+Keep this list in step with every ``text("...")`` call in ``planner/drawing/``.
 """
 
 from __future__ import annotations

@@ -18,15 +18,21 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from planner import engine, printing
+from planner import engine
 from planner.core.outcomes import PainScore, trend
 from planner.core.plan import from_dict, loads
+from planner.drawing.stencil import stencil_tiles
+from planner.printing import plan_pages
+from planner.printing.cycle_report import CycleReport, CycleRow, cycle_html
+from planner.printing.paper import PAGE_MARGIN_MM, SheetInfo, usable_mm
+from planner.printing.pdf import STATIC, fetcher, to_pdf
+from planner.printing.templates import translations
 
 ROOT = Path(__file__).resolve().parents[2]
 KNEE = ROOT / "examples" / "knee-medial.json"
 MM = 72 / 25.4  # PDF points per mm
 PAPER_PT = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
-INFO = printing.SheetInfo(
+INFO = SheetInfo(
     clinic="Studio Medico Bianchi", clinic_phone="+39 02 1234 5678",
     patient_name="Verdi, Giulia", birth_date=date(1961, 4, 3), record_number="MP-000042",
     session_date=date(2026, 11, 23), doctor="Dr Anna Bianchi", plan_id=12, plan_version=3,
@@ -48,7 +54,7 @@ def square_plan(side_mm: float, spacing_mm: float, **area) -> dict:
 
 
 def pdf_of(kind: str, result, view, info=INFO) -> bytes:
-    return printing.to_pdf(getattr(printing, f"{kind}_html")(result, view, info))
+    return to_pdf(getattr(plan_pages, f"{kind}_html")(result, view, info))
 
 
 def text_of(pdf: bytes) -> str:
@@ -169,8 +175,8 @@ def test_compact_fits_sixty_points_on_one_page():
 
 def test_stencil_tiles_a_large_area_at_true_scale():
     result, view = computed(square_plan(400, 20))
-    width, height = printing._usable("a4")
-    tiles = list(printing.stencil_tiles(result, width, height - printing.STENCIL_CAPTION_MM))
+    width, height = usable_mm("a4")
+    tiles = list(stencil_tiles(result, width, height - plan_pages.STENCIL_CAPTION_MM))
     assert len(tiles) >= 4
     assert {t.rows * t.columns for t in tiles} == {len(tiles)}
     pdf = pdf_of("stencil", result, view)
@@ -181,7 +187,7 @@ def test_stencil_tiles_a_large_area_at_true_scale():
     numbers = set()
     for t in tiles:
         numbers |= {int(n) for n in re.findall(r">(\d+)</text>", str(t.svg))}
-        w, h = printing._svg_size(str(t.svg))
+        w, h = plan_pages.svg_size(str(t.svg))
         box = re.search(r'viewBox="([-0-9.]+),([-0-9.]+),([0-9.]+),([0-9.]+)"', str(t.svg))
         assert box and (abs(float(box.group(3)) - w) < 0.01, abs(float(box.group(4)) - h)
                         < 0.01) == (True, True)
@@ -191,7 +197,7 @@ def test_stencil_tiles_a_large_area_at_true_scale():
 
 def test_the_map_says_the_patients_side_and_its_scale():
     result, view = computed()
-    html = printing.sheet_html(result, view, INFO)
+    html = plan_pages.sheet_html(result, view, INFO)
     image = re.search(r'<img src="data:image/svg\+xml;base64,([^"]+)"', html)
     assert image, "the map is on the sheet"
     svg = base64.b64decode(image.group(1)).decode()
@@ -205,19 +211,19 @@ def test_names_and_labels_are_escaped():
     result, view = computed(doc)
     info = replace(INFO, patient_name="<img src=x onerror=alert(1)>", clinic="<b>x</b>")
     for kind in ("sheet", "stencil", "handout"):
-        html = getattr(printing, f"{kind}_html")(result, view, info)
+        html = getattr(plan_pages, f"{kind}_html")(result, view, info)
         assert "<script>alert" not in html and "<img src=x" not in html and "<b>x</b>" not in html
 
 
 def test_only_our_own_files_are_fetched(tmp_path):
-    fetcher = printing._fetcher()
+    our_files = fetcher()
     secret = tmp_path / "secret.txt"
     secret.write_text("patient data")
     for url in ("http://example.com/x.css", "https://example.com/a.png", secret.as_uri(),
-                (printing.STATIC / ".." / "models.py").as_uri(), "ftp://example.com/x"):
+                (STATIC / ".." / "models.py").as_uri(), "ftp://example.com/x"):
         with pytest.raises(ValueError):
-            fetcher.fetch(url)
-    response = fetcher.fetch((printing.STATIC / "print.css").as_uri())
+            our_files.fetch(url)
+    response = our_files.fetch((STATIC / "print.css").as_uri())
     assert response is not None
 
 
@@ -270,9 +276,9 @@ def test_handout_in_each_language(language, words):
 def test_unknown_paper_or_language_is_refused():
     result, view = computed()
     with pytest.raises(ValueError, match="paper"):
-        printing.sheet_html(result, view, replace(INFO, paper="a3"))
+        plan_pages.sheet_html(result, view, replace(INFO, paper="a3"))
     with pytest.raises(ValueError, match="language"):
-        printing.sheet_html(result, view, replace(INFO, language="fr"))
+        plan_pages.sheet_html(result, view, replace(INFO, language="fr"))
 
 
 # --- units and margins, in every language ------------------------------------------------------
@@ -313,23 +319,23 @@ def side_by_side() -> dict:
                         "label": "trigger point"}]}
 
 
-def cycle_report() -> printing.CycleReport:
+def cycle_report() -> CycleReport:
     result, _view = computed()
     befores = (7, 6, 4, 3)
-    rows = tuple(printing.CycleRow(
+    rows = tuple(CycleRow(
         k + 1, date(2026, 3, 3 + 7 * k), "signed", performed_at=datetime(2026, 3, 3 + 7 * k, 10),
         points=len(result.points), total_ml=result.total_ml, pain_before=b, pain_after=b - 2,
         lots="L2026-0117, L2026-0342", signed_by="Dr Anna Bianchi")
         for k, b in enumerate(befores))
-    return printing.CycleReport(
+    return CycleReport(
         "Ginocchio", trend([PainScore(k + 1, b, b - 2) for k, b in enumerate(befores)]),
         tuple(f"{3 + 7 * k}/3" for k in range(len(befores))), len(befores), 6,
         result.total_ml * len(befores), result.components, rows)
 
 
-def printout(kind: str, doc: dict | None, info: printing.SheetInfo) -> bytes:
+def printout(kind: str, doc: dict | None, info: SheetInfo) -> bytes:
     if kind == "cycle":
-        return printing.to_pdf(printing.cycle_html(cycle_report(), info))
+        return to_pdf(cycle_html(cycle_report(), info))
     result, view = computed(doc)
     if kind == "compact":
         return pdf_of("sheet", result, view, replace(info, compact=True))
@@ -344,8 +350,8 @@ def test_units_keep_their_case_in_the_headers(kind, language):
     text = text_of(printout(kind, several_areas_and_drugs(), replace(INFO, language=language)))
     assert not re.search(r"\b(ML|MG|MM)\b", text), re.findall(r".*\b(?:ML|MG|MM)\b.*", text)
     flat = re.sub(r"\s+", " ", text)
-    _ = printing._translations(language).gettext
-    band = {"sheet": printing.SHEET_COLUMNS, "compact": printing.COMPACT_COLUMNS}.get(kind)
+    _ = translations(language).gettext
+    band = {"sheet": plan_pages.SHEET_COLUMNS, "compact": plan_pages.COMPACT_COLUMNS}.get(kind)
     heads = [f"{_('Component')} mL mg"]  # the components table
     heads += [" ".join([f"{_('No.')} mL"] * band), _("mL per point")] if band else \
         [f"{_('Points')} mL"]  # the point table (a unit in a translated header) or sessions
@@ -362,7 +368,7 @@ def test_no_word_runs_past_the_page_margins(plan, kind, language, paper):
     margins): on the Spanish compact sheet the totals table beside the map ran past the right
     edge, its last column ("ML", "1,90") cut off by the paper's edge."""
     pdf = printout(kind, plan(), replace(INFO, language=language, paper=paper))
-    margin = printing.PAGE_MARGIN_MM * MM
+    margin = PAGE_MARGIN_MM * MM
     outside = []
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         for number, page in enumerate(doc.pages, start=1):
@@ -415,10 +421,10 @@ def test_an_area_treatment_without_points_prints_its_surface_not_a_point_table()
            "areas": [{"label": "forehead", "region": "face-frontal/forehead", "pattern": "area"}]}
     result, view = computed(doc)
     assert len(result.points) == 0
-    html = printing.sheet_html(result, view, INFO)
+    html = plan_pages.sheet_html(result, view, INFO)
     assert 'class="points"' not in html
     surface = f"{result.areas[0].surface_mm2 / 100:.1f} cm²"
-    flat = re.sub(r"\s+", " ", text_of(printing.to_pdf(html)))
+    flat = re.sub(r"\s+", " ", text_of(to_pdf(html)))
     assert f"1. forehead · {surface}" in flat
     assert "Whole area (no points)" in flat
 
@@ -426,5 +432,5 @@ def test_an_area_treatment_without_points_prints_its_surface_not_a_point_table()
 @pytest.mark.parametrize(("language", "reduction"), [("en", "57.1%"), ("it", "57,1%"),
                                                      ("es", "57,1\xa0%")])
 def test_the_cycle_report_writes_the_reduction_the_locales_way(language, reduction):
-    html = printing.cycle_html(cycle_report(), replace(INFO, language=language))
+    html = cycle_html(cycle_report(), replace(INFO, language=language))
     assert f"<td>{reduction}</td>" in html

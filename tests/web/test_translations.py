@@ -85,13 +85,13 @@ def messages() -> dict[str, list[str]]:
 
 
 def test_the_drawing_words_are_extracted(messages) -> None:
-    """planner.render gets gettext as ``text``; render_strings.py lists every such call."""
-    source = (PACKAGE / "render.py").read_text(encoding="utf-8")
+    """planner.drawing gets gettext as ``text``; render_strings.py lists every such call."""
+    source = "".join(p.read_text(encoding="utf-8") for p in (PACKAGE / "drawing").glob("*.py"))
     called = {ast.literal_eval(f'"{literal}"')  # as Python reads it: "\u2212" is a minus sign
               for literal in re.findall(r'\btext\(\s*"((?:[^"\\]|\\.)*)"\s*\)', source)}
-    assert called, "no text(...) calls found in planner/render.py"
+    assert called, "no text(...) calls found in planner/drawing"
     missing = sorted(called - set(messages))
-    assert not missing, f"render.py words not in the catalogue (list them in render_strings.py): " \
+    assert not missing, f"drawing words not in the catalogue (list them in render_strings.py): " \
         f"{missing}"
 
 

@@ -1,4 +1,5 @@
-"""A computed plan drawn as SVG in millimetres: body map, areas, numbered points, legend, scale.
+"""A computed plan drawn as SVG in millimetres: body map, areas, numbered points, the patient's
+sides, legend and scale bar.
 
 No request objects here: the web app, the print sheet and the command line all call
 ``plan_svg``. One SVG user unit is one millimetre, so the drawing prints at true scale.
@@ -6,41 +7,38 @@ No request objects here: the web app, the print sheet and the command line all c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
 from xml.sax.saxutils import escape as xml_escape
 
 import shapely
 import svgwrite
-from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from planner.bodymaps.atlas import View
-from planner.core.compute import PlacedPoint, Result
-from planner.core.outcomes import Trend
+from planner.core.compute import Result
+from planner.drawing.paths import path_d, ring_d
+from planner.drawing.style import (
+    FONT_FAMILY,
+    LABEL_SIZE_MM,
+    NO_MIXTURE_COLOUR,
+    POINT_RADIUS_MM,
+    Text,
+    identity,
+    mixture_colours,
+)
 
-MIXTURE_COLOURS = ("#1f5fbf", "#b8420f", "#2a7d3a", "#7a3fa0", "#8a6d00", "#0f7a7a")
-NO_MIXTURE_COLOUR = "#444444"
-POINT_RADIUS_MM = 1.6
-LABEL_SIZE_MM = 3.2  # about 9 pt: readable on paper at arm's length
 SCALE_BAR_MM = 100.0
 LEGEND_MM = 34.0  # band below the drawing for the scale bar and the legend
 PAPER_MARGIN_MM = 15.0
-STENCIL_MARK_INSET_MM = 5.0  # alignment marks this far inside each stencil tile's edges
 POINTS_SLOT = "points-slot"  # replaced by the points layer once the document is written
 ORIENTATION_MM = 4.2  # the patient's left and right: bold capitals 4.2 mm high where they fit
 ORIENTATION_GAP_MM = 6.0  # at least this much between the two on one line
 BOLD_CAPS_EM = 0.72  # the width of a bold Helvetica capital, in ems (a generous mean)
 
 
-def identity(text: str) -> str:
-    """The default translation: English as written."""
-    return text
-
-
 def plan_svg(result: Result, view: View | None = None, *, title: str | None = None,
-             text: Callable[[str], str] = identity, language: str = "en", crop: bool = False,
+             text: Text = identity, language: str = "en", crop: bool = False,
              scale_bar: bool = True, enlarge: float = 1.0,
-             digits: Callable[[str], str] = identity) -> str:
+             digits: Text = identity) -> str:
     """The plan drawn as a standalone SVG document (mm units), on its view or on plain paper.
 
     ``text`` translates the drawing's words (the web app passes gettext), ``digits`` writes a
@@ -66,7 +64,7 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
         _draw_view(dwg, view, language)
     else:
         _draw_paper_grid(dwg, minx, miny, width, height)
-    colours = _mixture_colours(result)
+    colours = mixture_colours(result)
     _draw_areas(dwg, result, colours)
     dwg.add(dwg.g(id=POINTS_SLOT))
     _draw_orientation(dwg, view, minx, miny, width, text, language)
@@ -88,40 +86,6 @@ def _frame(result: Result, view: View | None) -> tuple[float, float, float, floa
     width = max(x1 - x0 + 2 * PAPER_MARGIN_MM, SCALE_BAR_MM + 2 * PAPER_MARGIN_MM)
     height = y1 - y0 + 2 * PAPER_MARGIN_MM
     return x0 - PAPER_MARGIN_MM, y0 - PAPER_MARGIN_MM - 8.0, width, height + 8.0
-
-
-def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[PlacedPoint],
-                frame: tuple[float, float, float, float]) -> str:
-    """One stencil tile: a ``frame`` (x, y, width, height in mm of the map) drawn at 1:1, with
-    the area's outline, its numbered points and four alignment marks.
-
-    Neighbouring tiles overlap by twice ``STENCIL_MARK_INSET_MM``, so a mark near one tile's edge
-    is the same place as the mark near the next tile's facing edge: lay one on the other.
-    """
-    x, y, w, h = frame
-    dwg = svgwrite.Drawing(size=(f"{w:.2f}mm", f"{h:.2f}mm"), debug=False, profile="full")
-    dwg.viewbox(x, y, w, h)
-    dwg.add(dwg.rect((x, y), (w, h), fill="#ffffff", stroke="#888888", stroke_width=0.3,
-                     stroke_dasharray="2,2"))
-    if surface is not None and not surface.is_empty:
-        dwg.add(dwg.path(d=path_d(surface), fill="#f2f2f2", stroke="#222222",
-                         stroke_width=0.4, fill_rule="evenodd"))
-    inset = STENCIL_MARK_INSET_MM
-    for mx, my in ((x + inset, y + inset), (x + w - inset, y + inset),
-                   (x + inset, y + h - inset), (x + w - inset, y + h - inset)):
-        dwg.add(dwg.circle((mx, my), 2.0, fill="none", stroke="#111111", stroke_width=0.25))
-        dwg.add(dwg.line((mx - 4, my), (mx + 4, my), stroke="#111111", stroke_width=0.25))
-        dwg.add(dwg.line((mx, my - 4), (mx, my + 4), stroke="#111111", stroke_width=0.25))
-    colours = _mixture_colours(result)
-    layer = dwg.g(font_family="Helvetica, Arial, sans-serif", font_size=str(LABEL_SIZE_MM))
-    for p in points:
-        if not (x <= p.x <= x + w and y <= p.y <= y + h):
-            continue
-        layer.add(dwg.circle((p.x, p.y), POINT_RADIUS_MM * 0.6,
-                             fill=colours.get(p.mixture, NO_MIXTURE_COLOUR)))
-        layer.add(dwg.text(str(p.number), insert=(p.x + 1.6, p.y - 1.4), fill="#111111"))
-    dwg.add(layer)
-    return str(dwg.tostring())
 
 
 def _cropped(result: Result, frame: tuple[float, float, float, float]
@@ -148,27 +112,6 @@ def _plan_shapes(result: Result) -> list[BaseGeometry]:
     shapes += [a.shape.line for a in result.areas if a.shape.line is not None]
     shapes += [shapely.Point(p.x, p.y) for p in result.points]
     return [s for s in shapes if not s.is_empty]
-
-
-def path_d(geom: BaseGeometry) -> str:
-    """SVG path data for polygons (holes included) and lines."""
-    parts = []
-    for part in shapely.get_parts(geom):
-        if isinstance(part, Polygon):
-            for ring in [part.exterior, *part.interiors]:
-                parts.append(_ring_d(ring.coords, closed=True))
-        elif isinstance(part, LineString):
-            parts.append(_ring_d(part.coords, closed=False))
-        elif hasattr(part, "geoms"):
-            parts.append(path_d(part))
-    return " ".join(p for p in parts if p)
-
-
-def _ring_d(coords: Iterable[tuple[float, ...]], *, closed: bool) -> str:
-    pts = [f"{c[0]:.2f},{c[1]:.2f}" for c in coords]
-    if not pts:
-        return ""
-    return "M" + " L".join(pts) + (" Z" if closed else "")
 
 
 def _draw_view(dwg: svgwrite.Drawing, view: View, language: str) -> None:
@@ -214,13 +157,6 @@ def _draw_paper_grid(dwg: svgwrite.Drawing, minx: float, miny: float, width: flo
     dwg.add(grid)
 
 
-def _mixture_colours(result: Result) -> dict[str | None, str]:
-    colours: dict[str | None, str] = {None: NO_MIXTURE_COLOUR}
-    for k, name in enumerate(result.plan.mixtures):
-        colours[name] = MIXTURE_COLOURS[k % len(MIXTURE_COLOURS)]
-    return colours
-
-
 def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str]) -> None:
     layer = dwg.g(id="areas")
     for res in result.areas:
@@ -234,7 +170,7 @@ def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None,
             path["data-area"] = str(res.index)
             layer.add(path)
         for ring in res.area.exclude:
-            layer.add(dwg.path(d=_ring_d(ring, closed=True), fill="#ffffff", stroke="#a52714",
+            layer.add(dwg.path(d=ring_d(ring, closed=True), fill="#ffffff", stroke="#a52714",
                                stroke_width=0.4, stroke_dasharray="1.5,1"))
         line = res.shape.line
         if line is not None and not line.is_empty:
@@ -244,7 +180,7 @@ def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None,
 
 
 def _points_markup(result: Result, colours: dict[str | None, str], enlarge: float = 1.0,
-                   digits: Callable[[str], str] = identity) -> str:
+                   digits: Text = identity) -> str:
     """The numbered points as SVG markup, written directly rather than through svgwrite.
 
     A plan has up to 5,000 points and svgwrite spends about 0.1 ms on each element; this layer
@@ -254,7 +190,7 @@ def _points_markup(result: Result, colours: dict[str | None, str], enlarge: floa
     r = POINT_RADIUS_MM * enlarge
     size = LABEL_SIZE_MM * enlarge
     digit_w, box_top, box_h = 0.6 * size, 0.78 * size, 0.92 * size  # Helvetica-like digits
-    parts = [f'<g id="points" font-family="Helvetica, Arial, sans-serif" '
+    parts = [f'<g id="points" font-family="{FONT_FAMILY}" '
              f'font-size="{LABEL_SIZE_MM * enlarge:.2f}">']
     mixtures = [None if m < 0 else result.plan.areas[m].mixture for m in result.area_of]
     manual = iter(enumerate(result.plan.points))
@@ -289,7 +225,7 @@ def _points_markup(result: Result, colours: dict[str | None, str], enlarge: floa
 
 
 def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, miny: float,
-                      width: float, text: Callable[[str], str], language: str) -> None:
+                      width: float, text: Text, language: str) -> None:
     """The patient's left and right, written on the drawing (never the viewer's)."""
     right, left = text("PATIENT'S RIGHT"), text("PATIENT'S LEFT")
     size = ORIENTATION_MM
@@ -298,7 +234,7 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
         # language with longer words, the letters get smaller rather than run into each other.
         room = width - 2 * 4.0 - ORIENTATION_GAP_MM
         size = min(size, room / (BOLD_CAPS_EM * (len(right) + len(left))))
-    layer = dwg.g(id="orientation", font_family="Helvetica, Arial, sans-serif",
+    layer = dwg.g(id="orientation", font_family=FONT_FAMILY,
                   font_size=f"{size:.2f}", font_weight="bold", fill="#a52714")
     top = miny + 6.0
     if view is None:
@@ -325,9 +261,9 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
 
 def _draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str],
                  left: float, top: float, width: float, title: str | None,
-                 text: Callable[[str], str], scale_bar: bool = True,
-                 digits: Callable[[str], str] = identity) -> None:
-    legend = dwg.g(id="legend", font_family="Helvetica, Arial, sans-serif", font_size="3.2",
+                 text: Text, scale_bar: bool = True,
+                 digits: Text = identity) -> None:
+    legend = dwg.g(id="legend", font_family=FONT_FAMILY, font_size="3.2",
                    fill="#111111")
     x0, y = left + 8.0, top + 6.0
     if scale_bar:
@@ -352,7 +288,7 @@ def _draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None
 
 
 def _draw_scale_bar(dwg: svgwrite.Drawing, layer: svgwrite.container.Group, x0: float, y: float,
-                    text: Callable[[str], str]) -> None:
+                    text: Text) -> None:
     """100 mm with 10 mm ticks, to check the print scale with a ruler."""
     layer.add(dwg.line((x0, y), (x0 + SCALE_BAR_MM, y), stroke="#111111", stroke_width=0.5))
     for k in range(11):
@@ -360,124 +296,3 @@ def _draw_scale_bar(dwg: svgwrite.Drawing, layer: svgwrite.container.Group, x0: 
         layer.add(dwg.line((x0 + 10 * k, y - tick), (x0 + 10 * k, y), stroke="#111111",
                            stroke_width=0.3))
     layer.add(dwg.text(text("100 mm (must measure 100 mm when printed)"), insert=(x0, y + 4.5)))
-
-
-# --- the pain trend ------------------------------------------------------------------------------
-
-CHART_W_MM, CHART_H_MM = 160.0, 80.0
-# left, top, right, bottom: room for the axes' words, and on the right for the lines' names
-# (outside the plot, where no score can hide them)
-CHART_PAD = (16.0, 8.0, 42.0, 14.0)
-CHART_FONT_MM = 3.0  # the chart's words
-CHART_LABEL_GAP_MM = 3.4  # the lines' names never overlap, however close the lines
-# The width of one letter of the chart's sans-serif, in ems: generous, so that a name measured
-# with it fits whatever font draws it ("moderatamente" in DejaVu Sans: 0.62 em a letter).
-CHART_EM = 0.65
-
-
-def pain_chart_svg(trend: Trend, labels: Sequence[str] | None = None, *,
-                   text: Callable[[str], str] = identity) -> str:
-    """A cycle's pain, session by session, with its baseline and the 30% and 50% reduction
-    lines (IMMPACT). Filled dots: pain before each session; rings: after it. ``labels`` name
-    the sessions on the x axis (dates), by default their numbers."""
-    left, top, right, bottom = CHART_PAD
-    width, height = CHART_W_MM - left - right, CHART_H_MM - top - bottom
-    top_score = 10 if trend.scale == "nrs" else 100
-    n = max(1, len(trend.sessions))
-
-    def x(k: int) -> float:
-        return left + (width * (k + 0.5) / n)
-
-    def y(score: float) -> float:
-        return top + height * (1 - score / top_score)
-
-    dwg = svgwrite.Drawing(size=(f"{CHART_W_MM}mm", f"{CHART_H_MM}mm"), debug=False,
-                           profile="full")
-    dwg.viewbox(0, 0, CHART_W_MM, CHART_H_MM)
-    words = dwg.g(font_family="Helvetica, Arial, sans-serif", font_size=f"{CHART_FONT_MM:g}",
-                  fill="#333333")
-    dwg.add(dwg.rect((left, top), (width, height), fill="#ffffff", stroke="#999999",
-                     stroke_width=0.3))
-    for score in range(0, top_score + 1, top_score // 5):
-        dwg.add(dwg.line((left - 1.5, y(score)), (left, y(score)), stroke="#999999",
-                         stroke_width=0.3))
-        words.add(dwg.text(str(score), insert=(left - 2.5, y(score) + 1), text_anchor="end"))
-    scale_name = text("Pain (NRS 0-10)") if trend.scale == "nrs" else text("Pain (VAS 0-100 mm)")
-    words.add(dwg.text(scale_name, insert=(3, top + height / 2),
-                       transform=f"rotate(-90 3 {top + height / 2})", text_anchor="middle"))
-    if trend.baseline is not None and trend.line_30 is not None and trend.line_50 is not None:
-        # A line's name is its reduction, then its meaning, in as many lines as the room on the
-        # right needs: "moderatamente importante" on one line ran past the chart's edge in
-        # Italian, "moderadamente importante" in Spanish.
-        room = CHART_W_MM - (left + width + 1.5) - 1.0
-        lines_of = [
-            (float(trend.baseline), "#555555", "none", _wrap(text("baseline"), room)),
-            (float(trend.line_30), "#b8420f", "2,1.5",
-             [text("\u221230%:"), *_wrap(text("moderately important"), room)]),
-            (float(trend.line_50), "#2a7d3a", "2,1.5",
-             [text("\u221250%:"), *_wrap(text("substantial"), room)])]
-        tops = _stacked([y(value) + 1 for value, *_rest in lines_of],
-                        [len(lines) for *_rest, lines in lines_of], CHART_H_MM - 1.0)
-        for (value, colour, dash, lines), label_y in zip(lines_of, tops, strict=True):
-            dwg.add(dwg.line((left, y(value)), (left + width, y(value)), stroke=colour,
-                             stroke_width=0.4, stroke_dasharray=dash,
-                             **{"class": "reference"}))
-            longest = max(len(line) for line in lines)
-            size = min(CHART_FONT_MM, room / (CHART_EM * longest))  # a single long word
-            name = dwg.text("", insert=(left + width + 1.5, label_y), fill=colour,
-                            **{"class": "line-name"})
-            if size < CHART_FONT_MM:
-                name["font-size"] = f"{size:.2f}"
-            for k, line in enumerate(lines):
-                name.add(dwg.tspan(line, x=[left + width + 1.5],
-                                   dy=[0 if k == 0 else CHART_LABEL_GAP_MM]))
-            words.add(name)
-    before = [(x(k), y(s.before)) for k, s in enumerate(trend.sessions) if s.before is not None]
-    if len(before) > 1:
-        dwg.add(dwg.polyline(before, fill="none", stroke="#1f5fbf", stroke_width=0.6))
-    for k, s in enumerate(trend.sessions):
-        name = labels[k] if labels is not None and k < len(labels) else str(s.session)
-        words.add(dwg.text(name, insert=(x(k), top + height + 5), text_anchor="middle"))
-        if s.before is not None:
-            dwg.add(dwg.circle((x(k), y(s.before)), 1.3, fill="#1f5fbf",
-                               **{"class": "before", "data-score": str(s.before)}))
-        if s.after is not None:
-            dwg.add(dwg.circle((x(k), y(s.after)), 1.1, fill="#ffffff", stroke="#1f5fbf",
-                               stroke_width=0.4,
-                               **{"class": "after", "data-score": str(s.after)}))
-    words.add(dwg.text(text("Session"), insert=(left + width / 2, CHART_H_MM - 2),
-                       text_anchor="middle"))
-    # The key, above the plot (inside it, it would sit on the scores of pain 10).
-    dwg.add(dwg.circle((left + 1.5, top - 4), 1.1, fill="#1f5fbf"))
-    words.add(dwg.text(text("before the session"), insert=(left + 3.5, top - 3)))
-    dwg.add(dwg.circle((left + 40, top - 4), 1.0, fill="#ffffff", stroke="#1f5fbf",
-                       stroke_width=0.4))
-    words.add(dwg.text(text("after it"), insert=(left + 42, top - 3)))
-    dwg.add(words)
-    return str(dwg.tostring())
-
-
-def _wrap(words: str, room: float, size: float = CHART_FONT_MM) -> list[str]:
-    """Words in lines no wider than ``room`` mm at ``size`` mm letters (CHART_EM a letter)."""
-    lines: list[str] = []
-    for word in words.split():
-        if lines and CHART_EM * size * (len(lines[-1]) + 1 + len(word)) <= room:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines or [""]
-
-
-def _stacked(wanted: list[float], counts: list[int], floor: float) -> list[float]:
-    """The first baselines of names of ``counts`` lines each, top to bottom, each as near as it
-    can be to where it is ``wanted``: never on the name above, and with the last line of the
-    last name above ``floor`` (the chart's bottom edge) however low the lines are drawn."""
-    tops = list(wanted)
-    for k in range(1, len(tops)):  # down: each name below the one above
-        tops[k] = max(tops[k], tops[k - 1] + CHART_LABEL_GAP_MM * counts[k - 1])
-    limit = floor - CHART_LABEL_GAP_MM * (counts[-1] - 1) if counts else floor
-    for k in range(len(tops) - 1, -1, -1):  # up: off the bottom edge, and off the one below
-        tops[k] = min(tops[k], limit)
-        if k:
-            limit = tops[k] - CHART_LABEL_GAP_MM * counts[k - 1]
-    return tops

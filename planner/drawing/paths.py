@@ -1,0 +1,31 @@
+"""Shapes as SVG path data: the one way every drawing writes an outline, a hole or a line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import shapely
+from shapely.geometry import LineString, Polygon
+from shapely.geometry.base import BaseGeometry
+
+
+def path_d(geom: BaseGeometry) -> str:
+    """SVG path data for polygons (holes included) and lines."""
+    parts = []
+    for part in shapely.get_parts(geom):
+        if isinstance(part, Polygon):
+            for ring in [part.exterior, *part.interiors]:
+                parts.append(ring_d(ring.coords, closed=True))
+        elif isinstance(part, LineString):
+            parts.append(ring_d(part.coords, closed=False))
+        elif hasattr(part, "geoms"):
+            parts.append(path_d(part))
+    return " ".join(p for p in parts if p)
+
+
+def ring_d(coords: Iterable[tuple[float, ...]], *, closed: bool) -> str:
+    """SVG path data for one ring or line of points (mm), to the hundredth."""
+    pts = [f"{c[0]:.2f},{c[1]:.2f}" for c in coords]
+    if not pts:
+        return ""
+    return "M" + " L".join(pts) + (" Z" if closed else "")

@@ -1,0 +1,187 @@
+"""A plan's printouts as HTML: the treatment-room sheet (header, map, point table, totals,
+warnings, checklist), the true-scale stencil and the aftercare handout."""
+
+from __future__ import annotations
+
+import base64
+import math
+import re
+from functools import partial
+from typing import Any
+
+import segno
+from markupsafe import Markup
+
+from planner import wording
+from planner.bodymaps.atlas import View
+from planner.core.compute import Result
+from planner.drawing.plan import plan_svg
+from planner.drawing.stencil import stencil_tiles
+from planner.formatting import digits_text, number_text
+from planner.printing.paper import SheetInfo, check, usable_mm
+from planner.printing.templates import template, translations
+
+# Height of the map on the sheet's first page, below the header [our layout]: most views
+# cropped to their areas then print at true scale. Each warning line above it takes about
+# WARNING_LINE_MM. Compact sheets keep half a page for the point table.
+MAP_HEIGHT_MM = {False: 200.0, True: 115.0}
+WARNING_LINE_MM = 9.0
+MAP_MIN_HEIGHT_MM = 90.0
+MIN_PRINTED_LABEL = 0.7  # point numbers print at no less than 70% of their true-scale size
+# The point table lists each area's points under a line with what they share (mixture, depth,
+# technique), SHEET_COLUMNS points to a row (COMPACT_COLUMNS on a compact sheet), read down
+# each column: a third of the pages of one point a row, and WeasyPrint lays out a third of
+# the text (bench/bench_print.py). Trigger points get a row each, with all their details.
+SHEET_COLUMNS = 3
+COMPACT_COLUMNS = 4
+COMPACT_MAP_WIDTH_MM = 92.0  # compact: the map on the left half, the totals beside it
+# The stencil: each tile is the printable page less a band for its caption and the 100 mm bar;
+# neighbouring tiles overlap so that the alignment marks of one can be laid on the next.
+STENCIL_CAPTION_MM = 30.0
+QR_MODULE_MM = 0.6  # 0.6 mm modules: a phone reads the code from the printed page
+
+
+def sheet_html(result: Result, view: View | None, info: SheetInfo) -> str:
+    """The treatment-room sheet: header, map, point table, totals, warnings, checklist."""
+    check(info)
+    width, _height = usable_mm(info.paper)
+    if info.compact:
+        width = COMPACT_MAP_WIDTH_MM
+    room = MAP_HEIGHT_MM[info.compact] - WARNING_LINE_MM * (len(result.warnings) + 1) * \
+        bool(result.warnings)
+    svg, scale = _fitted_map(result, view, info, width, max(MAP_MIN_HEIGHT_MM, room))
+    groups = _point_groups(result, info, COMPACT_COLUMNS if info.compact else SHEET_COLUMNS)
+    # The drawing goes in as an image: WeasyPrint then draws its thousand elements directly
+    # instead of styling each one as part of the page (a third of the PDF's time).
+    image = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+    return template("sheet.html", info).render(
+        **_common(result, view, info), map_image=image, map_scale=scale,
+        groups=groups, band_width=COMPACT_COLUMNS if info.compact else SHEET_COLUMNS,
+        qr=_qr(info.url),
+        checklist_items=_checklist(info))
+
+
+def stencil_html(result: Result, view: View | None, info: SheetInfo) -> str:
+    """Each area at true scale (1 mm on paper = 1 mm on the skin), tiled over as many pages as
+    it needs, with alignment marks where the tiles overlap."""
+    check(info)
+    width, height = usable_mm(info.paper)
+    tiles = list(stencil_tiles(result, width, height - STENCIL_CAPTION_MM))
+    return template("stencil.html", info).render(**_common(result, view, info), tiles=tiles)
+
+
+def handout_html(result: Result, view: View | None, info: SheetInfo) -> str:
+    """The aftercare handout for the patient, in the patient's language."""
+    check(info)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", info.handout_text or "") if p.strip()]
+    return template("handout.html", info).render(**_common(result, view, info),
+                                                 custom=paragraphs)
+
+
+def _fitted_map(result: Result, view: View | None, info: SheetInfo, width: float,
+                height: float) -> tuple[str, float]:
+    """The plan's drawing sized to the space on the sheet, and its scale (1 = true scale).
+
+    The drawing's own 100 mm bar is kept only at true scale; the sheet has its own
+    calibration bar for the printer."""
+    _ = translations(info.language).gettext
+    digits = partial(digits_text, language=info.language)
+    probe = plan_svg(result, view, text=_, language=info.language, crop=True,
+                     title=_plan_heading(result, info), digits=digits)
+    w, h = svg_size(probe)
+    scale = min(1.0, width / w, height / h)
+    # Below true scale the points and numbers are drawn bigger, up to 1/MIN_PRINTED_LABEL, so
+    # that they stay readable on paper (they may then crowd a dense grid).
+    svg = probe if scale >= 1.0 else plan_svg(
+        result, view, text=_, language=info.language, crop=True, scale_bar=False,
+        title=_plan_heading(result, info), enlarge=1.0 / max(scale, MIN_PRINTED_LABEL),
+        digits=digits)
+    head, rest = svg.split(">", 1)
+    head = re.sub(r' width="[0-9.]+mm"', f' width="{w * scale:.2f}mm"', head, count=1)
+    head = re.sub(r' height="[0-9.]+mm"', f' height="{h * scale:.2f}mm"', head, count=1)
+    return f"{head}>{rest}", scale
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    """The width and height in mm written on an SVG document's root element."""
+    head = svg.split(">", 1)[0]
+    width = re.search(r' width="([0-9.]+)mm"', head)
+    height = re.search(r' height="([0-9.]+)mm"', head)
+    assert width and height, "plan_svg writes its size in mm"
+    return float(width.group(1)), float(height.group(1))
+
+
+def _plan_heading(result: Result, info: SheetInfo) -> str:
+    _ = translations(info.language).gettext
+    return _("%(points)s points, %(ml)s mL in all") % {
+        "points": len(result.points), "ml": number_text(result.total_ml, info.language)}
+
+
+def _point_groups(result: Result, info: SheetInfo, width: int) -> list[dict[str, Any]]:
+    """The point table, area by area: a title and the area's shared details, then its points
+    in bands of ``width``; the trigger points last, one row each with their own details."""
+    _ = translations(info.language).gettext
+    techniques = wording.technique_names(_)
+    groups: list[dict[str, Any]] = []
+    for res in result.areas:
+        a = res.area
+        points = [{"number": p.number, "volume": p.volume_ml}
+                  for p in result.points if p.area == res.index]
+        if not points:
+            continue
+        groups.append({
+            "title": f"{res.index + 1}. {a.label}",
+            "details": [a.mixture and _("mixture %(name)s") % {"name": a.mixture},
+                        f"{number_text(a.depth_mm, info.language)} mm",
+                        techniques.get(a.technique, a.technique)],
+            "bands": _bands(points, width)})
+    manual = [p for p in result.points if p.area is None]
+    if manual:
+        groups.append({"title": _("Trigger points"), "details": [], "manual": [
+            {"number": p.number, "label": p.label or "", "volume": p.volume_ml,
+             "mixture": p.mixture or "—", "depth": p.depth_mm,
+             "technique": techniques.get(p.technique, p.technique)} for p in manual]})
+    return groups
+
+
+def _bands(rows: list[dict[str, Any]], n: int) -> list[list[dict[str, Any] | None]]:
+    """Rows of ``n`` points, numbered down each column: 1-15 in the first, 16-30 next...
+
+    >>> [[r and r["number"] for r in band] for band in _bands(
+    ...     [{"number": k} for k in range(1, 8)], 3)]
+    [[1, 4, 7], [2, 5, None], [3, 6, None]]
+    """
+    height = max(1, math.ceil(len(rows) / n))
+    return [[rows[c * height + r] if c * height + r < len(rows) else None for c in range(n)]
+            for r in range(height)]
+
+
+def _checklist(info: SheetInfo) -> list[tuple[str, str]]:
+    """The contraindications and cautions to review before injecting (CLINICAL.md, from the
+    NCT05329116 exclusions and the labels), with what the record says about each."""
+    _ = translations(info.language).gettext
+    items = {"pregnancy": _("Pregnancy"), "breastfeeding": _("Breastfeeding"),
+             "anticoagulants": _("Anticoagulant or antiplatelet therapy"),
+             "bleeding": _("Bleeding disorder"), "allergies": _("Allergies"),
+             "infection": _("Infection at the site, local or systemic"),
+             "heart": _("Heart failure or arrhythmia"),
+             "same-site": _("Injection at the same site within 3 months")}
+    return [(label, info.recorded.get(code, "")) for code, label in items.items()]
+
+
+def _qr(url: str | None) -> Markup | None:
+    if not url:
+        return None
+    code = segno.make(url, error="m")
+    return Markup(code.svg_inline(scale=QR_MODULE_MM, border=2, unit="mm"))
+
+
+def _common(result: Result, view: View | None, info: SheetInfo) -> dict[str, Any]:
+    _ = translations(info.language).gettext
+    return {
+        "result": result, "plan": result.plan, "view": view, "info": info,
+        "view_label": view.label.get(info.language, view.label["en"]) if view else None,
+        "treatments": wording.treatment_names(_), "patterns": wording.pattern_names(_),
+        "techniques": wording.technique_names(_), "warning_titles": wording.warning_titles(_),
+        "paper_css": f"paper-{info.paper}.css", "static_base": info.static_base,
+    }
