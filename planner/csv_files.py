@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.core.compute import Result
+from planner.formatting import marked
 
 # A cell a spreadsheet would run as a formula starts with one of these (OWASP, "CSV Injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,7 +51,7 @@ class Spreadsheet:
 
     def number(self, plain: object) -> str:
         """A plain number (``0.10``) with the reader's decimal mark, every digit kept."""
-        return str(plain).replace(".", self.decimal)
+        return marked(plain, self.decimal)
 
     def heading(self, column: str) -> str:
         return self.headings.get(column, column)

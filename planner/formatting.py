@@ -88,6 +88,21 @@ def decimal_mark(language: str) -> str:
     return str(get_decimal_symbol(language))
 
 
+def marked(plain: object, mark: str) -> str:
+    """Plain digits (``0.10``) with ``mark`` for their decimal point and nothing else changed:
+    no grouping, every digit kept, so that a spreadsheet or a form reads the same number back.
+
+    >>> marked("1234.50", ",")
+    '1234,50'
+    """
+    return str(plain).replace(".", mark)
+
+
+def field_text(plain: object, language: str) -> str:
+    """Plain digits for a form field the reader edits (0,5 in Italian and Spanish)."""
+    return marked(plain, decimal_mark(language))
+
+
 def date_text(value: date, language: str) -> str:
     """A date in the locale's medium format (3 apr 1961, 3 abr 1961, Apr 3, 1961): a short
     date (03/04/61) reads differently in every country."""

@@ -1,4 +1,5 @@
-"""The words of the plan in the reader's language, for the screen and for paper.
+"""The words of the plan in the reader's language, for the screen and for paper (its numbers,
+dates and percentages: planner/formatting.py).
 
 Flask-free: the web app passes Flask-Babel's gettext, the print sheet and the command line a
 Babel catalogue's. Each function takes that ``_`` and returns the names by code.
@@ -7,10 +8,6 @@ Babel catalogue's. Each function takes that ``_`` and returns the names by code.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
-
-from babel import Locale
-from babel.numbers import format_percent
 
 Gettext = Callable[..., str]
 
@@ -83,15 +80,3 @@ def cycle_names(_: Gettext) -> dict[str, str]:
             "face": _("Face: 4 sessions every 15 days"),
             "maintenance": _("Maintenance: monthly")}
 
-
-def percent_text(value: Decimal, language: str, places: int = 1) -> str:
-    """A percentage (already times 100) the locale's way, with ``places`` decimals: Italian
-    and English write the sign against the number, Spanish after a no-break space (CLDR).
-
-    >>> [percent_text(Decimal("-30.5"), lang) for lang in ("it", "es", "en")]
-    ['-30,5%', '-30,5\xa0%', '-30.5%']
-    """
-    pattern = str(Locale.parse(language).percent_formats[None].pattern)
-    digits = "#,##0." + "0" * places if places else "#,##0"
-    return str(format_percent(Decimal(value) / 100, format=pattern.replace("#,##0", digits),
-                              locale=language))

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 from flask import Flask, g, request, session
-from flask_babel import format_date as babel_date
-from flask_babel import format_decimal as babel_decimal
-from flask_babel import format_time as babel_time
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from planner.core.messages import Message, PlanError, PlanWarning
-from planner.models import LANGUAGES, as_utc
-from planner.wording import percent_text
+from planner.formatting import (
+    date_text,
+    datetime_text,
+    digits_text,
+    instant_text,
+    number_text,
+    percent_text,
+)
+from planner.models import LANGUAGES
 
 
 def select_locale() -> str:
@@ -42,7 +46,7 @@ def current_locale() -> str:
 
 def format_date(value: date | None) -> str:
     """A date in the locale's medium format (12 mar 1961, 12 mar. 1961, Mar 12, 1961)."""
-    return "" if value is None else str(babel_date(value, "medium"))
+    return "" if value is None else date_text(value, current_locale())
 
 
 def format_datetime(value: datetime | None, *, utc: bool = True) -> str:
@@ -56,21 +60,13 @@ def format_datetime(value: datetime | None, *, utc: bool = True) -> str:
     """
     if value is None:
         return ""
-    if utc:
-        value = as_utc(value).astimezone().replace(tzinfo=None)
-    locale = get_locale()
-    joined = locale.datetime_formats["medium"] if locale is not None else "{1}, {0}"
-    return str(joined).replace("{1}", str(babel_date(value, "medium", rebase=False))).replace(
-        "{0}", str(babel_time(value, "short", rebase=False)))
+    show = instant_text if utc else datetime_text
+    return show(value, current_locale())
 
 
 def format_decimal(value: Decimal | float | str | None, places: int = 2) -> str:
     """A number with the locale's decimal separator (0,10 in Italian and Spanish)."""
-    if value is None:
-        return ""
-    number = Decimal(str(value))
-    pattern = "#,##0." + "0" * places if places else "#,##0"
-    return str(babel_decimal(number, format=pattern))
+    return "" if value is None else number_text(value, current_locale(), places)
 
 
 def weight_text(value: Decimal | str | None) -> str:
@@ -86,12 +82,7 @@ def format_percent(value: Decimal) -> str:
 
 def format_digits(digits: str) -> str:
     """Plain digits (``-1234.50``) the locale's way (``-1.234,50``), every decimal kept as is."""
-    sign, number = (digits[0], digits[1:]) if digits[:1] in ("+", "-") else ("", digits)
-    places = len(number.partition(".")[2])
-    pattern = "#,##0." + "0" * places if places else "#,##0"
-    with localcontext() as exact:
-        exact.prec = 100  # enough for any plain number a message holds (40 digits at most)
-        return sign + str(babel_decimal(Decimal(number), format=pattern))
+    return digits_text(digits, current_locale())
 
 
 def plan_message(item: PlanError | PlanWarning | Message) -> str:

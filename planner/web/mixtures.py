@@ -8,7 +8,6 @@ import json
 import re
 from typing import Any
 
-from babel.numbers import get_decimal_symbol
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -22,6 +21,7 @@ from planner.core.drug_catalogue import CLASSES
 from planner.core.messages import PlanError
 from planner.core.plan import FORMAT, from_dict
 from planner.extensions import db
+from planner.formatting import field_text
 from planner.models import SavedMixture, audit
 from planner.web import clinic_mixtures
 from planner.web.i18n import current_locale, plan_message
@@ -196,12 +196,12 @@ def page(template: str, status: int, **context: Any) -> ResponseReturnValue:
 
 def form_of(mixture: SavedMixture) -> dict[str, Any]:
     """The form's values for a saved version (decimals with the reader's separator: 0,5)."""
-    separator = get_decimal_symbol(current_locale())
+    language = current_locale()
     rows: list[dict[str, str]] = []
     for comp in clinic_mixtures.components(mixture)[:ROWS]:
         rows.append({"component": str(comp.get("name", "")),
                      "drug": drug_text(str(comp.get("drug") or "")),
-                     **{key: str(comp.get(key) or "").replace(".", separator)
+                     **{key: field_text(comp.get(key) or "", language)
                         for key in ("mg_per_ml", "volume_ml")}})
     rows += [{} for _ in range(ROWS - len(rows))]
     return {"name": mixture.name, "rows": rows,

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.extensions import db
+from planner.formatting import clock_text
 from planner.models import LANGUAGES, SEXES, Patient, audit, folded
 from planner.search_index import in_index
 from planner.web.i18n import current_locale
@@ -235,7 +236,7 @@ def stale(patient: Patient, values: dict[str, Any], problems: dict[str, str]
                if isinstance(original, dict) and original.get(k, now_saved[k]) != now_saved[k]]
     flash(_("%(who)s saved this patient at %(when)s while you were editing; nothing of yours was "
             "saved. They changed: %(fields)s. Your values are below: check them and save again "
-            "to keep them.", who=patient_editor(patient), when=patient.updated_at.strftime("%H:%M"),
+            "to keep them.", who=patient_editor(patient), when=clock_text(patient.updated_at),
             fields="; ".join(changed) or _("nothing you can see here")), "error")
     return render_template("patients/form.html", values=values, problems=problems,
                            patient=patient, original=now_saved), 409

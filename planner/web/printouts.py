@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from planner.core.messages import PlanError
 from planner.extensions import db
+from planner.formatting import clinic_time
 from planner.models import (
     LANGUAGES,
     ClinicSettings,
@@ -25,7 +26,6 @@ from planner.models import (
     PlanRecord,
     ScheduledSession,
     User,
-    as_utc,
     audit,
     clinic_settings,
     now,
@@ -152,7 +152,7 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
             if r and r.signed else None,
             cancelled_by=planned.cancelled_by_name or (canceller.full_name if canceller
                                                        else None),
-            cancelled_at=as_utc(planned.cancelled_at).astimezone()
+            cancelled_at=clinic_time(planned.cancelled_at)
             if canceller and planned.cancelled_at else None,
             cancel_reason=planned.cancel_reason if planned.status == "cancelled" else ""))
     report = CycleReport(
