@@ -159,7 +159,7 @@ def fill(url: str, folder: str, clinicians: int, patients: int) -> None:
     """Accounts for the clinicians, and other patients for a list of realistic length."""
     from flask_migrate import upgrade
 
-    from planner import create_app
+    from planner.app import create_app
     from planner.extensions import db
     from planner.models import Patient, User
 

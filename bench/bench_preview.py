@@ -27,7 +27,7 @@ from bench_grid import TARGETS, plan_for
 def main() -> None:
     from flask_migrate import upgrade
 
-    from planner import create_app
+    from planner.app import create_app
     from planner.core.compute import compute
     from planner.core.plan import from_dict
     from planner.extensions import db

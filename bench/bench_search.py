@@ -74,7 +74,7 @@ def main() -> None:
     from flask_migrate import upgrade
     from sqlalchemy import func, select
 
-    from planner import create_app
+    from planner.app import create_app
     from planner.extensions import db
     from planner.models import Patient
     from planner.web.patients import search

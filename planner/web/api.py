@@ -10,37 +10,31 @@ audited as the web's are, with the token's user.
 
 from __future__ import annotations
 
-import json
 import re
-from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
 
 from planner import engine
 from planner.bodymaps import atlas
 from planner.core.messages import PlanError
-from planner.core.plan import dump, from_dict
+from planner.core.plan import from_dict
 from planner.extensions import csrf, db
-from planner.models import (
-    ApiToken,
-    Patient,
-    PlanRecord,
-    SessionRecord,
-    User,
-    audit,
-    now,
-    utc_text,
-)
+from planner.models import ApiToken, Patient, PlanRecord, SessionRecord, User, audit, now
+from planner.services.patients import create_patient as create_patient_record
+from planner.services.patients import search
+from planner.services.plans import compute_doc, save_plan
+from planner.services.refusals import Changed
+from planner.services.session_records import patient_records
 from planner.web import roles
 from planner.web.api_bodies import ApiError, body, check, error_body, plan_body
+from planner.web.api_json import patient_json, patient_summary, plan_json, session_json, view_json
 from planner.web.i18n import plan_message
-from planner.web.openapi import ref, schemas
+from planner.web.openapi import document, ref, schemas
+from planner.web.patient_form import parse_form
 from planner.web.tokens import digest
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -54,22 +48,6 @@ TOUCH_EVERY_S = 60  # [our default]: "last used" is written at most once a minut
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError) -> Response:
     return error_body(exc.status, exc.message, exc.field)
-
-
-def http_error(exc: HTTPException) -> Response:
-    """Any HTTP error under /api as JSON (the app registers it: see web/__init__.py)."""
-    status = exc.code or 500
-    messages = {400: _("the request is malformed"), 401: _("a valid API token is needed"),
-                403: _("your role does not allow this"), 404: _("no such resource"),
-                405: _("this method is not allowed here"),
-                413: _("the body is larger than the %(mb)d MB allowed",
-                       mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))}
-    response = error_body(status, messages.get(status) or _(
-        "the request was not accepted (error %(status)d)", status=status))
-    for name, value in exc.get_headers():
-        if name.lower() != "content-type":
-            response.headers[name] = value  # a 405's Allow (RFC 9110), a 413's, ...
-    return response
 
 
 @bp.before_request
@@ -119,22 +97,7 @@ def audited(action: str, entity: str, entity_id: int | None, detail: str = "API"
     db.session.commit()
 
 
-def number(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
 # ------------------------------------------------------------------------------ body maps
-
-
-def view_json(view: atlas.View, regions: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": view.id, "label": dict(view.label), "version": view.version,
-                           "width_mm": view.width_mm, "height_mm": view.height_mm,
-                           "single_limb": view.single_limb, "snomed": view.snomed}
-    if regions:
-        out["regions"] = [{"id": r.id, "kind": r.kind, "label": dict(r.label),
-                           "laterality": r.laterality, "snomed": r.snomed,
-                           "area_cm2": round(r.area_cm2, 2)} for r in view.regions]
-    return out
 
 
 @bp.get("/bodymaps")
@@ -165,21 +128,6 @@ def grid() -> ResponseReturnValue:
 
 # ------------------------------------------------------------------------------ patients
 
-def patient_summary(p: Patient) -> dict[str, Any]:
-    """A patient in a list: who, not their record."""
-    return {"id": p.id, "record_number": p.record_number, "family_name": p.family_name,
-            "given_name": p.given_name, "birth_date": p.birth_date.isoformat()}
-
-
-def patient_json(p: Patient) -> dict[str, Any]:
-    return {"id": p.id, "record_number": p.record_number, "family_name": p.family_name,
-            "given_name": p.given_name, "birth_date": p.birth_date.isoformat(), "sex": p.sex,
-            "weight_kg": number(p.weight_kg), "allergies": p.allergies,
-            "anticoagulants": p.anticoagulants, "anticoagulant_details": p.anticoagulant_details,
-            "pregnant": p.pregnant, "breastfeeding": p.breastfeeding,
-            "bleeding_disorder": p.bleeding_disorder, "notes": p.notes,
-            "language": p.language, "archived": p.archived, "version": p.version}
-
 
 def get_patient(patient_id: int) -> Patient:
     patient = db.session.get(Patient, patient_id)
@@ -206,8 +154,6 @@ def patients() -> ResponseReturnValue:
 @bp.post("/patients/search")
 def search_patients() -> ResponseReturnValue:
     """The web's search (names, record number, birth date), sent in the body: never in a URL."""
-    from planner.web.patients import search
-
     query = body("Search").get("q", "")
     found = search(query.strip(), archived=False)
     audited("search", "patient", None, f"API, {len(found)} found")
@@ -217,8 +163,6 @@ def search_patients() -> ResponseReturnValue:
 @bp.post("/patients")
 def create_patient() -> ResponseReturnValue:
     """A new patient, checked as the web form checks one."""
-    from planner.web.patients import next_record_number, parse_form
-
     data = body("PatientInput")  # the types, lengths, dates and weights the schema gives
     form: dict[str, str] = {}
     for key, value in data.items():  # as the web form would send them; null is left out
@@ -232,11 +176,7 @@ def create_patient() -> ResponseReturnValue:
         field = sorted(problems)[0]
         # Another patient's record number is a conflict with what is stored, not bad input.
         raise ApiError(409 if field == "record_number" else 422, str(problems[field]), field)
-    values["record_number"] = values["record_number"] or next_record_number()
-    patient = Patient(**values)
-    db.session.add(patient)
-    db.session.flush()
-    audited("create", "patient", patient.id)
+    patient = create_patient_record(values, user(), "API")
     return patient_json(patient), 201
 
 
@@ -250,13 +190,6 @@ def patient(patient_id: int) -> ResponseReturnValue:
 # ------------------------------------------------------------------------------ plans
 
 
-def plan_json(record: PlanRecord) -> dict[str, Any]:
-    return {"id": record.id, "patient_id": record.patient_id, "title": record.title,
-            "version": record.version, "points": record.points, "total_ml": record.total_ml,
-            "updated_at": utc_text(record.updated_at),
-            "plan": json.loads(record.plan_json)}
-
-
 def get_plan(plan_id: int) -> PlanRecord:
     record = db.session.get(PlanRecord, plan_id)
     if record is None:
@@ -265,11 +198,9 @@ def get_plan(plan_id: int) -> PlanRecord:
 
 
 def checked_plan(data: dict[str, Any], found: tuple[str, str] | None,
-                 patient: Patient) -> tuple[dict[str, Any], Any, str]:
-    """The plan document and title of a request (plan_body), computed for the patient
-    (ApiError 422): the plan reader's refusal first, then the schema's (``found``)."""
-    from planner.web.plans import compute_doc, without_patient
-
+                 patient: Patient) -> tuple[dict[str, Any], str]:
+    """The plan document and title of a request (plan_body), checked by computing it for the
+    patient (ApiError 422): the plan reader's refusal first, then the schema's (``found``)."""
     doc = data.get("plan")
     if not isinstance(doc, dict):
         raise ApiError(422, _("must be a plan file (a JSON object)"), "plan")
@@ -277,13 +208,13 @@ def checked_plan(data: dict[str, Any], found: tuple[str, str] | None,
         raise ApiError(422, _("the weight is the patient record's: leave out patient"),
                        "plan.patient")
     try:
-        result, _view = compute_doc(doc, patient)
+        compute_doc(doc, patient)
     except PlanError as exc:
         raise ApiError(422, plan_message(exc).removeprefix(f"{exc.field}: "),
                        f"plan.{exc.field}") from None
     if found is not None:
         raise ApiError(422, found[1], found[0])
-    return dump(without_patient(result.plan)), result, data.get("title", "Plan").strip()
+    return doc, data.get("title", "Plan").strip()
 
 
 @bp.get("/patients/<int:patient_id>/plans")
@@ -295,17 +226,11 @@ def patient_plans(patient_id: int) -> ResponseReturnValue:
 
 @bp.post("/patients/<int:patient_id>/plans")
 def create_plan(patient_id: int) -> ResponseReturnValue:
-    from planner.web.plans import store
-
     found = get_patient(patient_id)
     data, problem_found = plan_body("PlanInput")
-    doc, result, title = checked_plan(data, problem_found, found)
-    record = PlanRecord(patient_id=found.id, created_by_id=user().id)
-    db.session.add(record)
-    store(record, doc, result, title, user().id)
-    db.session.flush()
-    audited("create", "plan", record.id)
-    return plan_json(record), 201
+    doc, title = checked_plan(data, problem_found, found)
+    saved = save_plan(found, None, doc, title, user(), None, via="API")
+    return plan_json(saved.record), 201
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -317,60 +242,34 @@ def plan(plan_id: int) -> ResponseReturnValue:
 
 @bp.put("/plans/<int:plan_id>")
 def update_plan(plan_id: int) -> ResponseReturnValue:
-    """A new version of a plan, if ``version`` is still the current one (409 otherwise)."""
-    from planner.web.plans import store, used_in_signed
+    """A new version of a plan, if ``version`` is still the current one (409 otherwise).
 
+    The web's rule (services/plans.py): a plan that a signed session used stays as it was, and
+    the changes become a new plan copied from it: 201, with its address in Location.
+    """
     record = get_plan(plan_id)
     data, problem_found = plan_body("PlanUpdate")  # the version: a whole number, required
-    version = int(data["version"])
-    doc, result, title = checked_plan(data, problem_found, record.patient)
-    if version != record.version:
+    doc, title = checked_plan(data, problem_found, record.patient)
+    try:
+        saved = save_plan(record.patient, record, doc, title, user(), int(data["version"]),
+                          via="API")
+    except Changed as exc:
+        if exc.current is None:
+            raise ApiError(409, _("the plan was changed at the same moment: read it again"),
+                           "version") from None
         raise ApiError(409, _("the plan is at version %(v)d, changed by %(name)s: read it "
                               "again", v=record.version, name=record.updated_by.full_name),
-                       "version")
-    if used_in_signed(record):
-        raise ApiError(409, _("a signed session used this plan: it stays as it was; create "
-                              "a new plan instead"))
-    record.version += 1
-    store(record, doc, result, title, user().id)
-    audit(user(), "update", "plan", record.id)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise ApiError(409, _("the plan was changed at the same moment: read it again"),
                        "version") from None
-    return plan_json(record)
+    if saved.kept is None:
+        return plan_json(saved.record)
+    return plan_json(saved.record), 201, {"Location": f"/api/v1/plans/{saved.record.id}"}
 
 
 # ------------------------------------------------------------------------------ sessions
 
 
-def session_json(r: SessionRecord) -> dict[str, Any]:
-    return {"id": r.id, "patient_id": r.patient_id, "plan_id": r.plan_id,
-            "plan_version": r.plan_version, "status": r.status,
-            # The clinic's time as typed, with the server's (the clinic's) offset, as in FHIR.
-            "performed_at": r.performed_at.astimezone().isoformat(timespec="minutes"),
-            # Who signed and performed as they were at the signing, whatever the accounts
-            # became since (a rename, a role change); a draft's performer is the account's.
-            "performed_by": r.performed_by_name,
-            "performed_by_role": r.performer_role if r.signed else None,
-            "points": r.points_done,
-            "total_ml": r.total_ml, "pain_scale": r.pain_scale, "pain_before": r.pain_before,
-            "pain_after": r.pain_after, "adverse_events": json.loads(r.adverse_json),
-            "products": [{"product": p.product, "lot": p.lot,
-                          "expiry": p.expiry.isoformat() if p.expiry else None}
-                         for p in r.products],
-            "signed_by": r.signed_by_name,
-            "signed_by_role": r.signer_role if r.signed else None,
-            "signed_at": utc_text(r.signed_at) if r.signed_at else None,
-            "notes": r.notes}
-
-
 @bp.get("/patients/<int:patient_id>/sessions")
 def patient_sessions(patient_id: int) -> ResponseReturnValue:
-    from planner.web.records import patient_records
-
     found = get_patient(patient_id)
     audited("view", "patient", found.id, "API, sessions")
     return {"sessions": [session_json(r) for r in patient_records(found)]}
@@ -388,6 +287,4 @@ def session(session_id: int) -> ResponseReturnValue:
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
     """The OpenAPI 3.1 description of this API (public: it holds no patient data)."""
-    from planner.web.openapi import document
-
     return document()

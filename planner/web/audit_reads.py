@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from planner.extensions import db
 from planner.models import audit
-from planner.web import MAX_ID
+from planner.web.paths import MAX_ID
 
 log = logging.getLogger(__name__)
 

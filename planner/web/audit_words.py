@@ -14,6 +14,9 @@ import re
 from flask_babel import gettext
 
 from planner.core.messages import N_
+from planner.web.patient_form import field_names
+from planner.web.roles import role_names
+from planner.wording import warning_titles
 
 
 def _(text: str, **values: str) -> str:
@@ -134,8 +137,6 @@ def printout_names() -> dict[str, str]:
 
 def detail_words(entity: str, detail: str | None) -> str:
     """An audit event's detail in the reader's language (as stored when of no known shape)."""
-    from planner.web.patients import field_names
-
     if not detail:
         return ""
     if detail in FIXED:
@@ -168,8 +169,6 @@ def detail_words(entity: str, detail: str | None) -> str:
 
 def shaped(detail: str) -> str | None:
     """A detail of a known shape in the reader's language (None if of no known shape)."""
-    from planner.web.roles import role_names
-
     for pattern, words in COMPILED:
         match = pattern.fullmatch(detail)
         if match:
@@ -184,8 +183,6 @@ def shaped(detail: str) -> str | None:
 
 def account_change(key: str, old: str, new: str) -> str:
     """One change of an account, its values said in words."""
-    from planner.web.roles import role_names
-
     if key == "role":
         roles = role_names()
         return _("role: %(old)s → %(new)s", old=roles.get(old, old), new=roles.get(new, new))
@@ -197,9 +194,6 @@ def account_change(key: str, old: str, new: str) -> str:
 
 def finding_names() -> dict[str, str]:
     """The safety gate's findings (planner.core.checklist), named briefly."""
-    from planner.web.patients import field_names
-    from planner.wording import warning_titles
-
     fields = field_names()
     return {**warning_titles(_),
             "pregnancy": _("pregnancy"), "breastfeeding": _("breastfeeding"),

@@ -31,7 +31,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from planner.extensions import db
 from planner.models import LANGUAGES, LoginFailure, User, audit, now
 from planner.web import sessions
+from planner.web.demo import load_demo
 from planner.web.i18n import current_locale
+from planner.web.paths import is_api
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -237,8 +239,6 @@ def require_own_password(app: Any) -> None:
 
     @app.before_request
     def own_password() -> ResponseReturnValue | None:
-        from planner.web import is_api
-
         if is_api() or not current_user.is_authenticated or \
                 not current_user.must_change_password or \
                 request.endpoint in PASSWORD_CHANGE_ALLOWS:
@@ -291,8 +291,6 @@ def setup() -> ResponseReturnValue:
             db.session.flush()
             audit(user, "create", "user", user.id, "first account (setup)")
             if request.form.get("demo") == "1":
-                from planner.web.demo import load_demo
-
                 load_demo(user)
             db.session.commit()
             current_app.config.pop("SETUP_TOKEN", None)

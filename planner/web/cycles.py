@@ -15,9 +15,11 @@ from planner import wording
 from planner.core import cycles
 from planner.core.messages import PlanError
 from planner.extensions import db
-from planner.models import Cycle, Patient, ScheduledSession, User, audit, now
+from planner.models import Cycle, Patient, ScheduledSession, User
+from planner.services import cycles as service
+from planner.services.refusals import NoReason, NotPlanned, TooMany
 from planner.web.i18n import plan_message
-from planner.web.plans import get_record
+from planner.web.lookups import get_plan
 
 bp = Blueprint("cycles", __name__)
 
@@ -54,7 +56,7 @@ def parse(form: Any) -> tuple[dict[str, Any], dict[str, str], list[date]]:
 @bp.route("/plans/<int:plan_id>/cycle", methods=["GET", "POST"])
 def new(plan_id: int) -> ResponseReturnValue:
     """Schedule a cycle of sessions from a saved plan (the template's dates, editable)."""
-    record = get_record(plan_id)
+    record = get_plan(plan_id)
     values: dict[str, Any] = {"template": DEFAULT_TEMPLATE.get(record.treatment, "antalgic"),
                               "start": date.today().isoformat(), "sessions": "",
                               "interval_days": ""}
@@ -63,15 +65,7 @@ def new(plan_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         values, problems, dates = parse(request.form)
         if not problems and request.form.get("confirm") == "1":
-            cycle = Cycle(patient_id=record.patient_id, plan_id=record.id,
-                          template=values["template"], created_by_id=current_user.id)
-            cycle.sessions = [ScheduledSession(number=k, planned_on=d)
-                              for k, d in enumerate(dates, start=1)]
-            db.session.add(cycle)
-            db.session.flush()
-            audit(current_user, "create", "cycle", cycle.id, f"plan {record.id}, "
-                  f"{len(dates)} sessions")
-            db.session.commit()
+            service.schedule_cycle(record, values["template"], dates, current_user)
             flash(_("Cycle scheduled: %(n)d sessions.", n=len(dates)), "success")
             return redirect(url_for("patients.show", patient_id=record.patient_id), 303)
     return render_template("cycles/new.html", record=record, values=values, problems=problems,
@@ -100,18 +94,13 @@ def move(session_id: int) -> ResponseReturnValue:
     except ValueError:
         flash(_("The session was not moved: enter a date (year-month-day)."), "error")
         return redirect(url_for("patients.show", patient_id=planned.cycle.patient_id), 303)
-    if planned.status != "planned":
+    try:
+        service.move_session(planned, day, current_user)
+    except NotPlanned:
         flash(_("Only a planned session can be moved."), "error")
     else:
-        old = planned.planned_on
-        planned.planned_on = day
-        audit(current_user, "update", "session", planned.id, f"moved from {old} to {day}")
-        db.session.commit()
         flash(_("Session moved."), "success")
     return redirect(url_for("patients.show", patient_id=planned.cycle.patient_id), 303)
-
-
-MAX_SESSIONS = 52  # [our default]: a year of weekly sessions in one cycle
 
 
 @bp.post("/cycles/<int:cycle_id>/sessions")
@@ -123,21 +112,14 @@ def add_session(cycle_id: int) -> ResponseReturnValue:
     except ValueError:
         flash(_("No session was added: enter a date (year-month-day)."), "error")
         return redirect(url_for("patients.show", patient_id=cycle.patient_id), 303)
-    if len(cycle.sessions) >= MAX_SESSIONS:
-        flash(_("No session was added: a cycle has at most %(n)d sessions.", n=MAX_SESSIONS),
-              "error")
+    try:
+        service.add_session(cycle, day, current_user)
+    except TooMany:
+        flash(_("No session was added: a cycle has at most %(n)d sessions.",
+                n=service.MAX_SESSIONS), "error")
         return redirect(url_for("patients.show", patient_id=cycle.patient_id), 303)
-    number = max((s.number for s in cycle.sessions), default=0) + 1
-    cycle.sessions.append(ScheduledSession(number=number, planned_on=day))
-    db.session.flush()
-    audit(current_user, "create", "session", cycle.sessions[-1].id,
-          f"cycle {cycle.id}, session {number} on {day}")
-    db.session.commit()
     flash(_("Session added."), "success")
     return redirect(url_for("patients.show", patient_id=cycle.patient_id), 303)
-
-
-MAX_CANCEL_REASON = 500  # [our default]: a sentence or two; the reason stays in the sessions table
 
 
 @bp.post("/sessions/<int:session_id>/cancel")
@@ -146,28 +128,16 @@ def cancel(session_id: int) -> ResponseReturnValue:
     with the reason, who cancelled it and when). A clinician's decision (roles.py)."""
     planned = db.get_or_404(ScheduledSession, session_id)
     back = redirect(url_for("patients.show", patient_id=planned.cycle.patient_id), 303)
-    if planned.status != "planned" or planned.record is not None:
-        audit(current_user, "refused", "session", planned.id, "cancel: not a planned session")
-        db.session.commit()
+    reason = request.form.get("reason", "").strip().replace("\r\n", "\n")
+    try:
+        service.cancel_session(planned, reason, current_user)
+    except NotPlanned:
         flash(_("Only a planned session with no record can be cancelled."), "error")
         return back
-    reason = request.form.get("reason", "").strip().replace("\r\n", "\n")
-    if not reason or len(reason) > MAX_CANCEL_REASON:
-        audit(current_user, "refused", "session", planned.id, "cancel: no reason given"
-              if not reason else "cancel: reason too long")
-        db.session.commit()
+    except NoReason:
         flash(_("The session was not cancelled: write the reason for cancelling (from 1 to "
-                "%(n)d characters).", n=MAX_CANCEL_REASON), "error")
+                "%(n)d characters).", n=service.MAX_CANCEL_REASON), "error")
         return back
-    planned.status = "cancelled"
-    planned.cancel_reason = reason
-    planned.cancelled_by_id = current_user.id
-    planned.cancelled_by_name = current_user.full_name
-    planned.cancelled_at = now()
-    # The reason may name the patient: the audit trail says only that one was given.
-    audit(current_user, "cancel", "session", planned.id,
-          f"reason given ({len(reason)} characters)")
-    db.session.commit()
     flash(_("Session cancelled."), "success")
     return back
 

@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from planner.extensions import db
+
 
 def words(exc: HTTPException) -> tuple[str, str]:
     """The heading and the message of an error, translated."""
@@ -53,8 +55,6 @@ def page(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
     heading, message = words(exc)
     if status >= 500:
-        from planner.extensions import db
-
         db.session.rollback()  # a half-made change is never written by a later commit
     if request.headers.get("HX-Request"):
         return f'<p class="error" role="alert" data-testid="error">{escape(message)}</p>', status

@@ -15,8 +15,9 @@ from planner.core.dosing import to_hundredths
 from planner.core.messages import PlanError
 from planner.core.plan import Plan
 from planner.extensions import db
-from planner.models import SessionRecord, as_utc, audit, folded
-from planner.web import records
+from planner.models import SessionRecord, audit, folded
+from planner.services.session_records import given
+from planner.web.record_pages import show_record
 
 bp = Blueprint("fhir_export", __name__)
 
@@ -28,13 +29,13 @@ def session_bundle(record_id: int) -> ResponseReturnValue:
     record = db.get_or_404(SessionRecord, record_id)
     if not record.signed:
         flash(_("Only a signed session can be exported: sign it first."), "error")
-        return records.page(record, status=409)
+        return show_record(record, status=409)
     try:
         facts = session_facts(record)
     except (PlanError, ValueError, KeyError):
         flash(_("This session's plan can no longer be computed (its body map changed): it "
                 "cannot be exported. The signed record itself is unchanged."), "error")
-        return records.page(record, status=409)
+        return show_record(record, status=409)
     body = fhir.to_json(fhir.bundle(facts))
     audit(current_user, "export", "session_record", record.id, "FHIR R4 bundle")
     db.session.commit()
@@ -44,7 +45,7 @@ def session_bundle(record_id: int) -> ResponseReturnValue:
 
 def session_facts(record: SessionRecord) -> fhir.SessionFacts:
     """What the Bundle says, from a signed record: what was given, not what was planned."""
-    result, done = records.given(record)
+    result, done = given(record)
     patient = record.patient
     lots = {folded(p.product): p for p in record.products}
     doses = []
@@ -64,7 +65,7 @@ def session_facts(record: SessionRecord) -> fhir.SessionFacts:
         # change of the accounts does not change what was signed).
         performer=record.performed_by_name, performer_role=record.performer_role,
         signer=record.signed_by_name, signer_role=record.signer_role,
-        signed_at=as_utc(record.signed_at) if record.signed_at else None,
+        signed_at=record.signed_at,
         signer_is_performer=record.signed_by_id == record.performer_id,
         # Entered as the clinic's local time: the server's zone says which.
         performed_at=record.performed_at.astimezone(),

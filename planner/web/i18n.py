@@ -10,6 +10,7 @@ from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from planner.core.messages import Message, PlanError, PlanWarning
+from planner.drawing.paths import path_d
 from planner.formatting import (
     date_text,
     datetime_text,
@@ -19,14 +20,13 @@ from planner.formatting import (
     percent_text,
 )
 from planner.models import LANGUAGES
+from planner.web.paths import is_api
 
 
 def select_locale() -> str:
     """Italian, Spanish or English: the user's setting; logged out, the language of the last
     user of this browser (kept in the session at logout), else the browser's. The API's
     messages: the language the program asks for (Accept-Language), else its token's user's."""
-    from planner.web import is_api
-
     if is_api():
         api_user = g.get("api_user")
         if request.accept_languages:
@@ -97,8 +97,6 @@ def plan_message(item: PlanError | PlanWarning | Message) -> str:
 
 def init_app(app: Flask) -> None:
     """Make the formatting helpers available in every template."""
-    from planner.drawing.paths import path_d
-
     app.jinja_env.globals.update(current_locale=current_locale, format_date=format_date,
                                  path_d=path_d,
                                  format_datetime=format_datetime,

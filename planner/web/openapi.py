@@ -335,10 +335,18 @@ def document() -> dict[str, Any]:
         "/plans/{plan_id}": {
             "get": {"summary": "A plan (audited)", "operationId": "plan", "parameters": plan,
                     "responses": answers("200", ref("Plan"), "404")},
-            "put": {"summary": "A new version of a plan, if the version read is current",
+            "put": {"summary": "A new version of a plan, if the version read is current; a "
+                               "plan that a signed session used stays as it was, and the "
+                               "changes become a new plan copied from it (201, Location)",
                     "operationId": "updatePlan", "parameters": plan,
                     "requestBody": json_body(ref("PlanUpdate")),
-                    "responses": answers("200", ref("Plan"), "404", "409", *BODY_ERRORS)}},
+                    "responses": {**answers("200", ref("Plan"), "404", "409", *BODY_ERRORS),
+                                  "201": {"description": "the plan was used in a signed "
+                                                         "session: a new plan was made",
+                                          "headers": {"Location": {"required": True,
+                                                                   "schema": TEXT}},
+                                          "content": {"application/json": {
+                                              "schema": ref("Plan")}}}}}},
         "/patients/{patient_id}/sessions": {"get": {
             "summary": "A patient's session records (audited)",
             "operationId": "patientSessions", "parameters": patient,

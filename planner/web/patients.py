@@ -2,125 +2,28 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.extensions import db
 from planner.formatting import clock_text
-from planner.models import LANGUAGES, SEXES, Patient, audit, folded
-from planner.search_index import in_index
+from planner.models import AuditEvent, Patient, User, audit
+from planner.services.cycle_outcomes import cycle_outcome
+from planner.services.patients import create_patient, search
+from planner.services.session_records import patient_records
 from planner.web.i18n import current_locale
+from planner.web.lookups import get_patient
+from planner.web.patient_form import FIELDS, FLAGS, field_names, parse_form, snapshot
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
-
-TEXT_FIELDS = {"family_name": 100, "given_name": 100, "record_number": 40,
-               "anticoagulant_details": 500, "allergies": 1000, "notes": 4000}
-FLAGS = ("anticoagulants", "pregnant", "breastfeeding", "bleeding_disorder")
-LIST_LIMIT = 200
-
-
-def get_patient(patient_id: int) -> Patient:
-    """A patient by id, or 404."""
-    patient = db.session.get(Patient, patient_id)
-    if patient is None:
-        abort(404)
-    return patient
-
-
-def parse_form(form: Any, patient: Patient | None) -> tuple[dict[str, Any], dict[str, str]]:
-    """Values and problems (by field) of a patient form; nothing is saved here."""
-    values: dict[str, Any] = {}
-    problems: dict[str, str] = {}
-    for name, limit in TEXT_FIELDS.items():
-        values[name] = form.get(name, "").strip()
-        if len(values[name]) > limit:
-            problems[name] = _("At most %(n)d characters.", n=limit)
-    for name in ("family_name", "given_name"):
-        if not values[name]:
-            problems[name] = _("Required.")
-    raw_birth = form.get("birth_date", "").strip()
-    try:
-        values["birth_date"] = date.fromisoformat(raw_birth)
-        if not date(1900, 1, 1) <= values["birth_date"] <= date.today():
-            problems["birth_date"] = _("Enter a birth date between 1900 and today.")
-    except ValueError:
-        values["birth_date"] = raw_birth
-        problems["birth_date"] = _("Enter a date (year-month-day).") if raw_birth else \
-            _("Required.")
-    values["sex"] = form.get("sex", "")
-    if values["sex"] not in SEXES:
-        problems["sex"] = _("Choose one.")
-    raw_weight = form.get("weight_kg", "").strip().replace(",", ".")
-    values["weight_kg"] = None
-    if raw_weight:
-        try:
-            weight = Decimal(raw_weight)
-            if not weight.is_finite() or not Decimal("1") <= weight <= Decimal("400"):
-                raise InvalidOperation
-            values["weight_kg"] = weight.quantize(Decimal("0.1"))
-        except InvalidOperation:
-            values["weight_kg"] = form.get("weight_kg", "").strip()  # as typed, shown again
-            problems["weight_kg"] = _("Enter a weight in kg between 1 and 400.")
-    values["language"] = form.get("language", "").strip() or (
-        patient.language if patient is not None else current_user.language)
-    if values["language"] not in LANGUAGES:
-        problems["language"] = _("Choose one.")
-    for flag in FLAGS:
-        values[flag] = form.get(flag) == "1"
-    number = values["record_number"]
-    if number:
-        clash = db.session.scalar(select(Patient).where(Patient.record_number == number))
-        if clash is not None and clash is not patient:
-            problems["record_number"] = _("Another patient has this record number.")
-    return values, problems
-
-
-def next_record_number() -> str:
-    """The next free automatic record number (MP-000001, MP-000002...)."""
-    count = db.session.scalar(select(func.count()).select_from(Patient)) or 0
-    while True:
-        count += 1
-        candidate = f"MP-{count:06d}"
-        if db.session.scalar(select(Patient.id).where(Patient.record_number == candidate)) is None:
-            return candidate
-
-
-def search(query: str, archived: bool) -> list[Patient]:
-    """Patients matching a name, a record number or a birth date (yyyy-mm-dd).
-
-    Each word must match; accents and case are ignored, and % and _ are plain characters.
-    """
-    stmt = select(Patient).where(Patient.archived == archived)
-    for word in query.split()[:5]:
-        escaped = folded(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = Patient.search_text.like(f"%{escaped}%", escape="\\")
-        born: ColumnElement[bool] | None = None
-        with contextlib.suppress(ValueError):
-            born = Patient.birth_date == date.fromisoformat(word)
-        stmt = stmt.where(like if born is None else or_(like, born))
-        # The index only narrows the rows (search_index.py); the LIKE above still decides.
-        narrowed = in_index(db.engine, Patient.id, folded(word))
-        if narrowed is not None:
-            stmt = stmt.where(narrowed if born is None else or_(narrowed, born))
-    if query.split():
-        # Sorting the rows found must not walk the name index (ix_patients_name, for the list
-        # with no search) through every patient, checking each: a birth date took 165 ms in
-        # 100,000 patients on SQLite, 57 ms on PostgreSQL (bench/bench_search.py). "|| ''" gives
-        # the same order with a sort key that index cannot serve.
-        stmt = stmt.order_by(Patient.family_name.concat(""), Patient.given_name.concat(""))
-    else:
-        stmt = stmt.order_by(Patient.family_name, Patient.given_name)
-    return list(db.session.scalars(stmt.limit(LIST_LIMIT)))
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -144,12 +47,7 @@ def create() -> ResponseReturnValue:
     if request.method == "POST":
         values, problems = parse_form(request.form, None)
         if not problems:
-            values["record_number"] = values["record_number"] or next_record_number()
-            patient = Patient(**values)
-            db.session.add(patient)
-            db.session.flush()
-            audit(current_user, "create", "patient", patient.id)
-            db.session.commit()
+            patient = create_patient(values, current_user)
             flash(_("Patient saved."), "success")
             return redirect(url_for("patients.show", patient_id=patient.id), 303)
     status = 422 if problems else 200
@@ -160,35 +58,13 @@ def create() -> ResponseReturnValue:
 @bp.get("/<int:patient_id>")
 def show(patient_id: int) -> ResponseReturnValue:
     """A patient's record: details, cautions, plans, cycles with their pain trend, sessions."""
-    from planner.web import records  # records builds on plans, which builds on this module
-
     patient = get_patient(patient_id)
     audit(current_user, "view", "patient", patient.id)
     db.session.commit()
-    cycles = [records.cycle_outcome(c, current_locale(), text=_) for c in patient.cycles]
+    cycles = [cycle_outcome(c, current_locale(), text=_) for c in patient.cycles]
     return render_template("patients/show.html", patient=patient, cycles=cycles,
                            week=timedelta(days=7),
-                           records=records.patient_records(patient))
-
-
-FIELDS = (*TEXT_FIELDS, "birth_date", "sex", "weight_kg", "language", *FLAGS)
-
-
-def field_names() -> dict[str, str]:
-    """The patient form's fields, as its labels name them."""
-    return {"family_name": _("Family name"), "given_name": _("Given name"),
-            "record_number": _("Record"), "anticoagulant_details": _("Which drug and dose"),
-            "allergies": _("Allergies"), "notes": _("Notes"), "birth_date": _("Birth date"),
-            "sex": _("Sex"), "weight_kg": _("Weight"), "language": _("Language"),
-            "anticoagulants": _("Anticoagulant or antiplatelet therapy"),
-            "pregnant": _("Pregnant"), "breastfeeding": _("Breastfeeding"),
-            "bleeding_disorder": _("Bleeding disorder")}
-
-
-def snapshot(patient: Patient) -> dict[str, str]:
-    """The record's fields as text: what the form was opened with (to tell, at saving, what
-    someone else changed meanwhile)."""
-    return {k: "" if getattr(patient, k) is None else str(getattr(patient, k)) for k in FIELDS}
+                           records=patient_records(patient))
 
 
 @bp.route("/<int:patient_id>/edit", methods=["GET", "POST"])
@@ -244,8 +120,6 @@ def stale(patient: Patient, values: dict[str, Any], problems: dict[str, str]
 
 def patient_editor(patient: Patient) -> str:
     """Who last changed the patient (from the audit trail)."""
-    from planner.models import AuditEvent, User
-
     event = db.session.scalar(select(AuditEvent).where(
         AuditEvent.entity == "patient", AuditEvent.entity_id == patient.id,
         AuditEvent.action.in_(("update", "create"))).order_by(AuditEvent.id.desc()).limit(1))

@@ -33,9 +33,12 @@ from planner.models import (
 from planner.printing.cycle_report import CycleReport, CycleRow, cycle_html
 from planner.printing.paper import PAPERS, SheetInfo
 from planner.printing.plan_pages import handout_html, sheet_html, stencil_html
+from planner.services.cycle_outcomes import cycle_outcome
+from planner.services.plans import compute_doc
 from planner.web import pdf_thread
 from planner.web.i18n import current_locale
-from planner.web.plans import compute_doc, get_record
+from planner.web.lookups import get_plan
+from planner.web.record_form import signed_as
 
 bp = Blueprint("printouts", __name__)
 
@@ -110,7 +113,7 @@ def printout_language(default: str) -> str:
 @bp.get("/plans/<int:plan_id>/<any(sheet, stencil, handout):kind>")
 def page(plan_id: int, kind: str) -> ResponseReturnValue:
     """A printout as a web page, with a Print button (the browser prints it)."""
-    record = get_record(plan_id)
+    record = get_plan(plan_id)
     html = printed(record, kind, for_screen=True)
     audit(current_user, "print", "plan", record.id, f"{kind} page, version {record.version}")
     db.session.commit()
@@ -120,7 +123,7 @@ def page(plan_id: int, kind: str) -> ResponseReturnValue:
 @bp.get("/plans/<int:plan_id>/<any(sheet, stencil, handout):kind>.pdf")
 def pdf(plan_id: int, kind: str) -> ResponseReturnValue:
     """A printout as PDF. The file name has the plan's number, never the patient's name."""
-    record = get_record(plan_id)
+    record = get_plan(plan_id)
     data = pdf_thread.to_pdf(printed(record, kind, for_screen=False))
     audit(current_user, "print", "plan", record.id, f"{kind} PDF, version {record.version}")
     db.session.commit()
@@ -131,9 +134,7 @@ def pdf(plan_id: int, kind: str) -> ResponseReturnValue:
 
 def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
     """The HTML of a cycle's report, in the user's language."""
-    from planner.web import records
-
-    outcome = records.cycle_outcome(cycle, language)
+    outcome = cycle_outcome(cycle, language)
     rows = []
     for planned in cycle.sessions:
         r = planned.record
@@ -148,7 +149,7 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
             pain_scale=r.pain_scale if r else "nrs",
             lots=", ".join(p.lot for p in r.products if p.lot) if r else "",
             # As signed, with the role in the report's language (called in its locale).
-            signed_by=records.signed_as(r.signed_by_name, r.signer_role) or None
+            signed_by=signed_as(r.signed_by_name, r.signer_role) or None
             if r and r.signed else None,
             cancelled_by=planned.cancelled_by_name or (canceller.full_name if canceller
                                                        else None),

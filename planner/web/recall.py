@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from planner.csv_files import safe, table
 from planner.extensions import db
-from planner.models import Patient, SessionProduct, SessionRecord, audit, search_key
+from planner.models import audit, search_key
+from planner.services.recall import MIN_LOT, find
+from planner.web.downloads import csv_response, spreadsheet
 
 bp = Blueprint("recall", __name__)
 
-MIN_LOT = 2  # [our default]: a one-character lot would match half the clinic
-MAX_ROWS = 5000  # [our default]: more than any recall of one clinic
 RECALL_COLUMNS = ("record_number", "family_name", "given_name", "birth_date", "session_at",
                   "status", "performed_by", "product", "lot", "expiry", "session_record")
-
-
-def find(product: str, lot: str) -> list[tuple[SessionProduct, SessionRecord, Patient]]:
-    """Every session that received ``lot`` (compared folded, without spaces or dashes), of a
-    product whose name contains ``product`` when it is given; newest first."""
-    query = (select(SessionProduct, SessionRecord, Patient)
-             .join(SessionRecord, SessionProduct.record_id == SessionRecord.id)
-             .join(Patient, SessionRecord.patient_id == Patient.id)
-             .where(SessionProduct.lot_key == search_key(lot),
-                    SessionRecord.status != "discarded"))
-    if search_key(product):
-        query = query.where(SessionProduct.product_key.contains(search_key(product),
-                                                                autoescape=True))
-    rows = db.session.execute(query.order_by(SessionRecord.performed_at.desc())
-                              .limit(MAX_ROWS)).all()
-    return [(p, r, pt) for p, r, pt in rows]
 
 
 def read_query() -> tuple[dict[str, str], dict[str, str]]:
@@ -63,8 +46,6 @@ def export() -> ResponseReturnValue:
     values, problems = read_query()
     if problems or not values["lot"]:
         return search()
-    from planner.web.files import spreadsheet
-
     rows = find(values["product"], values["lot"])
     sheet = spreadsheet()
     text = table(RECALL_COLUMNS, ([safe(v) for v in (
@@ -75,5 +56,4 @@ def export() -> ResponseReturnValue:
         for product, record, patient in rows), sheet)
     audit(current_user, "export", "recall", None, f"CSV, {len(rows)} sessions")
     db.session.commit()
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="recall.csv"'})
+    return csv_response(text, "recall.csv")

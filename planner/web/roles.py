@@ -17,7 +17,10 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
+
+from planner.web.paths import PUBLIC_ENDPOINTS, is_api
 
 ALL = frozenset({"admin", "doctor", "assistant"})
 CLINICIANS = frozenset({"admin", "doctor"})
@@ -120,8 +123,6 @@ def can(endpoint: str, method: str = "GET") -> bool:
 
 def role_names() -> dict[str, str]:
     """The roles in the user's language."""
-    from flask_babel import gettext as _
-
     return {"admin": _("administrator"), "doctor": _("doctor"), "assistant": _("assistant")}
 
 
@@ -131,8 +132,6 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def check_role() -> ResponseReturnValue | None:
-        from planner.web import PUBLIC_ENDPOINTS, is_api
-
         endpoint = request.endpoint
         if endpoint is None or endpoint in PUBLIC_ENDPOINTS or is_api():
             return None  # the API checks the same table for its token's user (web/api.py)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, Response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from planner.web.api_bodies import error_body
+from planner.web.paths import is_api
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -38,13 +42,7 @@ def init_app(app: Flask) -> None:
         field = control_character_field()
         if field is None:
             return None
-        from flask_babel import gettext as _
-
-        from planner.web import is_api
-
         if is_api():
-            from planner.web.api_bodies import error_body
-
             return error_body(400, _("a field holds a NUL character, which cannot be stored"),
                               field[:40])
         return render_template("error.html", heading=_("Not accepted"), message=_(

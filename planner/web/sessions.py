@@ -20,11 +20,12 @@ from flask import Flask, current_app, flash, g, redirect, request, session, url_
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, select, update
 
 from planner.extensions import db, login_manager
 from planner.models import ApiToken, LoginSession, User, audit, now
+from planner.web.paths import PUBLIC_ENDPOINTS, is_api
 
 IDLE_MINUTES = 30  # [our default]: a consultation's length; the setting SESSION_IDLE_MINUTES
 MAX_HOURS = 12  # [our default]: a long clinic day; the setting SESSION_MAX_HOURS
@@ -201,10 +202,6 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def ended() -> ResponseReturnValue | None:
-        from flask_login import current_user
-
-        from planner.web import PUBLIC_ENDPOINTS, is_api
-
         if is_api() or ("sid" not in session and "_user_id" not in session):
             return None
         if current_user.is_authenticated:

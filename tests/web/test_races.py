@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from tests.conftest import csrf_token, login, make_user
-from tests.web.test_patients import add, created_id, edit_form, patients
-from tests.web.test_plans import knee_plan, records, save, saved_id
+from tests.helpers.patients import add, created_id, edit_form, patients
+from tests.helpers.plans import knee_plan, records, save, saved_id
+from tests.helpers.users import csrf_token, login, make_user
 
 
 def racing(app, monkeypatch, module: Any, hook: str, racer_post, winner_post) -> Any:
@@ -43,12 +43,12 @@ def second_client(app):
 
 
 def test_plan_saves_racing(app, doctor, monkeypatch):
-    from planner.web import plans
+    from planner.services import plans
 
     pid = created_id(add(doctor, weight_kg="70"))
     plan = saved_id(save(doctor, pid, knee_plan()))
     other = second_client(app)
-    lost = racing(app, monkeypatch, plans, "store",
+    lost = racing(app, monkeypatch, plans, "_store",
                   lambda: other("/plans/save", {"patient_id": str(pid), "plan_id": str(plan),
                                                 "version": "1", "title": "racer",
                                                 "plan": __import__("json").dumps(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,87 +14,13 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import login, make_user
-from tests.web.test_patients import add, created_id
-from tests.web.test_plans import knee_plan, save, saved_id
-
-QUESTIONS = ("pregnancy", "breastfeeding", "bleeding", "allergy", "infection", "heart",
-             "same-site")
-CLEAR = {**{f"q-{code}": "no" for code in QUESTIONS}, "q-skin-test": "yes"}
-# A patient with nothing to stop a session (the patients tests' VALID has warfarin).
-HEALTHY = {"allergies": "", "anticoagulants": None, "anticoagulant_details": "",
-           "weight_kg": "70"}
-
-
-def form(**fields: Any) -> dict[str, Any]:
-    """A complete record form (pain 7, lidocaine lot LIDO-1), overridden by ``fields``."""
-    data = {"performed_at": "2026-10-05T10:00", "performer_id": "1", "pain_scale": "nrs",
-            "pain_before": "7", "pain_after": "5", "product-0": "lidocaine 2%",
-            "lot-0": "LIDO-1", "expiry-0": "2030-01-31", **CLEAR, **fields}
-    return {k: v for k, v in data.items() if v is not None}
-
-
-@pytest.fixture
-def cycle(doctor) -> dict[str, int]:
-    """A healthy patient, a knee plan with lidocaine, a weekly cycle of 4 sessions."""
-    patient = created_id(add(doctor, family_name="Rossi", given_name="Maria", **HEALTHY))
-    plan = saved_id(save(doctor, patient, knee_plan()))
-    response = doctor(f"/plans/{plan}/cycle", {"template": "antalgic", "start": "2026-11-23",
-                                               "confirm": "1"})
-    assert response.status_code == 303
-    return {"patient": patient, "plan": plan}
-
-
-def record_id(response) -> int:
-    assert response.status_code == 303, response.get_data(as_text=True)[-1500:]
-    match = re.fullmatch(r"/records/(\d+)", urlsplit(response.location).path)
-    assert match, response.location
-    return int(match.group(1))
-
-
-def row(app, rid: int) -> dict[str, Any]:
-    """A record's stored columns, with its products and addenda."""
-    from planner.extensions import db
-    from planner.models import SessionRecord
-
-    with app.app_context():
-        r = db.session.get(SessionRecord, rid)
-        if r is None:
-            return {}
-        out = {c.name: getattr(r, c.name) for c in SessionRecord.__table__.columns}
-        out["products"] = [(p.product, p.lot, p.expiry) for p in r.products]
-        out["addenda"] = [a.text for a in r.addenda]
-        out["scheduled_status"] = r.scheduled.status if r.scheduled else None
-        return out
-
-
-def audit_actions(app, entity: str) -> list[tuple[str, str]]:
-    from sqlalchemy import select
-
-    from planner.extensions import db
-    from planner.models import AuditEvent
-
-    with app.app_context():
-        return [(e.action, e.detail) for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id))]
-
-
-def draft(doctor, session: int = 1, **fields: Any) -> int:
-    return record_id(doctor(f"/sessions/{session}/record", form(**fields)))
-
-
-def signed(doctor, session: int = 1, reason: str = "", **fields: Any) -> int:
-    rid = draft(doctor, session, **fields)
-    response = doctor(f"/records/{rid}/sign", {"version": "1", "override_reason": reason})
-    assert response.status_code == 303, gate_text(response)
-    return rid
-
-
-def gate_text(response) -> str:
-    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    gate = soup.select_one("[data-testid=gate]")
-    return gate.get_text(" ", strip=True) if gate else soup.get_text(" ", strip=True)[:800]
-
+from tests.helpers.audit import audit_actions
+from tests.helpers.documents import flat_text
+from tests.helpers.pages import inline_problems, soup_problems
+from tests.helpers.patients import add, created_id
+from tests.helpers.plans import engine_result, knee_plan, save, saved_id
+from tests.helpers.records import HEALTHY, QUESTIONS, draft, form, gate_text, record_id, row, signed
+from tests.helpers.users import csrf_token, login, make_user
 
 # ---------------------------------------------------------------------------- recording
 
@@ -134,8 +59,6 @@ def test_it_records_then_signs_a_planned_session(app, client, doctor, cycle):
 
 
 def test_skipped_changed_and_added_points_change_what_was_given(app, client, doctor, cycle):
-    from tests.web.test_plans import engine_result
-
     planned = len(engine_result(knee_plan()).points)
     rid = draft(doctor, skipped="2, 4-5", volumes="1=0.30", added="2",
                 added_volume_ml="0.25", added_mixture="A")
@@ -431,8 +354,6 @@ def test_an_assistant_records_but_does_not_sign(app, client, cycle):
 
 
 def _token(client) -> str:
-    from tests.conftest import csrf_token
-
     return csrf_token(client)
 
 
@@ -523,8 +444,6 @@ def test_a_plan_used_only_in_a_draft_is_still_edited_in_place(doctor, cycle):
 
 
 def test_the_patient_page_shows_the_trend_and_the_cycle_summary(app, client, doctor, cycle):
-    from tests.web.test_security import inline_problems, soup_problems
-
     for session, pain in enumerate((7, 6, 4, 3), start=1):
         day = date(2026, 10, 5) + timedelta(days=7 * (session - 1))
         signed(doctor, session, pain_before=str(pain), pain_after=str(max(pain - 2, 0)),
@@ -537,7 +456,6 @@ def test_the_patient_page_shows_the_trend_and_the_cycle_summary(app, client, doc
     assert [c["data-score"] for c in chart.select("circle.before")] == ["7", "6", "4", "3"]
     assert soup.select_one("[data-testid=sessions-done]").get_text() == "4 of 4"
     assert soup.select_one("[data-testid=reduction]").get_text() == "57.1%"
-    from tests.web.test_plans import engine_result
 
     per_session = engine_result(knee_plan(), 70).components[0]
     assert per_session.name == "lidocaine 2%"
@@ -604,8 +522,6 @@ def test_the_recall_csv_is_audited_and_safe_in_a_spreadsheet(app, client, doctor
 
 
 def test_the_cycle_report_prints_the_trend_summary_and_lots(app, client, doctor, cycle):
-    from tests.web.test_printouts import flat_text
-
     for session, pain in enumerate((7, 5), start=1):
         signed(doctor, session, pain_before=str(pain), performed_at=f"2026-10-{7 * session - 2:02d}"
                "T10:00", **({"q-skin-test": None} if session > 1 else {}),
@@ -626,7 +542,6 @@ def test_the_cycle_report_prints_the_trend_summary_and_lots(app, client, doctor,
 def test_the_handout_gives_the_next_session_of_the_cycle(app, client, doctor, cycle):
     from planner.extensions import db
     from planner.models import ScheduledSession
-    from tests.web.test_printouts import flat_text
 
     soon = date.today() + timedelta(days=3)
     with app.app_context():
@@ -645,8 +560,8 @@ def test_a_change_racing_the_signature_is_refused(app, doctor, cycle, monkeypatc
     """Another request that read the draft before it was signed writes nothing after it."""
     import threading
 
+    from planner.services import session_records
     from planner.web import records
-    from tests.conftest import csrf_token
 
     rid = draft(doctor)
     make_user(app, "second")
@@ -655,7 +570,8 @@ def test_a_change_racing_the_signature_is_refused(app, doctor, cycle, monkeypatc
     token = csrf_token(other)
     checked, signed_now = threading.Event(), threading.Event()
     hook = "parse" if action == "update" else "audit"  # both run after the status check
-    real = getattr(records, hook)
+    module = records if action == "update" else session_records
+    real = getattr(module, hook)
 
     def pause_the_racer(*args: Any, **kwargs: Any) -> Any:
         if threading.current_thread().name == "racer" and not checked.is_set():
@@ -663,7 +579,7 @@ def test_a_change_racing_the_signature_is_refused(app, doctor, cycle, monkeypatc
             signed_now.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(records, hook, pause_the_racer)
+    monkeypatch.setattr(module, hook, pause_the_racer)
     data = {"update": {**form(pain_before="1", notes="late edit"), "version": "1"},
             "discard": {}, "sign": {"version": "1"}}[action]
     path = {"update": f"/records/{rid}", "discard": f"/records/{rid}/discard",

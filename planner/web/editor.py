@@ -1,0 +1,106 @@
+"""The plan editor's page and its live part (map, areas, totals), shared by the editor, the
+plan-file import and the points export: a plan document computed for a patient and drawn."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import flash, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from planner import wording
+from planner.bodymaps import atlas
+from planner.core import clinical
+from planner.core.compute import Result
+from planner.core.messages import N_, PlanError
+from planner.core.plan import FORMAT
+from planner.drawing.plan import plan_svg
+from planner.models import Patient, PlanRecord
+from planner.services.plans import compute_doc, used_in_signed
+from planner.web import clinic_mixtures
+from planner.web.i18n import current_locale, format_digits, plan_message
+
+TREATMENTS = tuple(clinical.TREATMENTS)
+
+
+MAX_TITLE = 200
+
+
+# What the editor shows when a new plan's document arrived damaged: an empty plan, no map.
+EMPTY_DOC: dict[str, Any] = {"format": FORMAT, "areas": [], "points": []}
+
+
+def treatment_names() -> dict[str, str]:
+    """Treatment types in the user's language."""
+    return wording.treatment_names(_)
+
+
+def pattern_names() -> dict[str, str]:
+    """Grid patterns in the user's language."""
+    return wording.pattern_names(_)
+
+
+def warning_titles() -> dict[str, str]:
+    """A short title in the user's language for each kind of warning of the engine."""
+    return wording.warning_titles(_)
+
+
+def read_doc() -> dict[str, Any]:
+    """The plan document sent by the editor (PlanError when it is not JSON)."""
+    raw = request.form.get("plan", "")
+    try:
+        doc = json.loads(raw)
+    except (ValueError, RecursionError):  # not JSON, or an integer of thousands of digits
+        raise PlanError("plan", N_("the editor sent a damaged plan; reload the page")) from None
+    if not isinstance(doc, dict):
+        raise PlanError("plan", N_("must be a JSON object"))
+    return doc
+
+
+def drawing(result: Result, view: atlas.View | None) -> str:
+    """The plan's SVG for the screen, in the user's language."""
+    return plan_svg(result, view, text=_, language=current_locale(),
+                    digits=format_digits)
+
+
+def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None
+              ) -> tuple[str, int]:
+    """The editor's live part (map, areas, totals) for a document, and its HTTP status."""
+    status = 200
+    result = view = None
+    try:
+        result, view = compute_doc(doc, patient)
+    except PlanError as exc:
+        error, status = plan_message(exc), 422
+    html = render_template(
+        "plans/_workspace.html", result=result, view=view, doc=doc, error=error,
+        svg=drawing(result, view) if result is not None else None,
+        treatments=treatment_names(), patterns=pattern_names(),
+        saved_mixtures=clinic_mixtures.current(),
+        origins=clinic_mixtures.origins(result.plan.mixtures) if result is not None else {},
+        drug_of=clinic_mixtures.drug_of, warning_titles=warning_titles(),
+        techniques=tuple(clinical.DEPTH_LIMITS), patient=patient)
+    return html, status
+
+
+def editor_page(patient: Patient, doc: dict[str, Any], record: PlanRecord | None,
+                title: str, status: int | None = None) -> ResponseReturnValue:
+    """The whole editor page around a plan document."""
+    html, computed = workspace(doc, patient)
+    return render_template("plans/editor.html", patient=patient, doc=doc, record=record,
+                           title=title, workspace=html,
+                           locked=record is not None and used_in_signed(record)
+                           ), status or computed
+
+
+def unsaved(patient: Patient, doc: dict[str, Any], record: PlanRecord | None, title: str,
+            error: str) -> ResponseReturnValue:
+    """The editor again, with the plan as sent and why it was not saved (status 422)."""
+    flash(_("The plan was not saved: %(error)s", error=error), "error")
+    html, _status = workspace(doc, patient, error)
+    return render_template("plans/editor.html", patient=patient, doc=doc, record=record,
+                           title=title, workspace=html), 422
+
+
