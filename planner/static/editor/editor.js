@@ -1,0 +1,71 @@
+// The plan editor, loaded by its page (plans/editor.html) after planner.js: it records what the
+// clinician draws, in millimetres on the body map, into the plan file held in #plan-json, and
+// asks the server (htmx) to compute and redraw; it never computes injection points itself.
+// This module wires the parts together: the buttons (data-tool, data-action), the fields, the
+// keyboard, and the redraws from the server, which keep the zoom and any shape being drawn.
+
+import { areaActions, onFieldInput, onFieldKeydown } from "./areas.js";
+import { cancelDraft, drawDraft, finishDraft, hasDraft } from "./drafting.js";
+import { redo, startHistory, undo, updateButtons } from "./history.js";
+import { applyViewBox, resetZoom, svg, zoom } from "./map.js";
+import { mixtureActions, onMixtureChosen } from "./mixtures.js";
+import { closePopover, pointActions } from "./points.js";
+import { listenOnMap, setTool } from "./tools.js";
+
+const ACTIONS = new Map(Object.entries({
+  "zoom-in": function () { zoom(0.8); },
+  "zoom-out": function () { zoom(1.25); },
+  "zoom-reset": resetZoom,
+  "undo": undo,
+  "redo": redo,
+  ...areaActions,
+  ...mixtureActions,
+  ...pointActions,
+}));
+
+function onClick(evt) {
+  const t = evt.target.closest("[data-tool], [data-action]");
+  if (!t) return;
+  if (t.dataset.tool) { setTool(t.dataset.tool); return; }
+  const action = ACTIONS.get(t.dataset.action);
+  if (action) action(t);
+}
+
+function onKeydown(evt) {
+  if (evt.key === "Escape") { cancelDraft(); closePopover(); }
+  if (evt.key === "Enter" && hasDraft() && !evt.target.closest("input, textarea, select")) {
+    evt.preventDefault();
+    finishDraft();
+  }
+  if ((evt.ctrlKey || evt.metaKey) && evt.key === "z" && !evt.target.closest("input")) {
+    evt.preventDefault();
+    document.querySelector(evt.shiftKey ? "[data-action=redo]" : "[data-action=undo]").click();
+  }
+}
+
+/** Start the editor on its form (#plan-form, holding #plan-json and #workspace). */
+function startEditor(form) {
+  startHistory(form);
+  document.addEventListener("click", onClick);
+  document.addEventListener("change", onMixtureChosen);
+  form.addEventListener("input", function (evt) { onFieldInput(form, evt); });
+  form.addEventListener("keydown", onFieldKeydown);
+  document.addEventListener("keydown", onKeydown);
+  const workspace = document.getElementById("workspace");
+  listenOnMap(workspace);
+
+  // After every redraw from the server: keep the zoom and any shape being drawn.
+  new MutationObserver(function () {
+    const s = svg();
+    if (!s || s.getAttribute("data-base-viewbox")) return; // not a new drawing (or our own draft)
+    applyViewBox();
+    if (hasDraft()) drawDraft();
+  }).observe(workspace, { childList: true, subtree: true });
+
+  applyViewBox();
+  setTool("region");
+  updateButtons();
+}
+
+const planForm = document.getElementById("plan-form");
+if (planForm) startEditor(planForm);

@@ -1,0 +1,78 @@
+// The plan being edited and its history. The plan file lives in the form's hidden #plan-json;
+// every change goes through commit(), which keeps the undo and redo stacks and asks the server
+// (htmx) for a new preview. This module is the only one that writes #plan-json.
+
+let form = null;
+let field = null;
+let plan = null;
+const undoStack = [];
+const redoStack = [];
+let lastCoalesce = null;
+let lastCoalesceAt = 0;
+let timer = null;
+
+/** Read the plan file of the editor's form. */
+export function startHistory(planForm) {
+  form = planForm;
+  field = document.getElementById("plan-json");
+  plan = JSON.parse(field.value);
+}
+
+/** The plan as it stands: read it here, change it only through commit(). */
+export function currentPlan() {
+  return plan;
+}
+
+// A change of structure (areas, shapes, mixtures) redraws the whole workspace; a change of
+// one parameter (typing, the slider) redraws only the map and the results ("tuned").
+function send(immediate, tuned) {
+  field.value = JSON.stringify(plan);
+  updateButtons();
+  clearTimeout(timer);
+  timer = setTimeout(function () {
+    const source = tuned ? document.getElementById("tuner") : form;
+    htmx.ajax("POST", source.getAttribute("hx-post"), {
+      source: source,
+      target: source.getAttribute("hx-target"),
+      swap: source.getAttribute("hx-swap"),
+    });
+  }, immediate ? 0 : 150);
+}
+
+/** Change the plan: mutate(plan) does it. Changes with the same coalesce key within 1.5 s
+ * (typing in one field) make one undo step and a tuned redraw. */
+export function commit(mutate, coalesce) {
+  const now = Date.now();
+  if (!(coalesce && coalesce === lastCoalesce && now - lastCoalesceAt < 1500)) {
+    undoStack.push(JSON.stringify(plan));
+    if (undoStack.length > 200) undoStack.shift();
+  }
+  lastCoalesce = coalesce || null;
+  lastCoalesceAt = now;
+  redoStack.length = 0;
+  mutate(plan);
+  send(!coalesce, Boolean(coalesce));
+}
+
+export function undo() {
+  if (!undoStack.length) return;
+  redoStack.push(JSON.stringify(plan));
+  plan = JSON.parse(undoStack.pop());
+  lastCoalesce = null;
+  send(true);
+}
+
+export function redo() {
+  if (!redoStack.length) return;
+  undoStack.push(JSON.stringify(plan));
+  plan = JSON.parse(redoStack.pop());
+  send(true);
+}
+
+/** The Undo and Redo buttons are enabled when there is something to undo or redo. */
+export function updateButtons() {
+  const u = document.querySelector("[data-action=undo]");
+  const r = document.querySelector("[data-action=redo]");
+  if (u) u.disabled = undoStack.length === 0;
+  if (r) r.disabled = redoStack.length === 0;
+}

@@ -1,0 +1,85 @@
+// The body map on screen: the drawing (#map svg, replaced by the server on every redraw), a
+// pointer's position in millimetres of the map, and the zoom and pan, which survive redraws
+// (the map's own viewBox is kept in data-base-viewbox).
+
+let viewBox = null; // zoom: [x, y, w, h] in mm, or null for the whole view
+let panFrom = null;
+
+export function svg() {
+  return document.querySelector("#map svg");
+}
+
+export function round2(v) {
+  return Math.round(v * 100) / 100;
+}
+
+/** Where a pointer event is on the map, in mm to 0.01. */
+export function toMm(evt) {
+  const s = svg();
+  const pt = s.createSVGPoint();
+  pt.x = evt.clientX;
+  pt.y = evt.clientY;
+  const p = pt.matrixTransform(s.getScreenCTM().inverse());
+  return [round2(p.x), round2(p.y)];
+}
+
+function baseBox() {
+  const s = svg();
+  return s.getAttribute("data-base-viewbox") || s.getAttribute("viewBox");
+}
+
+function shownBox() {
+  return (viewBox || baseBox().split(/[\s,]+/).map(Number)).slice();
+}
+
+/** Show the zoomed part of the map (or all of it), on the map as it is now. */
+export function applyViewBox() {
+  const s = svg();
+  if (!s) return;
+  if (!s.getAttribute("data-base-viewbox")) {
+    s.setAttribute("data-base-viewbox", s.getAttribute("viewBox"));
+  }
+  s.removeAttribute("width");
+  s.removeAttribute("height");
+  s.setAttribute("viewBox", viewBox ? viewBox.join(" ") : baseBox());
+}
+
+/** Zoom by factor (below 1: closer) around centre in mm, or around the middle of the view. */
+export function zoom(factor, centre) {
+  const box = shownBox();
+  const cx = centre ? centre[0] : box[0] + box[2] / 2;
+  const cy = centre ? centre[1] : box[1] + box[3] / 2;
+  const w = box[2] * factor;
+  const h = box[3] * factor;
+  viewBox = [cx - (cx - box[0]) * factor, cy - (cy - box[1]) * factor, w, h];
+  applyViewBox();
+}
+
+export function resetZoom() {
+  viewBox = null;
+  applyViewBox();
+}
+
+/** A drag of the pan tool starts: the element capturing the pointer follows it. */
+export function startPan(evt, capturer) {
+  panFrom = { x: evt.clientX, y: evt.clientY, box: shownBox() };
+  capturer.setPointerCapture(evt.pointerId);
+}
+
+/** The view follows a pan drag; false when no pan is going on. */
+export function panTo(evt) {
+  if (!panFrom) return false;
+  const s = svg();
+  const scale = panFrom.box[2] / s.getBoundingClientRect().width;
+  viewBox = [panFrom.box[0] - (evt.clientX - panFrom.x) * scale,
+             panFrom.box[1] - (evt.clientY - panFrom.y) * scale, panFrom.box[2], panFrom.box[3]];
+  applyViewBox();
+  return true;
+}
+
+/** A pan drag ends; false when no pan was going on. */
+export function endPan() {
+  if (!panFrom) return false;
+  panFrom = null;
+  return true;
+}
