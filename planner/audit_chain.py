@@ -1,7 +1,7 @@
 """The audit trail's hash chain: each event carries the SHA-256 of its content and of the event
 before it, so that an event changed, removed or slipped in behind the app's back breaks the
 chain from that point on (``mesoplanner audit verify``). Pure: no Flask, no database; the rows
-are written by models.py and read by the verify command.
+are written by models/audit.py and read by the verify command.
 """
 
 from __future__ import annotations
@@ -10,24 +10,39 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 GENESIS = "0" * 64  # the "previous hash" of the first event
 END = 0  # Verdict.broken_at when the chain's end is what does not fit
 
 
+def utc_text(at: datetime) -> str:
+    """An aware instant as the chain hashes it: UTC, naive, to the microsecond.
+
+    >>> from datetime import timedelta, timezone
+    >>> utc_text(datetime(2026, 12, 7, 10, 0, tzinfo=timezone(timedelta(hours=1))))
+    '2026-12-07T09:00:00.000000'
+    """
+    if at.tzinfo is None:
+        raise ValueError(f"an audit event's time must be aware (UTC), got {at!r}")
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
 def event_hash(previous: str, seq: int, at: datetime, user_id: int | None, action: str,
                entity: str, entity_id: int | None, detail: str) -> str:
     """The hash of one event: its fields and the previous event's hash, as canonical JSON.
 
-    >>> a = event_hash(GENESIS, 1, datetime(2026, 12, 7, 9, 0), 3, "view", "patient", 12, "")
-    >>> len(a), a == event_hash(GENESIS, 1, datetime(2026, 12, 7, 9, 0), 3, "view",
-    ...                         "patient", 13, "")
+    ``at`` is an aware instant; it is hashed as the naive UTC text the chain has always hashed
+    (2026-12-07T09:00:00.000000, no offset), so that a chain written before the times became
+    aware still verifies.
+
+    >>> nine = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    >>> a = event_hash(GENESIS, 1, nine, 3, "view", "patient", 12, "")
+    >>> len(a), a == event_hash(GENESIS, 1, nine, 3, "view", "patient", 13, "")
     (64, False)
     """
-    fields = [previous, seq, at.isoformat(timespec="microseconds"), user_id, action, entity,
-              entity_id, detail]
+    fields = [previous, seq, utc_text(at), user_id, action, entity, entity_id, detail]
     text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -263,3 +263,57 @@ def test_after_unlock_a_waiting_login_goes_through(app, client, command):
     assert log_in(PASSWORD) == 429  # the right password too must wait
     assert command("unlock", "doctor")[0] == 0
     assert log_in(PASSWORD) == 303
+
+
+# -- a trail written before the times were aware -------------------------------------------
+
+# Two events hashed by the chain as it was before the stored times became aware (naive UTC
+# datetimes, hashed as their isoformat to the microsecond): fixed here, never recomputed, so that
+# a change of how an instant is hashed shows up as a database that no longer verifies.
+OLD_EVENTS = [("2026-12-07 09:00:05.123456", "view", "patient", 12, "Núñez",
+               "901dddda88eba37e22d673f8c71a827ce99c8227eb8ab4ac4aada45c385c56f2"),
+              ("2026-12-07 23:59:00.000000", "login", "user", None, "",
+               "04cc0c0c885d136e162ce9065d83abec13b22fc4b8a1d14dd75d6da7553fafb7")]
+
+
+def test_an_instant_hashes_as_the_naive_utc_text_it_always_hashed():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from planner.audit_chain import GENESIS, event_hash
+
+    at = datetime(2026, 12, 7, 9, 0, 5, 123456, tzinfo=UTC)
+    in_rome = at.astimezone(timezone(timedelta(hours=1)))
+    assert event_hash(GENESIS, 1, at, None, "view", "patient", 12, "Núñez") == OLD_EVENTS[0][5]
+    assert event_hash(GENESIS, 1, in_rome, None, "view", "patient", 12, "Núñez") == \
+        OLD_EVENTS[0][5]
+    with pytest.raises(ValueError, match="aware"):
+        event_hash(GENESIS, 1, at.replace(tzinfo=None), None, "view", "patient", 12, "Núñez")
+
+
+def test_a_trail_written_before_the_times_were_aware_still_verifies(app, command):
+    """The rows as an older Mesoplanner wrote them (naive UTC text), then one event more."""
+    from planner.audit_chain import GENESIS
+    from planner.extensions import db
+    from planner.models import audit
+
+    with app.app_context():
+        previous = GENESIS
+        for seq, (at, action, entity, entity_id, detail, row_hash) in enumerate(OLD_EVENTS, 1):
+            db.session.execute(text(
+                "INSERT INTO audit_events (at, action, entity, entity_id, detail, seq, "
+                "prev_hash, row_hash) VALUES (:at, :action, :entity, :entity_id, :detail, "
+                ":seq, :prev_hash, :row_hash)"),
+                {"at": at, "action": action, "entity": entity, "entity_id": entity_id,
+                 "detail": detail, "seq": seq, "prev_hash": previous, "row_hash": row_hash})
+            previous = row_hash
+        db.session.execute(text("DELETE FROM audit_head"))
+        db.session.execute(text("INSERT INTO audit_head (id, seq, last_hash) "
+                                "VALUES (1, :seq, :last)"), {"seq": 2, "last": previous})
+        db.session.commit()
+    status, out, _ = command("audit", "verify")
+    assert (status, out) == (0, f"audit trail intact: 2 events, last hash {previous}\n")
+    with app.app_context():
+        audit(None, "view", "patient", 13)
+        db.session.commit()
+    status, out, _ = command("audit", "verify")
+    assert status == 0 and out.startswith("audit trail intact: 3 events")

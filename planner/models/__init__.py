@@ -15,7 +15,7 @@ from planner.models.patients import Patient
 from planner.models.plans import PlanRecord, SavedMixture
 from planner.models.records import ADVERSE_EVENTS, Addendum, SessionProduct, SessionRecord
 from planner.models.search_keys import folded, search_key
-from planner.models.times import as_utc, now, utc_text
+from planner.models.times import now
 from planner.vocabulary import LANGUAGES, ROLES, SEXES, SIGNING_ROLES
 
 __all__ = [
@@ -39,11 +39,9 @@ __all__ = [
     "SessionProduct",
     "SessionRecord",
     "User",
-    "as_utc",
     "audit",
     "clinic_settings",
     "folded",
     "now",
     "search_key",
-    "utc_text",
 ]

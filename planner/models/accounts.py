@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.extensions import db
-from planner.models.times import now
+from planner.models.times import UtcInstant, now
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -28,7 +28,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # Set when an administrator chose the password (a new account, a reset): the user must pick
     # their own before anything else (web/auth.py).
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
-    created_at: Mapped[datetime] = mapped_column(default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
 
     def set_password(self, password: str) -> None:
         """Store a salted hash (werkzeug's scrypt), never the password."""
@@ -56,9 +56,9 @@ class ApiToken(db.Model):  # type: ignore[name-defined,misc]
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The first characters, to tell tokens apart in the list (not enough to use one).
     prefix: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(default=now)
-    last_used_at: Mapped[datetime | None]
-    revoked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcInstant)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcInstant)
 
     user: Mapped[User] = relationship()
 
@@ -69,7 +69,7 @@ class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=now, index=True)
+    at: Mapped[datetime] = mapped_column(UtcInstant, default=now, index=True)
     username: Mapped[str] = mapped_column(String(80), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
 
@@ -85,9 +85,9 @@ class LoginSession(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    started_at: Mapped[datetime] = mapped_column(default=now)
-    seen_at: Mapped[datetime] = mapped_column(default=now)
-    ended_at: Mapped[datetime | None]
+    started_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
+    seen_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcInstant)
     end_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
     # Which browser and where from, to tell one's sessions apart ("Chrome on Android").
     client: Mapped[str] = mapped_column(String(60), default="", server_default="")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from planner.audit_chain import GENESIS, event_hash
 from planner.extensions import db
 from planner.models.accounts import User
-from planner.models.times import now
+from planner.models.times import UtcInstant, now
 
 
 class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
@@ -26,7 +26,7 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=now, index=True)
+    at: Mapped[datetime] = mapped_column(UtcInstant, default=now, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(40))

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.extensions import db
-from planner.models.times import now
+from planner.models.times import UtcInstant, now
 
 
 class ClinicSettings(db.Model):  # type: ignore[name-defined,misc]
@@ -26,7 +26,7 @@ class ClinicSettings(db.Model):  # type: ignore[name-defined,misc]
     handout_es: Mapped[str] = mapped_column(Text, default="")
     handout_en: Mapped[str] = mapped_column(Text, default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
 
     def handout(self, language: str) -> str:
         """The clinic's aftercare text in ``language`` ("" for the built-in one)."""

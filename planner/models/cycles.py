@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models.times import now
+from planner.models.times import UtcInstant, now
 
 if TYPE_CHECKING:
     from planner.models.plans import PlanRecord
@@ -26,7 +26,7 @@ class Cycle(db.Model):  # type: ignore[name-defined,misc]
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
     template: Mapped[str] = mapped_column(String(30))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
 
     plan: Mapped[PlanRecord] = relationship()
     sessions: Mapped[list[ScheduledSession]] = relationship(
@@ -48,7 +48,7 @@ class ScheduledSession(db.Model):  # type: ignore[name-defined,misc]
     cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancelled_by_name: Mapped[str | None] = mapped_column(String(120))  # as at the cancelling
-    cancelled_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcInstant)
 
     cycle: Mapped[Cycle] = relationship(back_populates="sessions")
     record: Mapped[SessionRecord | None] = relationship(back_populates="scheduled")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.search_keys import folded
-from planner.models.times import now
+from planner.models.times import UtcInstant, now
 
 if TYPE_CHECKING:
     from planner.models.cycles import Cycle
@@ -46,8 +46,8 @@ class Patient(db.Model):  # type: ignore[name-defined,misc]
     archived: Mapped[bool] = mapped_column(default=False)
     is_demo: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(default=now)
-    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+    created_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UtcInstant, default=now, onupdate=now)
 
     plans: Mapped[list[PlanRecord]] = relationship(
         back_populates="patient", order_by="desc(PlanRecord.created_at)")

@@ -10,7 +10,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models.times import now
+from planner.models.times import UtcInstant, now
 
 if TYPE_CHECKING:
     from planner.models.accounts import User
@@ -36,9 +36,9 @@ class PlanRecord(db.Model):  # type: ignore[name-defined,misc]
     is_demo: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
     updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
 
     patient: Mapped[Patient] = relationship(back_populates="plans")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
@@ -78,7 +78,7 @@ class SavedMixture(db.Model):  # type: ignore[name-defined,misc]
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     superseded: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
 
     created_by: Mapped[User] = relationship()
 

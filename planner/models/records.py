@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.search_keys import search_key
-from planner.models.times import now
+from planner.models.times import ClinicWallClock, UtcInstant, now
 
 if TYPE_CHECKING:
     from planner.models.accounts import User
@@ -39,7 +39,8 @@ class SessionRecord(db.Model):  # type: ignore[name-defined,misc]
     plan_version: Mapped[int]
     plan_json: Mapped[str] = mapped_column(Text)
     scheduled_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), unique=True)
-    performed_at: Mapped[datetime]
+    # The clinic's local time as typed, never converted (times.py); every other time is UTC.
+    performed_at: Mapped[datetime] = mapped_column(ClinicWallClock)
     performer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     adjustments_json: Mapped[str] = mapped_column(Text, default="{}")
     points_done: Mapped[int] = mapped_column(default=0)
@@ -58,7 +59,7 @@ class SessionRecord(db.Model):  # type: ignore[name-defined,misc]
     override_findings: Mapped[str] = mapped_column(Text, default="")
     override_reason: Mapped[str] = mapped_column(Text, default="")
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    signed_at: Mapped[datetime | None]
+    signed_at: Mapped[datetime | None] = mapped_column(UtcInstant)
     # Who signed and who performed, as they were at the signing (migration 0011): a signed
     # record shows these, whatever happens to the accounts later (a rename, a role change).
     signer_name: Mapped[str | None] = mapped_column(String(120))
@@ -67,8 +68,8 @@ class SessionRecord(db.Model):  # type: ignore[name-defined,misc]
     performer_role: Mapped[str | None] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now)
-    updated_at: Mapped[datetime] = mapped_column(default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
 
     patient: Mapped[Patient] = relationship()
     plan: Mapped[PlanRecord] = relationship()
@@ -140,7 +141,7 @@ class Addendum(db.Model):  # type: ignore[name-defined,misc]
     record_id: Mapped[int] = mapped_column(ForeignKey("session_records.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
     # The author's name and role when the addendum was written (migration 0011).
     author_name: Mapped[str | None] = mapped_column(String(120))
     author_role: Mapped[str | None] = mapped_column(String(20))

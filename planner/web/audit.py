@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from planner.csv_files import safe
 from planner.extensions import db
-from planner.models import AuditEvent, User, audit, utc_text
+from planner.models import AuditEvent, User, audit
 from planner.web import audit_words
 
 bp = Blueprint("audit", __name__)
@@ -79,7 +79,7 @@ def day_start_utc(day: str, days_after: int = 0) -> datetime:
     """The first instant of a day of the clinic's calendar (the server's time zone, as the page
     shows the times), in UTC as the events are stored."""
     start = datetime.fromisoformat(day) + timedelta(days=days_after)
-    return start.astimezone(UTC).replace(tzinfo=None)
+    return start.astimezone(UTC)
 
 
 @bp.get("/audit")
@@ -116,7 +116,7 @@ def export() -> ResponseReturnValue:
     count = 0
     for event, user in db.session.execute(query(values).limit(MAX_EXPORT)):
         writer.writerow([safe(v) for v in (
-            event.id, utc_text(event.at), event.user_id or "",
+            event.id, event.at.isoformat(timespec="seconds"), event.user_id or "",
             user.username if user else "", event.action, event.entity,
             event.entity_id if event.entity_id is not None else "", event.detail)])
         count += 1

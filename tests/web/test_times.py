@@ -4,7 +4,7 @@ server's time zone, the clinic's; a session's time is shown as the clinic typed 
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from bs4 import BeautifulSoup
@@ -32,7 +32,7 @@ def test_the_audit_trail_shows_utc_instants_in_the_clinics_time(app, client, rom
     login(client, "rossi")
     with app.app_context():
         for month, event_id in ((1, 1), (7, 2)):
-            db.session.add(AuditEvent(at=datetime(2026, month, 15, 9, 30), user_id=1,
+            db.session.add(AuditEvent(at=datetime(2026, month, 15, 9, 30, tzinfo=UTC), user_id=1,
                                       action="view", entity="patient", entity_id=event_id))
         db.session.commit()
     soup = BeautifulSoup(client.get("/audit").get_data(as_text=True), "html.parser")
@@ -49,7 +49,7 @@ def test_a_session_shows_the_time_typed_and_its_signature_the_clinics_time(app, 
 
     rid = signed(doctor)  # performed at 2026-10-05T10:00, as typed
     with app.app_context():
-        db.session.get(SessionRecord, rid).signed_at = datetime(2026, 10, 5, 8, 45)  # UTC
+        db.session.get(SessionRecord, rid).signed_at = datetime(2026, 10, 5, 8, 45, tzinfo=UTC)
         db.session.commit()
     soup = BeautifulSoup(client.get(f"/records/{rid}").get_data(as_text=True), "html.parser")
     assert "Oct 5, 2026, 10:00\u202fAM" in soup.get_text(" ", strip=True)
@@ -64,10 +64,10 @@ def test_the_audit_filter_takes_the_clinics_days(app, client, rome):
     make_user(app, "rossi", role="admin", language="it")
     login(client, "rossi")
     with app.app_context():
-        for at, event_id in ((datetime(2026, 11, 30, 23, 30), 1),  # 1 Dec, 00:30 in Rome
-                             (datetime(2026, 12, 1, 23, 30), 2),  # 2 Dec, 00:30
-                             (datetime(2026, 12, 2, 22, 59), 3),  # 2 Dec, 23:59
-                             (datetime(2026, 12, 2, 23, 0), 4)):  # 3 Dec, 00:00
+        for at, event_id in ((datetime(2026, 11, 30, 23, 30, tzinfo=UTC), 1),  # 1 Dec, 00:30 Rome
+                             (datetime(2026, 12, 1, 23, 30, tzinfo=UTC), 2),  # 2 Dec, 00:30
+                             (datetime(2026, 12, 2, 22, 59, tzinfo=UTC), 3),  # 2 Dec, 23:59
+                             (datetime(2026, 12, 2, 23, 0, tzinfo=UTC), 4)):  # 3 Dec, 00:00
             db.session.add(AuditEvent(at=at, user_id=1, action="view", entity="patient",
                                       entity_id=event_id))
         db.session.commit()
