@@ -1,53 +1,117 @@
-"""Fixtures: an app on a fresh data folder, a client, and logged-in actors.
+"""Fixtures: an app on a fresh data folder and a fresh database, a client, a logged-in doctor.
 
 The app runs on SQLite. With ``MESOPLANNER_TEST_POSTGRES`` set to a PostgreSQL server's URL
-(``.ci/run`` starts a throwaway one), each test gets a fresh PostgreSQL database instead.
+(``.ci/postgres-tests`` starts a throwaway one), each test gets a fresh PostgreSQL database.
+
+The migrations run once per test run (per xdist worker) on a template database, and each test
+gets its own copy of it: a copied file on SQLite, ``CREATE DATABASE ... TEMPLATE`` on
+PostgreSQL. tests/web/test_migrations.py runs the real migrations, up and down, itself.
 """
 
 from __future__ import annotations
 
 import os
-import re
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-PASSWORD = "correct horse battery"
+from tests.helpers.users import csrf_token, login, make_user
+
 POSTGRES = os.environ.get("MESOPLANNER_TEST_POSTGRES", "")
 
 
-@pytest.fixture
-def database(tmp_path) -> Iterator[str]:
-    """The URL of an empty database for one test: a SQLite file, or a new PostgreSQL database."""
-    if not POSTGRES:
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
-        return
+def _server() -> str:
+    return POSTGRES.replace("postgresql+psycopg://", "postgresql://")
+
+
+def _admin(statement: str) -> None:
+    """Run ``statement`` on the PostgreSQL server, outside any database's transaction."""
     import psycopg
 
+    with psycopg.connect(_server(), autocommit=True) as admin:
+        admin.execute(statement)
+
+
+def _postgres_url(name: str) -> str:
     from planner.config import database_url
 
+    return database_url(_server().rsplit("/", 1)[0] + "/" + name)
+
+
+def _sqlite_copy(template: Path, path: Path) -> None:
+    """Copy the template to ``path``, readable by its owner only as the app makes its own
+    database file (config.private_database)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.fchmod(fd, 0o600)
+    with open(template, "rb") as source, os.fdopen(fd, "wb") as target:
+        shutil.copyfileobj(source, target)
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory) -> Iterator[str]:
+    """The URL of a database with every migration run, for copies only: never opened again."""
+    from flask_migrate import upgrade
+
+    from planner.app import create_app
+    from planner.extensions import db
+
+    folder = tmp_path_factory.mktemp("template")
+    name = f"template_{uuid.uuid4().hex[:16]}"
+    if POSTGRES:
+        _admin(f'CREATE DATABASE "{name}"')
+        url = _postgres_url(name)
+    else:
+        url = f"sqlite:///{folder / 'template.sqlite3'}"
+    app = create_app({"DATA_DIR": str(folder), "TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()  # PostgreSQL copies a template only when no one is connected to it
+    if not POSTGRES:
+        assert not (folder / "template.sqlite3-wal").exists(), "the template's log is not merged"
+    yield url
+    if POSTGRES:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def empty_database(tmp_path) -> Iterator[str]:
+    """The URL of an empty database for one test: a SQLite file, or a new PostgreSQL database."""
+    if not POSTGRES:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
     name = f"t_{uuid.uuid4().hex[:16]}"
-    server = POSTGRES.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield database_url(server.rsplit("/", 1)[0] + "/" + name)
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{name}"')
+    yield _postgres_url(name)
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database(tmp_path, template_database) -> Iterator[str]:
+    """The URL of one test's own database, migrated: a copy of the template."""
+    if not POSTGRES:
+        path = tmp_path / "test.sqlite3"
+        _sqlite_copy(Path(template_database.removeprefix("sqlite:///")), path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    template = template_database.rsplit("/", 1)[1]
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield _postgres_url(name)
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
 def app(tmp_path, database) -> Iterator[Any]:
-    from flask_migrate import upgrade
-
-    from planner import create_app
+    """The app on the test's own data folder (``tmp_path``) and database, for the test client."""
+    from planner.app import create_app
     from planner.extensions import db
 
     app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True,
                       "SQLALCHEMY_DATABASE_URI": database})
-    with app.app_context():
-        upgrade()
     yield app
     with app.app_context():
         db.engine.dispose()  # the test's connections close before its database is dropped
@@ -56,33 +120,6 @@ def app(tmp_path, database) -> Iterator[Any]:
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def make_user(app, username: str = "doctor", role: str = "doctor", language: str = "en"):
-    from planner.extensions import db
-    from planner.models import User
-
-    with app.app_context():
-        user = User(username=username, full_name=f"Dr {username.title()}", role=role,
-                    language=language)
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        db.session.commit()
-        return user.id
-
-
-def csrf_token(client, path: str = "/patients") -> str:
-    html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def login(client, username: str = "doctor") -> None:
-    token = csrf_token(client, "/login")
-    response = client.post("/login", data={"username": username, "password": PASSWORD,
-                                           "csrf_token": token})
-    assert response.status_code == 303, response.get_data(as_text=True)[:500]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from tests.conftest import PASSWORD, csrf_token, make_user
+from tests.helpers.users import PASSWORD, csrf_token, make_user
 
 EVENTS = 6
 

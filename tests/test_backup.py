@@ -5,35 +5,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from contextlib import closing
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.commands import environment
-from tests.test_cli import mesoplanner
-from tests.test_serve import command, free_port
-
-
-def add_patient(data: Path, family: str) -> None:
-    from flask_migrate import upgrade
-
-    from planner import create_app
-    from planner.extensions import db
-    from planner.models import Patient
-
-    app = create_app({"DATA_DIR": str(data)})
-    with app.app_context():
-        upgrade()
-        db.session.add(Patient(record_number=family, family_name=family, given_name="X",
-                               birth_date=date(1970, 1, 1), sex="male"))
-        db.session.commit()
-        db.engine.dispose()
+from tests.helpers.commands import mesoplanner, start_server, stop
+from tests.helpers.datafolder import PASSPHRASE, add_patient
 
 
 def families(data: Path) -> list[str]:
@@ -113,8 +91,6 @@ def test_postgresql_gets_pg_dump_guidance(data, tmp_path, monkeypatch):
 
 
 # -- encrypted backups ---------------------------------------------------------------------
-
-PASSPHRASE = "correct horse battery staple"
 
 
 def test_an_encrypted_backup_round_trip(data, tmp_path):
@@ -268,26 +244,6 @@ def test_the_passphrase_is_asked_twice_at_a_terminal(data, tmp_path, monkeypatch
 
 
 # -- no restore under a running server -----------------------------------------------------
-
-def start_server(data: Path) -> subprocess.Popen[str]:
-    """``mesoplanner serve`` on ``data``, answering."""
-    port = free_port()
-    proc = subprocess.Popen([*command(), "serve", "--port", str(port), "--data-dir", str(data)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-                            env=environment(DATABASE_URL=None))
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return proc
-        except (urllib.error.URLError, ConnectionError):
-            assert proc.poll() is None, "the server stopped"
-            time.sleep(0.2)
-    raise AssertionError("the server did not answer")
-
-
-def stop(proc: subprocess.Popen[str]) -> None:
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 def test_restore_is_refused_while_a_server_uses_the_database(data, tmp_path):

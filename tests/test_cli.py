@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
-import pytest
-
-from tests.commands import COMMAND, ROOT, environment
+from tests.helpers.commands import ROOT, mesoplanner
 
 EXAMPLE = ROOT / "examples" / "knee-medial.json"
-
-
-def mesoplanner(*args: str, stdin: str | None = None, **env: str | None
-                ) -> subprocess.CompletedProcess[str]:
-    """Run this checkout's command; ``env`` changes environment variables (None removes)."""
-    return subprocess.run([*COMMAND, *args], input=stdin, capture_output=True, text=True,
-                          timeout=60, check=False, env=environment(**env))
 
 
 def test_the_readme_run_command_works_on_the_shipped_example():
@@ -53,10 +43,3 @@ def test_bodymaps_render_writes_a_contact_sheet(tmp_path):
     from planner.bodymaps import atlas
 
     assert {p.stem for p in tmp_path.glob("*.svg")} >= set(atlas.view_ids())
-
-
-@pytest.mark.parametrize("command", ["grid", "bodymaps", "serve", "create-user", "backup",
-                                     "restore", "audit verify", "unlock"])
-def test_every_command_is_documented_in_the_readme(command):
-    readme = (ROOT / "README.md").read_text()
-    assert f"mesoplanner {command}" in readme

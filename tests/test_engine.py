@@ -10,7 +10,7 @@ from planner import engine
 from planner.bodymaps import atlas
 from planner.core.messages import PlanError
 from planner.core.plan import from_dict
-from tests.shapes import plan
+from tests.helpers.shapes import plan
 
 
 def run(doc: dict[str, object]):

@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 
 from planner import fhir
+from tests.helpers.fhir import r4_validated, validated
 
 ROME = timezone(timedelta(hours=1))
 FACTS = fhir.SessionFacts(
@@ -30,29 +31,6 @@ FACTS = fhir.SessionFacts(
     pain_scale="nrs", pain_before=7, pain_after=4, points=47, total_ml=Decimal("4.75"),
     performer_role="doctor", signer="Dr Maria Rossi", signer_role="doctor",
     signed_at=datetime(2026, 11, 20, 11, 5, tzinfo=UTC), signer_is_performer=True)
-
-
-def r4_validated(document: dict) -> None:
-    """The Bundle, as its JSON reads, read strictly by fhirclient's FHIR 4.0.1 models; raises on
-    any error."""
-    from fhirclient.models.bundle import Bundle
-
-    Bundle(json.loads(fhir.to_json(document)), strict=True)
-
-
-def validated(document: dict) -> dict[str, list]:
-    """Each resource of the Bundle checked by its own fhir.resources model, and the whole Bundle
-    by the R4 models; by type."""
-    from fhir.resources.R4B import get_fhir_model_class
-
-    get_fhir_model_class("Bundle").model_validate(document)
-    r4_validated(document)
-    found: dict[str, list] = {}
-    for entry in document["entry"]:
-        resource = entry["resource"]
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
-        found.setdefault(resource["resourceType"], []).append(entry)
-    return found
 
 
 def test_the_bundle_is_valid_fhir_and_holds_each_resource_once():

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_backup import PASSPHRASE, add_patient, start_server, stop
-from tests.test_cli import mesoplanner
+from tests.helpers.commands import mesoplanner, start_server, stop
+from tests.helpers.datafolder import PASSPHRASE, add_patient
 
 
 @pytest.fixture

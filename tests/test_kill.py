@@ -15,8 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from tests.commands import environment
-from tests.test_serve import command, free_port
+from tests.helpers.commands import command, environment, free_port
 
 PASSWORD = "a long enough password"
 

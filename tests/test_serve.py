@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 
-from tests.commands import COMMAND, environment
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def command() -> list[str]:
-    """This checkout's ``mesoplanner`` (run with ``environment()``)."""
-    return list(COMMAND)
+from tests.helpers.commands import command, environment, free_port
 
 
 def setup_link(proc: subprocess.Popen[str]) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.commands import COMMAND, environment
+from tests.helpers.commands import COMMAND, environment
 
 FORMAT = "mesoplanner.plan/1"
 RECT = [[0, 0], [60, 0], [60, 40], [0, 40]]

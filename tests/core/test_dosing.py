@@ -11,8 +11,8 @@ from planner.core.compute import Result, compute
 from planner.core.dosing import syringe_plan
 from planner.core.plan import Component, Mixture, from_dict
 from planner.core.safety import anaesthetic_warnings
-from tests import shapes
-from tests.shapes import area, plan
+from tests.helpers import shapes
+from tests.helpers.shapes import area, plan
 
 LIDO_A = {"components": [
     {"name": "lidocaine 2%", "drug": "lidocaine", "mg_per_ml": 20, "volume_ml": "1.00"},

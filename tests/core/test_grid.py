@@ -12,8 +12,8 @@ from shapely.geometry import Polygon
 from planner.core import grid
 from planner.core.compute import Result, compute
 from planner.core.plan import from_dict
-from tests import shapes
-from tests.shapes import area, plan
+from tests.helpers import shapes
+from tests.helpers.shapes import area, plan
 
 TOL = 0.01  # mm, the tolerance of PLAN-FORMAT.md
 

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, Polygon
 
 from planner.core.grid import Fill, points_in
-from tests import shapes
+from tests.helpers import shapes
 
 IN_CI = bool(os.environ.get("CI"))
 SOME = settings(max_examples=80, deadline=None, database=None, derandomize=IN_CI,

@@ -10,8 +10,8 @@ import pytest
 
 from planner.core import plan as planfile
 from planner.core.messages import PlanError
-from tests import shapes
-from tests.shapes import area, plan
+from tests.helpers import shapes
+from tests.helpers.shapes import area, plan
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.json"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import map_point, open_editor, shot, total_points, watch
+from tests.helpers.browser import map_point, open_editor, shot, total_points, watch
 
 
 def plan_doc(page: Page) -> dict:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.e2e.conftest import watch
-from tests.e2e.test_mixtures import log_in
+from tests.helpers.browser import log_in, watch
+from tests.helpers.users import make_user
 
 
 def test_typing_in_a_form_tells_the_server_and_keeps_the_session(server, browser):
     from planner.extensions import db
     from planner.models import LoginSession, Patient
-    from tests.conftest import make_user
 
     base, app = server
     make_user(app, "rossi", language="it")

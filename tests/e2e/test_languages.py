@@ -12,8 +12,8 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import shot, watch
+from tests.helpers.browser import shot, watch
+from tests.helpers.users import PASSWORD, make_user
 
 
 def test_an_italian_doctor_on_an_english_browser_reads_italian(server, browser):

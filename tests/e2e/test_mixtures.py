@@ -11,15 +11,8 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import shot, watch
-
-
-def log_in(page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "rossi")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+from tests.helpers.browser import log_in, shot, watch
+from tests.helpers.users import make_user
 
 
 def test_an_italian_doctor_makes_changes_and_archives_a_mixture(server, browser):

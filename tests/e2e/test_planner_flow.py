@@ -13,7 +13,7 @@ import pdfplumber
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SIZES, map_point, shot, total_points, watch
+from tests.helpers.browser import SIZES, map_point, shot, total_points, watch
 
 MM = 25.4 / 72  # mm per PDF point
 

@@ -14,7 +14,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import SIZES, shot, watch
+from tests.helpers.browser import SIZES, shot, watch
 
 NAME = "Anna Bianchi"
 PASSWORD = "a long enough password"

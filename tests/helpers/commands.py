@@ -7,10 +7,15 @@ script found on PATH, which may belong to another installation (or an older vers
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COMMAND = [sys.executable, "-m", "planner.cli"]
 
 
@@ -26,3 +31,42 @@ def environment(**changes: str | None) -> dict[str, str]:
         else:
             env[name] = value
     return env
+
+
+def mesoplanner(*args: str, stdin: str | None = None, **env: str | None
+                ) -> subprocess.CompletedProcess[str]:
+    """Run this checkout's command; ``env`` changes environment variables (None removes)."""
+    return subprocess.run([*COMMAND, *args], input=stdin, capture_output=True, text=True,
+                          timeout=60, check=False, env=environment(**env))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def command() -> list[str]:
+    """This checkout's ``mesoplanner`` (run with ``environment()``)."""
+    return list(COMMAND)
+
+
+def start_server(data: Path) -> subprocess.Popen[str]:
+    """``mesoplanner serve`` on ``data``, answering."""
+    port = free_port()
+    proc = subprocess.Popen([*command(), "serve", "--port", str(port), "--data-dir", str(data)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+                            env=environment(DATABASE_URL=None))
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return proc
+        except (urllib.error.URLError, ConnectionError):
+            assert proc.poll() is None, "the server stopped"
+            time.sleep(0.2)
+    raise AssertionError("the server did not answer")
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
+    proc.wait(timeout=20)

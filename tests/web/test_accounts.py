@@ -5,43 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import PASSWORD, csrf_token, login, make_user
-
-
-def post(client, path: str, data: dict[str, Any] | None = None, **kwargs: Any):
-    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client)}, **kwargs)
-
-
-def try_login(client, username: str, password: str) -> int:
-    token = csrf_token(client, "/login")
-    return client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": token}).status_code
-
-
-@pytest.fixture
-def admin(app, client):
-    make_user(app, "admin", role="admin")
-    login(client, "admin")
-    return client
-
-
-def events(app, action: str | None = None) -> list[tuple[str, str, int | None, str]]:
-    from sqlalchemy import select
-
-    from planner.extensions import db
-    from planner.models import AuditEvent
-
-    with app.app_context():
-        q = select(AuditEvent).order_by(AuditEvent.id)
-        if action:
-            q = q.where(AuditEvent.action == action)
-        return [(e.action, e.entity, e.entity_id, e.detail) for e in db.session.scalars(q)]
-
+from tests.helpers.access import seed
+from tests.helpers.audit import events
+from tests.helpers.pages import check_headers, inline_problems, soup_problems
+from tests.helpers.patients import created_id
+from tests.helpers.users import PASSWORD, csrf_token, login, make_user, post, try_login
 
 # ------------------------------------------------------------------------- passwords
 
@@ -116,8 +88,6 @@ def test_a_bad_new_account_names_the_field(app, admin, fields, field):
 
 
 def test_a_disabled_user_is_logged_out_and_keeps_their_records(app, admin):
-    from tests.web.test_patients import created_id
-
     make_user(app, "doctor")
     doctor = admin.application.test_client()
     login(doctor, "doctor")
@@ -274,8 +244,6 @@ def test_no_route_of_the_app_writes_to_the_audit_trail_except_by_adding():
 
 
 def test_an_assistant_sees_but_does_not_change(app, client):
-    from tests.web.test_access import seed
-
     seed(app)
     login(client, "assistant")
     patient = BeautifulSoup(client.get("/patients/1").get_data(as_text=True), "html.parser")
@@ -298,8 +266,6 @@ def test_the_administrator_sees_the_admin_pages(app, admin):
 
 
 def test_the_account_pages_have_no_inline_code_or_style(app, admin):
-    from tests.web.test_security import check_headers, inline_problems, soup_problems
-
     for path in ("/users", "/users/new", "/users/1", "/audit", "/audit?action=login",
                  "/account/password"):
         response = admin.get(path)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.web.test_api import PATIENT, PLAN, Api, make_token
+from tests.helpers.api import PATIENT, PLAN, Api, make_token
 
 HOLE = "@@HOSTILE@@"  # where a route's base body takes the hostile value (as raw JSON text)
 # Each route's valid body, with the field whose value is replaced, and that field's name in the

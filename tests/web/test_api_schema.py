@@ -22,7 +22,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.web.test_api import seeded_api, signed_session, stored_token
+from tests.helpers.api import seeded_api, signed_session, stored_token
 
 # Operations whose body is (or holds) a plan file, and where in the body the plan starts.
 PLAN_OPERATIONS = {"POST /grid": "", "POST /patients/{patient_id}/plans": "plan",

@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from planner.web.audit_reads import UNAUDITED, event_of
-from tests.conftest import make_user
-from tests.web.test_access import audit_count
-from tests.web.test_accounts import admin, events, post  # noqa: F401 (the admin fixture)
-from tests.web.test_api import Api, seeded_api, stored_token
+from tests.helpers.api import Api, seeded_api, stored_token
+from tests.helpers.audit import audit_count, events
+from tests.helpers.users import login, make_user, post
 
 # Every API route with a request a doctor's token may make on the seeded data (patient 1, its
 # plan 1); a route missing here fails test_every_api_route_is_walked.
@@ -60,8 +59,6 @@ def test_every_api_request_leaves_an_audit_event(app, key):
 
 
 def test_a_search_is_audited_without_the_words_searched(app, client):
-    from tests.conftest import login
-
     make_user(app)
     login(client)
     client.get("/patients", query_string={"q": "Rossi Maria"})
@@ -71,14 +68,13 @@ def test_a_search_is_audited_without_the_words_searched(app, client):
     assert not [e for e in events(app) if "Rossi" in e[3] or "Bianchi" in e[3]]
 
 
-def test_the_audit_page_is_itself_audited_and_shows_the_new_events_in_words(app, admin):  # noqa: F811
+def test_the_audit_page_is_itself_audited_and_shows_the_new_events_in_words(app, admin):
     from bs4 import BeautifulSoup
 
     admin.get("/audit")
     assert ("view", "audit", None, "list") in events(app)
     make_user(app, "assistant", role="assistant")
     assistant = app.test_client()
-    from tests.conftest import login
 
     login(assistant, "assistant")
     assert assistant.get("/audit").status_code == 403
@@ -100,7 +96,7 @@ def chain_verdict(app):
         return verify(rows, head.seq if head else None, head.last_hash if head else None)
 
 
-def test_the_chain_is_whole_after_a_walk_of_the_app(app, admin):  # noqa: F811
+def test_the_chain_is_whole_after_a_walk_of_the_app(app, admin):
     for path in ("/patients", "/audit", "/users", "/sessions", "/mixtures", "/recall"):
         admin.get(path)
     post(admin, "/patients/new", {"family_name": "Chain", "given_name": "Test",
@@ -145,7 +141,7 @@ def test_writers_racing_never_fork_the_chain(app):
 
 @pytest.mark.parametrize("statement", ["UPDATE audit_events SET detail = 'forged'",
                                        "DELETE FROM audit_events"])
-def test_the_database_refuses_to_change_or_delete_an_event(app, admin, statement):  # noqa: F811
+def test_the_database_refuses_to_change_or_delete_an_event(app, admin, statement):
     import sqlalchemy as sa
 
     from planner.extensions import db

@@ -8,8 +8,12 @@ from itertools import pairwise
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.web.test_patients import add, created_id
-from tests.web.test_plans import knee_plan, save, saved_id
+from tests.helpers.audit import audit_actions
+from tests.helpers.documents import flat_text
+from tests.helpers.patients import add, created_id
+from tests.helpers.plans import knee_plan, save, saved_id
+from tests.helpers.records import form, row
+from tests.helpers.users import csrf_token, login, make_user
 
 
 @pytest.fixture
@@ -114,14 +118,11 @@ def test_add_and_cancel_sessions(app, client, doctor, plan_id):
     assert doctor("/sessions/2/record", {}).status_code == 303
     assert doctor("/sessions/2/date", {"planned_on": "2026-12-09"}).status_code == 303
     assert cycles_of(app)[0][1][1] == date(2026, 12, 8)
-    from tests.web.test_records import audit_actions
 
     assert ("cancel", "reason given (6 characters)") in audit_actions(app, "session")
 
 
 def test_a_recorded_session_is_not_cancelled(app, doctor, plan_id):
-    from tests.web.test_records import form, row
-
     doctor(f"/plans/{plan_id}/cycle", {"template": "antalgic", "start": "2026-12-01",
                                        "confirm": "1"})
     assert doctor("/sessions/1/record", form(**{"q-infection": "yes"})).status_code == 303
@@ -149,8 +150,6 @@ def test_template_names_are_translated(app, client, plan_id):
 
 
 def _token(client) -> str:
-    from tests.conftest import csrf_token
-
     return csrf_token(client)
 
 
@@ -176,9 +175,6 @@ def scheduled(doctor, plan_id) -> None:
 
 
 def test_it_cancels_with_a_reason_and_says_who_when_and_why(app, client, doctor, scheduled):
-    from tests.web.test_printouts import flat_text
-    from tests.web.test_records import audit_actions
-
     reason = "Rossi Paola: febbre, richiamerà"
     response = doctor("/sessions/2/cancel", {"reason": f"  {reason}\n"}, follow_redirects=True)
     assert response.status_code == 200
@@ -224,8 +220,6 @@ def test_it_cancels_with_a_reason_and_says_who_when_and_why(app, client, doctor,
 @pytest.mark.parametrize("reason", [None, "", "   \n\t ", "x" * 501])
 def test_a_cancellation_without_a_reason_is_refused_naming_the_field(app, doctor, scheduled,
                                                                      reason):
-    from tests.web.test_records import audit_actions
-
     data = {} if reason is None else {"reason": reason}
     response = doctor("/sessions/2/cancel", data)
     assert response.status_code == 303 and response.location.endswith("/patients/1")
@@ -255,8 +249,6 @@ def test_the_cancel_form_asks_for_the_reason(client, doctor, scheduled):
 
 
 def test_an_assistant_may_move_but_not_cancel_a_session(app, doctor, scheduled):
-    from tests.conftest import csrf_token, login, make_user
-
     make_user(app, "assistant", role="assistant")
     assistant = app.test_client()
     login(assistant, "assistant")

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.web.decimal_pattern import decimal_range_pattern
+from tests.helpers.api import PLAN, Api, make_token
 
 PLAIN = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
 
@@ -62,7 +63,6 @@ def test_the_api_takes_a_volume_as_plain_text_in_its_range_and_says_so_otherwise
     """The document's pattern is what the API checks: a syringe of "0" (in no range) or "5e-1"
     (not plain) is refused naming the field, "0.5" and 0.5 are taken (schemathesis found the
     document promising "0")."""
-    from tests.web.test_api import PLAN, Api, make_token
 
     api = Api(app, make_token(app))
     for value, status in (("0.5", 200), (0.5, 200), ("60.00", 200), ("0", 422),

@@ -9,7 +9,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import csrf_token, login, make_user
+from tests.helpers.times import shift
+from tests.helpers.users import csrf_token, login, make_user
 
 HEADINGS = {
     "en": {404: "Not found", 405: "Not accepted", 400: "Form expired", 413: "Not accepted",
@@ -157,7 +158,6 @@ def test_an_idle_logout_is_told_in_the_users_language(app, client):
     from datetime import timedelta
 
     from planner.models import LoginSession
-    from tests.web.test_sessions import shift
 
     make_user(app, language="es")
     login(client)

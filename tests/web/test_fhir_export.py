@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from tests.test_fhir import validated
-from tests.web.test_records import audit_actions, draft, row, signed
-from tests.web.test_records import cycle as cycle  # the fixture
+from tests.helpers.audit import audit_actions
+from tests.helpers.fhir import validated
+from tests.helpers.records import draft, row, signed
 
 
 def resources_by_type(document: dict) -> dict[str, list[dict]]:

@@ -10,11 +10,13 @@ import re
 
 from bs4 import BeautifulSoup
 
-from tests.conftest import csrf_token, login, make_user
-from tests.web.test_patients import add, created_id
-from tests.web.test_plans import engine_result, knee_plan, save, saved_id
-from tests.web.test_records import audit_actions, draft, signed
-from tests.web.test_records import cycle as cycle  # the fixture
+from tests.helpers.audit import audit_actions
+from tests.helpers.documents import read_sheet
+from tests.helpers.languages import italian
+from tests.helpers.patients import add, created_id
+from tests.helpers.plans import engine_result, knee_plan, save, saved_id
+from tests.helpers.records import draft, signed
+from tests.helpers.users import csrf_token, login, make_user
 
 
 def upload(client, patient: int, content: bytes, name: str = "plan.json"):
@@ -42,7 +44,7 @@ def test_a_plan_exported_here_and_imported_in_another_installation_gives_the_sam
         app, client, doctor, tmp_path):
     from flask_migrate import upgrade
 
-    from planner import create_app
+    from planner.app import create_app
 
     here = created_id(add(doctor, weight_kg="70"))
     plan = saved_id(save(doctor, here, knee_plan(spacing_mm=12)))
@@ -152,20 +154,6 @@ def test_the_pages_offer_the_files(client, doctor, cycle):
     assert f'href="/patients/{cycle["patient"]}/sessions.csv"' in html
     html = client.get(f"/plans/{cycle['plan']}").get_data(as_text=True)
     assert f'href="/plans/{cycle["plan"]}/points.csv"' in html
-
-
-
-
-def italian(app) -> None:
-    from tests.web.test_translations import set_language
-
-    set_language(app, "doctor", "it")
-
-
-def read_sheet(response, delimiter: str = ";") -> list[dict[str, str]]:
-    text = response.get_data(as_text=True)
-    assert text.startswith("\ufeff")  # the spreadsheet reads it as UTF-8
-    return list(csv.DictReader(io.StringIO(text[1:]), delimiter=delimiter))
 
 
 def test_an_italian_user_gets_csv_files_their_spreadsheet_reads(app, client, doctor, cycle):

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import csrf_token, login
-from tests.web.test_access import PLAN, RECORD_FORM, VALID_PATIENT, seed
+from tests.helpers.access import PLAN, RECORD_FORM, VALID_PATIENT, seed
+from tests.helpers.documents import flat_text
+from tests.helpers.users import csrf_token, login
 
 # Text a user (or an attacker) could type: any unicode, markup, numbers written oddly, long runs.
 NASTY = st.one_of(
@@ -77,8 +78,6 @@ MARKUP = '<script>alert("x")</script><svg onload=alert(1)>'
 
 
 def test_markup_in_names_and_labels_stays_text_everywhere(app, client):
-    from tests.web.test_printouts import flat_text
-
     seed(app)
     login(client, "admin")
     token = csrf_token(client)

@@ -10,8 +10,10 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import csrf_token, login
-from tests.web.test_translations import (
+from tests.helpers.access import PLAN, ROUTES, seed
+from tests.helpers.api import Api, make_token
+from tests.helpers.documents import pdf_text
+from tests.helpers.languages import (
     clinic_in,
     english_in,
     english_words,
@@ -19,6 +21,7 @@ from tests.web.test_translations import (
     set_language,
     visible_text,
 )
+from tests.helpers.users import csrf_token, login
 
 LANGUAGES = ("it", "es")
 
@@ -27,7 +30,6 @@ LANGUAGES = ("it", "es")
 def test_no_page_after_a_change_shows_english(app, client, language):
     """Every form of the route table sent by an administrator in a seeded clinic: the answer,
     the page a redirect leads to, then the error pages and the login page after a logout."""
-    from tests.web.test_access import ROUTES
 
     clinic_in(app, language)
     login(client, "admin")
@@ -84,7 +86,6 @@ def test_no_page_after_a_change_shows_english(app, client, language):
 def test_no_error_page_keeps_a_word_of_english(app, client, language):
     """The error pages read by the same user in English and in the language: no word of the
     English one is left on the other but the clinic's data (Werkzeug's "Not Found" would)."""
-    from tests.web.test_access import seed
 
     seed(app)
     login(client, "admin")
@@ -205,8 +206,6 @@ def test_the_audit_page_says_what_was_done_in_spanish(app, client):
 # ------------------------------------------------------------------------------- the API
 
 def test_api_messages_follow_accept_language_else_the_tokens_user(app):
-    from tests.web.test_api import Api, make_token
-
     token = make_token(app)
     set_language(app, "doctor", "it")
     api = Api(app, token)
@@ -238,7 +237,6 @@ def test_the_drawing_writes_its_numbers_the_locales_way(app, client):
     Italian; the data attributes the editor reads keep plain numbers."""
     import json
 
-    from tests.web.test_access import PLAN
 
     clinic_in(app, "it")
     login(client, "admin")
@@ -257,8 +255,6 @@ def test_no_page_or_printout_writes_a_decimal_point_or_a_short_date(app, client,
     pages of the route table and in the sheet, nor does a text field the page fills in (the
     weight: 82,5); dates are written in words (2 dic 2026, 10:00), never 02/12/26, which
     reads differently in every country."""
-    from tests.web.test_access import ROUTES
-    from tests.web.test_translations import pdf_text
 
     clinic_in(app, language)
     login(client, "admin")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 def test_upgrade_from_0001_folds_the_names_of_existing_patients(tmp_path) -> None:
     from flask_migrate import upgrade
 
-    from planner import create_app
+    from planner.app import create_app
     from planner.extensions import db
     from planner.web.patients import search
 

@@ -13,10 +13,11 @@ import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
 
-from tests.conftest import csrf_token, login, make_user
-from tests.web.test_patients import add, created_id
-from tests.web.test_plans import preview, save, saved_id
-from tests.web.test_records import CLEAR, HEALTHY, gate_text, record_id, row
+from tests.helpers.documents import flat_text
+from tests.helpers.patients import add, created_id
+from tests.helpers.plans import preview, save, saved_id
+from tests.helpers.records import CLEAR, HEALTHY, gate_text, record_id, row
+from tests.helpers.users import csrf_token, login, make_user
 
 LIDO = {"name": "Knee A", "component-0": "lidocaine 2%", "drug-0": "lidocaine",
         "mg_per_ml-0": "20", "volume_ml-0": "1", "component-1": "saline 0.9%",
@@ -663,8 +664,6 @@ def test_an_unchecked_dose_is_warned_and_needs_an_override_to_sign(app, client, 
 
 
 def test_the_treatment_room_sheet_prints_the_unchecked_dose_warning(app, client, doctor):
-    from tests.web.test_printouts import flat_text
-
     patient = created_id(add(doctor, **HEALTHY))
     plan = saved_id(save(doctor, patient, plan_with(UNKNOWN_CAINE)))
     text = flat_text(client.get(f"/plans/{plan}/sheet.pdf").get_data())
@@ -675,17 +674,17 @@ def test_the_treatment_room_sheet_prints_the_unchecked_dose_warning(app, client,
 # ------------------------------------------------------------------------- migration
 
 
-def test_the_migration_versions_existing_mixtures_and_goes_back(tmp_path, database):
+def test_the_migration_versions_existing_mixtures_and_goes_back(tmp_path, empty_database):
     """0010 on a database with mixtures in it (SQLite, or PostgreSQL with
     MESOPLANNER_TEST_POSTGRES): each becomes version 1 of itself; an edit adds a version; going
     back removes the superseded versions and makes names unique again."""
     from flask_migrate import downgrade, upgrade
 
-    from planner import create_app
+    from planner.app import create_app
     from planner.extensions import db
 
     app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True,
-                      "SQLALCHEMY_DATABASE_URI": database})
+                      "SQLALCHEMY_DATABASE_URI": empty_database})
     with app.app_context():
         upgrade(revision="0009")
         db.session.execute(sa.text(

@@ -12,9 +12,9 @@ from bs4 import BeautifulSoup
 
 from planner.bodymaps import atlas
 from planner.core import clinical
-from tests.web.test_api import Api, make_token
-from tests.web.test_patients import add, created_id
-from tests.web.test_plans import plan_error, preview, warning_codes
+from tests.helpers.api import Api, make_token
+from tests.helpers.patients import add, created_id
+from tests.helpers.plans import plan_error, preview, warning_codes
 
 FORMAT = "mesoplanner.plan/1"
 LIMIT = clinical.MAX_POINTS_PER_PLAN

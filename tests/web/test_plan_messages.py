@@ -10,10 +10,10 @@ import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from tests.conftest import csrf_token, login, make_user
-from tests.web.test_patients import add, created_id
-from tests.web.test_plans import engine_result, knee_plan, plan_error, preview, save
-from tests.web.test_translations import TRANSLATIONS
+from tests.helpers.languages import TRANSLATIONS
+from tests.helpers.patients import add, created_id
+from tests.helpers.plans import engine_result, knee_plan, plan_error, preview, save
+from tests.helpers.users import csrf_token, login, make_user
 
 SPACING_ZERO = {
     "it": "Non calcolato: areas[0].spacing_mm: deve essere compreso tra 2 e 100 mm (valore: 0)",

@@ -12,31 +12,17 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.web.test_patients import add, created_id
-
-LIDOCAINE = {"components": [
-    {"name": "lidocaine 2%", "drug": "lidocaine", "mg_per_ml": 20, "volume_ml": "1.00"},
-    {"name": "saline 0.9%", "volume_ml": "1.00"},
-]}
-
-
-def knee_plan(**area: Any) -> dict[str, Any]:
-    """A medial-knee plan; 0.50 mL per point of a 1:1 lidocaine 2% mixture (10 mg/mL)."""
-    return {"format": "mesoplanner.plan/1", "bodymap": "knee-anterior", "side": "right",
-            "treatment": "antalgic", "mixtures": {"A": LIDOCAINE},
-            "areas": [{"label": "medial knee", "region": "knee-anterior/medial",
-                       "spacing_mm": 15, "volume_ml": "0.50", "mixture": "A", **area}]}
-
-
-def engine_result(doc: dict[str, Any], weight: float | None = None):
-    """What `mesoplanner grid` computes for the document."""
-    from planner import engine
-    from planner.core.plan import from_dict
-
-    doc = dict(doc)
-    if weight is not None:
-        doc["patient"] = {"weight_kg": weight}
-    return engine.run(from_dict(doc))[0]
+from tests.helpers.patients import add, created_id
+from tests.helpers.plans import (
+    engine_result,
+    knee_plan,
+    plan_error,
+    preview,
+    records,
+    save,
+    saved_id,
+    warning_codes,
+)
 
 
 def totals(html: str) -> tuple[int, str]:
@@ -44,28 +30,6 @@ def totals(html: str) -> tuple[int, str]:
     ml = re.search(r'data-testid="total-ml">([^<]+)<', html)
     assert points and ml, html[:500]
     return int(points.group(1)), ml.group(1)
-
-
-def warning_codes(html: str) -> list[str]:
-    return re.findall(r'data-code="([^"]+)"', html)
-
-
-def plan_error(html: str) -> str:
-    soup = BeautifulSoup(html, "html.parser")
-    alert = soup.find(id="plan-error")
-    return alert.get_text(" ", strip=True) if alert else ""
-
-
-def records(app) -> list[Any]:
-    from sqlalchemy import select
-
-    from planner.extensions import db
-    from planner.models import PlanRecord
-
-    with app.app_context():
-        found = list(db.session.scalars(select(PlanRecord).order_by(PlanRecord.id)))
-        db.session.expunge_all()
-        return found
 
 
 def row(record: Any) -> dict[str, Any]:
@@ -76,25 +40,6 @@ def row(record: Any) -> dict[str, Any]:
 def patient(doctor):
     """A 70 kg patient's id."""
     return created_id(add(doctor, weight_kg="70"))
-
-
-def preview(doctor, patient_id: int, doc: Any, raw: str | None = None, **kwargs: Any):
-    plan = raw if raw is not None else json.dumps(doc)
-    return doctor("/plans/preview", {"patient_id": str(patient_id), "plan": plan},
-                  headers={"HX-Request": "true"}, **kwargs)
-
-
-def save(doctor, patient_id: int, doc: Any, raw: str | None = None, **fields: Any):
-    plan = raw if raw is not None else json.dumps(doc)
-    return doctor("/plans/save", {"patient_id": str(patient_id), "plan": plan,
-                                  "title": "Knee, medial", **fields})
-
-
-def saved_id(response) -> int:
-    assert response.status_code == 303, response.get_data(as_text=True)[:500]
-    match = re.fullmatch(r"/plans/(\d+)", urlsplit(response.location).path)
-    assert match, response.location
-    return int(match.group(1))
 
 
 # ---------------------------------------------------------------------------------- chooser

@@ -4,21 +4,16 @@ patient's language, and the clinic's settings."""
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from tests.conftest import csrf_token, login, make_user
-from tests.web.test_patients import add, created_id
-from tests.web.test_plans import knee_plan, records, save, saved_id
-
-
-def flat_text(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in reader.pages))
+from tests.helpers.documents import flat_text
+from tests.helpers.patients import add, created_id
+from tests.helpers.plans import knee_plan, records, save, saved_id
+from tests.helpers.users import csrf_token, login, make_user
 
 
 @pytest.fixture

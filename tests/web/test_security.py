@@ -12,40 +12,13 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import PASSWORD, csrf_token, login, make_user
-from tests.web.test_access import PLAN, RECORD_FORM, seed
+from tests.helpers.access import PLAN, RECORD_FORM, seed
+from tests.helpers.pages import check_headers, inline_problems, soup_problems
+from tests.helpers.users import PASSWORD, csrf_token, login, make_user
 
 ROOT = Path(__file__).resolve().parents[2] / "planner"
 
 # ---------------------------------------------------------------------------------- headers
-
-
-def csp_directives(value: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for part in value.split(";"):
-        words = part.split()
-        if words:
-            out[words[0]] = words[1:]
-    return out
-
-
-def check_headers(response, *, page: bool = True) -> None:
-    csp = response.headers.get("Content-Security-Policy", "")
-    assert csp, "no Content-Security-Policy"
-    assert "unsafe-inline" not in csp
-    assert "unsafe-eval" not in csp
-    assert "*" not in csp
-    directives = csp_directives(csp)
-    assert directives.get("default-src") == ["'self'"]
-    assert directives.get("script-src") == ["'self'"]
-    assert directives.get("style-src") == ["'self'"]
-    assert directives.get("object-src") == ["'none'"]
-    assert directives.get("frame-ancestors") == ["'none'"]
-    assert directives.get("base-uri") == ["'none'"]
-    assert response.headers.get("X-Content-Type-Options") == "nosniff"
-    assert response.headers.get("X-Frame-Options") == "DENY"
-    if page:
-        assert "no-store" in response.headers.get("Cache-Control", "")
 
 
 ANONYMOUS_GETS = ["/login", "/healthz", "/", "/patients", "/setup", "/no-such-page",
@@ -112,20 +85,6 @@ def test_htmx_responses_vary_on_hx_request(app, client):
 
 # ----------------------------------------------------------------- no inline script or style
 
-INLINE_PATTERNS = {
-    "inline script": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),
-    "style attribute": re.compile(r"""[\s"']style\s*=""", re.I),
-    "style element": re.compile(r"<style[\s>]", re.I),
-    "event handler attribute": re.compile(r"""[\s"']on[a-z]+\s*=""", re.I),
-    "htmx hx-on handler": re.compile(r"""[\s"'](?:data-)?hx-on""", re.I),
-    "javascript: URL": re.compile(r"javascript:", re.I),
-}
-
-
-def inline_problems(text: str) -> list[str]:
-    return [f"{name}: {m.group(0)!r}" for name, rx in INLINE_PATTERNS.items()
-            for m in rx.finditer(text)]
-
 
 def markup_files() -> list[Path]:
     files = sorted((ROOT / "templates").rglob("*.html"))
@@ -142,24 +101,6 @@ def test_template_files_are_found():
 def test_no_inline_code_or_style_in_templates(path):
     problems = inline_problems(path.read_text(encoding="utf-8"))
     assert not problems, problems
-
-
-def soup_problems(html: str) -> list[str]:
-    problems = []
-    soup = BeautifulSoup(html, "html.parser")
-    for script in soup.find_all("script"):
-        if script.get_text(strip=True) or not script.get("src"):
-            problems.append(f"inline script: {str(script)[:80]}")
-    for tag in soup.find_all(True):
-        for attr in tag.attrs:
-            if attr.lower() == "style" or attr.lower().startswith(("on", "hx-on", "data-hx-on")):
-                problems.append(f"<{tag.name} {attr}=...>")
-            value = tag.attrs[attr]
-            if isinstance(value, str) and value.strip().lower().startswith("javascript:"):
-                problems.append(f"<{tag.name} {attr}={value[:40]}>")
-    if soup.find("style"):
-        problems.append("<style> element")
-    return problems
 
 
 def rendered_pages(app, client) -> dict[str, str]:
@@ -486,7 +427,7 @@ def test_login_costs_one_password_hash_for_an_unknown_username(app, client, monk
     from planner import models
     from planner.web import auth
 
-    make_user(app)
+    make_user(app, production_hash=True)  # the hash an account gets: werkzeug's default
     checks: list[str] = []
 
     def counting(pwhash: str, password: str) -> bool:

@@ -11,20 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import PASSWORD, csrf_token, login, make_user
-from tests.web.test_accounts import events, post, try_login
-
-
-def shift(app, model, user_id: int | None = None, **back: timedelta) -> None:
-    """Move the given time columns of rows of ``model`` into the past."""
-    from planner.extensions import db
-
-    with app.app_context():
-        for row in db.session.query(model):
-            if user_id is None or getattr(row, "user_id", None) == user_id:
-                for column, delta in back.items():
-                    setattr(row, column, getattr(row, column) - delta)
-        db.session.commit()
+from tests.helpers.api import Api, stored_token
+from tests.helpers.audit import events
+from tests.helpers.times import shift
+from tests.helpers.users import PASSWORD, csrf_token, login, make_user, post, try_login
 
 
 def copy_of(client):
@@ -329,7 +319,7 @@ def test_proxy_headers_without_the_setting_are_warned_about_once(app, client, ca
 def test_behind_a_proxy_the_clients_address_is_slowed_not_the_proxys(tmp_path, database):
     from flask_migrate import upgrade
 
-    from planner import create_app
+    from planner.app import create_app
     from planner.extensions import db
 
     app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "BEHIND_PROXY": True,
@@ -377,8 +367,6 @@ def test_old_rows_are_forgotten_and_stale_sessions_are_not_listed_as_open(app, c
 
 @pytest.mark.parametrize("change", ["own password", "reset", "role", "everywhere"])
 def test_api_tokens_do_not_outlive_the_password_the_role_or_log_out_everywhere(app, change):
-    from tests.web.test_api import Api, stored_token
-
     make_user(app, "admin", role="admin")
     make_user(app, "doctor")
     admin, doctor = app.test_client(), app.test_client()

@@ -12,11 +12,11 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import make_user
-from tests.test_fhir import validated
-from tests.web.test_printouts import flat_text
-from tests.web.test_records import cycle as cycle  # the fixture
-from tests.web.test_records import draft, row, signed
+from tests.helpers.documents import flat_text, read_sheet
+from tests.helpers.fhir import validated
+from tests.helpers.languages import italian, set_language
+from tests.helpers.records import draft, row, signed
+from tests.helpers.users import make_user
 
 SIGNER, PERFORMER = "Dr Maria Rossi", "Anna Bianchi"
 LATER = ("Dr Maria Verdi", "Anna Neri")  # the names the accounts are given after the signing
@@ -79,8 +79,6 @@ def test_the_record_page_shows_who_signed_performed_and_added_as_they_were(clien
 
 
 def test_the_roles_are_said_in_the_readers_language(app, client, history):
-    from tests.web.test_translations import set_language
-
     set_language(app, "doctor", "it")
     soup = BeautifulSoup(client.get(f"/records/{history['signed']}").get_data(as_text=True),
                          "html.parser")
@@ -105,8 +103,6 @@ def test_the_sessions_csv_keeps_the_signature(client, history):
 
 
 def test_an_italian_sessions_csv_says_the_roles_in_italian(app, client, history):
-    from tests.web.test_files import italian, read_sheet
-
     italian(app)
     first = read_sheet(client.get(f"/patients/{history['patient']}/sessions.csv"))[0]
     assert (first["Eseguita da"], first["Firmata da"]) == (PERFORMER, SIGNER)

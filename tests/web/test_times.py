@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import login, make_user
-from tests.web.test_records import cycle as cycle  # the fixture
-from tests.web.test_records import signed
+from tests.helpers.records import signed
+from tests.helpers.users import login, make_user
 
 
 @pytest.fixture

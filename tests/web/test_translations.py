@@ -16,37 +16,36 @@ from __future__ import annotations
 import ast
 import os
 import re
-from functools import cache
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
-from babel.messages.pofile import read_po
 
-from tests.conftest import login, make_user
+from tests.helpers.access import ROUTES
+from tests.helpers.documents import pdf_text
+from tests.helpers.languages import (
+    PACKAGE,
+    ROOT,
+    TRANSLATIONS,
+    clinic_in,
+    english_in,
+    english_phrases,
+    english_words,
+    left_in_english,
+    load_po,
+    msgid_of,
+    set_language,
+    strings_of,
+    visible_text,
+)
+from tests.helpers.users import login, make_user
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "planner"
-TRANSLATIONS = PACKAGE / "translations"
 LANGUAGES = ("it", "es")
 # N_ marks the planning engine's message templates (planner.core.messages), translated when shown.
 KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-
-
-def msgid_of(message_id: str | tuple[str, ...] | list[str]) -> str:
-    """The singular msgid of an extracted or catalogued message (read_mo gives plurals as
-    lists, read_po as tuples)."""
-    return message_id[0] if isinstance(message_id, tuple | list) else message_id
-
-
-def strings_of(string: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """A message's translation(s), the same shape from the .po and the .mo."""
-    return tuple(string) if isinstance(string, tuple | list) else (string,)
 
 
 def extracted() -> dict[str, list[str]]:
@@ -64,11 +63,6 @@ def extracted() -> dict[str, list[str]]:
             directory_filter=only_the_package):
         found.setdefault(msgid_of(message), []).append(f"{filename}:{lineno}")
     return found
-
-
-def load_po(language: str) -> Catalog:
-    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as f:
-        return read_po(f, locale=language)
 
 
 def load_mo(language: str) -> Catalog:
@@ -141,46 +135,6 @@ def test_compiled_catalogue_is_up_to_date(language) -> None:
                        f"run 'pybabel compile -d planner/translations'. Differing: {stale[:10]}")
 
 
-class VisibleText(HTMLParser):
-    """The words a user can read or hear: text, and the attributes shown or spoken; not what
-    is inside a script, a style or a ``hidden`` element (the editor's plan file)."""
-
-    SHOWN = frozenset({"placeholder", "aria-label", "title", "alt"})
-    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-                      "meta", "source", "track", "wbr"})
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.skip = 0  # the depth inside a skipped element
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.skip:
-            self.skip += tag not in self.VOID
-            return
-        names = dict(attrs)
-        if tag in ("script", "style", "template") or "hidden" in names:
-            self.skip = int(tag not in self.VOID)
-            return
-        self.parts.extend(v for k, v in attrs if k in self.SHOWN and v)
-        if tag == "input" and names.get("type") in ("submit", "button") and names.get("value"):
-            self.parts.append(str(names["value"]))
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.skip and tag not in self.VOID:
-            self.skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = VisibleText()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
-
-
 ENGLISH = ("Patients", "New patient", "Search", "Log out", "Archived patients", "No patients yet",
            "Show archived patients", "Record", "Birth date", "Mixtures")
 EXPECTED = {
@@ -206,113 +160,10 @@ def test_patient_list_is_in_the_users_language(app, client, language) -> None:
     assert not english, f"English UI words on the {language} /patients page: {english}\n{text}"
 
 
-def catalogue_parts(language: str):
-    """Each English msgid's parts around its placeholders, with the msgid's translation."""
-    for message in load_po(language):
-        if not message.id or not message.string:
-            continue
-        singular, translated = msgid_of(message.id), strings_of(message.string)[0]
-        for part in re.split(r"%\(\w+\)[sdf]|\{\w+\}", singular):
-            yield part, translated
-
-
-@cache
-def english_words(language: str) -> list[str]:
-    """The catalogue's English texts of one or two words (or such parts around placeholders)
-    that the language translates otherwise: any of them on a page, as a whole word with its
-    capitals, is English left untranslated."""
-    words = set()
-    for part, translated in catalogue_parts(language):
-        part = part.strip(" .,:;()!?…·—-")
-        if 1 <= len(part.split()) <= 2 and re.search(r"[A-Za-z]{3}", part) and \
-                part.lower() not in translated.lower():
-            words.add(part)
-    return sorted(words)
-
-
-def english_in(text: str, language: str) -> list[str]:
-    """The catalogue's English phrases and words found in a text in ``language``."""
-    found = [p for p in english_phrases(language) if p in text]
-    return found + [w for w in english_words(language)
-                    if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
-
-
-WORD = re.compile(r"[A-Za-z]{3,}")
-# The seeded clinic's own data (tests/web/test_access.py and clinic_in): names, the plan's title
-# and area label, a product; and what no language translates (the brand, the languages' names).
-DATA_WORDS = frozenset({"Ferrari", "Bianchi", "bianchi", "Marta", "Ruiz", "ruiz", "Giulia",
-                        "Seeded", "seeded", "admin", "medial", "knee", "saline",
-                        "Meso", "planner", "Mesoplanner", "English", "Italiano", "Espa"})
-
-
-@cache
-def words_of_the_language(language: str) -> frozenset[str]:
-    """Every word of the language's catalogue and of the body-map atlas in that language."""
-    from planner.bodymaps import atlas
-
-    words: set[str] = set()
-    for message in load_po(language):
-        for text in strings_of(message.string or ""):
-            words.update(WORD.findall(text))
-    for view in atlas.views():
-        for thing in (view, *view.regions, *view.guides):
-            words.update(WORD.findall(thing.label.get(language, "")))
-    locale = Locale.parse(language)  # dates: the months' and days' names
-    for names in (locale.months, locale.days):
-        for width in names.values():
-            for by_number in width.values():
-                words.update(w for name in by_number.values() for w in WORD.findall(name))
-    return frozenset(words)
-
-
-def left_in_english(text: str, english: str, language: str) -> list[str]:
-    """Words of a text in ``language`` that its English version has too, and that are neither
-    the language's own (catalogue, atlas) nor the clinic's data: a code or a word that no
-    catalogue translates (Werkzeug's "Not Found", an audit action written as stored)."""
-    def words(of: str) -> set[str]:  # printouts set headings in capitals: AREA, PLAN
-        return {w.lower() for w in WORD.findall(of)}
-
-    allowed = {w.lower() for w in words_of_the_language(language) | DATA_WORDS}
-    return sorted(words(text) & words(english) - allowed)
-
-
-def clinic_in(app, language: str) -> None:
-    """The seeded clinic (tests/web/test_access.py) with every account in ``language`` and
-    names that are no English words, so that a name is never taken for English left over."""
-    from planner.extensions import db
-    from planner.models import Patient, User
-    from tests.web.test_access import seed
-
-    seed(app)
-    with app.app_context():
-        names = {"admin": "Dr Ferrari", "doctor": "Dr Bianchi", "assistant": "Marta Ruiz"}
-        for user in db.session.query(User):
-            user.language = language
-            user.full_name = names[user.username]
-            if user.username != "admin":
-                user.username = {"doctor": "bianchi", "assistant": "ruiz"}[user.username]
-        db.session.get(Patient, 1).given_name = "Giulia"
-        db.session.commit()
-
-
-@cache
-def english_phrases(language: str) -> list[str]:
-    """The catalogue's English texts of three words or more that the language translates
-    differently: any of them on a page in that language is English left untranslated. The
-    parts around placeholders are kept when they are three words or more."""
-    phrases = set()
-    for part, translated in catalogue_parts(language):
-        part = part.strip(" .,:;()")
-        if len(part.split()) >= 3 and part not in translated:
-            phrases.add(part)
-    return sorted(phrases, key=len, reverse=True)
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_page_shows_english_to_an_italian_or_spanish_user(app, client, language) -> None:
     """Every page of the route table that answers an administrator with a page, in a seeded
     clinic (patient, plan, cycle, a draft record), read as the language's user would."""
-    from tests.web.test_access import ROUTES
 
     clinic_in(app, language)
     login(client, "admin")
@@ -357,22 +208,3 @@ def test_no_printout_shows_english(app, client, language) -> None:
         if found:
             seen.append(f"{path}: {found[:5]}")
     assert not seen, f"English in {language} printouts:\n" + "\n".join(seen)
-
-
-def set_language(app, username: str, language: str) -> None:
-    from planner.extensions import db
-    from planner.models import User
-
-    with app.app_context():
-        db.session.query(User).filter_by(username=username).one().language = language
-        db.session.commit()
-
-
-def pdf_text(data: bytes) -> str:
-    """A PDF's text, its white space folded."""
-    import io
-
-    from pypdf import PdfReader
-
-    pages = PdfReader(io.BytesIO(data)).pages
-    return " ".join(" ".join(page.extract_text() or "" for page in pages).split())

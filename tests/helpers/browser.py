@@ -1,0 +1,76 @@
+"""Browser-test helpers: logging in, the body map's coordinates, the page's console, screenshots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page
+
+from tests.helpers.users import PASSWORD, make_user
+
+SHOTS = Path(__file__).resolve().parents[1] / "e2e" / "screenshots"
+
+
+SIZES = {"desktop": (1366, 768), "tablet": (1024, 768)}
+
+
+def watch(page: Page) -> list[str]:
+    """Collect console errors and CSP violations: a clean page has none."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def total_points(page: Page) -> int:
+    return int(page.locator("[data-testid=total-points]").inner_text())
+
+
+def map_point(page: Page, x_mm: float, y_mm: float) -> tuple[float, float]:
+    """Screen position of a point of the body map given in mm."""
+    x, y = page.evaluate("""([x, y]) => {
+        const svg = document.querySelector('#map svg');
+        const p = svg.createSVGPoint(); p.x = x; p.y = y;
+        const q = p.matrixTransform(svg.getScreenCTM());
+        return [q.x, q.y]; }""", [x_mm, y_mm])
+    return float(x), float(y)
+
+
+def open_editor(base: str, app: Any, browser: Any, size: str = "desktop",
+                view: str = "knee-anterior", side: str = "right") -> Page:
+    """A logged-in doctor on the editor of a new plan for a new patient."""
+    from datetime import date
+
+    from planner.extensions import db
+    from planner.models import Patient
+
+    make_user(app)
+    with app.app_context():
+        patient = Patient(record_number="E2E-1", family_name="Neri", given_name="Paolo",
+                          birth_date=date(1970, 3, 3), sex="male")
+        db.session.add(patient)
+        db.session.commit()
+        patient_id = patient.id
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "doctor")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    query = f"view={view}&treatment=antalgic" + (f"&side={side}" if side else "")
+    page.goto(f"{base}/patients/{patient_id}/plans/new?{query}")
+    page.locator("#map svg").wait_for()
+    return page
+
+
+def log_in(page, base: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "rossi")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")

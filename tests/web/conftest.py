@@ -1,0 +1,29 @@
+"""Fixtures of the web tests: an administrator, a patient's cycle of sessions."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers.patients import add, created_id
+from tests.helpers.plans import knee_plan, save, saved_id
+from tests.helpers.records import HEALTHY
+from tests.helpers.users import login, make_user
+
+
+@pytest.fixture
+def admin(app, client):
+    """A client logged in as an administrator."""
+    make_user(app, "admin", role="admin")
+    login(client, "admin")
+    return client
+
+
+@pytest.fixture
+def cycle(doctor) -> dict[str, int]:
+    """A healthy patient, a knee plan with lidocaine, a weekly cycle of 4 sessions."""
+    patient = created_id(add(doctor, family_name="Rossi", given_name="Maria", **HEALTHY))
+    plan = saved_id(save(doctor, patient, knee_plan()))
+    response = doctor(f"/plans/{plan}/cycle", {"template": "antalgic", "start": "2026-11-23",
+                                               "confirm": "1"})
+    assert response.status_code == 303
+    return {"patient": patient, "plan": plan}
