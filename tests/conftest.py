@@ -18,10 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tests.helpers.users import csrf_token, login, make_user
 
 POSTGRES = os.environ.get("MESOPLANNER_TEST_POSTGRES", "")
+
+# No test depends on the machine's speed: hypothesis's 200 ms deadline per example is off for
+# every test (a loaded CI machine made it fail). Set before the test modules make their settings.
+settings.register_profile("mesoplanner", deadline=None)
+settings.load_profile("mesoplanner")
 
 
 def _server() -> str:

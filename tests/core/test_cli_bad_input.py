@@ -12,7 +12,6 @@ import io
 import json
 import re
 import subprocess
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -200,47 +199,56 @@ def check_one_error_line(proc: subprocess.CompletedProcess[bytes], expected: str
     return lines[0]
 
 
-# "Refused quickly, not after minutes of computing" (issue 2): a bound that catches minutes but
-# not a busy CI machine (these runs take 0.5-2 s here; a full computation of such plans would
-# take minutes). The real timings are measured in bench/, not here.
-QUICK_S = 20.0
+# "Refused quickly, not after minutes of computing" (issue 2) is counted, not timed: a huge plan
+# is refused before any grid is made, thin areas as soon as one passes the limit (the tests
+# below count the areas filled). The real timings are measured in bench/, not here.
 
 
 @pytest.mark.parametrize(("content", "expected"), BAD)
 def test_bad_input_exits_2_with_one_error_line_naming_the_field(
         tmp_path: Path, content: str | bytes | Callable[[Path], str], expected: str) -> None:
     target = content(tmp_path) if callable(content) else write(tmp_path, content)
-    start = time.perf_counter()
     proc = run("grid", target, cwd=tmp_path)
-    elapsed = time.perf_counter() - start
     line = check_one_error_line(proc, expected)
     assert len(line) < 1000, "the error line stays readable"
-    if "5,000" in line or "5000" in line:
-        assert elapsed < QUICK_S, f"a huge plan must be refused at once (took {elapsed:.2f} s)"
 
 
-def test_more_than_5000_points_is_refused_in_well_under_a_second(tmp_path: Path) -> None:
+def test_more_than_5000_points_is_refused(tmp_path: Path) -> None:
     text = plan(area(polygon=[[0, 0], [2000, 0], [2000, 2000], [0, 2000]], spacing_mm=2))
-    start = time.perf_counter()
     proc = run("grid", write(tmp_path, text))
-    elapsed = time.perf_counter() - start
     line = check_one_error_line(proc, r"error: areas\[0\]\.spacing_mm: ")
     assert "5,000" in line
-    assert elapsed < QUICK_S, f"took {elapsed:.2f} s (process start included)"
 
 
-def test_thin_areas_over_5000_points_are_refused_quickly(tmp_path: Path) -> None:
+def test_a_huge_plan_is_refused_before_any_grid_is_made(monkeypatch) -> None:
+    """Counted, not timed: a million points at 2 mm on 2 x 2 m are refused with no area filled."""
+    from planner.core import compute as compute_module
+    from planner.core.messages import PlanError
+    from planner.core.plan import loads
+
+    filled: list[str] = []
+    real_fill = compute_module._fill
+
+    def counting(area, shape):  # type: ignore[no-untyped-def]
+        filled.append(area.label)
+        return real_fill(area, shape)
+
+    monkeypatch.setattr(compute_module, "_fill", counting)
+    doc = loads(plan(area(polygon=[[0, 0], [2000, 0], [2000, 2000], [0, 2000]], spacing_mm=2)))
+    with pytest.raises(PlanError, match="5,000"):
+        compute_module.compute(doc)
+    assert filled == []
+
+
+def test_thin_areas_over_5000_points_are_refused(tmp_path: Path) -> None:
     # Three L-shaped strokes 1 mm wide with 10 m arms, at 2 mm: about 5,000 points each along
     # their centre lines (15,000 in all), while their surface alone suggests none.
     # A 1 mm wide strip 9,998 mm long: 4,999 points on its centre line at 2 mm.
     ell = [[-5000, -5000], [4998, -5000], [4998, -4999], [-5000, -4999]]
     text = plan(*[area(polygon=ell, spacing_mm=2)] * 3)
-    start = time.perf_counter()
     proc = run("grid", write(tmp_path, text))
-    elapsed = time.perf_counter() - start
     line = check_one_error_line(proc, r"error: areas\[\d\]\.spacing_mm: ")
     assert "5,000" in line
-    assert elapsed < QUICK_S, f"took {elapsed:.2f} s (process start included)"
 
 
 def test_the_point_limit_stops_at_the_area_that_passes_it(monkeypatch) -> None:
