@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 
 from planner.core.compute import compute
-from planner.core.plan import from_dict
+from planner.core.plan_reader import from_dict
 from planner.drawing.plan import plan_svg
 
 TARGETS = (100, 1000, 5000)

@@ -29,7 +29,7 @@ def main() -> None:
 
     from planner.app import create_app
     from planner.core.compute import compute
-    from planner.core.plan import from_dict
+    from planner.core.plan_reader import from_dict
     from planner.extensions import db
     from planner.models import Patient, User
 

@@ -37,7 +37,7 @@ def median_s(work: Callable[[], object], repeat: int) -> float:
 
 def main() -> None:
     from planner import engine
-    from planner.core.plan import from_dict
+    from planner.core.plan_reader import from_dict
     from planner.printing.paper import SheetInfo
     from planner.printing.pdf import to_pdf
     from planner.printing.plan_pages import sheet_html

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from planner import __version__
-from planner.bodymaps.atlas import View
+from planner.bodymaps.view import View
 from planner.core.compute import Result
 from planner.core.messages import PlanError
-from planner.core.plan import MAX_FILE_BYTES, loads
+from planner.core.plan_reader import MAX_FILE_BYTES, loads
 
 EXIT_INVALID = 2
 EXIT_BROKEN = 1  # audit verify: the chain is broken

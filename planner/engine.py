@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from planner.bodymaps import atlas
+from planner.bodymaps.view import BodyMapError, Region, View, view_of
 from planner.core.compute import Result, compute
 from planner.core.geometry import MapShapes
 from planner.core.messages import N_, Message, PlanError, PlanWarning, by_severity
@@ -28,11 +29,11 @@ def view_id_of(plan: Plan) -> tuple[str, str] | None:
                                           "line"))
         for ref, key in refs:
             if ref is not None and "/" in ref:
-                return atlas.view_of(ref), f"areas[{i}].{key}"
+                return view_of(ref), f"areas[{i}].{key}"
     return None
 
 
-def load_view(plan: Plan) -> tuple[atlas.View | None, list[PlanWarning]]:
+def load_view(plan: Plan) -> tuple[View | None, list[PlanWarning]]:
     """The (mirrored when needed) view a plan is drawn on, with a warning for a missing side."""
     found = view_id_of(plan)
     if found is None:
@@ -46,7 +47,7 @@ def load_view(plan: Plan) -> tuple[atlas.View | None, list[PlanWarning]]:
                         view=view_id, known=", ".join(atlas.view_ids()) or Message(N_("none")))
     try:
         plain = atlas.get_view(view_id)
-    except atlas.BodyMapError as exc:  # a view that cannot be read: the atlas says why
+    except BodyMapError as exc:  # a view that cannot be read: the atlas says why
         raise PlanError(field, N_("%(problem)s (see 'mesoplanner bodymaps')"),
                         problem=str(exc)) from None
     if plain.single_limb:
@@ -67,7 +68,7 @@ def load_view(plan: Plan) -> tuple[atlas.View | None, list[PlanWarning]]:
     return view, notes
 
 
-def shapes_of(view: atlas.View, plan: Plan) -> MapShapes:
+def shapes_of(view: View, plan: Plan) -> MapShapes:
     """The plain shapes the core needs from a view, checking the plan's region ids."""
     regions = {r.id: r.geometry for r in view.regions if r.kind != "no-go"}
     no_go_ids = {r.id for r in view.regions if r.kind == "no-go"}
@@ -96,7 +97,7 @@ def shapes_of(view: atlas.View, plan: Plan) -> MapShapes:
     )
 
 
-def _by_name(regions: tuple[atlas.Region, ...]) -> dict[str, BaseGeometry]:
+def _by_name(regions: tuple[Region, ...]) -> dict[str, BaseGeometry]:
     """Zones by their English name (the name the warnings give); two regions with one name are
     one zone, so that neither is lost."""
     out: dict[str, BaseGeometry] = {}
@@ -106,7 +107,7 @@ def _by_name(regions: tuple[atlas.Region, ...]) -> dict[str, BaseGeometry]:
     return out
 
 
-def run(plan: Plan) -> tuple[Result, atlas.View | None]:
+def run(plan: Plan) -> tuple[Result, View | None]:
     """Compute a plan on its body map (or on plain paper when it names none)."""
     view, notes = load_view(plan)
     if view is None:

@@ -9,7 +9,7 @@ import shapely
 from planner import engine
 from planner.bodymaps import atlas
 from planner.core.messages import PlanError
-from planner.core.plan import from_dict
+from planner.core.plan_reader import from_dict
 from tests.helpers.shapes import plan
 
 
@@ -117,7 +117,7 @@ def test_bad_references_name_their_field(doc, message):
 
 
 def test_a_computed_plan_records_the_view_version_it_was_drawn_on():
-    from planner.core.plan import dump
+    from planner.core.plan_writer import dump
 
     result, view = run(plan([{"region": "knee-anterior/medial"}], side="right"))
     assert result.as_dict()["bodymap_version"] == view.version

@@ -10,7 +10,7 @@ import pytest
 
 from planner import engine
 from planner.core.compute import compute
-from planner.core.plan import from_dict
+from planner.core.plan_reader import from_dict
 from planner.drawing import plan as drawing
 from planner.drawing.pain_chart import CHART_H_MM, CHART_PAD, pain_chart_svg
 from tests.helpers import shapes

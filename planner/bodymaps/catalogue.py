@@ -10,7 +10,8 @@ from typing import Any
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
-from planner.bodymaps.atlas import Geometry, Region, View, views
+from planner.bodymaps.atlas import views
+from planner.bodymaps.view import Geometry, Region, View
 
 __all__ = ["catalogue", "render_contact_sheet"]
 

@@ -1,6 +1,6 @@
 """A whole plan computed: areas -> numbered points -> volumes, totals, syringes and warnings.
 
->>> from planner.core.plan import loads
+>>> from planner.core.plan_reader import loads
 >>> plan = loads('''{"format": "mesoplanner.plan/1", "areas": [{"label": "knee",
 ...   "polygon": [[0, 0], [60, 0], [60, 40], [0, 40]], "spacing_mm": 20, "volume_ml": "0.10"}]}''')
 >>> result = compute(plan)
@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
@@ -18,32 +17,22 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.core import clinical, grid, safety
+from planner.core import grid, safety
 from planner.core.dosing import ComponentTotal, SyringePlan, components_of, syringe_plan
 from planner.core.geometry import AreaShape, MapShapes, area_shape, covers_xy
-from planner.core.messages import (
-    N_,
-    Label,
-    Message,
-    Number,
-    Param,
-    PlanError,
-    PlanWarning,
-    by_severity,
-)
+from planner.core.messages import N_, Message, Number, PlanWarning, by_severity
 from planner.core.plan import FORMAT, Area, Plan
+from planner.core.point_limit import refuse_huge, refuse_too_many
+from planner.core.point_warnings import (
+    manual_point_notes,
+    only_given,
+    placement_notes,
+    technique_notes,
+    zone_notes,
+)
 
 # [our default]: an override applies to the generated point within 1 mm of where it was made.
 OVERRIDE_MATCH_MM = 1.0
-# A warning about points in a zone lists this many numbers, then "...".
-NUMBERS_LISTED = 20
-_PLACEMENT_NOTES = {
-    "centre-line": ("area-narrow", N_("%(where)s (%(label)s) is narrower than the spacing: its "
-                                      "points were put on its centre line")),
-    "centre": ("area-tiny", N_("%(where)s (%(label)s) is smaller than one grid cell: it gets "
-                               "one point at its centre")),
-}
-
 
 @dataclass(frozen=True)
 class PlacedPoint:
@@ -170,11 +159,11 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
     area_shapes = [area_shape(a, i, shapes) for i, a in enumerate(plan.areas)]
     for s in area_shapes:
         notes.extend(s.warnings)
-    _refuse_huge(plan, area_shapes)
+    refuse_huge(plan, area_shapes)
     fills: list[grid.Fill] = []
     for area, shape in zip(plan.areas, area_shapes, strict=True):
         fills.append(_off_no_go(_fill(area, shape), shapes))
-        _refuse_too_many(plan, fills)  # as soon as the limit is passed, not after every area
+        refuse_too_many(plan, fills)  # as soon as the limit is passed, not after every area
 
     chunks_xy: list[NDArray[np.float64]] = []
     chunks_area: list[NDArray[np.int64]] = []
@@ -182,7 +171,7 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
     results: list[AreaResult] = []
     volume_by_mixture: dict[str, Decimal] = {}
     for i, (area, shape, fill) in enumerate(zip(plan.areas, area_shapes, fills, strict=True)):
-        notes.extend(_placement_notes(i, area, shape, fill))
+        notes.extend(placement_notes(i, area, shape, fill))
         volumes, area_notes = _volumes(i, area, fill.points, plan.treatment)
         notes.extend(area_notes)
         kept = volumes >= 0
@@ -199,7 +188,7 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
             notes.append(PlanWarning("no-mixture", "info", Message(
                 N_("%(where)s has no mixture: its %(ml)s mL are not in the totals per drug"),
                 where=f"areas[{i}]", ml=area_total), i))
-        notes.extend(_technique_notes(i, area))
+        notes.extend(technique_notes(i, area))
         results.append(AreaResult(i, area, shape, fill.how, int(kept.sum()), area_total,
                                   tuple(components_of(by_mixture, plan.mixtures))))
     if plan.points:
@@ -214,8 +203,8 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
     xy = np.concatenate(chunks_xy) if chunks_xy else np.empty((0, 2))
     hundredths = np.concatenate(chunks_volume) if chunks_volume else np.empty(0, np.int64)
     area_of = np.concatenate(chunks_area) if chunks_area else np.empty(0, np.int64)
-    notes.extend(_manual_point_notes(plan))
-    notes.extend(_zone_notes(xy, shapes))
+    notes.extend(manual_point_notes(plan))
+    notes.extend(zone_notes(xy, shapes))
     total = sum((a.total_ml for a in results), Decimal("0.00")) + sum(
         (p.volume_ml for p in plan.points), Decimal("0.00"))
     components = tuple(components_of(volume_by_mixture, plan.mixtures))
@@ -265,85 +254,13 @@ def _off_no_go(fill: grid.Fill, shapes: MapShapes) -> grid.Fill:
     return replace(fill, points=fill.points[~on_edge]) if on_edge.any() else fill
 
 
-def _refuse_huge(plan: Plan, shapes: list[AreaShape]) -> None:
-    """Refuse at once, before any grid is made, a plan that surely holds more points than the
-    limit (its areas' fewest possible points and its manual points)."""
-    lows = []
-    for area, shape in zip(plan.areas, shapes, strict=True):
-        # Any area left with a surface (or a line) gets at least one point: a tiny one its
-        # centre (grid.points_in), a short line its middle.
-        if area.pattern in ("square", "staggered") and not shape.surface.is_empty:
-            cell = grid.cell_area_mm2(area.spacing_mm, area.pattern)
-            surface = shape.surface
-            low = max(1.0, surface.area / cell - surface.length / area.spacing_mm - 1)
-        elif area.pattern == "line" and shape.line is not None and not shape.line.is_empty:
-            low = max(1.0, shape.line.length / area.spacing_mm - 1)
-        else:
-            low = 0.0
-        lows.append(low)
-    _refuse_over_limit(plan, lows, sum(lows) + len(plan.points), estimated=True)
-
-
-def _refuse_too_many(plan: Plan, fills: list[grid.Fill]) -> None:
-    counts = [float(len(f.points)) for f in fills]
-    _refuse_over_limit(plan, counts, int(sum(counts)) + len(plan.points), estimated=False)
-
-
-def _refuse_over_limit(plan: Plan, counts: list[float], total: float, *, estimated: bool
-                       ) -> None:
-    """Refuse a plan of more than the limit's points, naming the field that holds most: the
-    area with the most points (its spacing), or the manual points when they outnumber it.
-    ``estimated``: the areas' points are their fewest possible, before any grid is made."""
-    limit = clinical.MAX_POINTS_PER_PLAN
-    if total <= limit:
-        return
-    worst = max(range(len(counts)), key=counts.__getitem__, default=None)
-    by_hand = worst is None or counts[worst] < len(plan.points)
-    field = "points" if by_hand else f"areas[{worst}].spacing_mm"
-    template = _OVER_LIMIT[estimated, by_hand]
-    raise PlanError(field, template, points=Number(total, ",.0f"),
-                    manual=Number(len(plan.points), ","), limit=Number(limit, ","))
-
-
-# What a refusal says: (estimated before the grid, most points placed by hand) -> template.
-_OVER_LIMIT = {
-    (True, False): N_("this plan would have more than %(points)s points, above the limit of "
-                      "%(limit)s per plan; use a larger spacing or a smaller area"),
-    (True, True): N_("this plan would have more than %(points)s points, %(manual)s of them "
-                     "placed by hand, above the limit of %(limit)s per plan; remove some points"),
-    (False, False): N_("this plan has %(points)s points, above the limit of %(limit)s per plan; "
-                       "use a larger spacing or a smaller area"),
-    (False, True): N_("this plan has %(points)s points, %(manual)s of them placed by hand, "
-                      "above the limit of %(limit)s per plan; remove some points"),
-}
-
-
-def _placement_notes(i: int, area: Area, shape: AreaShape, fill: grid.Fill) -> list[PlanWarning]:
-    where = f"areas[{i}]"
-    notes = []
-    if fill.how in _PLACEMENT_NOTES:
-        code, template = _PLACEMENT_NOTES[fill.how]
-        notes.append(PlanWarning(code, "medium", Message(template, where=where,
-                                                         label=area.label), i))
-    if not fill.margin_kept:
-        notes.append(PlanWarning("margin-not-kept", "medium", Message(
-            N_("%(where)s (%(label)s) is narrower than twice the margin of %(margin)s mm: points "
-               "are closer to its edge"),
-            where=where, label=area.label, margin=Number(area.margin_mm, "g")), i))
-    if area.pattern == "line" and fill.how == "empty":
-        notes.append(PlanWarning("line-empty", "high", Message(
-            N_("%(where)s (%(label)s): no part of the line is left inside the area; it gets no "
-               "points"), where=where, label=area.label), i))
-    return notes
-
-
 def _volumes(i: int, area: Area, points: NDArray[np.float64], treatment: str
              ) -> tuple[NDArray[np.int64], list[PlanWarning]]:
     """Each generated point's volume in hundredths of a mL (-1 when skipped), overrides applied."""
     volumes = np.full(len(points), _cents(area.volume_ml), dtype=np.int64)
     notes: list[PlanWarning] = []
     if area.pattern != "area":
-        notes.extend(_checks([safety.volume_warning(area.volume_ml, treatment,
+        notes.extend(only_given([safety.volume_warning(area.volume_ml, treatment,
                                                     f"areas[{i}].volume_ml", i)]))
     for j, override in enumerate(area.overrides):
         where = f"areas[{i}].overrides[{j}]"
@@ -360,94 +277,6 @@ def _volumes(i: int, area: Area, points: NDArray[np.float64], treatment: str
             volumes[k] = -1
         elif override.volume_ml is not None:
             volumes[k] = _cents(override.volume_ml)
-            notes.extend(_checks([safety.volume_warning(override.volume_ml, treatment,
+            notes.extend(only_given([safety.volume_warning(override.volume_ml, treatment,
                                                         f"{where}.volume_ml", i)]))
     return volumes, notes
-
-
-def _technique_notes(i: int, area: Area) -> list[PlanWarning]:
-    return _checks([safety.depth_warning(area.depth_mm, area.technique,
-                                         f"areas[{i}].depth_mm", i)])
-
-
-def _manual_point_notes(plan: Plan) -> list[PlanWarning]:
-    """Volume and depth checks of manual points: one warning per kind, naming the points."""
-    notes: list[PlanWarning] = []
-    for check, key in ((safety.volume_warning, "volume_ml"), (safety.depth_warning, "depth_mm")):
-        found = [(j, w) for j, p in enumerate(plan.points)
-                 if (w := check(getattr(p, key), p.technique if key == "depth_mm"
-                                else plan.treatment, f"points[{j}].{key}", None)) is not None]
-        if len(found) == 1:
-            notes.append(found[0][1])
-        elif found:
-            names: Param = ", ".join(f"points[{j}]" for j, _ in found[:10])
-            if len(found) > 10:
-                names = Message(N_("%(names)s and %(more)s more"), names=names,
-                                more=len(found) - 10)
-            first = found[0][1]
-            # The first point's message, naming all of them (its template starts "%(where)s: ").
-            notes.append(PlanWarning(first.code, first.severity, first.text.but(where=names)))
-    return notes
-
-
-def _zone_notes(xy: NDArray[np.float64], shapes: MapShapes) -> list[PlanWarning]:
-    """Every point, however it was made, checked against the view: in a no-go zone, outside the
-    body outline, in a danger zone (facial danger zones: Scheuer et al. 2017). Zones are closed
-    sets: a point on an edge is inside (geometry.covers_xy). Points are numbered from 1 in
-    injection order, as the sheet prints them."""
-    if not len(xy):
-        return []
-    notes = []
-    for name, zone in shapes.no_go_zones.items():
-        inside = covers_xy(zone, xy)
-        if inside.any():
-            notes.append(PlanWarning("no-go-zone", "high", Message(
-                N_("%(count)s point(s) lie in a no-go zone, %(zone)s (points %(numbers)s): do "
-                   "not inject there; move or remove them"),
-                count=int(inside.sum()), zone=_zone_label(name, shapes),
-                numbers=_numbers(inside)), points=_chosen(inside)))
-    if shapes.outline is not None and not shapes.outline.is_empty:
-        outside = ~covers_xy(shapes.outline, xy)
-        if outside.any():
-            notes.append(PlanWarning("outside-outline", "high", Message(
-                N_("%(count)s point(s) lie outside the body outline (points %(numbers)s): "
-                   "they are not on the body; move or remove them"),
-                count=int(outside.sum()), numbers=_numbers(outside)), points=_chosen(outside)))
-    for name, zone in shapes.warning_zones.items():
-        inside = covers_xy(zone, xy)
-        if inside.any():
-            # The zone's name says what lies there (the face's arteries, Scheuer et al., Plast
-            # Reconstr Surg 2017; the elbow's ulnar nerve): the message cannot name one source.
-            notes.append(PlanWarning("danger-zone", "high", Message(
-                N_("%(count)s point(s) lie in a danger zone, %(zone)s (points %(numbers)s): the "
-                   "vessel or nerve there can be reached by mistake"),
-                count=int(inside.sum()), zone=_zone_label(name, shapes),
-                numbers=_numbers(inside)), points=_chosen(inside)))
-    return notes
-
-
-def _zone_label(name: str, shapes: MapShapes) -> Label:
-    return Label(name, tuple(shapes.zone_labels.get(name, {}).items()))
-
-
-def _chosen(chosen: NDArray[np.bool_]) -> tuple[int, ...]:
-    """The numbers of the chosen points (1 for the first)."""
-    return tuple(int(k) + 1 for k in np.flatnonzero(chosen))
-
-
-def _numbers(chosen: NDArray[np.bool_]) -> str:
-    return point_list(_chosen(chosen))
-
-
-def point_list(numbers: Sequence[int]) -> str:
-    """Point numbers as a message lists them: the first NUMBERS_LISTED, then "...".
-
-    >>> point_list([3, 4]), point_list(range(1, 30))[-10:]
-    ('3, 4', '19, 20 ...')
-    """
-    text = ", ".join(str(n) for n in list(numbers)[:NUMBERS_LISTED])
-    return text + " ..." if len(numbers) > NUMBERS_LISTED else text
-
-
-def _checks(found: Iterable[PlanWarning | None]) -> list[PlanWarning]:
-    return [w for w in found if w is not None]

@@ -18,13 +18,13 @@ from typing import Literal
 import numpy as np
 import shapely
 import shapely.affinity
-import shapely.ops
 from numpy.typing import NDArray
-from shapely.geometry import LineString, MultiPolygon, Polygon
+from shapely.geometry import LineString, MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
-from planner.core.centre_line import centre_line
-from planner.core.geometry import MIN_SURFACE_MM2, polygonal
+from planner.core.along_line import spaced_along
+from planner.core.geometry import polygonal
+from planner.core.narrow import along_centre_line, centre, extent
 
 Points = NDArray[np.float64]
 How = Literal["grid", "centre-line", "centre", "line", "empty"]
@@ -91,21 +91,21 @@ def points_in(surface: BaseGeometry, *, spacing_mm: float, pattern: str = "squar
         inner = polygonal(surface.buffer(-margin_mm, quad_segs=32).intersection(surface))
         if inner.is_empty:
             inner, margin_kept = surface, False
-    width, length = _extent(inner, spacing_mm)
+    width, length = extent(inner, spacing_mm)
     if length < spacing_mm:
-        return Fill(_centre(inner), "centre", margin_kept)
+        return Fill(centre(inner), "centre", margin_kept)
     if width < spacing_mm or not margin_kept:
-        line_points = _along_centre_line(inner, spacing_mm)
+        line_points = along_centre_line(inner, spacing_mm)
         if len(line_points):
             return Fill(line_points, "centre-line", margin_kept)
-        return Fill(_centre(inner), "centre", margin_kept)
+        return Fill(centre(inner), "centre", margin_kept)
     points = _lattice(surface, inner, spacing_mm, pattern, angle_deg, margin_mm)
     if len(points):
         return Fill(points, "grid", margin_kept)
-    line_points = _along_centre_line(inner, spacing_mm)
+    line_points = along_centre_line(inner, spacing_mm)
     if len(line_points):
         return Fill(line_points, "centre-line", margin_kept)
-    return Fill(_centre(inner), "centre", margin_kept)
+    return Fill(centre(inner), "centre", margin_kept)
 
 
 def points_along(line: BaseGeometry, *, spacing_mm: float) -> Points:
@@ -115,7 +115,7 @@ def points_along(line: BaseGeometry, *, spacing_mm: float) -> Points:
     [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
     """
     pieces = [p for p in shapely.get_parts(line) if isinstance(p, LineString) and p.length > 0]
-    chunks = [_spaced_on(piece, spacing_mm, chord=False) for piece in pieces]
+    chunks = [spaced_along(piece, spacing_mm, chord=False) for piece in pieces]
     return np.concatenate(chunks) if chunks else np.empty((0, 2))
 
 
@@ -252,159 +252,6 @@ def _rotate(points: Points, angle_deg: float, origin: tuple[float, float]) -> Po
     ox, oy = origin
     dx, dy = points[:, 0] - ox, points[:, 1] - oy
     return np.column_stack([ox + c * dx - s * dy, oy + s * dx + c * dy])
-
-
-# --- narrow and tiny areas -------------------------------------------------------------------
-
-def _extent(shape: BaseGeometry, spacing: float) -> tuple[float, float]:
-    """Width and length of the smallest rotated rectangle around a shape.
-
-    A connected shape inside a w x L rectangle has area <= w * L and perimeter >= 2 * L, so
-    its width is at least 2 * area / perimeter: when that is already the spacing, the shape is
-    neither narrow nor tiny and the (costlier) rectangle is not needed.
-    """
-    if isinstance(shape, Polygon) and 2 * shape.area / shape.length >= spacing:
-        return float("inf"), float("inf")
-    rect = shapely.minimum_rotated_rectangle(shape)
-    if isinstance(rect, Polygon) and rect.area >= shape.area * (1 - 1e-6):
-        corners = np.asarray(rect.exterior.coords)[:4]
-        sides = np.hypot(*(np.roll(corners, -1, axis=0) - corners).T)
-        return float(sides.min()), float(sides.max())
-    # A rectangle smaller than the shape it should hold: GEOS (3.14) returns one of no area for
-    # some hulls with runs of nearly collinear vertices (a half-lens turned to 225 degrees),
-    # which made a narrow area look like a tiny one. Measure the hull instead.
-    hull = shapely.convex_hull(shape)
-    if not isinstance(hull, Polygon):
-        return 0.0, float(hull.length)
-    return _smallest_rectangle(np.asarray(hull.exterior.coords))
-
-
-def _smallest_rectangle(ring: Points) -> tuple[float, float]:
-    """Sides (short, long) of the smallest-area rectangle around a convex ring.
-
-    The smallest rectangle has a side along an edge of the hull, so every edge direction is
-    tried (in blocks, to bound memory).
-    """
-    pts = ring - ring.mean(axis=0)  # about its middle: no cancellation far from the origin
-    edges = np.diff(pts, axis=0)
-    lengths = np.hypot(edges[:, 0], edges[:, 1])
-    along = edges[lengths > 0] / lengths[lengths > 0, None]
-    best = (math.inf, 0.0, 0.0)
-    for start in range(0, len(along), 256):
-        u = along[start:start + 256]
-        a = pts @ u.T
-        b = pts @ np.column_stack([-u[:, 1], u[:, 0]]).T
-        wa, wb = a.max(axis=0) - a.min(axis=0), b.max(axis=0) - b.min(axis=0)
-        k = int(np.argmin(wa * wb))
-        if wa[k] * wb[k] < best[0]:
-            best = (float(wa[k] * wb[k]), float(wa[k]), float(wb[k]))
-    return min(best[1], best[2]), max(best[1], best[2])
-
-
-def _centre(shape: BaseGeometry) -> Points:
-    """The centre of a small area: its centroid, or its most interior point if that is outside."""
-    point = shape.centroid
-    if not shapely.contains(shape, point):
-        largest = max(shapely.get_parts(shape), key=lambda p: p.area)
-        point = shapely.ops.polylabel(largest, tolerance=0.01)
-        if not shapely.contains(shape, point):
-            point = largest.representative_point()
-    return np.array([[point.x, point.y]])
-
-
-def _along_centre_line(shape: BaseGeometry, spacing: float) -> Points:
-    """Points every ``spacing`` along the centre line, centred on it, numbered along it.
-
-    The line (planner.core.centre_line) moves with the area and runs the way the numbering
-    does, left to right and top to bottom, so a small move of the area moves the points by
-    about as much and never reverses their order.
-    """
-    line = centre_line(shape)
-    if line is None:
-        return np.empty((0, 2))
-    if line.length < MIN_SURFACE_MM2:
-        p = line.interpolate(0.5, normalized=True)
-        pts = np.array([[p.x, p.y]])
-    else:
-        pts = _spaced_on(line, spacing, chord=True)
-    inside = shapely.contains_xy(shape, pts[:, 0], pts[:, 1])
-    return _keep_apart(pts[inside], spacing)
-
-
-def _keep_apart(pts: Points, spacing: float) -> Points:
-    """Drop points closer than the spacing to an earlier one (a mid-line can fold back).
-
-    Kept points are filed by cells of the spacing's size, so each point is compared only with
-    those in its own and the eight neighbouring cells (a long stroke has thousands of points).
-    """
-    limit = spacing - 1e-9
-    cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
-    kept: list[int] = []
-    for k, (x, y) in enumerate(pts.tolist()):
-        cx, cy = math.floor(x / spacing), math.floor(y / spacing)
-        if any(math.hypot(x - qx, y - qy) < limit
-               for dx in (-1, 0, 1) for dy in (-1, 0, 1)
-               for qx, qy in cells.get((cx + dx, cy + dy), ())):
-            continue
-        kept.append(k)
-        cells.setdefault((cx, cy), []).append((x, y))
-    result: Points = pts[kept]
-    return result
-
-
-def _spaced_on(line: LineString, spacing: float, *, chord: bool) -> Points:
-    """Points every ``spacing`` along a line, with even gaps at its ends.
-
-    With ``chord``, the step along the line grows until consecutive points are also at least
-    ``spacing`` apart in a straight line (a curved mid-line would bring them closer): by the
-    shortfall, which is enough in a round or two on a gentle bend; where that creeps (the line
-    hooks into the corner of a slanted end), by bisection between the last step that was too
-    short and the longest one for as many points (the first and last at the line's ends); if
-    even that is too short, with one point fewer. The points stay centred on the line, so a line
-    drawn the other way gets the same points in reverse order.
-    """
-    length = float(line.length)
-
-    def spread(count: int, step: float) -> Points:
-        offsets = (length - (count - 1) * step) / 2.0 + step * np.arange(count)
-        pts: Points = shapely.get_coordinates(shapely.line_interpolate_point(line, offsets))
-        return pts
-
-    def shortest(pts: Points) -> float:
-        return float(np.hypot(*np.diff(pts, axis=0).T).min())
-
-    step = spacing
-    count = math.floor(length / step + 1e-9) + 1
-    pts = spread(count, step)
-    if not chord:
-        return pts
-    for grown in range(5):
-        if count < 2:
-            return pts
-        gap = shortest(pts)
-        if gap >= spacing - 1e-9:
-            return pts
-        if grown == 4:
-            break
-        # A line folding onto itself (gap 0) gets a step longer than itself: one point.
-        step *= spacing / max(gap, 1e-9) * (1 + 1e-9)
-        count = math.floor(length / step + 1e-9) + 1
-        pts = spread(count, step)
-    while count >= 2:
-        longest = length / (count - 1)
-        ends = spread(count, longest)
-        if shortest(ends) < spacing - 1e-9:
-            count -= 1
-            continue
-        low, high = min(step, longest), longest
-        for _ in range(40):
-            middle = (low + high) / 2.0
-            if shortest(spread(count, middle)) >= spacing - 1e-9:
-                high = middle
-            else:
-                low = middle
-        return spread(count, high)
-    return spread(1, 0.0)
 
 
 __all__ = ["Fill", "cell_area_mm2", "estimate_count", "points_along", "points_in"]

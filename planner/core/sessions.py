@@ -5,7 +5,7 @@ volume at some points, or add a few points. The adjustments are kept by point nu
 turns a computed plan and its adjustments into what was injected: points, exact volume per
 mixture, the totals of every component, and the warnings they raise.
 
->>> from planner.core.plan import loads
+>>> from planner.core.plan_reader import loads
 >>> from planner.core.compute import compute
 >>> plan = loads('''{"format": "mesoplanner.plan/1", "areas": [{"label": "knee",
 ...   "polygon": [[0, 0], [60, 0], [60, 40], [0, 40]], "spacing_mm": 20, "volume_ml": "0.10"}]}''')
@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from planner.core import clinical, safety
-from planner.core.compute import Result, point_list
+from planner.core.compute import Result
 from planner.core.dosing import ComponentTotal, components_of
 from planner.core.messages import N_, PlanError, PlanWarning, by_severity
+from planner.core.point_warnings import point_list
 
 # [our default]: a session adds a few points by hand, not a second plan.
 MAX_ADDED_POINTS = 200
@@ -203,7 +204,7 @@ def performed(result: Result, adjustments: Adjustments,
                      by_severity(notes))
 
 
-# The plan's warnings about where points lie (compute._zone_notes), kept for the session when
+# The plan's warnings about where points lie (point_warnings.zone_notes), kept for the session when
 # the points they name were given: a skipped point in an eye needs no override.
 ZONE_CODES = frozenset({"no-go-zone", "outside-outline", "danger-zone"})
 

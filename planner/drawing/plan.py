@@ -13,7 +13,7 @@ import shapely
 import svgwrite
 from shapely.geometry.base import BaseGeometry
 
-from planner.bodymaps.atlas import View
+from planner.bodymaps.view import View
 from planner.core.compute import Result
 from planner.drawing.paths import path_d, ring_d
 from planner.drawing.style import (

@@ -13,7 +13,7 @@ import segno
 from markupsafe import Markup
 
 from planner import wording
-from planner.bodymaps.atlas import View
+from planner.bodymaps.view import View
 from planner.core.compute import Result
 from planner.drawing.plan import plan_svg
 from planner.drawing.stencil import stencil_tiles

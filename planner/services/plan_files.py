@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from planner.core.plan import loads
+from planner.core.plan_reader import loads
 from planner.extensions import db
 from planner.models import Patient, PlanRecord, User, audit
 from planner.services.plans import compute_doc

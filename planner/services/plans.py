@@ -14,10 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner import engine
-from planner.bodymaps.atlas import View
+from planner.bodymaps.view import View
 from planner.core.compute import Result
 from planner.core.messages import N_, PlanError
-from planner.core.plan import Plan, dump, from_dict
+from planner.core.plan import Plan
+from planner.core.plan_reader import from_dict
+from planner.core.plan_writer import dump
 from planner.extensions import db
 from planner.models import Cycle, Patient, PlanRecord, SessionRecord, User, audit, now
 from planner.services.refusals import Changed

@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from planner import engine
 from planner.core import checklist, sessions
 from planner.core.compute import Result
-from planner.core.plan import from_dict
+from planner.core.plan_reader import from_dict
 from planner.extensions import db
 from planner.models import (
     SIGNING_ROLES,

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from planner import engine
 from planner.bodymaps import atlas
 from planner.core.messages import PlanError
-from planner.core.plan import from_dict
+from planner.core.plan_reader import from_dict
 from planner.extensions import csrf, db
 from planner.models import ApiToken, Patient, PlanRecord, SessionRecord, User, audit, now
 from planner.services.patients import create_patient as create_patient_record

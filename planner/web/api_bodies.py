@@ -20,7 +20,7 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask_babel import gettext as _
 
-from planner.core.plan import unique_pairs
+from planner.core.json_text import unique_pairs
 from planner.web import openapi
 
 MAX_DEPTH = openapi.MAX_DEPTH  # Python's own parser fails near 1,000, and walks by recursion

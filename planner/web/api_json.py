@@ -9,7 +9,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from planner.bodymaps import atlas
+from planner.bodymaps.view import View
 from planner.models import Patient, PlanRecord, SessionRecord
 
 
@@ -17,7 +17,7 @@ def number(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def view_json(view: atlas.View, regions: bool) -> dict[str, Any]:
+def view_json(view: View, regions: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"id": view.id, "label": dict(view.label), "version": view.version,
                            "width_mm": view.width_mm, "height_mm": view.height_mm,
                            "single_limb": view.single_limb, "snomed": view.snomed}

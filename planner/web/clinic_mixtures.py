@@ -21,7 +21,8 @@ from planner.core import drugs, safety
 from planner.core.dosing import components_of
 from planner.core.drug_catalogue import DRUGS, Drug
 from planner.core.messages import PlanError, PlanWarning
-from planner.core.plan import FORMAT, Component, Mixture, from_dict
+from planner.core.plan import FORMAT, Component, Mixture
+from planner.core.plan_reader import from_dict
 from planner.extensions import db
 from planner.models import SavedMixture
 

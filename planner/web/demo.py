@@ -7,7 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from planner import engine
-from planner.core.plan import dump, from_dict
+from planner.core.plan_reader import from_dict
+from planner.core.plan_writer import dump
 from planner.extensions import db
 from planner.models import Patient, PlanRecord, SavedMixture, User, audit
 

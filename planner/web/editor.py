@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from planner import wording
-from planner.bodymaps import atlas
+from planner.bodymaps.view import View
 from planner.core import clinical
 from planner.core.compute import Result
 from planner.core.messages import N_, PlanError
@@ -59,7 +59,7 @@ def read_doc() -> dict[str, Any]:
     return doc
 
 
-def drawing(result: Result, view: atlas.View | None) -> str:
+def drawing(result: Result, view: View | None) -> str:
     """The plan's SVG for the screen, in the user's language."""
     return plan_svg(result, view, text=_, language=current_locale(),
                     digits=format_digits)

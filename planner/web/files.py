@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from planner.core.messages import PlanError
-from planner.core.plan import MAX_FILE_BYTES
+from planner.core.plan_reader import MAX_FILE_BYTES
 from planner.csv_files import PLAIN, Spreadsheet, points_csv, safe, table
 from planner.extensions import db
 from planner.models import Patient, SessionRecord, audit

@@ -19,7 +19,8 @@ from planner import wording
 from planner.core import drugs
 from planner.core.drug_catalogue import CLASSES
 from planner.core.messages import PlanError
-from planner.core.plan import FORMAT, from_dict
+from planner.core.plan import FORMAT
+from planner.core.plan_reader import from_dict
 from planner.extensions import db
 from planner.formatting import field_text
 from planner.models import SavedMixture, audit

@@ -11,8 +11,9 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
 from planner.bodymaps import atlas
-from planner.bodymaps.atlas import BodyMapError, get_region, get_view, parse_view, view_of, views
+from planner.bodymaps.atlas import get_region, get_view, parse_view, views
 from planner.bodymaps.catalogue import catalogue, render_contact_sheet
+from planner.bodymaps.view import BodyMapError, view_of
 
 VIEW_IDS = [p.stem for p in sorted(atlas.BODYMAP_DIR.glob("*.svg"))]
 SINGLE_LIMB = [v for v in VIEW_IDS if get_view(v).single_limb]

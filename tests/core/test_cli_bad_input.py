@@ -224,7 +224,7 @@ def test_a_huge_plan_is_refused_before_any_grid_is_made(monkeypatch) -> None:
     """Counted, not timed: a million points at 2 mm on 2 x 2 m are refused with no area filled."""
     from planner.core import compute as compute_module
     from planner.core.messages import PlanError
-    from planner.core.plan import loads
+    from planner.core.plan_reader import loads
 
     filled: list[str] = []
     real_fill = compute_module._fill
@@ -256,7 +256,7 @@ def test_the_point_limit_stops_at_the_area_that_passes_it(monkeypatch) -> None:
     second area's points (the first to pass 5,000), and never fills the third."""
     from planner.core import compute as compute_module
     from planner.core.messages import PlanError
-    from planner.core.plan import loads
+    from planner.core.plan_reader import loads
 
     # A 1 mm wide strip 9,998 mm long: 4,999 points on its centre line at 2 mm.
     ell = [[-5000, -5000], [4998, -5000], [4998, -4999], [-5000, -4999]]

@@ -9,7 +9,8 @@ import pytest
 
 from planner.core.compute import Result, compute
 from planner.core.dosing import syringe_plan
-from planner.core.plan import Component, Mixture, from_dict
+from planner.core.plan import Component, Mixture
+from planner.core.plan_reader import from_dict
 from planner.core.safety import anaesthetic_warnings
 from tests.helpers import shapes
 from tests.helpers.shapes import area, plan

@@ -19,7 +19,8 @@ from planner.core import checklist, clinical, drugs
 from planner.core.compute import compute
 from planner.core.dosing import ComponentTotal
 from planner.core.drug_catalogue import CLASSES, DRUGS, Drug
-from planner.core.plan import dump, from_dict, loads
+from planner.core.plan_reader import from_dict, loads
+from planner.core.plan_writer import dump
 from planner.core.safety import (
     UNCHECKED_CODES,
     anaesthetic_warnings,

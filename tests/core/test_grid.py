@@ -11,7 +11,7 @@ from shapely.geometry import Polygon
 
 from planner.core import grid
 from planner.core.compute import Result, compute
-from planner.core.plan import from_dict
+from planner.core.plan_reader import from_dict
 from tests.helpers import shapes
 from tests.helpers.shapes import area, plan
 

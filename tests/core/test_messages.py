@@ -11,7 +11,7 @@ import pytest
 import planner
 from planner.core import clinical
 from planner.core.messages import N_, Label, Message, Number, PlanError, PlanWarning
-from planner.core.plan import from_dict, loads
+from planner.core.plan_reader import from_dict, loads
 
 SQUARE = [[0, 0], [60, 0], [60, 40], [0, 40]]
 

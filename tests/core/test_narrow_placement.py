@@ -304,7 +304,8 @@ def test_a_strip_turned_half_a_turn_gets_the_same_points_in_the_same_order(area)
 @SOME
 @given(area=narrow_strips)
 # Found by this test: a bent strip whose flat ends are slanted; the line hooks into their corners
-# and the points' spacing along it was still growing when the search gave up (grid._spaced_on).
+# and the points' spacing along it was still growing when the search gave up
+# (along_line.spaced_along).
 @example(area=Strip("bent", 2.0, 6.0, 0.9428616524069218, 0.5242362834159038, 180.0,
                     0.4714308262034609, 0.2621181417079519, first=179, reverse=True))
 # ... and a half-lens (a crescent with a straight side) that GEOS measured as having no width.

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.core import plan as planfile
+from planner.core import plan_reader as planfile
 from planner.core.messages import PlanError
+from planner.core.plan import FORMAT, Plan
+from planner.core.plan_writer import dump, dumps
 from tests.helpers import shapes
 from tests.helpers.shapes import area, plan
 
@@ -47,14 +49,14 @@ def test_it_reads_the_input_example_of_plan_format():
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_every_shipped_example_reads_and_round_trips(path):
     p = planfile.loads(path.read_text())
-    assert planfile.loads(planfile.dumps(p)) == p
+    assert planfile.loads(dumps(p)) == p
 
 
 def test_dump_writes_every_default_and_reads_back_the_same_plan():
     p = planfile.from_dict(plan([area(shapes.L_SHAPE, overrides=[{"x": 1, "y": 2, "skip": True}]),
                                  {"pattern": "line", "line": [[0, 0], [9, 9]]}],
                                 points=[{"x": 1, "y": 2}], treatment="face"))
-    doc = planfile.dump(p)
+    doc = dump(p)
     assert doc["areas"][0]["margin_mm"] == 0.0
     assert doc["areas"][1]["spacing_mm"] == 10.0  # face default
     assert doc["points"][0]["volume_ml"] == "0.05"
@@ -100,8 +102,8 @@ def test_a_duplicate_key_is_refused_rather_than_silently_overwritten():
 
 
 def test_a_future_reader_can_be_registered_beside_version_1(monkeypatch):
-    def read_v2(obj: dict[str, object]) -> planfile.Plan:
-        upgraded = {**obj, "format": planfile.FORMAT}
+    def read_v2(obj: dict[str, object]) -> Plan:
+        upgraded = {**obj, "format": FORMAT}
         upgraded["areas"] = upgraded.pop("zones")
         return planfile.from_dict(upgraded)
 

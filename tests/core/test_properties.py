@@ -25,8 +25,11 @@ from planner.core import clinical
 from planner.core.compute import Result, compute
 from planner.core.geometry import polygon_from
 from planner.core.grid import cell_area_mm2, points_in
+from planner.core.json_text import NonFinite
 from planner.core.messages import PlanError
-from planner.core.plan import FORMAT, _NonFinite, dump, dumps, from_dict, loads
+from planner.core.plan import FORMAT
+from planner.core.plan_reader import from_dict, loads
+from planner.core.plan_writer import dump, dumps
 
 # No example database: CI runs stay independent of one another and write nothing to the tree.
 # In CI (CI set) the examples are derandomized, so a run on main is repeatable; local runs keep
@@ -162,7 +165,7 @@ def area_cases(draw: st.DrawFn):
 # points on a centre line that folds back (two points 1.66 mm apart at a 2 mm spacing) ...
 @example(case=dict(ring=[(4, 7), (-6, 3), (-4, -1), (3, -6), (4, -8), (2, -1), (7, -2)],
                    spacing=2.0, pattern="square", angle=0.0, margin=50.0, exclude=[]))
-# ... and an area smaller than a cell whose centroid lies in its hole (grid._centre).
+# ... and an area smaller than a cell whose centroid lies in its hole (narrow.centre).
 @example(case=dict(ring=[(0, 0), (10, 0), (10, 10), (0, 10)], spacing=20.0, pattern="square",
                    angle=0.0, margin=0.0, exclude=[[(3, 3), (7, 3), (7, 7), (3, 7)]]))
 # ... and a vanishing margin (1e-121 mm), which made GEOS's erosion drop the exclusion.
@@ -544,7 +547,7 @@ scalars = st.one_of(
     st.floats(), st.decimals(), st.text(max_size=12),
     st.sampled_from(["square", "staggered", "line", "area", "antalgic", "lidocaine", "0.10",
                      "20", "NaN", "1e30", FORMAT]),
-    st.sampled_from(["NaN", "Infinity", "-Infinity"]).map(_NonFinite),
+    st.sampled_from(["NaN", "Infinity", "-Infinity"]).map(NonFinite),
 )
 json_values = st.recursive(
     scalars,
@@ -606,7 +609,7 @@ def paths(node: object, prefix: tuple = ()) -> list[tuple]:
 
 REPLACEMENTS = [
     float("nan"), float("inf"), -float("inf"), Decimal("NaN"), Decimal("Infinity"),
-    _NonFinite("NaN"), _NonFinite("Infinity"), None, "string", "", " ", True, False, 0, -1,
+    NonFinite("NaN"), NonFinite("Infinity"), None, "string", "", " ", True, False, 0, -1,
     -1e9, 1e308, 10**400, Decimal("1e400"), Decimal("1e30"), Decimal("-1e-400"),
     10**5000, [], {}, [[1, 2]], [1, 2, 3], {"x": 1}, "0.105", "1e30", "NaN",
 ]

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from planner import engine
 from planner.core import clinical, grid
 from planner.core.messages import PlanError
-from planner.core.plan import FORMAT, loads
+from planner.core.plan import FORMAT
+from planner.core.plan_reader import loads
 
 LIMIT = clinical.MAX_POINTS_PER_PLAN
 FUZZ = settings(max_examples=300, deadline=None, database=None,

@@ -13,7 +13,7 @@ from planner.core import checklist, sessions
 from planner.core.compute import compute
 from planner.core.dosing import ComponentTotal
 from planner.core.messages import PlanError
-from planner.core.plan import from_dict
+from planner.core.plan_reader import from_dict
 
 LIDO_MIX = {"components": [
     {"name": "lidocaine 2%", "drug": "lidocaine", "mg_per_ml": "20", "volume_ml": "1.00"},

@@ -26,11 +26,13 @@ from hypothesis import strategies as st
 
 from planner import engine
 from planner.bodymaps import atlas
+from planner.bodymaps.view import Region, View
 from planner.core import checklist, sessions
 from planner.core.compute import Result, compute
 from planner.core.geometry import MapShapes
 from planner.core.messages import PlanError
-from planner.core.plan import FORMAT, Plan, from_dict
+from planner.core.plan import FORMAT, Plan
+from planner.core.plan_reader import from_dict
 
 ZONE_CODES = {"no-go": "no-go-zone", "warning": "danger-zone"}
 POSITION_CODES = {"no-go-zone", "outside-outline", "danger-zone"}
@@ -54,7 +56,7 @@ def view_cases() -> list[tuple[str, str | None]]:
 VIEWS = view_cases()
 
 
-def view_of(view_id: str, side: str | None) -> atlas.View:
+def view_of(view_id: str, side: str | None) -> View:
     return atlas.get_view(view_id, side)
 
 
@@ -101,7 +103,7 @@ def named(result: Result, code: str) -> dict[str, list[str]]:
     return out
 
 
-def zone_named(result: Result, region: atlas.Region) -> list[str]:
+def zone_named(result: Result, region: Region) -> list[str]:
     return named(result, ZONE_CODES[region.kind]).get(region.label["en"], [])
 
 

@@ -26,7 +26,7 @@ def knee_plan(**area: Any) -> dict[str, Any]:
 def engine_result(doc: dict[str, Any], weight: float | None = None):
     """What `mesoplanner grid` computes for the document."""
     from planner import engine
-    from planner.core.plan import from_dict
+    from planner.core.plan_reader import from_dict
 
     doc = dict(doc)
     if weight is not None:

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from planner import engine
 from planner.core.outcomes import PainScore, trend
-from planner.core.plan import from_dict, loads
+from planner.core.plan_reader import from_dict, loads
 from planner.drawing.stencil import stencil_tiles
 from planner.printing import plan_pages
 from planner.printing.cycle_report import CycleReport, CycleRow, cycle_html

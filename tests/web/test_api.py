@@ -133,7 +133,7 @@ def test_a_bad_plan_names_the_field_inside_the_plan(api):
 
 def test_grid_computes_a_plan_file_as_the_command_line_does(api):
     from planner import engine
-    from planner.core.plan import from_dict
+    from planner.core.plan_reader import from_dict
 
     response = api.post("/grid", PLAN)
     assert response.status_code == 200

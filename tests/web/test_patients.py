@@ -363,7 +363,7 @@ def test_demo_data_at_setup_is_marked_demo(app, client):
     from sqlalchemy import select
 
     from planner import engine
-    from planner.core.plan import from_dict
+    from planner.core.plan_reader import from_dict
     from planner.extensions import db
     from planner.models import PlanRecord, SavedMixture
 
@@ -477,7 +477,7 @@ def test_demo_data_speaks_the_first_users_language(app, client, language, note, 
     from sqlalchemy import select
 
     from planner import engine
-    from planner.core.plan import from_dict
+    from planner.core.plan_reader import from_dict
     from planner.extensions import db
     from planner.models import PlanRecord
 

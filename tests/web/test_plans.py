@@ -233,7 +233,7 @@ def test_preview_for_another_patient_id_is_404(doctor, patient):
 
 
 def test_save_stores_the_plan(app, doctor, patient):
-    from planner.core.plan import from_dict
+    from planner.core.plan_reader import from_dict
 
     doc = knee_plan()
     plan_id = saved_id(save(doctor, patient, {**doc, "patient": {"weight_kg": 5}}))

@@ -1,0 +1,220 @@
+"""Reading one body-map SVG into a View, checked against the contract in CONVENTIONS.md.
+
+Each ``<view-id>.svg`` holds an outline, decor, landmarks, regions (treatment, warning, no-go)
+and guides, in layers; every region and guide carries its id, labels, kind, laterality and
+SNOMED CT code. A file that breaks the contract is refused with a BodyMapError saying where.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import shapely
+from shapely.geometry import LineString, Polygon
+from svgelements import (  # type: ignore[import-untyped,unused-ignore]
+    SVG,
+    Shape,
+)
+
+from planner.bodymaps.svg_flatten import area_of, decor_of, line_of, rings_of
+from planner.bodymaps.view import (
+    BodyMapError,
+    Geometry,
+    Guide,
+    Region,
+    View,
+    polygonal,
+    view_of,
+)
+from planner.vocabulary import LANGUAGES
+
+__all__ = ["KINDS", "LANGUAGES", "LATERALITIES", "REGION_KINDS", "parse"]
+
+REGION_KINDS = ("treatment", "warning", "no-go")
+KINDS = (*REGION_KINDS, "landmark")
+LATERALITIES = ("left", "right", "bilateral", "none", "side")
+PATIENT_RIGHT = ("left", "right", "none")
+LAYERS = ("outline", "decor", "landmarks", "regions", "guides")
+SHAPE_TAGS = ("path", "rect", "circle", "ellipse", "polygon", "polyline", "line")
+
+_INDEX_ATTR = "data-mesoplanner-index"
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$")
+_VIEW_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_MM_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?)\s*mm\s*$")
+
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _labels(attrib: Mapping[str, str], where: str) -> Mapping[str, str]:
+    labels = {}
+    for lang in LANGUAGES:
+        value = (attrib.get(f"data-label-{lang}") or "").strip()
+        if not value:
+            raise BodyMapError(f"{where}: the label in '{lang}' (data-label-{lang}) is missing.")
+        labels[lang] = value
+    return MappingProxyType(labels)
+
+
+def _size_mm(value: str | None, name: str, where: str) -> float:
+    match = _MM_RE.match(value or "")
+    if not match:
+        raise BodyMapError(
+            f"{where}: the {name} must be given in mm (e.g. '150mm'), not {value!r}."
+        )
+    return float(match.group(1))
+
+
+def parse(text: str, view_id: str, where: str) -> View:
+    """The view drawn in an SVG text; ``view_id`` (when given) must be its data-view, and
+    ``where`` names the file in messages."""
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise BodyMapError(f"{where} is not a readable SVG file: {exc}.") from exc
+    if _local(root.tag) != "svg":
+        raise BodyMapError(f"{where} is not an SVG file.")
+    attrib = root.attrib
+    declared = attrib.get("data-view", "")
+    if view_id and declared != view_id:
+        raise BodyMapError(f"{where}: data-view is '{declared}', expected '{view_id}'.")
+    view_id = declared
+    if not _VIEW_RE.match(view_id):
+        raise BodyMapError(f"{where}: '{view_id}' is not a valid view id (lowercase, hyphens).")
+    width = _size_mm(attrib.get("width"), "width", where)
+    height = _size_mm(attrib.get("height"), "height", where)
+    viewbox = [float(v) for v in re.split(r"[\s,]+", attrib.get("viewBox", "").strip()) if v]
+    if viewbox != [0.0, 0.0, width, height]:
+        raise BodyMapError(
+            f"{where}: the viewBox must be '0 0 {width:g} {height:g}' so that 1 unit = 1 mm."
+        )
+    try:
+        version = int(attrib.get("data-version", ""))
+    except ValueError as exc:
+        raise BodyMapError(f"{where}: data-version must be a whole number.") from exc
+    single = attrib.get("data-single-limb", "false")
+    if single not in ("true", "false"):
+        raise BodyMapError(f"{where}: data-single-limb must be 'true' or 'false'.")
+    patient_right = attrib.get("data-patient-right", "")
+    if patient_right not in PATIENT_RIGHT:
+        raise BodyMapError(
+            f"{where}: data-patient-right must be one of {', '.join(PATIENT_RIGHT)}."
+        )
+    snomed = _snomed(attrib, where)
+    label = _labels(attrib, where)
+
+    # Give every element an index so that svgelements' shapes (which inherit attributes from
+    # their parents) can be matched back to the element's own attributes and layer.
+    parents: dict[int, ET.Element] = {}
+    by_index: dict[int, ET.Element] = {}
+    for index, elem in enumerate(root.iter()):
+        elem.set(_INDEX_ATTR, str(index))
+        by_index[index] = elem
+        for child in elem:
+            parents[id(child)] = elem
+    # Unitless width/height equal to the viewBox: svgelements then keeps user units (mm) as is.
+    root.set("width", f"{width:g}")
+    root.set("height", f"{height:g}")
+    try:
+        svg = SVG.parse(io.StringIO(ET.tostring(root, encoding="unicode")), reify=True)
+    except Exception as exc:  # svgelements raises many kinds of errors on bad input
+        raise BodyMapError(f"{where}: the drawing cannot be read ({exc}).") from exc
+
+    outline_parts: list[Geometry] = []
+    decor: list[LineString | Polygon] = []
+    regions: list[Region] = []
+    guides: list[Guide] = []
+    seen: set[str] = set()
+    for shape in svg.elements():
+        if not isinstance(shape, Shape):
+            continue
+        elem = by_index[int(shape.values[_INDEX_ATTR])]
+        if _local(elem.tag) not in SHAPE_TAGS:
+            continue
+        layer = _layer(elem, parents)
+        rings = rings_of(shape)
+        own = elem.attrib
+        if layer == "decor":
+            decor.extend(decor_of(rings))
+            continue
+        if layer is None:
+            continue
+        item_id = own.get("data-id", "")
+        here = f"{where}, element '{item_id or _local(elem.tag)}'"
+        if layer == "outline":
+            outline_parts.append(area_of(rings, here))
+            continue
+        if not _ID_RE.match(item_id) or view_of(item_id) != view_id:
+            raise BodyMapError(
+                f"{here}: data-id must look like '{view_id}/<name>' (lowercase, hyphens)."
+            )
+        if item_id in seen:
+            raise BodyMapError(f"{where}: the id '{item_id}' is used twice.")
+        seen.add(item_id)
+        labels = _labels(own, here)
+        if layer == "guides":
+            guides.append(Guide(item_id, view_id, labels, line_of(rings, here)))
+            continue
+        kind = own.get("data-kind", "")
+        allowed = ("landmark",) if layer == "landmarks" else REGION_KINDS
+        if kind not in allowed:
+            raise BodyMapError(f"{here}: data-kind must be one of {', '.join(allowed)}.")
+        laterality = own.get("data-laterality", "")
+        if laterality not in LATERALITIES:
+            raise BodyMapError(f"{here}: data-laterality must be one of {', '.join(LATERALITIES)}.")
+        if laterality == "side" and single != "true":
+            raise BodyMapError(f"{here}: laterality 'side' is only for single-limb views.")
+        regions.append(
+            Region(
+                id=item_id,
+                view=view_id,
+                kind=kind,
+                label=labels,
+                laterality=laterality,
+                snomed=_snomed(own, here),
+                geometry=area_of(rings, here),
+                link=own.get("data-link") or None,
+            )
+        )
+    if not outline_parts:
+        raise BodyMapError(f'{where}: the drawing has no outline (<g id="outline">).')
+    outline = polygonal(shapely.union_all(outline_parts), f"{where}, outline")
+    return View(
+        id=view_id,
+        label=label,
+        width_mm=width,
+        height_mm=height,
+        version=version,
+        single_limb=single == "true",
+        side=None,
+        patient_right=patient_right,
+        snomed=snomed,
+        outline=outline,
+        regions=tuple(regions),
+        guides=tuple(guides),
+        decor=tuple(decor),
+    )
+
+
+def _snomed(attrib: Mapping[str, str], where: str) -> str:
+    code = attrib.get("data-snomed", "").strip()
+    if not code.isdigit():
+        raise BodyMapError(f"{where}: data-snomed must be a numeric SNOMED CT code.")
+    return code
+
+
+def _layer(elem: ET.Element, parents: Mapping[int, ET.Element]) -> str | None:
+    node: ET.Element | None = parents.get(id(elem))
+    while node is not None:
+        if _local(node.tag) in ("defs", "clipPath", "mask", "symbol", "pattern"):
+            return None
+        if _local(node.tag) == "g" and node.get("id") in LAYERS:
+            return node.get("id")
+        node = parents.get(id(node))
+    return None

@@ -1,0 +1,171 @@
+"""A body-map view once read: its outline, regions and guide lines as shapely geometry (mm).
+
+A view is read from its SVG file by planner.bodymaps.svg_reading and found by id through
+planner.bodymaps.atlas. ``BodyMapError`` is the atlas's one exception type.
+
+>>> view_of("knee-anterior/medial")
+'knee-anterior'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+import shapely
+from shapely.geometry import LineString, MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+__all__ = ["BodyMapError", "Geometry", "Guide", "Region", "View", "polygonal", "view_of"]
+
+
+class BodyMapError(ValueError):
+    """A body map or a region cannot be found or read; the message is meant for a clinician."""
+
+
+Geometry: TypeAlias = Polygon | MultiPolygon
+
+
+@dataclass(frozen=True)
+class Region:
+    """A closed area of a view: treatment, warning, no-go zone or anatomical landmark."""
+
+    id: str
+    view: str
+    kind: str
+    label: Mapping[str, str] = field(hash=False)
+    laterality: str
+    snomed: str
+    geometry: Geometry
+    link: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The part of the id after the view: ``knee-anterior/medial`` -> ``medial``."""
+        return self.id.split("/", 1)[1]
+
+    @property
+    def area_mm2(self) -> float:
+        """Area in square millimetres."""
+        return float(self.geometry.area)
+
+    @property
+    def area_cm2(self) -> float:
+        """Area in square centimetres."""
+        return float(self.geometry.area) / 100.0
+
+
+@dataclass(frozen=True)
+class Guide:
+    """An open line drawn on a view (e.g. a nerve course) for ``line`` plans."""
+
+    id: str
+    view: str
+    label: Mapping[str, str] = field(hash=False)
+    geometry: LineString
+
+
+@dataclass(frozen=True)
+class View:
+    """One body-map drawing, in millimetres, possibly mirrored for the left limb."""
+
+    id: str
+    label: Mapping[str, str] = field(hash=False)
+    width_mm: float
+    height_mm: float
+    version: int
+    single_limb: bool
+    side: str | None
+    patient_right: str
+    snomed: str
+    outline: Geometry
+    regions: tuple[Region, ...]
+    guides: tuple[Guide, ...]
+    decor: tuple[LineString | Polygon, ...] = field(hash=False, compare=False)
+
+    def region(self, region_id: str) -> Region:
+        """Return a region or landmark by full id (``knee-anterior/medial``) or short name."""
+        full = region_id if "/" in region_id else f"{self.id}/{region_id}"
+        for region in self.regions:
+            if region.id == full:
+                return region
+        known = ", ".join(r.name for r in self.regions) or "none"
+        raise BodyMapError(
+            f"The body map '{self.id}' has no region '{region_id}'. Regions on this map: {known}."
+        )
+
+    def guide(self, guide_id: str) -> Guide:
+        """Return a guide line by full id or short name."""
+        full = guide_id if "/" in guide_id else f"{self.id}/{guide_id}"
+        for guide in self.guides:
+            if guide.id == full:
+                return guide
+        known = ", ".join(g.id.split("/", 1)[1] for g in self.guides) or "none"
+        raise BodyMapError(
+            f"The body map '{self.id}' has no guide line '{guide_id}'. Guides on this map: {known}."
+        )
+
+    def no_go(self) -> Geometry | None:
+        """Union of the no-go regions, or None when the view has none."""
+        parts = [r.geometry for r in self.regions if r.kind == "no-go"]
+        if not parts:
+            return None
+        return polygonal(shapely.union_all(parts), f"no-go zones of '{self.id}'")
+
+    def warning_regions(self) -> tuple[Region, ...]:
+        """Regions of kind ``warning`` (danger zones: inject with care)."""
+        return tuple(r for r in self.regions if r.kind == "warning")
+
+    def treatment_regions(self) -> tuple[Region, ...]:
+        """Regions of kind ``treatment``."""
+        return tuple(r for r in self.regions if r.kind == "treatment")
+
+    def landmarks(self) -> tuple[Region, ...]:
+        """Anatomical landmarks (kind ``landmark``)."""
+        return tuple(r for r in self.regions if r.kind == "landmark")
+
+
+def view_of(region_id: str) -> str:
+    """Return the view id of a region id.
+
+    >>> view_of("face-frontal/eye-right")
+    'face-frontal'
+    """
+    view, sep, name = region_id.partition("/")
+    if not sep or not view or not name:
+        raise BodyMapError(
+            f"'{region_id}' is not a body-map region id: expected '<view>/<region>', "
+            "for example 'knee-anterior/medial'."
+        )
+    return view
+
+
+def polygonal(geom: BaseGeometry, where: str) -> Geometry:
+    """Keep the polygon parts of a geometry, made valid."""
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    polys: list[Polygon] = []
+    for part in getattr(geom, "geoms", [geom]):
+        if isinstance(part, Polygon) and not part.is_empty:
+            polys.append(part)
+        elif isinstance(part, MultiPolygon):
+            polys.extend(p for p in part.geoms if not p.is_empty)
+        elif hasattr(part, "geoms"):
+            polys.extend(q for q in _iter_polygons(part))
+    if not polys:
+        raise BodyMapError(f"{where}: the shape encloses no area.")
+    if len(polys) == 1:
+        return shapely.normalize(polys[0])
+    merged = shapely.union_all(polys)
+    if isinstance(merged, Polygon | MultiPolygon):
+        return shapely.normalize(merged)
+    return shapely.normalize(MultiPolygon(polys))
+
+
+def _iter_polygons(geom: BaseGeometry) -> Iterator[Polygon]:
+    for part in getattr(geom, "geoms", [geom]):
+        if isinstance(part, Polygon) and not part.is_empty:
+            yield part
+        elif hasattr(part, "geoms"):
+            yield from _iter_polygons(part)
