@@ -119,6 +119,7 @@ ID_WORDS = (
 # Ranges that refuse input (exit 2): a value outside cannot be meant.
 SPACING_RANGE_MM = (2.0, 100.0)  # issue #2: spacing 2 to 100 mm (nappage is 2-3 mm apart)
 MARGIN_RANGE_MM = (0.0, 50.0)  # [our default]
+ANGLE_RANGE_DEG = (-360.0, 360.0)  # [our default]: a grid's turn, either way, at most once round
 DEPTH_RANGE_MM = (0.1, 20.0)  # [our default]: beyond 20 mm is not mesotherapy
 POINT_VOLUME_RANGE_ML = (Decimal("0.01"), Decimal("10.00"))  # [our default]: a syringe at most
 AREA_VOLUME_RANGE_ML = (Decimal("0.01"), Decimal("100.00"))  # [our default] for area-based

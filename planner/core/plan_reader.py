@@ -237,7 +237,8 @@ def _area(value: object, where: str, defaults: clinical.Treatment,
     if "spacing_mm" in obj:
         spacing = read_number(obj["spacing_mm"], f"{where}.spacing_mm", clinical.SPACING_RANGE_MM,
                           "mm")
-    angle = read_number(obj.get("angle_deg", 0), f"{where}.angle_deg", (-360.0, 360.0), "degrees")
+    angle = read_number(obj.get("angle_deg", 0), f"{where}.angle_deg", clinical.ANGLE_RANGE_DEG,
+                        "degrees")
     margin = read_number(obj.get("margin_mm", 0), f"{where}.margin_mm", clinical.MARGIN_RANGE_MM,
                      "mm")
     volume_range = clinical.AREA_VOLUME_RANGE_ML if pattern == "area" else \

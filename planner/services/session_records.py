@@ -25,7 +25,6 @@ from planner.core.compute import Result
 from planner.core.plan_reader import from_dict
 from planner.extensions import db
 from planner.models import (
-    SIGNING_ROLES,
     Addendum,
     Patient,
     PlanRecord,
@@ -46,6 +45,7 @@ from planner.services.refusals import (
     NotSigned,
     OtherScale,
 )
+from planner.vocabulary import SIGNING_ROLES
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,7 @@ def sign(record: SessionRecord, signer: User, reason: str, version: int | None,
     findings with ``reason``. ``kept_findings`` words the findings overridden as they are kept
     with the record (in every language: web/record_findings.py). Committed; the reading signed.
 
-    Refused (nothing written): NotDraft, NotAllowed (only a doctor signs: models.SIGNING_ROLES),
+    Refused (nothing written): NotDraft, NotAllowed (only a doctor signs: vocabulary.SIGNING_ROLES),
     Changed, OtherScale (the cycle's pain scale), GateMissing, GateNeedsReason; PlanError or
     ValueError when the record's plan no longer computes.
     """

@@ -13,9 +13,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from planner.models import LANGUAGES, ROLES, User, audit
+from planner.models import User, audit
+from planner.vocabulary import LANGUAGES, ROLES
 from planner.web import sessions
-from planner.web.auth import MAX_PASSWORD, account_problems, password_weakness
+from planner.web.accounts_rules import MAX_PASSWORD, account_problems, password_weakness
 
 account = Blueprint("account", __name__)
 users = Blueprint("users", __name__, url_prefix="/users")

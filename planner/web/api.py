@@ -35,7 +35,7 @@ from planner.web.api_json import patient_json, patient_summary, plan_json, sessi
 from planner.web.i18n import plan_message
 from planner.web.openapi import document, ref, schemas
 from planner.web.patient_form import parse_form
-from planner.web.tokens import digest
+from planner.web.token_digest import digest
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

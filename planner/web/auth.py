@@ -29,8 +29,10 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.extensions import db
-from planner.models import LANGUAGES, LoginFailure, User, audit, now
+from planner.models import LoginFailure, User, audit, now
+from planner.vocabulary import LANGUAGES
 from planner.web import sessions
+from planner.web.accounts_rules import MAX_PASSWORD, account_problems, has_users
 from planner.web.demo import load_demo
 from planner.web.i18n import current_locale
 from planner.web.paths import is_api
@@ -38,8 +40,6 @@ from planner.web.paths import is_api
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
 
-MIN_PASSWORD = 10  # [our default]: long enough to resist guessing, short enough to type
-MAX_PASSWORD = 200  # [our default]: long passphrases welcome, megabytes are not
 # [our default] (in the spirit of OWASP's authentication advice, "Account lockout": delays
 # rather than lockouts, which a stranger could use to lock a clinic out): counted over 15
 # minutes, after 3 wrong passwords for one username the next login there waits 1 s, then 2, 4...
@@ -77,70 +77,6 @@ def local_target(target: str, default: str) -> str:
     if parts.scheme or parts.netloc:
         return default
     return target
-
-
-def has_users() -> bool:
-    """Whether the first account has been made."""
-    return bool(db.session.scalar(select(func.count()).select_from(User)))
-
-
-def new_setup_token() -> str:
-    """A one-time token for the first-run setup page."""
-    token = secrets.token_urlsafe(24)
-    current_app.config["SETUP_TOKEN"] = token
-    return token
-
-
-def account_problems(username: str, full_name: str, password: str, confirm: str) -> dict[str, str]:
-    """What is wrong with a new account's fields, by field name (empty when all is well)."""
-    problems: dict[str, str] = {}
-    if not username or len(username) > 80 or not username.replace(".", "").replace("-", "")\
-            .replace("_", "").isalnum():
-        problems["username"] = _("Use letters, digits, dots, dashes or underscores (up to 80).")
-    elif db.session.scalar(select(User).where(User.username == username)) is not None:
-        problems["username"] = _("This username is taken.")
-    if not full_name or len(full_name) > 120:
-        problems["full_name"] = _("Enter the name to show on records (up to 120 characters).")
-    weak = password_weakness(password, username)
-    if weak:
-        problems["password"] = weak
-    elif password != confirm:
-        problems["confirm"] = _("The two passwords differ.")
-    return problems
-
-
-# [our list]: passwords of ten characters or more that people pick first (keyboard rows, digits,
-# "password" in the clinic's languages), refused as NIST SP 800-63B (5.1.1.2) advises checking
-# new passwords against commonly used ones. Compared without case, spaces or trailing digits.
-COMMON_PASSWORDS = frozenset({
-    "password", "passwordpassword", "qwertyuiop", "asdfghjkl", "azertyuiop", "qwertzuiop",
-    "iloveyou", "letmein", "welcome", "administrator", "changeme", "mesoplanner",
-    "mesoterapia", "mesotherapy", "ambulatorio", "clinica", "consultorio",
-    "contrasena", "contrasenya", "parolachiave", "passwort", "motdepasse", "benvenuto",
-    "bienvenido", "ciaociao", "holahola", "dottore", "doctor", "medico", "segreteria",
-})
-
-
-def password_weakness(password: str, username: str = "") -> str | None:
-    """Why a new password is too weak, or None: its length, one character over and over, the
-    username inside it, or a commonly used password."""
-    if len(password) < MIN_PASSWORD:
-        return str(_("Use at least %(n)d characters.", n=MIN_PASSWORD))
-    if len(password) > MAX_PASSWORD:
-        return str(_("Use from %(lo)d to %(hi)d characters.", lo=MIN_PASSWORD, hi=MAX_PASSWORD))
-    plain = "".join(password.split()).casefold()
-    if len(set(plain)) <= 2 or plain.isdigit() or plain.rstrip("0123456789!.") in \
-            COMMON_PASSWORDS or _is_run(plain):
-        return str(_("This password is too easy to guess: use a few unrelated words."))
-    if len(username) >= 3 and username.casefold() in plain:
-        return str(_("The password must not contain the username."))
-    return None
-
-
-def _is_run(text: str) -> bool:
-    """A run along the alphabet, the digits or a keyboard row ("abcdefghij", "1234567890")."""
-    rows = ("abcdefghijklmnopqrstuvwxyz", "01234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
-    return any(text in row or text in row[::-1] for row in rows)
 
 
 def wait_seconds(username: str, address: str) -> int:

@@ -30,6 +30,11 @@ MAX_TITLE = 200
 
 # What the editor shows when a new plan's document arrived damaged: an empty plan, no map.
 EMPTY_DOC: dict[str, Any] = {"format": FORMAT, "areas": [], "points": []}
+# The editor's inputs take what the plan reader takes (core/clinical.py): one home per range.
+RANGES = {"spacing_mm": clinical.SPACING_RANGE_MM, "angle_deg": clinical.ANGLE_RANGE_DEG,
+          "margin_mm": clinical.MARGIN_RANGE_MM, "depth_mm": clinical.DEPTH_RANGE_MM,
+          "point_volume_ml": clinical.POINT_VOLUME_RANGE_ML,
+          "area_volume_ml": clinical.AREA_VOLUME_RANGE_ML}
 
 
 def treatment_names() -> dict[str, str]:
@@ -80,7 +85,7 @@ def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None
         treatments=treatment_names(), patterns=pattern_names(),
         saved_mixtures=clinic_mixtures.current(),
         origins=clinic_mixtures.origins(result.plan.mixtures) if result is not None else {},
-        drug_of=clinic_mixtures.drug_of, warning_titles=warning_titles(),
+        drug_of=clinic_mixtures.drug_of, warning_titles=warning_titles(), ranges=RANGES,
         techniques=tuple(clinical.DEPTH_LIMITS), patient=patient)
     return html, status
 
@@ -90,7 +95,7 @@ def editor_page(patient: Patient, doc: dict[str, Any], record: PlanRecord | None
     """The whole editor page around a plan document."""
     html, computed = workspace(doc, patient)
     return render_template("plans/editor.html", patient=patient, doc=doc, record=record,
-                           title=title, workspace=html,
+                           title=title, workspace=html, ranges=RANGES,
                            locked=record is not None and used_in_signed(record)
                            ), status or computed
 
@@ -101,6 +106,6 @@ def unsaved(patient: Patient, doc: dict[str, Any], record: PlanRecord | None, ti
     flash(_("The plan was not saved: %(error)s", error=error), "error")
     html, _status = workspace(doc, patient, error)
     return render_template("plans/editor.html", patient=patient, doc=doc, record=record,
-                           title=title, workspace=html), 422
+                           title=title, workspace=html, ranges=RANGES), 422
 
 

@@ -11,8 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from planner.core import clinical
 from planner.extensions import db
-from planner.models import LANGUAGES, SEXES, Patient
+from planner.models import Patient
+from planner.vocabulary import LANGUAGES, SEXES
 
 TEXT_FIELDS = {"family_name": 100, "given_name": 100, "record_number": 40,
                "anticoagulant_details": 500, "allergies": 1000, "notes": 4000}
@@ -49,12 +51,15 @@ def parse_form(form: Any, patient: Patient | None) -> tuple[dict[str, Any], dict
     if raw_weight:
         try:
             weight = Decimal(raw_weight)
-            if not weight.is_finite() or not Decimal("1") <= weight <= Decimal("400"):
+            low, high = (Decimal(str(x)) for x in clinical.WEIGHT_RANGE_KG)
+            if not weight.is_finite() or not low <= weight <= high:
                 raise InvalidOperation
             values["weight_kg"] = weight.quantize(Decimal("0.1"))
         except InvalidOperation:
             values["weight_kg"] = form.get("weight_kg", "").strip()  # as typed, shown again
-            problems["weight_kg"] = _("Enter a weight in kg between 1 and 400.")
+            problems["weight_kg"] = _("Enter a weight in kg between %(low)d and %(high)d.",
+                                      low=clinical.WEIGHT_RANGE_KG[0],
+                                      high=clinical.WEIGHT_RANGE_KG[1])
     values["language"] = form.get("language", "").strip() or (
         patient.language if patient is not None else current_user.language)
     if values["language"] not in LANGUAGES:

@@ -3,7 +3,6 @@ as its user, with their role; a disabled user's tokens stop working with them.""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -14,16 +13,12 @@ from sqlalchemy import select
 
 from planner.extensions import db
 from planner.models import ApiToken, audit, now
+from planner.web.token_digest import digest
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
 TOKEN_START = "mp_"  # tells a Mesoplanner token apart in a configuration file
 MAX_ACTIVE = 20  # [our default]: a few programs per person; more is a leak waiting to happen
-
-
-def digest(token: str) -> str:
-    """What is stored of a token: its SHA-256 (a token has 256 random bits: no salt needed)."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def mine() -> list[ApiToken]:
