@@ -20,12 +20,10 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask_babel import gettext as _
 
-from planner.core.json_text import unique_pairs
+from planner.core.json_text import NonFinite, TooLong, decode
 from planner.web import openapi
 
 MAX_DEPTH = openapi.MAX_DEPTH  # Python's own parser fails near 1,000, and walks by recursion
-MAX_INT_DIGITS = 30  # longer numbers are no quantity anyone means (as the plan file reads them)
-MAX_FLOAT_CHARS = 60
 
 
 class ApiError(Exception):
@@ -47,32 +45,6 @@ def error_body(status: int, message: str, field: str | None = None) -> Response:
 
 
 # ------------------------------------------------------------------------------ reading
-
-
-class _NonFinite:
-    """Stands for NaN or Infinity (not JSON, but Python's parser reads them) until its field
-    is known."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
-class _TooLong:
-    """Stands for a number of too many digits until its field is known."""
-
-    def __init__(self, text: str) -> None:
-        self.chars = len(text)
-
-
-
-
-def _integer(text: str) -> int | _TooLong:
-    return int(text) if len(text) <= MAX_INT_DIGITS else _TooLong(text)
-
-
-def _decimal(text: str) -> Decimal | _TooLong:
-    # Exact, as the plan file reads numbers; 1e999 stays a (too large) number, not infinity.
-    return Decimal(text) if len(text) <= MAX_FLOAT_CHARS else _TooLong(text)
 
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -121,8 +93,7 @@ def read_object() -> dict[str, Any]:
         raise ApiError(400, _("the body nests lists or objects more than %(n)d deep",
                               n=MAX_DEPTH))
     try:
-        data = json.loads(text, parse_int=_integer, parse_float=_decimal,
-                          parse_constant=_NonFinite, object_pairs_hook=unique_pairs)
+        data = decode(text)  # the plan file's decoder: exact numbers, stand-ins for bad ones
     except json.JSONDecodeError as exc:
         raise ApiError(400, _("the body is not valid JSON: %(problem)s (line %(line)d, column "
                               "%(column)d)", problem=exc.msg, line=exc.lineno,
@@ -181,12 +152,12 @@ def refuse_unstorable(data: dict[str, Any]) -> None:
             stack.extend((item, join(where, key)) for key, item in reversed(value.items()))
         elif isinstance(value, list):
             stack.extend((value[i], join(where, i)) for i in reversed(range(len(value))))
-        elif isinstance(value, _NonFinite):
+        elif isinstance(value, NonFinite):
             raise ApiError(422, _("must be a finite number (got %(got)s, which JSON does not "
                                   "have)", got=value.text), where)
-        elif isinstance(value, _TooLong):
+        elif isinstance(value, TooLong):
             raise ApiError(422, _("is far too large (got a number of %(n)d characters)",
-                                  n=value.chars), where)
+                                  n=value.digits), where)
 
 
 def _refuse_bad_text(text: str, where: str) -> None:
