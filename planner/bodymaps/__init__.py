@@ -1,6 +1,6 @@
-"""Body-map atlas: anatomical views drawn in millimetres, read into shapely regions."""
+"""Body-map atlas: anatomical views drawn in millimetres, read into shapely regions.
 
-from planner.bodymaps.atlas import get_region, get_view, views
-from planner.bodymaps.view import BodyMapError, Guide, Region, View, view_of
-
-__all__ = ["BodyMapError", "Guide", "Region", "View", "get_region", "get_view", "view_of", "views"]
+``atlas`` finds and caches the views, ``view`` holds their types, ``svg_reading`` and
+``svg_flatten`` read one SVG file, ``catalogue`` lists the views for people. The package's root
+imports nothing, so that a module of it loads only what it needs.
+"""
