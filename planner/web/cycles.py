@@ -12,13 +12,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from planner import wording
-from planner.core import cycles
-from planner.core.messages import PlanError
 from planner.extensions import db
 from planner.models import Cycle, Patient, ScheduledSession, User
 from planner.services import cycles as service
 from planner.services.refusals import NoReason, NotPlanned, TooMany
-from planner.web.i18n import plan_message
+from planner.web import cycle_form
 from planner.web.lookups import get_plan
 
 bp = Blueprint("cycles", __name__)
@@ -26,31 +24,6 @@ bp = Blueprint("cycles", __name__)
 UPCOMING_DAYS = 7  # "today, this week" (issue #6)
 DEFAULT_TEMPLATE = {"antalgic": "antalgic", "cellulite": "antalgic", "face": "face",
                     "microneedling": "microneedling"}
-
-
-def parse(form: Any) -> tuple[dict[str, Any], dict[str, str], list[date]]:
-    """The cycle form's values, its problems by field, and the dates when it is valid."""
-    values = {k: form.get(k, "").strip() for k in ("template", "start", "sessions",
-                                                    "interval_days")}
-    problems: dict[str, str] = {}
-    try:
-        start = date.fromisoformat(values["start"])
-    except ValueError:
-        problems["start"] = _("Enter a date (year-month-day).")
-    numbers: dict[str, int | None] = {}
-    for name in ("sessions", "interval_days"):
-        try:
-            numbers[name] = int(values[name]) if values[name] else None
-        except ValueError:
-            problems[name] = _("Enter a whole number.")
-    if problems:
-        return values, problems, []
-    try:
-        dates = cycles.schedule(values["template"], start, sessions=numbers["sessions"],
-                                interval_days=numbers["interval_days"])
-    except PlanError as exc:
-        return values, {exc.field: plan_message(exc.text)}, []
-    return values, problems, dates
 
 
 @bp.route("/plans/<int:plan_id>/cycle", methods=["GET", "POST"])
@@ -63,7 +36,7 @@ def new(plan_id: int) -> ResponseReturnValue:
     problems: dict[str, str] = {}
     dates: list[date] = []
     if request.method == "POST":
-        values, problems, dates = parse(request.form)
+        values, problems, dates = cycle_form.read(request.form)
         if not problems and request.form.get("confirm") == "1":
             service.schedule_cycle(record, values["template"], dates, current_user)
             flash(_("Cycle scheduled: %(n)d sessions.", n=len(dates)), "success")
