@@ -16,6 +16,7 @@ from planner.core.messages import PlanError
 from planner.core.plan_reader import MAX_FILE_BYTES
 from planner.csv_files import PLAIN, Spreadsheet, points_csv, safe, table
 from planner.extensions import db
+from planner.formatting import clinic_time
 from planner.models import Patient, SessionRecord, audit
 from planner.services.plan_files import import_plan_file
 from planner.services.plans import compute_doc
@@ -80,7 +81,7 @@ def session_row(r: SessionRecord, sheet: Spreadsheet = PLAIN) -> list[Any]:
             safe(r.signed_by_name or ""),
             sheet.word(r.signer_role) if r.signed and r.signer_role else "",
             # UTC without its offset, as this column has always been written
-            r.signed_at.replace(tzinfo=None).isoformat(timespec="minutes") if r.signed_at else ""]
+            clinic_time(r.signed_at).isoformat(timespec="minutes") if r.signed_at else ""]
 
 
 @bp.route("/patients/<int:patient_id>/plans/import", methods=["GET", "POST"])

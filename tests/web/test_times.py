@@ -75,3 +75,45 @@ def test_the_audit_filter_takes_the_clinics_days(app, client, rome):
     text = soup.select_one("[data-testid=audit]").get_text(" ", strip=True)
     assert "2 dic 2026, 00:30" in text and "2 dic 2026, 23:59" in text
     assert "1 dic 2026" not in text and "3 dic 2026" not in text
+
+
+def test_the_sessions_spreadsheet_gives_both_times_in_the_clinics_time(app, client, doctor,
+                                                                      cycle, rome):
+    """The session's time as typed and its signature's instant, side by side in one zone."""
+    import csv
+    import io
+
+    from planner.extensions import db
+    from planner.models import SessionRecord
+
+    rid = signed(doctor)  # performed at 2026-10-05T10:00, as typed
+    with app.app_context():
+        db.session.get(SessionRecord, rid).signed_at = datetime(2026, 10, 5, 8, 45, tzinfo=UTC)
+        db.session.commit()
+    text = client.get(f"/patients/{cycle['patient']}/sessions.csv").get_data(as_text=True)
+    [row] = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert (row["date"], row["time"]) == ("2026-10-05", "10:00")
+    assert row["signed_at"] == "2026-10-05T10:45"  # 08:45 UTC, summer time in Rome
+
+
+def test_a_plan_changed_meanwhile_says_when_in_the_clinics_time(app, client, doctor, rome):
+    """The editor's conflict message: the other save's time in the clinic's zone, not UTC."""
+    import json
+
+    from planner.extensions import db
+    from planner.models import PlanRecord
+    from tests.helpers.patients import add, created_id
+    from tests.helpers.plans import knee_plan, save, saved_id
+
+    pid = created_id(add(doctor))
+    plan = saved_id(save(doctor, pid, knee_plan()))
+    assert save(doctor, pid, knee_plan(spacing_mm=20), plan_id=str(plan),
+                version="1").status_code == 303
+    with app.app_context():
+        db.session.get(PlanRecord, plan).updated_at = datetime(2026, 1, 15, 8, 5, tzinfo=UTC)
+        db.session.commit()
+    stale = doctor("/plans/save", {"patient_id": str(pid), "plan_id": str(plan), "version": "1",
+                                   "title": "late", "plan": json.dumps(knee_plan())})
+    assert stale.status_code == 409
+    text = BeautifulSoup(stale.get_data(as_text=True), "html.parser").get_text(" ", strip=True)
+    assert "9:05" in text and "8:05" not in text  # 08:05 UTC is 09:05 in Rome in winter
