@@ -1,4 +1,4 @@
-"""Backing up and restoring the SQLite database (for PostgreSQL: pg_dump, see the README).
+"""Backing up and restoring the SQLite database (for PostgreSQL: pg_dump, see docs/backups.md).
 
 A backup is SQLite's online backup (a consistent copy even while the app is writing), checked
 with ``PRAGMA integrity_check`` and then moved into place: the file named is either complete or
@@ -41,7 +41,7 @@ from planner.config import private_file, private_folder
 
 POSTGRES_HINT = ("the database is PostgreSQL: back it up with 'pg_dump --format=custom "
                  "--file=FILE DATABASE' and restore with 'pg_restore --clean --dbname=DATABASE "
-                 "FILE' (see the README, 'Deployment')")
+                 "FILE' (see docs/backups.md)")
 
 MAGIC = b"MESOPLANNER ENCRYPTED BACKUP\n"
 VERSION = 1

@@ -121,7 +121,7 @@ def settings(data_dir: Path | None = None) -> dict[str, Any]:
             ("SESSION_IDLE_MINUTES", os.environ.get("MESOPLANNER_SESSION_IDLE_MINUTES")),
             ("SESSION_MAX_HOURS", os.environ.get("MESOPLANNER_SESSION_MAX_HOURS")))
            if value and _positive_number(value)},
-        # Behind a reverse proxy that speaks HTTPS (README, "Deployment"): trust its
+        # Behind a reverse proxy that speaks HTTPS (docs/deployment.md): trust its
         # X-Forwarded-For/-Proto (one hop), so that login throttling sees the client's address,
         # and send the session cookie over HTTPS only.
         "BEHIND_PROXY": os.environ.get("MESOPLANNER_BEHIND_PROXY") == "1",

@@ -112,8 +112,8 @@ def warn_about_proxy_headers() -> None:
     if any(h in request.headers for h in ("X-Forwarded-For", "Forwarded", "X-Real-IP")):
         current_app.config["_PROXY_WARNED"] = True
         log.warning("requests carry a reverse proxy's headers but MESOPLANNER_BEHIND_PROXY is "
-                    "not set: every client is seen as the proxy's address (README, "
-                    "'Deployment')")
+                    "not set: every client is seen as the proxy's address (see "
+                    "docs/deployment.md)")
 
 
 @bp.route("/login", methods=["GET", "POST"])
