@@ -17,6 +17,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from planner.vocabulary import ROLE_WORDS
+
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -92,7 +94,7 @@ class SessionFacts:
 
 
 # The program's roles in the Bundle's words (English, like the rest of it).
-ROLE_TEXT = {"doctor": "doctor", "assistant": "assistant", "admin": "administrator"}
+ROLE_TEXT = ROLE_WORDS
 
 
 def role_concept(role: str) -> dict[str, str]:

@@ -16,14 +16,9 @@ from planner.models.plans import PlanRecord, SavedMixture
 from planner.models.records import ADVERSE_EVENTS, Addendum, SessionProduct, SessionRecord
 from planner.models.search_keys import folded, search_key
 from planner.models.times import now
-from planner.vocabulary import LANGUAGES, ROLES, SEXES, SIGNING_ROLES
 
 __all__ = [
     "ADVERSE_EVENTS",
-    "LANGUAGES",
-    "ROLES",
-    "SEXES",
-    "SIGNING_ROLES",
     "Addendum",
     "ApiToken",
     "AuditEvent",

@@ -19,7 +19,7 @@ from planner.formatting import (
     number_text,
     percent_text,
 )
-from planner.models import LANGUAGES
+from planner.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from planner.web.paths import is_api
 
 
@@ -96,9 +96,10 @@ def plan_message(item: PlanError | PlanWarning | Message) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Make the formatting helpers available in every template."""
+    """Make the formatting helpers, and the languages' names, available in every template."""
     app.jinja_env.globals.update(current_locale=current_locale, format_date=format_date,
                                  path_d=path_d,
                                  format_datetime=format_datetime,
                                  format_decimal=format_decimal, plan_message=plan_message,
-                                 weight_text=weight_text, format_percent=format_percent)
+                                 weight_text=weight_text, format_percent=format_percent,
+                                 language_names=LANGUAGE_NAMES)

@@ -11,7 +11,7 @@ from planner import __version__
 from planner.bodymaps import atlas
 from planner.core import clinical
 from planner.core.plan import FORMAT, PATTERNS, SIDES
-from planner.models import LANGUAGES, ROLES, SEXES
+from planner.vocabulary import LANGUAGES, ROLES, SEXES
 from planner.web.decimal_pattern import decimal_range_pattern
 
 TEXT = {"type": "string"}
@@ -19,8 +19,8 @@ NULLABLE_TEXT = {"type": ["string", "null"]}
 DATE = {"type": "string", "format": "date"}
 DECIMAL = {"type": "string", "pattern": r"^\d+(\.\d+)?$",
            "description": "an exact decimal number, written as text"}
-LABELS = {"type": "object", "properties": {k: TEXT for k in ("it", "es", "en")},
-          "required": ["it", "es", "en"]}
+LABELS = {"type": "object", "properties": {k: TEXT for k in LANGUAGES},
+          "required": list(LANGUAGES)}
 
 # The patterns of what the API takes (web/api_bodies.py checks every body against this document
 # with Python's re, schemathesis with Rust's regex: so no \s or \d, whose meaning differs).

@@ -19,7 +19,6 @@ from planner.core.messages import PlanError
 from planner.extensions import db
 from planner.formatting import clinic_time
 from planner.models import (
-    LANGUAGES,
     ClinicSettings,
     Cycle,
     Patient,
@@ -35,6 +34,7 @@ from planner.printing.paper import PAPERS, SheetInfo
 from planner.printing.plan_pages import handout_html, sheet_html, stencil_html
 from planner.services.cycle_outcomes import cycle_outcome
 from planner.services.plans import compute_doc
+from planner.vocabulary import LANGUAGES
 from planner.web import pdf_thread
 from planner.web.i18n import current_locale
 from planner.web.lookups import get_plan

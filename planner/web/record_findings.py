@@ -15,7 +15,7 @@ from flask_babel import force_locale
 
 from planner.core.checklist import Finding
 from planner.core.messages import message_from_data, message_to_data
-from planner.models import LANGUAGES
+from planner.vocabulary import LANGUAGES
 from planner.web.i18n import current_locale, plan_message
 
 

@@ -17,8 +17,9 @@ from planner.core import checklist, sessions
 from planner.core.compute import Result
 from planner.core.messages import PlanError
 from planner.extensions import db
-from planner.models import SIGNING_ROLES, PlanRecord, ScheduledSession, SessionRecord, User
+from planner.models import PlanRecord, ScheduledSession, SessionRecord, User
 from planner.services.session_records import Reading, read, signed_before
+from planner.vocabulary import SIGNING_ROLES
 from planner.web.i18n import plan_message
 from planner.web.record_findings import override_lines
 from planner.web.record_form import adverse_names, form_values

@@ -20,10 +20,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from planner.vocabulary import CLINICIAN_ROLES, ROLE_WORDS, ROLES, SIGNING_ROLES
 from planner.web.paths import PUBLIC_ENDPOINTS, is_api
 
-ALL = frozenset({"admin", "doctor", "assistant"})
-CLINICIANS = frozenset({"admin", "doctor"})
+ALL = frozenset(ROLES)
+CLINICIANS = frozenset(CLINICIAN_ROLES)
+SIGNERS = frozenset(SIGNING_ROLES)
 ADMIN = frozenset({"admin"})
 
 # "endpoint" for every method, or "endpoint:METHOD" where the methods differ.
@@ -67,7 +69,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "records.record_plan": ALL,
     "records.show": ALL,
     "records.update": ALL,
-    "records.sign": CLINICIANS,
+    "records.sign": SIGNERS,
     "records.discard": CLINICIANS,
     "records.add_addendum": CLINICIANS,
     "fhir_export.session_bundle": CLINICIANS,  # health data leaving the clinic
@@ -123,7 +125,7 @@ def can(endpoint: str, method: str = "GET") -> bool:
 
 def role_names() -> dict[str, str]:
     """The roles in the user's language."""
-    return {"admin": _("administrator"), "doctor": _("doctor"), "assistant": _("assistant")}
+    return {role: _(word) for role, word in ROLE_WORDS.items()}
 
 
 def init_app(app: Flask) -> None:
