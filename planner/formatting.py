@@ -12,7 +12,7 @@ the one place that turns a stored instant into the clinic's wall-clock time. A s
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal, localcontext
 
 from babel import Locale
@@ -119,14 +119,20 @@ def datetime_text(value: datetime, language: str) -> str:
 
 
 def clinic_time(stored: datetime) -> datetime:
-    """A stored instant (UTC: aware, or naive as ``models.now`` kept it) as the clinic's
-    wall-clock time (naive, in the server's time zone).
+    """A stored instant (aware, as the models' UtcInstant columns give it) as the clinic's
+    wall-clock time (naive, in the server's time zone). A naive time is refused: it could be
+    either, and guessing is how a UTC time gets printed as local.
 
-    >>> clinic_time(datetime(2026, 7, 1, 9)) == clinic_time(datetime(2026, 7, 1, 9, tzinfo=UTC))
+    >>> from datetime import UTC
+    >>> clinic_time(datetime(2026, 7, 1, 9, tzinfo=UTC)).tzinfo is None
     True
+    >>> clinic_time(datetime(2026, 7, 1, 9))
+    Traceback (most recent call last):
+    ValueError: an instant must say its time zone (got 2026-07-01 09:00:00)
     """
-    aware = stored if stored.tzinfo is not None else stored.replace(tzinfo=UTC)
-    return aware.astimezone().replace(tzinfo=None)
+    if stored.tzinfo is None:
+        raise ValueError(f"an instant must say its time zone (got {stored})")
+    return stored.astimezone().replace(tzinfo=None)
 
 
 def instant_text(stored: datetime, language: str) -> str:

@@ -22,9 +22,13 @@ def rome(monkeypatch):
     time.tzset()
 
 
-@pytest.mark.parametrize("stored", [datetime(2026, 12, 2, 23, 30),  # naive UTC, as kept before
-                                    datetime(2026, 12, 2, 23, 30, tzinfo=UTC)])
-def test_a_stored_instant_is_read_in_the_clinics_time(rome, stored):
+def test_a_time_without_its_zone_is_refused_not_guessed(rome):
+    with pytest.raises(ValueError, match="time zone"):
+        formatting.clinic_time(datetime(2026, 12, 2, 23, 30))
+
+
+def test_a_stored_instant_is_read_in_the_clinics_time(rome):
+    stored = datetime(2026, 12, 2, 23, 30, tzinfo=UTC)
     assert formatting.clinic_time(stored) == datetime(2026, 12, 3, 0, 30)
     assert formatting.clock_text(stored) == "00:30"
     assert formatting.instant_text(stored, "it") == "3 dic 2026, 00:30"

@@ -29,6 +29,7 @@ from planner.bodymaps import atlas
 from planner.core.messages import PlanError
 from planner.core.plan import FORMAT
 from planner.extensions import db
+from planner.formatting import clock_text
 from planner.models import Patient, audit
 from planner.services import plan_files
 from planner.services.plans import compute_doc, copy_plan, save_plan
@@ -44,7 +45,7 @@ from planner.web.editor import (
     unsaved,
     workspace,
 )
-from planner.web.i18n import current_locale, format_datetime, plan_message
+from planner.web.i18n import current_locale, plan_message
 from planner.web.lookups import get_patient, get_plan
 
 bp = Blueprint("plans", __name__)
@@ -132,7 +133,7 @@ def save() -> ResponseReturnValue:
         flash(_("This plan was changed by %(who)s at %(when)s while you were editing. Your "
                 "changes were not saved: they are shown here as a new plan, which you can "
                 "save or leave.", who=exc.current.updated_by.full_name,
-                when=format_datetime(exc.current.updated_at)), "error")
+                when=clock_text(exc.current.updated_at)), "error")
         return editor_page(patient, doc, None, title, status=409)
     if saved.kept is not None:
         flash(_("The plan was used in a signed session and stays as it was: your changes "
