@@ -11,7 +11,6 @@ PostgreSQL. tests/web/test_migrations.py runs the real migrations, up and down, 
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from tests.helpers.datafolder import copy_database
 from tests.helpers.users import csrf_token, login, make_user
 
 POSTGRES = os.environ.get("MESOPLANNER_TEST_POSTGRES", "")
@@ -46,15 +46,6 @@ def _postgres_url(name: str) -> str:
     from planner.config import database_url
 
     return database_url(_server().rsplit("/", 1)[0] + "/" + name)
-
-
-def _sqlite_copy(template: Path, path: Path) -> None:
-    """Copy the template to ``path``, readable by its owner only as the app makes its own
-    database file (config.private_database)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.fchmod(fd, 0o600)
-    with open(template, "rb") as source, os.fdopen(fd, "wb") as target:
-        shutil.copyfileobj(source, target)
 
 
 @pytest.fixture(scope="session")
@@ -100,7 +91,7 @@ def database(tmp_path, template_database) -> Iterator[str]:
     """The URL of one test's own database, migrated: a copy of the template."""
     if not POSTGRES:
         path = tmp_path / "test.sqlite3"
-        _sqlite_copy(Path(template_database.removeprefix("sqlite:///")), path)
+        copy_database(Path(template_database.removeprefix("sqlite:///")), path)
         yield f"sqlite:///{path}"
         return
     name = f"t_{uuid.uuid4().hex[:16]}"

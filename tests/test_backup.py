@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.commands import mesoplanner, start_server, stop
-from tests.helpers.datafolder import PASSPHRASE, add_patient
+from tests.helpers.datafolder import PASSPHRASE, add_patient, migrated_folder
 
 
 def families(data: Path) -> list[str]:
@@ -20,9 +20,10 @@ def families(data: Path) -> list[str]:
 
 
 @pytest.fixture
-def data(tmp_path, monkeypatch) -> Path:
+def data(tmp_path, monkeypatch, template_database) -> Path:
+    """A data folder whose SQLite database holds one patient, "Before"."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    folder = tmp_path / "data"
+    folder = migrated_folder(tmp_path / "data", template_database)
     add_patient(folder, "Before")
     return folder
 
