@@ -424,7 +424,7 @@ def test_login_costs_one_password_hash_for_an_unknown_username(app, client, monk
     """
     import werkzeug.security
 
-    from planner import models
+    from planner.models import accounts
     from planner.web import auth
 
     make_user(app, production_hash=True)  # the hash an account gets: werkzeug's default
@@ -435,7 +435,7 @@ def test_login_costs_one_password_hash_for_an_unknown_username(app, client, monk
         return werkzeug.security.check_password_hash(pwhash, password)
 
     monkeypatch.setattr(auth, "check_password_hash", counting)
-    monkeypatch.setattr(models, "check_password_hash", counting)
+    monkeypatch.setattr(accounts, "check_password_hash", counting)  # User.check_password
     for username in ("doctor", "nobody"):
         checks.clear()
         token = csrf_token(client, "/login")
