@@ -220,8 +220,9 @@ def test_more_than_5000_points_is_refused(tmp_path: Path) -> None:
     assert "5,000" in line
 
 
-def test_a_huge_plan_is_refused_before_any_grid_is_made(monkeypatch) -> None:
-    """Counted, not timed: a million points at 2 mm on 2 x 2 m are refused with no area filled."""
+def refused_over_the_limit_after_filling(monkeypatch, text: str) -> list[str]:
+    """Compute the plan ``text``, which must be refused for passing the point limit: the labels
+    of the areas filled before the refusal, in order (counted, not timed)."""
     from planner.core import compute as compute_module
     from planner.core.messages import PlanError
     from planner.core.plan_reader import loads
@@ -234,10 +235,15 @@ def test_a_huge_plan_is_refused_before_any_grid_is_made(monkeypatch) -> None:
         return real_fill(area, shape)
 
     monkeypatch.setattr(compute_module, "_fill", counting)
-    doc = loads(plan(area(polygon=[[0, 0], [2000, 0], [2000, 2000], [0, 2000]], spacing_mm=2)))
     with pytest.raises(PlanError, match="5,000"):
-        compute_module.compute(doc)
-    assert filled == []
+        compute_module.compute(loads(text))
+    return filled
+
+
+def test_a_huge_plan_is_refused_before_any_grid_is_made(monkeypatch) -> None:
+    """A million points at 2 mm on 2 x 2 m: refused with no area filled."""
+    text = plan(area(polygon=[[0, 0], [2000, 0], [2000, 2000], [0, 2000]], spacing_mm=2))
+    assert refused_over_the_limit_after_filling(monkeypatch, text) == []
 
 
 def test_thin_areas_over_5000_points_are_refused(tmp_path: Path) -> None:
@@ -252,26 +258,12 @@ def test_thin_areas_over_5000_points_are_refused(tmp_path: Path) -> None:
 
 
 def test_the_point_limit_stops_at_the_area_that_passes_it(monkeypatch) -> None:
-    """Counted, not timed: with three areas of 5,000 points each, the engine stops after the
-    second area's points (the first to pass 5,000), and never fills the third."""
-    from planner.core import compute as compute_module
-    from planner.core.messages import PlanError
-    from planner.core.plan_reader import loads
-
+    """With three areas of 5,000 points each, the engine stops after the second area's points
+    (the first to pass 5,000), and never fills the third."""
     # A 1 mm wide strip 9,998 mm long: 4,999 points on its centre line at 2 mm.
     ell = [[-5000, -5000], [4998, -5000], [4998, -4999], [-5000, -4999]]
-    filled: list[str] = []
-    real_fill = compute_module._fill
-
-    def counting(area, shape):  # type: ignore[no-untyped-def]
-        filled.append(area.label)
-        return real_fill(area, shape)
-
-    monkeypatch.setattr(compute_module, "_fill", counting)
-    doc = loads(plan(*[area(polygon=ell, spacing_mm=2, label=f"ell {k}") for k in range(3)]))
-    with pytest.raises(PlanError, match="5,000"):
-        compute_module.compute(doc)
-    assert filled == ["ell 0", "ell 1"]
+    text = plan(*[area(polygon=ell, spacing_mm=2, label=f"ell {k}") for k in range(3)])
+    assert refused_over_the_limit_after_filling(monkeypatch, text) == ["ell 0", "ell 1"]
 
 
 def test_stdin_over_5_mb_is_refused() -> None:
