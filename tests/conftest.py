@@ -20,6 +20,7 @@ import pytest
 from hypothesis import settings
 
 from tests.helpers.datafolder import copy_database
+from tests.helpers.templates import share_compiled_templates
 from tests.helpers.users import csrf_token, login, make_user
 
 POSTGRES = os.environ.get("MESOPLANNER_TEST_POSTGRES", "")
@@ -107,8 +108,8 @@ def app(tmp_path, database) -> Iterator[Any]:
     from planner.app import create_app
     from planner.extensions import db
 
-    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True,
-                      "SQLALCHEMY_DATABASE_URI": database})
+    app = share_compiled_templates(create_app({"DATA_DIR": str(tmp_path), "TESTING": True,
+                                               "SQLALCHEMY_DATABASE_URI": database}))
     yield app
     with app.app_context():
         db.engine.dispose()  # the test's connections close before its database is dropped
