@@ -20,7 +20,7 @@ def engine_warning_codes() -> set[str]:
 
 
 def test_every_warning_code_has_a_title(app):
-    from planner.web.plans import warning_titles
+    from planner.web.editor import warning_titles
 
     codes = engine_warning_codes()
     assert len(codes) > 15

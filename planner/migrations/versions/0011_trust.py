@@ -15,6 +15,8 @@ Revises: 0010
 Create Date: 2026-12-07 01:00:00
 
 """
+from datetime import UTC
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -118,7 +120,8 @@ def chain_existing_events():
     previous, seq = GENESIS, 0
     for row in bind.execute(sa.select(events).order_by(events.c.id)).all():
         seq += 1
-        digest = event_hash(previous, seq, row.at, row.user_id, row.action, row.entity,
+        at = row.at.replace(tzinfo=UTC)  # the table keeps UTC without its zone
+        digest = event_hash(previous, seq, at, row.user_id, row.action, row.entity,
                             row.entity_id, row.detail or '')
         bind.execute(events.update().where(events.c.id == row.id).values(
             seq=seq, prev_hash=previous, row_hash=digest))
