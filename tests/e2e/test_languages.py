@@ -12,7 +12,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.helpers.browser import shot, watch
+from tests.helpers.browser import shot, wait_for_editor, watch
 from tests.helpers.users import PASSWORD, make_user
 
 
@@ -63,7 +63,7 @@ def test_an_italian_doctor_on_an_english_browser_reads_italian(server, browser):
 
     # The editor's drawing writes 1,40 mL, never 1.40.
     page.goto(f"{base}/patients/1/plans/new?view=knee-anterior&treatment=antalgic&side=right")
-    page.locator("#map svg").wait_for()
+    wait_for_editor(page)
     page.locator("#map [data-region='knee-anterior/medial']").first.click()
     expect(page.locator("#map svg #legend")).to_contain_text(re.compile(r"\d+ punti, \d+,\d\d mL"))
     assert not re.search(r"\d\.\d\d mL", page.locator("#map svg #legend").text_content() or "")

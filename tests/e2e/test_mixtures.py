@@ -11,7 +11,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.helpers.browser import log_in, shot, watch
+from tests.helpers.browser import log_in, shot, wait_for_editor, watch
 from tests.helpers.users import make_user
 
 
@@ -97,7 +97,7 @@ def test_an_italian_doctor_makes_changes_and_archives_a_mixture(server, browser)
 
     # In the editor: added from the clinic's list, it says which version it is.
     page.goto(f"{base}/patients/1/plans/new?view=knee-anterior&treatment=antalgic&side=right")
-    page.locator("#map svg").wait_for()
+    wait_for_editor(page)
     page.locator("select[data-action=add-mixture]").select_option("Ginocchio A")
     origin = page.get_by_test_id("mixture-origin")
     expect(origin).to_contain_text("Ginocchio A")
@@ -115,7 +115,7 @@ def test_an_italian_doctor_makes_changes_and_archives_a_mixture(server, browser)
     expect(page.get_by_test_id("current-mixtures")).to_have_count(0)
     shot(page, "mixtures-7-archived-it")
     page.goto(f"{base}/patients/1/plans/new?view=knee-anterior&treatment=antalgic&side=right")
-    page.locator("#map svg").wait_for()
+    wait_for_editor(page)
     expect(page.locator("select[data-action=add-mixture]")).to_have_count(0)
     assert not problems, problems
 
@@ -143,7 +143,7 @@ def test_a_plan_with_an_older_recipe_takes_the_clinic_s_current_version_in_one_c
     problems = watch(page)
     log_in(page, base)
     page.goto(f"{base}/patients/1/plans/new?view=knee-anterior&treatment=antalgic&side=right")
-    page.locator("#map svg").wait_for()
+    wait_for_editor(page)
     page.locator("select[data-action=add-mixture]").select_option("Ginocchio A")
     expect(page.get_by_test_id("mixture-origin")).to_contain_text("versione 1")
     expect(page.get_by_test_id("use-current-version")).to_have_count(0)

@@ -13,7 +13,7 @@ import pdfplumber
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers.browser import SIZES, map_point, shot, total_points, watch
+from tests.helpers.browser import SIZES, map_point, shot, total_points, wait_for_editor, watch
 
 MM = 25.4 / 72  # mm per PDF point
 
@@ -60,7 +60,7 @@ def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size, tmp_pat
     shot(page, f"{size}-05-choose")
     page.click("button:has-text('Knee, anterior view')")
     page.click("button:has-text(\"Patient's RIGHT\")")
-    expect(page.locator("#map svg")).to_be_visible()
+    wait_for_editor(page)
     assert total_points(page) == 0
 
     # Take the medial region with a click.

@@ -14,7 +14,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.helpers.browser import SIZES, shot, watch
+from tests.helpers.browser import SIZES, shot, wait_for_editor, watch
 
 NAME = "Anna Bianchi"
 PASSWORD = "a long enough password"
@@ -77,7 +77,7 @@ def test_a_doctor_runs_a_knee_cycle_and_finds_the_lot(server, browser, tmp_path)
     expect(page.locator("h1")).to_contain_text("Rossi (DEMO), Maria")
     patient_url = page.url
     page.click(".plan-card >> text=DEMO knee, medial")
-    page.locator("#map svg").wait_for()
+    wait_for_editor(page)
     editor_url = page.url
     expect(page.locator("[data-testid=plan-locked]")).to_have_count(0)
     page.click("text=Schedule a cycle")

@@ -25,6 +25,7 @@ def watch(page: Page) -> list[str]:
 
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
+    page.wait_for_load_state("load")  # after a click that navigates: the page's scripts ran
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
@@ -65,8 +66,15 @@ def open_editor(base: str, app: Any, browser: Any, size: str = "desktop",
     page.click("button[type=submit]")
     query = f"view={view}&treatment=antalgic" + (f"&side={side}" if side else "")
     page.goto(f"{base}/patients/{patient_id}/plans/new?{query}")
-    page.locator("#map svg").wait_for()
+    wait_for_editor(page)
     return page
+
+
+def wait_for_editor(page: Page) -> None:
+    """Until the editor's scripts have set their handlers (ES modules run after the page is
+    shown: a click on the map before that does nothing)."""
+    page.locator("#map svg").wait_for()
+    page.locator("#plan-form[data-ready]").wait_for(state="attached")
 
 
 def log_in(page, base: str) -> None:

@@ -65,6 +65,7 @@ function startEditor(form) {
   applyViewBox();
   setTool("region");
   updateButtons();
+  form.dataset.ready = "1"; // the handlers are set: what a browser test waits for
 }
 
 const planForm = document.getElementById("plan-form");
