@@ -11,6 +11,7 @@ PostgreSQL. tests/web/test_migrations.py runs the real migrations, up and down, 
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,3 +132,13 @@ def doctor(app, client):
         return client.post(path, data={**(data or {}), "csrf_token": token}, **kwargs)
 
     return post
+
+
+@pytest.fixture
+def rome(monkeypatch):
+    """The server's clock set to Rome's (UTC+1 in winter, +2 in summer), then back."""
+    monkeypatch.setenv("TZ", "Europe/Rome")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -3,23 +3,12 @@ the clinic's time (the server's zone), never printed as if it were local."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from planner import formatting
-
-
-@pytest.fixture
-def rome(monkeypatch):
-    """The server's clock set to Rome's (UTC+1 in winter, +2 in summer), then back."""
-    monkeypatch.setenv("TZ", "Europe/Rome")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_a_time_without_its_zone_is_refused_not_guessed(rome):

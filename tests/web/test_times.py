@@ -3,24 +3,12 @@ server's time zone, the clinic's; a session's time is shown as the clinic typed 
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
-import pytest
 from bs4 import BeautifulSoup
 
 from tests.helpers.records import signed
 from tests.helpers.users import login, make_user
-
-
-@pytest.fixture
-def rome(monkeypatch):
-    """The server's clock set to Rome's (UTC+1 in winter, +2 in summer), then back."""
-    monkeypatch.setenv("TZ", "Europe/Rome")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_the_audit_trail_shows_utc_instants_in_the_clinics_time(app, client, rome):
