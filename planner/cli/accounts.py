@@ -37,8 +37,7 @@ def add_unlock_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def create_user(args: argparse.Namespace) -> int:
     import getpass
 
-    from planner.extensions import db
-    from planner.models import User, audit
+    from planner.services.accounts import create_account
     from planner.web.accounts_rules import account_problems
 
     web = app(args)
@@ -52,13 +51,8 @@ def create_user(args: argparse.Namespace) -> int:
         if problems:
             field, message = next(iter(problems.items()))
             raise UsageError(f"{field}: {message}")
-        user = User(username=args.username, full_name=args.name, role=args.role,
-                    language=args.language)
-        user.set_password(password)
-        db.session.add(user)
-        db.session.flush()
-        audit(None, "create", "user", user.id, "command line")
-        db.session.commit()
+        create_account(args.username, args.name, args.role, args.language, password, by=None,
+                       detail="command line")
     print(f"created {args.role} {args.username!r}")
     return 0
 

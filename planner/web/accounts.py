@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from planner.extensions import db
 from planner.models import User, audit
+from planner.services.accounts import create_account
 from planner.vocabulary import LANGUAGES, ROLES
 from planner.web import sessions
 from planner.web.accounts_rules import MAX_PASSWORD, account_problems, password_weakness
@@ -107,14 +108,9 @@ def create() -> ResponseReturnValue:
                                     request.form.get("confirm", ""))
         problems.update(_choice_problems(values))
         if not problems:
-            user = User(username=values["username"], full_name=values["full_name"],
-                        role=values["role"], language=values["language"],
-                        must_change_password=True)
-            user.set_password(request.form["password"])
-            db.session.add(user)
-            db.session.flush()
-            audit(current_user, "create", "user", user.id, f"role {user.role}")
-            db.session.commit()
+            create_account(values["username"], values["full_name"], values["role"],
+                           values["language"], request.form["password"], by=current_user,
+                           detail=f"role {values['role']}", must_change_password=True)
             flash(_("Account created."), "success")
             return redirect(url_for("users.index"), 303)
     return render_template("users/form.html", values=values, problems=problems, user=None), \

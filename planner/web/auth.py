@@ -30,6 +30,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.extensions import db
 from planner.models import LoginFailure, User, audit, now
+from planner.services.accounts import create_account
 from planner.vocabulary import LANGUAGES
 from planner.web import sessions
 from planner.web.accounts_rules import MAX_PASSWORD, account_problems, has_users
@@ -220,12 +221,9 @@ def setup() -> ResponseReturnValue:
         if form["language"] not in LANGUAGES:
             problems["language"] = _("Choose a language.")
         if not problems:
-            user = User(username=form["username"], full_name=form["full_name"], role="admin",
-                        language=form["language"])
-            user.set_password(password)
-            db.session.add(user)
-            db.session.flush()
-            audit(user, "create", "user", user.id, "first account (setup)")
+            user = create_account(form["username"], form["full_name"], "admin",
+                                  form["language"], password, by=None,
+                                  detail="first account (setup)", self_made=True)
             if request.form.get("demo") == "1":
                 load_demo(user)
             db.session.commit()

@@ -137,3 +137,25 @@ def test_an_imported_plan_loses_the_files_weight(ctx):
     doc = import_plan_file(json.dumps({**knee_plan(), "patient": {"weight_kg": 70}}).encode(),
                            "knee.json", patient(ctx), ctx["doctor"])
     assert "patient" not in doc and doc["areas"][0]["spacing_mm"] == 15
+
+
+def test_an_account_is_made_the_same_from_every_door(app):
+    """The setup page, the accounts page and `mesoplanner create-user` call one service: the
+    password hashed, the event audited as the door says."""
+    from planner.extensions import db
+    from planner.models import AuditEvent
+    from planner.services.accounts import create_account
+
+    with app.app_context():
+        first = create_account("rossi", "Dr Rossi", "admin", "it", "a long passphrase here",
+                               by=None, detail="first account (setup)", self_made=True)
+        second = create_account("bianchi", "Dr Bianchi", "doctor", "es", "another passphrase",
+                                by=first, detail="role doctor", must_change_password=True)
+        third = create_account("neri", "Neri", "assistant", "en", "third passphrase ok",
+                               by=None, detail="command line")
+        assert second.check_password("another passphrase") and second.must_change_password
+        assert "another passphrase" not in second.password_hash
+        trail = [(e.user_id, e.entity_id, e.detail) for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "create").order_by(AuditEvent.id))]
+        assert trail == [(first.id, first.id, "first account (setup)"),
+                         (first.id, second.id, "role doctor"), (None, third.id, "command line")]
