@@ -116,6 +116,8 @@ SHAPES: tuple[tuple[str, str], ...] = (
     (r"from plan (?P<plan>\d+)", N_("from plan %(plan)s")),
     (r"new plan from plan (?P<plan>\d+), which a signed session used",
      N_("new plan from plan %(plan)s, which a signed session used")),
+    (r"new plan from plan (?P<plan>\d+), which a signed session used, API",
+     N_("new plan from plan %(plan)s, which a signed session used, through the API")),
     (r"session record (?P<record>\d+)", N_("session record %(record)s")),
     (r"cycle (?P<cycle>\d+), session (?P<n>\d+) on (?P<day>[\d-]+)",
      N_("cycle %(cycle)s, session %(n)s on %(day)s")),

@@ -147,6 +147,8 @@ DETAILS = [
     ("plan", "from plan 2", "dal piano 2"),
     ("plan", "new plan from plan 2, which a signed session used",
      "nuovo piano dal piano 2, usato in una seduta firmata"),
+    ("plan", "new plan from plan 2, which a signed session used, API",
+     "nuovo piano dal piano 2, usato in una seduta firmata, tramite l'API"),
     ("plan", "plan file, version 4", "file del piano, versione 4"),
     ("audit", "CSV, 40 events", "CSV, 40 eventi"),
     ("session_record", "pregnancy, expired", "gravidanza, prodotto scaduto"),
