@@ -6,6 +6,9 @@ Only the ``Authorization: Bearer`` token authenticates here, never the browser's
 page can be made to call the API for a logged-in user (and CSRF does not apply). Every answer is
 JSON; an error is ``{"error": {"status", "message", "field"?}}``. Reads of patient data are
 audited as the web's are, with the token's user.
+
+This module holds the resources; who is calling is api_auth.py, the answers' JSON api_json.py,
+the bodies' checks api_bodies.py, the HTTP errors api_errors.py.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -23,78 +26,29 @@ from planner.bodymaps import atlas
 from planner.core.messages import PlanError
 from planner.core.plan_reader import from_dict
 from planner.extensions import csrf, db
-from planner.models import ApiToken, Patient, PlanRecord, SessionRecord, User, audit, now
+from planner.models import Patient, PlanRecord, SessionRecord
 from planner.services.patients import create_patient as create_patient_record
 from planner.services.patients import search
 from planner.services.plans import compute_doc, save_plan
 from planner.services.refusals import Changed
 from planner.services.session_records import patient_records
-from planner.web import roles
+from planner.web.api_auth import audited, authenticate, user
 from planner.web.api_bodies import ApiError, body, check, error_body, plan_body
 from planner.web.api_json import patient_json, patient_summary, plan_json, session_json, view_json
 from planner.web.i18n import plan_message
 from planner.web.openapi import document, ref, schemas
 from planner.web.patient_form import parse_form
-from planner.web.token_digest import digest
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+bp.before_request(authenticate)
 
 PAGE = 100  # patients per page of the list
-QUERY_PARAMETERS = {"api.patients": {"page"}}  # the only ones the API reads (openapi.py)
-TOUCH_EVERY_S = 60  # [our default]: "last used" is written at most once a minute per token
 
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError) -> Response:
     return error_body(exc.status, exc.message, exc.field)
-
-
-@bp.before_request
-def authenticate() -> ResponseReturnValue | None:
-    """The token's user, or 401; then the role table (web/roles.py), or 403."""
-    if request.endpoint == "api.openapi":
-        return None
-    header = request.headers.get("Authorization", "")
-    scheme, _space, token = header.partition(" ")
-    found = db.session.scalar(select(ApiToken).where(
-        ApiToken.token_hash == digest(token.strip()))) if scheme.lower() == "bearer" else None
-    if found is None or found.revoked_at is not None or not found.user.active:
-        # The API's failed logins, in the trail as the web's are (never the token itself).
-        audit(found.user if found else None, "login-failed", "api_token",
-              found.id if found else None,
-              "API, no valid token" if found is None else
-              "API, revoked token" if found.revoked_at is not None else
-              "API, disabled account")
-        db.session.commit()
-        response = error_body(401, _("a valid API token is needed: %(header)s",
-                                     header="Authorization: Bearer <token>"))
-        response.headers["WWW-Authenticate"] = 'Bearer realm="mesoplanner"'
-        return response
-    g.api_user = found.user
-    if found.last_used_at is None or (now() - found.last_used_at).total_seconds() > \
-            TOUCH_EVERY_S:
-        found.last_used_at = now()
-        db.session.commit()
-    method = "GET" if request.method == "HEAD" else request.method
-    if not roles.allowed(str(request.endpoint), method, found.user.role):
-        return error_body(403, _("your role does not allow this"))
-    # A misspelt parameter (?pgae=2) is refused, not silently ignored: as the plan file's keys.
-    unknown = sorted(set(request.args) - QUERY_PARAMETERS.get(str(request.endpoint), set()))
-    if unknown:
-        return error_body(400, _("unknown query parameter"), unknown[0][:60] or None)
-    return None
-
-
-def user() -> User:
-    found: User = g.api_user
-    return found
-
-
-def audited(action: str, entity: str, entity_id: int | None, detail: str = "API") -> None:
-    """Write the audit event of what the token's user did or read, and commit."""
-    audit(user(), action, entity, entity_id, detail)
-    db.session.commit()
 
 
 # ------------------------------------------------------------------------------ body maps
