@@ -80,3 +80,33 @@ def cycle_names(_: Gettext) -> dict[str, str]:
             "face": _("Face: 4 sessions every 15 days"),
             "maintenance": _("Maintenance: monthly")}
 
+
+
+def site_name(view_id: str, side: str | None, _: Gettext) -> str | None:
+    """The treated site with its side in words, as a clinician says it ("right knee"); None for
+    a view of no one limb (the trunk, the face, the whole body). Each side is its own message:
+    in Italian and Spanish the adjective agrees with the part (ginocchio destro, spalla destra).
+    """
+    if side not in ("left", "right"):
+        return None
+    names = {
+        "knee": (_("right knee"), _("left knee")),
+        "shoulder": (_("right shoulder"), _("left shoulder")),
+        "ankle": (_("right ankle"), _("left ankle")),
+        "hip": (_("right hip"), _("left hip")),
+        "elbow": (_("right elbow"), _("left elbow")),
+        "hand": (_("right hand"), _("left hand")),
+    }.get(view_id.split("-", 1)[0])
+    if names is None:
+        return None
+    return names[0] if side == "right" else names[1]
+
+
+def limb_edges(side: str | None, _: Gettext) -> tuple[str, str] | None:
+    """The words at the edges of a single limb's drawing, the patient's right edge first: on a
+    right limb that edge is its lateral side, on a left limb its medial side (anatomical
+    position). None for a limb of no side."""
+    if side not in ("left", "right"):
+        return None
+    lateral, medial = _("LATERAL"), _("MEDIAL")
+    return (lateral, medial) if side == "right" else (medial, lateral)

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from planner import engine
+from planner.bodymaps import atlas
 from planner.core.compute import compute
 from planner.core.plan_reader import from_dict
 from planner.drawing import plan as drawing
@@ -47,16 +48,35 @@ def test_the_scale_bar_is_100_mm_long():
     assert "must measure 100 mm" in "".join(legend.itertext())
 
 
-@pytest.mark.parametrize(("view_id", "right_on_left"), [("knee-anterior", True),
-                                                         ("knee-posterior", False)])
-def test_the_patients_right_is_written_on_the_correct_side(view_id, right_on_left):
-    region = f"{view_id}/" + ("medial" if view_id == "knee-anterior" else "popliteal")
-    result, view = engine.run(from_dict(plan([{"region": region}], side="right")))
+LIMB_VIEWS = [v.id for v in atlas.views() if v.single_limb and v.patient_right != "none"]
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+@pytest.mark.parametrize("view_id", LIMB_VIEWS)
+def test_a_limbs_edges_say_lateral_and_medial_on_the_correct_side(view_id, side):
+    """The lateral side of a right limb is the patient's right; of a left limb, the patient's
+    left. Where the patient's right is drawn (the viewer's left on an anterior view) decides."""
+    base = atlas.get_view(view_id, side=side)
+    region = base.treatment_regions()[0].id
+    result, view = engine.run(from_dict(plan([{"region": region}], bodymap=view_id, side=side)))
     root = parse(drawing.plan_svg(result, view))
     texts = {t.text: float(t.get("x")) for t in root.find(f".//{SVG}g[@id='orientation']")}
-    assert (texts["PATIENT'S RIGHT"] < texts["PATIENT'S LEFT"]) is right_on_left
-    assert "RIGHT · KNEE" in texts
+    patients_right_on_viewers_left = base.patient_right == "left"
+    lateral_on_left = patients_right_on_viewers_left == (side == "right")
+    assert (texts["LATERAL"] < texts["MEDIAL"]) is lateral_on_left
+    assert "PATIENT'S RIGHT" not in texts and "PATIENT'S LEFT" not in texts
+    part = view_id.split("-")[0].upper()
+    assert f"{side.upper()} {part}" in texts  # "RIGHT KNEE": the site with its side in words
     assert root.find(f".//{SVG}g[@id='bodymap']") is not None
+
+
+def test_the_trunk_keeps_the_patients_right_and_left():
+    result, view = engine.run(from_dict(plan([{"region": "lumbar-posterior/paravertebral-left"}],
+                                             bodymap="lumbar-posterior")))
+    root = parse(drawing.plan_svg(result, view))
+    texts = {t.text: float(t.get("x")) for t in root.find(f".//{SVG}g[@id='orientation']")}
+    assert texts["PATIENT'S RIGHT"] > texts["PATIENT'S LEFT"]  # a posterior view
+    assert "LATERAL" not in texts
 
 
 def test_labels_from_the_plan_cannot_inject_markup():

@@ -25,6 +25,7 @@ from planner.drawing.style import (
     identity,
     mixture_colours,
 )
+from planner.wording import limb_edges, site_name
 
 SCALE_BAR_MM = 100.0
 LEGEND_MM = 34.0  # band below the drawing for the scale bar and the legend
@@ -228,6 +229,9 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
                       width: float, text: Text, language: str) -> None:
     """The patient's left and right, written on the drawing (never the viewer's)."""
     right, left = text("PATIENT'S RIGHT"), text("PATIENT'S LEFT")
+    edges = limb_edges(view.side, text) if view is not None and view.single_limb else None
+    if edges is not None:  # a limb: its lateral and medial sides, as a clinician reads it
+        right, left = edges
     size = ORIENTATION_MM
     if view is not None and view.patient_right in ("left", "right"):
         # Both sides on one line, one at each edge: on a narrow (cropped) drawing, or in a
@@ -251,10 +255,10 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
         words = text("PATIENT'S LEFT SIDE") if view.side == "left" else \
             text("PATIENT'S RIGHT SIDE")
         layer.add(dwg.text(words, insert=(minx + 4, top)))
-    if view is not None and view.single_limb:
-        side = text("LEFT") if view.side == "left" else text("RIGHT")
-        part = view.label.get(language, view.label["en"]).split(",")[0].upper()
-        layer.add(dwg.text(f"{side} · {part}", insert=(minx + width / 2, top + 6),
+    site = site_name(view.id, view.side, text) if view is not None and view.single_limb \
+        else None
+    if site is not None:
+        layer.add(dwg.text(site.upper(), insert=(minx + width / 2, top + 6),
                            text_anchor="middle", fill="#111111"))
     dwg.add(layer)
 

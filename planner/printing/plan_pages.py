@@ -181,6 +181,8 @@ def _common(result: Result, view: View | None, info: SheetInfo) -> dict[str, Any
     return {
         "result": result, "plan": result.plan, "view": view, "info": info,
         "view_label": view.label.get(info.language, view.label["en"]) if view else None,
+        # The site with its side in words ("right knee"), for a view of one limb.
+        "site": wording.site_name(view.id, view.side, _) if view and view.single_limb else None,
         "treatments": wording.treatment_names(_), "patterns": wording.pattern_names(_),
         "techniques": wording.technique_names(_), "warning_titles": wording.warning_titles(_),
         "paper_css": f"paper-{info.paper}.css", "static_base": info.static_base,

@@ -120,7 +120,7 @@ def test_editor_for_the_left_side_and_another_treatment(client, patient):
                       "?view=knee-anterior&side=left&treatment=cellulite").get_data(as_text=True)
     doc = editor_doc(html)
     assert (doc["side"], doc["treatment"]) == ("left", "cellulite")
-    assert "patient&#39;s LEFT" in html or "patient's LEFT" in html
+    assert '<strong data-testid="site">Left knee</strong>' in html
 
 
 # ---------------------------------------------------------------------------------- preview

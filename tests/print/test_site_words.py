@@ -1,0 +1,67 @@
+"""The site named with its side in words ("right knee", "ginocchio sinistro", "rodilla
+derecha") on the sheet, the stencil and the handout, for every view of one limb, both sides,
+in the three languages; the trunk's views name no limb."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner import engine
+from planner.bodymaps import atlas
+from planner.core.plan_reader import from_dict
+from planner.printing import plan_pages
+from planner.printing.paper import SheetInfo
+
+SITES = {  # the part's name with its side, as each language says it (the adjective agrees)
+    "knee": {"en": ("right knee", "left knee"), "it": ("ginocchio destro", "ginocchio sinistro"),
+             "es": ("rodilla derecha", "rodilla izquierda")},
+    "shoulder": {"en": ("right shoulder", "left shoulder"),
+                 "it": ("spalla destra", "spalla sinistra"),
+                 "es": ("hombro derecho", "hombro izquierdo")},
+    "ankle": {"en": ("right ankle", "left ankle"), "it": ("caviglia destra", "caviglia sinistra"),
+              "es": ("tobillo derecho", "tobillo izquierdo")},
+    "hip": {"en": ("right hip", "left hip"), "it": ("anca destra", "anca sinistra"),
+            "es": ("cadera derecha", "cadera izquierda")},
+    "elbow": {"en": ("right elbow", "left elbow"), "it": ("gomito destro", "gomito sinistro"),
+              "es": ("codo derecho", "codo izquierdo")},
+    "hand": {"en": ("right hand", "left hand"), "it": ("mano destra", "mano sinistra"),
+             "es": ("mano derecha", "mano izquierda")},
+}
+LIMB_VIEWS = [v.id for v in atlas.views() if v.single_limb]
+
+
+def computed(view_id: str, side: str | None):
+    view = atlas.get_view(view_id, side=side)
+    region = view.treatment_regions()[0].id
+    doc = {"format": "mesoplanner.plan/1", "bodymap": view_id, "treatment": "antalgic",
+           "areas": [{"label": "a", "region": region, "spacing_mm": 15, "volume_ml": "0.10"}]}
+    if side:
+        doc["side"] = side
+    return engine.run(from_dict(doc))
+
+
+def test_every_limb_view_has_its_words():
+    assert {v.split("-")[0] for v in LIMB_VIEWS} == set(SITES)
+
+
+@pytest.mark.parametrize("language", ["en", "it", "es"])
+@pytest.mark.parametrize("side", ["right", "left"])
+@pytest.mark.parametrize("view_id", LIMB_VIEWS)
+def test_each_printout_names_the_site_with_its_side(view_id, side, language):
+    result, view = computed(view_id, side)
+    words = SITES[view_id.split("-")[0]][language][0 if side == "right" else 1]
+    info = SheetInfo(language=language)
+    sheet = plan_pages.sheet_html(result, view, info)
+    stencil = plan_pages.stencil_html(result, view, info)
+    handout = plan_pages.handout_html(result, view, info)
+    assert words.capitalize() in sheet and words.capitalize() in stencil
+    assert f"({words})" in handout  # "... the treated area (right knee)."
+    other = SITES[view_id.split("-")[0]][language][1 if side == "right" else 0]
+    assert other.capitalize() not in sheet + stencil and f"({other})" not in handout
+
+
+@pytest.mark.parametrize("view_id", ["lumbar-posterior", "face-frontal", "abdomen-anterior"])
+def test_a_trunk_or_face_view_names_no_limb(view_id):
+    result, view = computed(view_id, None)
+    sheet = plan_pages.sheet_html(result, view, SheetInfo())
+    assert not any(w.capitalize() in sheet for part in SITES.values() for w in part["en"])
