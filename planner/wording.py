@@ -110,3 +110,10 @@ def limb_edges(side: str | None, _: Gettext) -> tuple[str, str] | None:
         return None
     lateral, medial = _("LATERAL"), _("MEDIAL")
     return (lateral, medial) if side == "right" else (medial, lateral)
+
+
+def edge_words(_: Gettext) -> dict[str, str]:
+    """What an edge of a limb's drawing faces, as written at that edge (bodymaps' data-edge-*)."""
+    return {"proximal": _("PROXIMAL"), "distal": _("DISTAL"), "anterior": _("ANTERIOR"),
+            "posterior": _("POSTERIOR"), "lateral": _("LATERAL"), "medial": _("MEDIAL"),
+            "plantar": _("PLANTAR")}

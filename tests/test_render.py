@@ -227,3 +227,56 @@ def test_the_reduction_lines_are_named_the_locales_way(language, thirty):
     names = [" ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", m))
              for m in re.findall(r'<text class="line-name"[^>]*>(.*?)</text>', svg)]
     assert names[1].startswith(thirty + " "), names
+
+
+EDGE_VIEWS = [v.id for v in atlas.views() if v.single_limb and v.edges]
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+@pytest.mark.parametrize("view_id", EDGE_VIEWS)
+def test_a_limbs_top_and_bottom_say_what_they_face(view_id, side):
+    """Proximal at the top of a knee, distal at its foot; a hand's fingers (distal) up; what
+    the left and right edges of a lateral view face swap with the mirror image of a left limb."""
+    base = atlas.get_view(view_id, side=side)
+    result, view = engine.run(from_dict(plan([{"region": base.treatment_regions()[0].id}],
+                                             bodymap=view_id, side=side)))
+    layer = parse(drawing.plan_svg(result, view)).find(f".//{SVG}g[@id='orientation']")
+    at = {t.text: (float(t.get("x")), float(t.get("y"))) for t in layer}
+    top, bottom = base.edges["top"].upper(), base.edges["bottom"].upper()
+    assert at[top][1] < 10 < at[bottom][1]  # the top's word at the top, the bottom's below
+    assert at[bottom][1] > base.height_mm - 10
+    if "left" in base.edges:
+        left, right = base.edges["left"].upper(), base.edges["right"].upper()
+        assert at[left][0] < at[right][0]
+        mirrored = atlas.get_view(view_id, side="left" if side == "right" else "right")
+        assert (mirrored.edges["left"], mirrored.edges["right"]) == (base.edges["right"],
+                                                                     base.edges["left"])
+    assert not [t for t in at if t.startswith("PATIENT'S")]  # a limb: its own words
+
+
+def test_the_hand_is_drawn_with_the_fingers_up_and_the_thumb_lateral():
+    """The words agree with the drawing: the thumb's joints lie on the lateral edge's half."""
+    hand = atlas.get_view("hand-dorsal", side="right")
+    thumb = hand.region("thumb-joints").geometry.centroid
+    fingers = hand.region("finger-joints").geometry.centroid
+    wrist = hand.region("wrist").geometry.centroid
+    assert hand.edges["left"] == "lateral" and thumb.x < hand.width_mm / 2
+    assert hand.edges["top"] == "distal" and fingers.y < wrist.y
+
+
+def test_the_ankle_and_hip_face_forward_where_their_edges_say():
+    ankle = atlas.get_view("ankle-lateral", side="right")
+    assert ankle.edges["right"] == "anterior"
+    assert ankle.region("fifth-metatarsal-base").geometry.centroid.x > \
+        ankle.region("achilles").geometry.centroid.x  # the toes forward, the heel behind
+    hip = atlas.get_view("hip-lateral", side="right")
+    assert hip.edges["top"] == "proximal"
+    assert hip.region("iliac-crest").geometry.centroid.y < \
+        hip.region("greater-trochanter").geometry.centroid.y
+
+
+def test_a_limb_with_no_edges_said_keeps_only_its_name():
+    result, view = engine.run(from_dict(plan([{"region": "elbow-lateral/radial-head"}],
+                                             bodymap="elbow-lateral", side="right")))
+    layer = parse(drawing.plan_svg(result, view)).find(f".//{SVG}g[@id='orientation']")
+    assert [t.text for t in layer] == ["RIGHT ELBOW"]

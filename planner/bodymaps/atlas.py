@@ -132,4 +132,7 @@ def _for_side(base: View, side: str) -> View:
         regions=regions,
         guides=guides,
         decor=tuple(geom(d) for d in base.decor),
+        # The mirror image puts what the right limb shows on the left at the right.
+        edges={({"left": "right", "right": "left"}.get(edge, edge) if mirror else edge): word
+               for edge, word in base.edges.items()},
     )

@@ -38,6 +38,9 @@ REGION_KINDS = ("treatment", "warning", "no-go")
 KINDS = (*REGION_KINDS, "landmark")
 LATERALITIES = ("left", "right", "bilateral", "none", "side")
 PATIENT_RIGHT = ("left", "right", "none")
+# What an edge of a limb's drawing faces: data-edge-top, -bottom, -left, -right (optional).
+EDGE_WORDS = ("proximal", "distal", "anterior", "posterior", "lateral", "medial", "plantar")
+EDGES = ("top", "bottom", "left", "right")
 LAYERS = ("outline", "decor", "landmarks", "regions", "guides")
 SHAPE_TAGS = ("path", "rect", "circle", "ellipse", "polygon", "polyline", "line")
 
@@ -108,6 +111,11 @@ def parse(text: str, view_id: str, where: str) -> View:
         )
     snomed = _snomed(attrib, where)
     label = _labels(attrib, where)
+    edges = {edge: attrib[f"data-edge-{edge}"] for edge in EDGES if f"data-edge-{edge}" in attrib}
+    wrong = sorted(edge for edge, word in edges.items() if word not in EDGE_WORDS)
+    if wrong:
+        raise BodyMapError(f"{where}: data-edge-{wrong[0]} must be one of "
+                           f"{', '.join(EDGE_WORDS)}.")
 
     # Give every element an index so that svgelements' shapes (which inherit attributes from
     # their parents) can be matched back to the element's own attributes and layer.
@@ -199,6 +207,7 @@ def parse(text: str, view_id: str, where: str) -> View:
         regions=tuple(regions),
         guides=tuple(guides),
         decor=tuple(decor),
+        edges=edges,
     )
 
 

@@ -83,6 +83,9 @@ class View:
     regions: tuple[Region, ...]
     guides: tuple[Guide, ...]
     decor: tuple[LineString | Polygon, ...] = field(hash=False, compare=False)
+    # What each edge of the drawing faces, in anatomical words (CONVENTIONS.md): {"top":
+    # "proximal", "bottom": "distal", "left": ..., "right": ...}, as drawn for the right limb.
+    edges: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def region(self, region_id: str) -> Region:
         """Return a region or landmark by full id (``knee-anterior/medial``) or short name."""

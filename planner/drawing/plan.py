@@ -25,7 +25,7 @@ from planner.drawing.style import (
     identity,
     mixture_colours,
 )
-from planner.wording import limb_edges, site_name
+from planner.wording import edge_words, limb_edges, site_name
 
 SCALE_BAR_MM = 100.0
 LEGEND_MM = 34.0  # band below the drawing for the scale bar and the legend
@@ -68,7 +68,7 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     colours = mixture_colours(result)
     _draw_areas(dwg, result, colours)
     dwg.add(dwg.g(id=POINTS_SLOT))
-    _draw_orientation(dwg, view, minx, miny, width, text, language)
+    _draw_orientation(dwg, view, minx, miny, width, height, text)
     # The legend's band is white: on a cropped view the drawing goes on below the frame.
     dwg.add(dwg.rect((minx, miny + height), (width, LEGEND_MM), fill="#ffffff"))
     _draw_legend(dwg, result, colours, minx, miny + height, width, title, text, scale_bar,
@@ -226,41 +226,73 @@ def _points_markup(result: Result, colours: dict[str | None, str], enlarge: floa
 
 
 def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, miny: float,
-                      width: float, text: Text, language: str) -> None:
-    """The patient's left and right, written on the drawing (never the viewer's)."""
-    right, left = text("PATIENT'S RIGHT"), text("PATIENT'S LEFT")
-    edges = limb_edges(view.side, text) if view is not None and view.single_limb else None
-    if edges is not None:  # a limb: its lateral and medial sides, as a clinician reads it
-        right, left = edges
+                      width: float, height: float, text: Text) -> None:
+    """Which way the drawing faces, in the clinician's words: on a limb its lateral and medial
+    sides (or what its view's edges face) and proximal and distal; on the trunk the patient's
+    right and left (never the viewer's)."""
+    sides = _side_words(view, text)  # (words, x) at the top's two ends
+    ends = _edge_words(view, text)  # the words at the top's middle and at the bottom
     size = ORIENTATION_MM
-    if view is not None and view.patient_right in ("left", "right"):
-        # Both sides on one line, one at each edge: on a narrow (cropped) drawing, or in a
-        # language with longer words, the letters get smaller rather than run into each other.
-        room = width - 2 * 4.0 - ORIENTATION_GAP_MM
-        size = min(size, room / (BOLD_CAPS_EM * (len(right) + len(left))))
+    if len(sides) == 2:
+        # Both sides on one line, one at each edge (and the top's word between them): on a
+        # narrow (cropped) drawing, or in a language with longer words, the letters get smaller
+        # rather than run into each other.
+        gaps = 2 if ends.get("top") else 1
+        room = width - 2 * 4.0 - gaps * ORIENTATION_GAP_MM
+        letters = sum(len(words) for words, _x in sides) + len(ends.get("top", ""))
+        size = min(size, room / (BOLD_CAPS_EM * letters))
     layer = dwg.g(id="orientation", font_family=FONT_FAMILY,
                   font_size=f"{size:.2f}", font_weight="bold", fill="#a52714")
     top = miny + 6.0
     if view is None:
         layer.add(dwg.text(text("No body map: orientation as drawn"), insert=(minx + 4, top),
                            fill="#555555", font_weight="normal"))
-    elif view.patient_right in ("left", "right"):
-        right_x, left_x = (minx + 4, minx + width - 4)
-        if view.patient_right == "right":
-            right_x, left_x = left_x, right_x
-        for words, x in ((right, right_x), (left, left_x)):
-            anchor = "start" if x < minx + width / 2 else "end"
-            layer.add(dwg.text(words, insert=(x, top), text_anchor=anchor))
-    else:
-        words = text("PATIENT'S LEFT SIDE") if view.side == "left" else \
-            text("PATIENT'S RIGHT SIDE")
-        layer.add(dwg.text(words, insert=(minx + 4, top)))
+    for words, x in sides:
+        at = minx + 4 if x < 0.5 else minx + width - 4
+        layer.add(dwg.text(words, insert=(at, top), text_anchor="start" if x < 0.5 else "end"))
+    if ends.get("top"):
+        layer.add(dwg.text(ends["top"], insert=(minx + width / 2, top), text_anchor="middle"))
+    if ends.get("bottom"):
+        layer.add(dwg.text(ends["bottom"], insert=(minx + width / 2, miny + height - 2.0),
+                           text_anchor="middle"))
     site = site_name(view.id, view.side, text) if view is not None and view.single_limb \
         else None
     if site is not None:
         layer.add(dwg.text(site.upper(), insert=(minx + width / 2, top + 6),
                            text_anchor="middle", fill="#111111"))
     dwg.add(layer)
+
+
+def _side_words(view: View | None, text: Text) -> list[tuple[str, float]]:
+    """The words at the top's left (x 0) and right (x 1) ends. A limb's lateral and medial
+    sides where its view says where the patient's right is, else what the view's left and right
+    edges face; the trunk's patient's right and left; a limb of no known sides: its side."""
+    if view is None:
+        return []
+    right_on_left = view.patient_right == "left"
+    if view.single_limb and view.patient_right in ("left", "right"):
+        edges = limb_edges(view.side, text)
+        if edges is not None:  # on the patient's right edge: lateral of a right limb
+            return [(edges[0], 0.0 if right_on_left else 1.0),
+                    (edges[1], 1.0 if right_on_left else 0.0)]
+    if view.patient_right in ("left", "right"):
+        return [(text("PATIENT'S RIGHT"), 0.0 if right_on_left else 1.0),
+                (text("PATIENT'S LEFT"), 1.0 if right_on_left else 0.0)]
+    words = edge_words(text)
+    if "left" in view.edges and "right" in view.edges:
+        return [(words[view.edges["left"]], 0.0), (words[view.edges["right"]], 1.0)]
+    if view.single_limb and site_name(view.id, view.side, text) is not None:
+        return []  # the site's name below says the side ("RIGHT ELBOW")
+    return [(text("PATIENT'S LEFT SIDE") if view.side == "left" else
+             text("PATIENT'S RIGHT SIDE"), 0.0)]
+
+
+def _edge_words(view: View | None, text: Text) -> dict[str, str]:
+    """What the top and the bottom of a limb's drawing face (proximal, distal...), if said."""
+    if view is None or not view.single_limb:
+        return {}
+    words = edge_words(text)
+    return {edge: words[view.edges[edge]] for edge in ("top", "bottom") if edge in view.edges}
 
 
 def _draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str],

@@ -262,3 +262,12 @@ def test_contact_sheet_has_one_svg_per_view(tmp_path: Path) -> None:
         text = (tmp_path / "sheet" / f"{view_id}.svg").read_text()
         assert text.startswith("<svg") and view_id in text
         assert f"{view_id}.svg" in index
+
+
+def test_it_reads_what_the_edges_face_and_refuses_an_unknown_word() -> None:
+    faced = parse_view(_svg("").replace('data-view="test-view"',
+                                        'data-view="test-view" data-edge-top="proximal"'))
+    assert dict(faced.edges) == {"top": "proximal"}
+    with pytest.raises(BodyMapError, match="data-edge-top"):
+        parse_view(_svg("").replace('data-view="test-view"',
+                                    'data-view="test-view" data-edge-top="upwards"'))
