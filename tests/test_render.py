@@ -241,7 +241,7 @@ def test_a_limbs_top_and_bottom_say_what_they_face(view_id, side):
     result, view = engine.run(from_dict(plan([{"region": base.treatment_regions()[0].id}],
                                              bodymap=view_id, side=side)))
     layer = parse(drawing.plan_svg(result, view)).find(f".//{SVG}g[@id='orientation']")
-    at = {t.text: (float(t.get("x")), float(t.get("y"))) for t in layer}
+    at = {t.text: (float(t.get("x")), float(t.get("y"))) for t in layer.iter(f"{SVG}text")}
     top, bottom = base.edges["top"].upper(), base.edges["bottom"].upper()
     assert at[top][1] < 10 < at[bottom][1]  # the top's word at the top, the bottom's below
     assert at[bottom][1] > base.height_mm - 10
@@ -252,6 +252,8 @@ def test_a_limbs_top_and_bottom_say_what_they_face(view_id, side):
         assert (mirrored.edges["left"], mirrored.edges["right"]) == (base.edges["right"],
                                                                      base.edges["left"])
     assert not [t for t in at if t.startswith("PATIENT'S")]  # a limb: its own words
+    [box] = layer.iter(f"{SVG}rect")  # the bottom's word on a light box, over the drawing
+    assert float(box.get("y")) < at[bottom][1] < float(box.get("y")) + float(box.get("height"))
 
 
 def test_the_hand_is_drawn_with_the_fingers_up_and_the_thumb_lateral():

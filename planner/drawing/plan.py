@@ -253,7 +253,13 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
     if ends.get("top"):
         layer.add(dwg.text(ends["top"], insert=(minx + width / 2, top), text_anchor="middle"))
     if ends.get("bottom"):
-        layer.add(dwg.text(ends["bottom"], insert=(minx + width / 2, miny + height - 2.0),
+        # On a light box, as the points' numbers: the word may lie over the drawing's lowest
+        # points on a cropped map.
+        wide = BOLD_CAPS_EM * size * len(ends["bottom"]) + 1.0
+        base_y = miny + height - 2.0
+        layer.add(dwg.rect((minx + width / 2 - wide / 2, base_y - size), (wide, size + 1.0),
+                           rx=0.4, fill="#ffffff", fill_opacity=0.8))
+        layer.add(dwg.text(ends["bottom"], insert=(minx + width / 2, base_y),
                            text_anchor="middle"))
     site = site_name(view.id, view.side, text) if view is not None and view.single_limb \
         else None
