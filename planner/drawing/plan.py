@@ -186,7 +186,7 @@ def _points_markup(result: Result, colours: dict[str | None, str], enlarge: floa
 
     A plan has up to 5,000 points and svgwrite spends about 0.1 ms on each element; this layer
     is plain numbers and fixed colours, so it is written as text (see bench/bench_grid.py).
-    Each point is a group carrying its number and volume for the editor's hover and tap.
+    Each point is a group carrying its number, volume and depth for the editor's hover and tap.
     """
     r = POINT_RADIUS_MM * enlarge
     size = LABEL_SIZE_MM * enlarge
@@ -200,22 +200,27 @@ def _points_markup(result: Result, colours: dict[str | None, str], enlarge: floa
         owner = int(result.area_of[k])
         if owner >= 0:
             mixture, where = mixtures[k], f'data-area="{owner}"'
+            depth = f"{result.plan.areas[owner].depth_mm:.1f}"
         else:
             j, point = next(manual)
             mixture, where = point.mixture, f'data-area="" data-manual="{j}"'
+            depth = f"{point.depth_mm:.1f}"
         colour = xml_escape(colours.get(mixture, NO_MIXTURE_COLOUR))
         x, y = float(result.xy[k, 0]), float(result.xy[k, 1])
         number = k + 1
         volume = f"{int(result.hundredths[k]) / 100:.2f}"
         if volume not in shown:
             shown[volume] = digits(volume)
+        if depth not in shown:
+            shown[depth] = digits(depth)
         tx, ty = x + r + 0.3, y - r + 0.2
         # The number sits on a light box (not a second, white copy of the text: a PDF's text
         # would then hold every number twice).
         box_w = len(str(number)) * digit_w + 0.5
         parts.append(
-            f'<g class="point" data-number="{number}" data-volume-ml="{volume}" {where}>'
-            f'<title>{number}: {shown[volume]} mL</title>'
+            f'<g class="point" data-number="{number}" data-volume-ml="{volume}" '
+            f'data-depth-mm="{depth}" {where}>'
+            f'<title>{number}: {shown[volume]} mL · {shown[depth]} mm</title>'
             f'<circle cx="{x:.3f}" cy="{y:.3f}" r="{r}" fill="{colour}" stroke="#ffffff" '
             f'stroke-width="0.35"/>'
             f'<rect x="{tx - 0.25:.3f}" y="{ty - box_top:.3f}" width="{box_w:.2f}" '

@@ -1,4 +1,4 @@
-// The points popover: a tap on a point shows its number and volume; Apply sets its volume, Move
+// The points popover: a tap on a point shows its number, volume and depth; Apply sets its volume, Move
 // puts it where the next tap on the map lands, Delete takes it away. A point of an area's grid
 // changed this way becomes an override of that area (skipped, or a new volume at its place); a
 // trigger point (the plan's own points) is changed in place.
@@ -12,12 +12,14 @@ function popover() {
   return document.getElementById("point-popover");
 }
 
-/** What the map says of a point (its <g class="point">): number, volume, area or trigger point. */
+/** What the map says of a point (its <g class="point">): number, volume, depth, area or
+ * trigger point. */
 export function pointInfo(group) {
   const c = group.querySelector("circle");
   return {
     number: Number(group.dataset.number),
     volume: group.dataset.volumeMl,
+    depth: group.dataset.depthMm,
     area: group.dataset.area === "" ? null : Number(group.dataset.area),
     manual: group.dataset.manual === undefined ? null : Number(group.dataset.manual),
     x: Number(c.getAttribute("cx")),
@@ -30,7 +32,8 @@ export function openPopover(info, evt) {
   const box = popover();
   selected = info;
   box.hidden = false;
-  box.querySelector(".popover-title").textContent = "#" + info.number + " · " + info.volume + " mL";
+  box.querySelector(".popover-title").textContent =
+    "#" + info.number + " · " + info.volume + " mL · " + info.depth + " mm";
   const input = document.getElementById("point-volume");
   input.value = info.volume;
   box.style.left = Math.min(evt.clientX + 12, window.innerWidth - 230) + "px";
