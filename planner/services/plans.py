@@ -62,7 +62,8 @@ def used_in_signed(plan: PlanRecord) -> bool:
 
 
 def save_plan(patient: Patient, record: PlanRecord | None, doc: dict[str, Any], title: str,
-              actor: User, version: int | None, via: str = "") -> Saved:
+              actor: User, version: int | None, via: str = "",
+              computed: Result | None = None) -> Saved:
     """Save a plan document into the patient's record: a new plan (``record`` None) or the
     next version of ``record``, read at ``version``; committed with its audit event.
 
@@ -70,9 +71,10 @@ def save_plan(patient: Patient, record: PlanRecord | None, doc: dict[str, Any], 
     (or in the very moment of saving), nothing written. A plan that a signed session used
     stays as it was: the changes become a new plan copied from it, and the cycles that followed
     it follow the new one (``Saved.kept`` is the plan kept). ``via``: the audit event's detail
-    (the API's events say "API").
+    (the API's events say "API"). ``computed``: the document already computed for the patient
+    by the caller (the API checks it before its schema), not computed again.
     """
-    result, _view = compute_doc(doc, patient)
+    result = computed if computed is not None else compute_doc(doc, patient)[0]
     if record is not None and version != record.version:
         raise Changed(record)
     saved = dump(without_patient(result.plan))

@@ -216,17 +216,23 @@ def _committed() -> None:
         db.session.autoflush = True
 
 
-def _draft(record: SessionRecord, version: int | None = None) -> None:
+def _draft(record: SessionRecord) -> None:
+    """NotDraft: a signed or discarded record is never changed."""
     if record.status != "draft":
         raise NotDraft(record.status)
-    if version is not None and version != record.version:
+
+
+def _read_at(record: SessionRecord, version: int | None) -> None:
+    """Changed: the record moved on since ``version`` was read (a form without it, too)."""
+    if version != record.version:
         raise Changed(record)
 
 
 def update_draft(record: SessionRecord, values: dict[str, Any], result: Result,
                  actor: User, version: int | None) -> None:
     """Save a draft again from a checked form read at ``version``; committed."""
-    _draft(record, version)
+    _draft(record)
+    _read_at(record, version)
     first = not signed_before(record.patient_id, values["performed_at_dt"], record.id)
     with db.session.no_autoflush:  # the guarded UPDATE is written at commit, nowhere before
         _store(record, values, result, weight_of(record), first)
@@ -248,7 +254,7 @@ def sign(record: SessionRecord, signer: User, reason: str, version: int | None,
     _draft(record)
     if signer.role not in SIGNING_ROLES:
         raise NotAllowed(signer.role)
-    _draft(record, version)
+    _read_at(record, version)
     scale = cycle_scale(record.scheduled)
     if scale is not None and record.pain_scale != scale:
         raise OtherScale(scale)

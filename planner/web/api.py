@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from planner import engine
 from planner.bodymaps import atlas
+from planner.core.compute import Result
 from planner.core.messages import PlanError
 from planner.core.plan_reader import from_dict
 from planner.extensions import csrf, db
@@ -152,7 +153,7 @@ def get_plan(plan_id: int) -> PlanRecord:
 
 
 def checked_plan(data: dict[str, Any], found: tuple[str, str] | None,
-                 patient: Patient) -> tuple[dict[str, Any], str]:
+                 patient: Patient) -> tuple[dict[str, Any], Result, str]:
     """The plan document and title of a request (plan_body), checked by computing it for the
     patient (ApiError 422): the plan reader's refusal first, then the schema's (``found``)."""
     doc = data.get("plan")
@@ -162,13 +163,13 @@ def checked_plan(data: dict[str, Any], found: tuple[str, str] | None,
         raise ApiError(422, _("the weight is the patient record's: leave out patient"),
                        "plan.patient")
     try:
-        compute_doc(doc, patient)
+        result, _view = compute_doc(doc, patient)
     except PlanError as exc:
         raise ApiError(422, plan_message(exc).removeprefix(f"{exc.field}: "),
                        f"plan.{exc.field}") from None
     if found is not None:
         raise ApiError(422, found[1], found[0])
-    return doc, data.get("title", "Plan").strip()
+    return doc, result, data.get("title", "Plan").strip()
 
 
 @bp.get("/patients/<int:patient_id>/plans")
@@ -182,8 +183,8 @@ def patient_plans(patient_id: int) -> ResponseReturnValue:
 def create_plan(patient_id: int) -> ResponseReturnValue:
     found = get_patient(patient_id)
     data, problem_found = plan_body("PlanInput")
-    doc, title = checked_plan(data, problem_found, found)
-    saved = save_plan(found, None, doc, title, user(), None, via="API")
+    doc, result, title = checked_plan(data, problem_found, found)
+    saved = save_plan(found, None, doc, title, user(), None, via="API", computed=result)
     return plan_json(saved.record), 201
 
 
@@ -203,10 +204,10 @@ def update_plan(plan_id: int) -> ResponseReturnValue:
     """
     record = get_plan(plan_id)
     data, problem_found = plan_body("PlanUpdate")  # the version: a whole number, required
-    doc, title = checked_plan(data, problem_found, record.patient)
+    doc, result, title = checked_plan(data, problem_found, record.patient)
     try:
         saved = save_plan(record.patient, record, doc, title, user(), int(data["version"]),
-                          via="API")
+                          via="API", computed=result)
     except Changed as exc:
         if exc.current is None:
             raise ApiError(409, _("the plan was changed at the same moment: read it again"),

@@ -33,7 +33,7 @@ def read(form: Any) -> tuple[dict[str, Any], dict[str, str], list[date]]:
     """The cycle form's values as typed (to show again), its problems by field in the user's
     words, and the dates when it is valid."""
     checked = CycleForm(form)
-    values = {name: form.get(name, "").strip() for name in checked._fields}
+    values = {field.name: form.get(field.name, "").strip() for field in checked}
     if not checked.validate():
         words = {"start": _("Enter a date (year-month-day)."),
                  "sessions": _("Enter a whole number."),

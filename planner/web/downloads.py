@@ -6,6 +6,7 @@ from flask import Response
 from flask_babel import gettext as _
 
 from planner.csv_files import PLAIN, Spreadsheet
+from planner.formatting import decimal_mark
 from planner.web.i18n import current_locale
 from planner.web.record_form import adverse_names, scale_names
 from planner.web.roles import role_names
@@ -39,7 +40,7 @@ def spreadsheet() -> Spreadsheet:
     words = {**technique_names(_), **scale_names(), **adverse_names(),
              **role_names(),
              "draft": _("Draft"), "signed": _("Signed"), "discarded": _("Discarded draft")}
-    return Spreadsheet(";", ",", headings, words, bom=True)
+    return Spreadsheet(";", decimal_mark(current_locale()), headings, words, bom=True)
 
 
 def csv_response(text: str, name: str) -> Response:

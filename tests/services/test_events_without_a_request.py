@@ -159,3 +159,19 @@ def test_an_account_is_made_the_same_from_every_door(app):
             select(AuditEvent).where(AuditEvent.action == "create").order_by(AuditEvent.id))]
         assert trail == [(first.id, first.id, "first account (setup)"),
                          (first.id, second.id, "role doctor"), (None, third.id, "command line")]
+
+
+def test_a_signature_without_the_version_read_is_refused(ctx):
+    """A forged form with no version signs nothing: the version read is part of the signing."""
+    from planner.services import session_records as service
+    from planner.services.plans import save_plan
+    from planner.services.refusals import Changed
+
+    p = patient(ctx)
+    plan = save_plan(p, None, knee_plan(), "Knee", ctx["doctor"], None).record
+    result = service.computed_plan(plan.plan_json, None)
+    record = service.record_session(plan, None, values(ctx["doctor"].id), result, ctx["doctor"])
+    for version in (None, record.version + 1):
+        with pytest.raises(Changed):
+            service.sign(record, ctx["doctor"], "", version, lambda found: "[]")
+    assert record.status == "draft"
