@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from planner.bodymaps.view import View
 from planner.core.compute import Result
+from planner.drawing.body import draw_view
 from planner.drawing.paths import path_d, ring_d
 from planner.drawing.style import (
     FONT_FAMILY,
@@ -62,7 +63,7 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     dwg.viewbox(minx, miny, width, total_h)
     dwg.add(dwg.rect((minx, miny), (width, total_h), fill="#ffffff"))
     if view is not None:
-        _draw_view(dwg, view, language)
+        draw_view(dwg, view, language)
     else:
         _draw_paper_grid(dwg, minx, miny, width, height)
     colours = mixture_colours(result)
@@ -113,37 +114,6 @@ def _plan_shapes(result: Result) -> list[BaseGeometry]:
     shapes += [a.shape.line for a in result.areas if a.shape.line is not None]
     shapes += [shapely.Point(p.x, p.y) for p in result.points]
     return [s for s in shapes if not s.is_empty]
-
-
-def _draw_view(dwg: svgwrite.Drawing, view: View, language: str) -> None:
-    body = dwg.g(id="bodymap")
-    body.add(dwg.path(d=path_d(view.outline), fill="#fbf3ec", stroke="#6b5a50",
-                      stroke_width=0.6, fill_rule="evenodd"))
-    for geom in view.decor:
-        body.add(dwg.path(d=path_d(geom), fill="none", stroke="#9c8b80", stroke_width=0.35))
-    for region in view.regions:
-        style = {
-            "landmark": ("none", "#8d7b70", "1.2,0.8"),
-            "warning": ("#f4b400", "#c98b00", "2,1"),
-            "no-go": ("#d93025", "#a52714", None),
-        }.get(region.kind)
-        if style is None:
-            path = dwg.path(d=path_d(region.geometry), fill="#ffffff", stroke="#c9b8ad",
-                            stroke_width=0.3, fill_rule="evenodd")
-            path["fill-opacity"] = "0"
-        else:
-            fill, stroke, dash = style
-            path = dwg.path(d=path_d(region.geometry), fill=fill, stroke=stroke,
-                            stroke_width=0.4, fill_rule="evenodd")
-            if fill != "none":
-                path["fill-opacity"] = "0.18"
-            if dash:
-                path["stroke-dasharray"] = dash
-        path["class"] = f"region region-{region.kind}"
-        path["data-region"] = region.id
-        path.set_desc(title=region.label.get(language, region.label["en"]))
-        body.add(path)
-    dwg.add(body)
 
 
 def _draw_paper_grid(dwg: svgwrite.Drawing, minx: float, miny: float, width: float,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import math
 import re
-from functools import partial
 from typing import Any
 
 import segno
@@ -15,10 +14,10 @@ from markupsafe import Markup
 from planner import wording
 from planner.bodymaps.view import View
 from planner.core.compute import Result
-from planner.drawing.plan import plan_svg
 from planner.drawing.stencil import stencil_tiles
-from planner.formatting import digits_text, number_text
+from planner.formatting import number_text
 from planner.printing.paper import SheetInfo, check, usable_mm
+from planner.printing.sheet_map import fitted_map
 from planner.printing.templates import template, translations
 
 # Height of the map on the sheet's first page, below the header [our layout]: most views
@@ -27,7 +26,6 @@ from planner.printing.templates import template, translations
 MAP_HEIGHT_MM = {False: 200.0, True: 115.0}
 WARNING_LINE_MM = 9.0
 MAP_MIN_HEIGHT_MM = 90.0
-MIN_PRINTED_LABEL = 0.7  # point numbers print at no less than 70% of their true-scale size
 # The point table lists each area's points under a line with what they share (mixture, depth,
 # technique), SHEET_COLUMNS points to a row (COMPACT_COLUMNS on a compact sheet), read down
 # each column: a third of the pages of one point a row, and WeasyPrint lays out a third of
@@ -49,7 +47,7 @@ def sheet_html(result: Result, view: View | None, info: SheetInfo) -> str:
         width = COMPACT_MAP_WIDTH_MM
     room = MAP_HEIGHT_MM[info.compact] - WARNING_LINE_MM * (len(result.warnings) + 1) * \
         bool(result.warnings)
-    svg, scale = _fitted_map(result, view, info, width, max(MAP_MIN_HEIGHT_MM, room))
+    svg, scale = fitted_map(result, view, info, width, max(MAP_MIN_HEIGHT_MM, room))
     groups = _point_groups(result, info, COMPACT_COLUMNS if info.compact else SHEET_COLUMNS)
     # The drawing goes in as an image: WeasyPrint then draws its thousand elements directly
     # instead of styling each one as part of the page (a third of the PDF's time).
@@ -76,45 +74,6 @@ def handout_html(result: Result, view: View | None, info: SheetInfo) -> str:
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", info.handout_text or "") if p.strip()]
     return template("handout.html", info).render(**_common(result, view, info),
                                                  custom=paragraphs)
-
-
-def _fitted_map(result: Result, view: View | None, info: SheetInfo, width: float,
-                height: float) -> tuple[str, float]:
-    """The plan's drawing sized to the space on the sheet, and its scale (1 = true scale).
-
-    The drawing's own 100 mm bar is kept only at true scale; the sheet has its own
-    calibration bar for the printer."""
-    _ = translations(info.language).gettext
-    digits = partial(digits_text, language=info.language)
-    probe = plan_svg(result, view, text=_, language=info.language, crop=True,
-                     title=_plan_heading(result, info), digits=digits)
-    w, h = svg_size(probe)
-    scale = min(1.0, width / w, height / h)
-    # Below true scale the points and numbers are drawn bigger, up to 1/MIN_PRINTED_LABEL, so
-    # that they stay readable on paper (they may then crowd a dense grid).
-    svg = probe if scale >= 1.0 else plan_svg(
-        result, view, text=_, language=info.language, crop=True, scale_bar=False,
-        title=_plan_heading(result, info), enlarge=1.0 / max(scale, MIN_PRINTED_LABEL),
-        digits=digits)
-    head, rest = svg.split(">", 1)
-    head = re.sub(r' width="[0-9.]+mm"', f' width="{w * scale:.2f}mm"', head, count=1)
-    head = re.sub(r' height="[0-9.]+mm"', f' height="{h * scale:.2f}mm"', head, count=1)
-    return f"{head}>{rest}", scale
-
-
-def svg_size(svg: str) -> tuple[float, float]:
-    """The width and height in mm written on an SVG document's root element."""
-    head = svg.split(">", 1)[0]
-    width = re.search(r' width="([0-9.]+)mm"', head)
-    height = re.search(r' height="([0-9.]+)mm"', head)
-    assert width and height, "plan_svg writes its size in mm"
-    return float(width.group(1)), float(height.group(1))
-
-
-def _plan_heading(result: Result, info: SheetInfo) -> str:
-    _ = translations(info.language).gettext
-    return _("%(points)s points, %(ml)s mL in all") % {
-        "points": len(result.points), "ml": number_text(result.total_ml, info.language)}
 
 
 def _point_groups(result: Result, info: SheetInfo, width: int) -> list[dict[str, Any]]:

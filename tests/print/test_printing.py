@@ -22,7 +22,7 @@ from planner import engine
 from planner.core.outcomes import PainScore, trend
 from planner.core.plan_reader import from_dict, loads
 from planner.drawing.stencil import stencil_tiles
-from planner.printing import plan_pages
+from planner.printing import plan_pages, sheet_map
 from planner.printing.cycle_report import CycleReport, CycleRow, cycle_html
 from planner.printing.paper import PAGE_MARGIN_MM, SheetInfo, usable_mm
 from planner.printing.pdf import STATIC, fetcher, to_pdf
@@ -187,7 +187,7 @@ def test_stencil_tiles_a_large_area_at_true_scale():
     numbers = set()
     for t in tiles:
         numbers |= {int(n) for n in re.findall(r">(\d+)</text>", str(t.svg))}
-        w, h = plan_pages.svg_size(str(t.svg))
+        w, h = sheet_map.svg_size(str(t.svg))
         box = re.search(r'viewBox="([-0-9.]+),([-0-9.]+),([0-9.]+),([0-9.]+)"', str(t.svg))
         assert box and (abs(float(box.group(3)) - w) < 0.01, abs(float(box.group(4)) - h)
                         < 0.01) == (True, True)
