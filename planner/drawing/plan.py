@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from planner.bodymaps.view import View
 from planner.core.compute import Result
 from planner.drawing.body import draw_view
+from planner.drawing.legend import LEGEND_MM, SCALE_BAR_MM, draw_legend
 from planner.drawing.paths import path_d, ring_d
 from planner.drawing.style import (
     FONT_FAMILY,
@@ -28,8 +29,6 @@ from planner.drawing.style import (
 )
 from planner.wording import edge_words, limb_edges, site_name
 
-SCALE_BAR_MM = 100.0
-LEGEND_MM = 34.0  # band below the drawing for the scale bar and the legend
 PAPER_MARGIN_MM = 15.0
 POINTS_SLOT = "points-slot"  # replaced by the points layer once the document is written
 ORIENTATION_MM = 4.2  # the patient's left and right: bold capitals 4.2 mm high where they fit
@@ -72,7 +71,7 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     _draw_orientation(dwg, view, minx, miny, width, height, text)
     # The legend's band is white: on a cropped view the drawing goes on below the frame.
     dwg.add(dwg.rect((minx, miny + height), (width, LEGEND_MM), fill="#ffffff"))
-    _draw_legend(dwg, result, colours, minx, miny + height, width, title, text, scale_bar,
+    draw_legend(dwg, result, colours, minx, miny + height, width, title, text, scale_bar,
                  digits)
     return str(dwg.tostring()).replace(f'<g id="{POINTS_SLOT}" />',
                                        _points_markup(result, colours, enlarge, digits), 1)
@@ -274,42 +273,3 @@ def _edge_words(view: View | None, text: Text) -> dict[str, str]:
         return {}
     words = edge_words(text)
     return {edge: words[view.edges[edge]] for edge in ("top", "bottom") if edge in view.edges}
-
-
-def _draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str],
-                 left: float, top: float, width: float, title: str | None,
-                 text: Text, scale_bar: bool = True,
-                 digits: Text = identity) -> None:
-    legend = dwg.g(id="legend", font_family=FONT_FAMILY, font_size="3.2",
-                   fill="#111111")
-    x0, y = left + 8.0, top + 6.0
-    if scale_bar:
-        _draw_scale_bar(dwg, legend, x0, y, text)
-    y += 11.0
-    heading = title or text("{points} points, {ml} mL in all").format(
-        points=len(result.points), ml=digits(str(result.total_ml)))
-    legend.add(dwg.text(heading, insert=(x0, y), font_weight="bold"))
-    y += 5.0
-    x = x0
-    for name, colour in colours.items():
-        if name is None and not any(p.mixture is None for p in result.points):
-            continue
-        legend.add(dwg.circle((x + 1.6, y - 1.1), POINT_RADIUS_MM, fill=colour))
-        words = text("mixture {name}").format(name=name) if name is not None \
-            else text("no mixture")
-        legend.add(dwg.text(words, insert=(x + 4.5, y)))
-        x += 4.5 + 2.0 * len(words) + 6.0
-        if x > left + width - 30:
-            x, y = x0, y + 5.0
-    dwg.add(legend)
-
-
-def _draw_scale_bar(dwg: svgwrite.Drawing, layer: svgwrite.container.Group, x0: float, y: float,
-                    text: Text) -> None:
-    """100 mm with 10 mm ticks, to check the print scale with a ruler."""
-    layer.add(dwg.line((x0, y), (x0 + SCALE_BAR_MM, y), stroke="#111111", stroke_width=0.5))
-    for k in range(11):
-        tick = 2.5 if k % 5 == 0 else 1.5
-        layer.add(dwg.line((x0 + 10 * k, y - tick), (x0 + 10 * k, y), stroke="#111111",
-                           stroke_width=0.3))
-    layer.add(dwg.text(text("100 mm (must measure 100 mm when printed)"), insert=(x0, y + 4.5)))
