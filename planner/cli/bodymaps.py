@@ -15,7 +15,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     maps.add_argument("--json", action="store_true",
                       help="the whole catalogue as JSON, with each region's polygon as WKT")
     maps.add_argument("--render", metavar="DIR",
-                      help="write a contact sheet of every view (SVG and index.html) to DIR")
+                      help="write a contact sheet of every view to DIR for review: one "
+                           "image of them all (contact-sheet.png), an SVG of each and an "
+                           "index.html")
     maps.set_defaults(run=run)
 
 
@@ -26,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
         folder = Path(args.render)
         folder.mkdir(parents=True, exist_ok=True)
         written = catalogue.render_contact_sheet(folder)
-        print(f"wrote {len(written)} files to {folder}")
+        print(f"wrote {len(written)} files to {folder} "
+              f"(every view in one image: {folder / catalogue.CONTACT_SHEET_PNG})")
         if not args.json:
             return 0
     data = catalogue.catalogue()

@@ -256,7 +256,7 @@ def test_catalogue_is_json_with_the_contract_fields() -> None:
 def test_contact_sheet_has_one_svg_per_view(tmp_path: Path) -> None:
     written = render_contact_sheet(tmp_path / "sheet")
     names = sorted(p.name for p in written)
-    assert names == sorted([f"{v}.svg" for v in VIEW_IDS] + ["index.html"])
+    assert names == sorted([f"{v}.svg" for v in VIEW_IDS] + ["index.html", "contact-sheet.png"])
     index = (tmp_path / "sheet" / "index.html").read_text()
     for view_id in VIEW_IDS:
         text = (tmp_path / "sheet" / f"{view_id}.svg").read_text()
