@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from planner.core.whereabouts import Whereabouts
+
 Gettext = Callable[..., str]
 
 
@@ -70,6 +72,42 @@ def warning_titles(_: Gettext) -> dict[str, str]:
         "side-missing": _("Side not given"),
         "bodymap-version": _("Body map redrawn since the plan was made"),
     }
+
+
+def direction_words(_: Gettext) -> dict[str, str]:
+    """The directions of a point from a landmark (planner.core.whereabouts), written after
+    their millimetres ("18 mm medial"): on a limb lateral or medial, proximal or distal (or
+    anterior and posterior on a lateral view); on the trunk and face the patient's right and
+    left, above and below; on a drawing that says nothing of its sides, as drawn."""
+    return {"lateral": _("lateral"), "medial": _("medial"), "proximal": _("proximal"),
+            "distal": _("distal"), "anterior": _("anterior"), "posterior": _("posterior"),
+            "right": _("right"), "left": _("left"), "cranial": _("above"),
+            "caudal": _("below"), "drawing-left": _("left on the drawing"),
+            "drawing-right": _("right on the drawing"), "drawing-up": _("up on the drawing"),
+            "drawing-down": _("down on the drawing")}
+
+
+def offsets_text(where: Whereabouts, _: Gettext, unit: str = " mm") -> str:
+    """The two distances of a position, across first ("18 mm medial, 6 mm distal"); with
+    ``unit=""`` the short form of the point table, whose heading says mm ("18 medial,
+    6 distal"); at the landmark's centre, "at the centre"."""
+    words = direction_words(_)
+    parts = [f"{o.mm}{unit} {words.get(d, d)}" for o in (where.across, where.along)
+             if (d := o.direction) is not None and o.mm > 0]
+    return ", ".join(parts) if parts else _("at the centre")
+
+
+def position_text(where: Whereabouts, _: Gettext) -> str:
+    """A point's position in full: "Patella (centre): 18 mm medial, 6 mm distal"."""
+    return _("%(landmark)s (centre): %(offsets)s") % {
+        "landmark": where.landmark.name, "offsets": offsets_text(where, _)}
+
+
+def tile_edge_words(_: Gettext) -> dict[str, str]:
+    """The words at a stencil tile's edges for each direction of planner.core.whereabouts, as
+    the drawing writes them at its edges (LATERAL, PROXIMAL, PATIENT'S RIGHT...); none for
+    above and below or a direction as drawn."""
+    return {**edge_words(_), "right": _("PATIENT'S RIGHT"), "left": _("PATIENT'S LEFT")}
 
 
 def cycle_names(_: Gettext) -> dict[str, str]:

@@ -1,22 +1,36 @@
 """The true-scale stencil: each area cut into page-sized tiles drawn at 1:1 (1 mm on paper is
-1 mm on the skin), with alignment marks where neighbouring tiles overlap."""
+1 mm on the skin), with alignment marks where neighbouring tiles overlap.
+
+Each tile shows the body's outline and drawn details, the named landmarks that fall on it (a
+cross at each one's centre, the point distances are measured from), the area and its numbered
+points; a tile of trigger points draws, from each point's nearest landmarks, the two legs a
+ruler follows with their millimetres. No two words overlap and none is cut at the tile's edge
+(``Words``)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+import shapely
 import svgwrite
 from markupsafe import Markup
 from shapely.geometry.base import BaseGeometry
 
 from planner.core.compute import PlacedPoint, Result
+from planner.core.whereabouts import (
+    Axes,
+    Landmark,
+    Whereabouts,
+    ranked,
+    whereabouts,
+    within,
+)
 from planner.drawing.paths import path_d
 from planner.drawing.style import (
     FONT_FAMILY,
-    LABEL_SIZE_MM,
     NO_MIXTURE_COLOUR,
     POINT_RADIUS_MM,
     mixture_colours,
@@ -24,45 +38,281 @@ from planner.drawing.style import (
 
 STENCIL_MARK_INSET_MM = 5.0  # alignment marks this far inside each stencil tile's edges
 OVERLAP_MM = 2 * STENCIL_MARK_INSET_MM  # a tile's marks lie on its neighbour's
+NAME_MM = 2.8  # a landmark's name: at least 2 mm tall on paper (issue 17)
+NUMBER_MM = 2.6  # a point's number: smaller than on the sheet, to fit a 5 mm grid's points
+LEG_MM = 2.4  # the millimetres written along a trigger point's legs
+EDGE_MM = 1.0  # no word nearer a tile's edge than this
+DOT_MM = POINT_RADIUS_MM * 0.4  # a pen's mark: small, so that a dense grid's numbers fit
+TRIGGER_LANDMARKS = 2  # a trigger point is drawn with its two nearest landmarks
+TRIGGER_REACH_MM = 200.0  # ... when their centres are this near: else the words say it
+# Advance widths in ems, a little generous for DejaVu Sans (what fontconfig gives WeasyPrint
+# for Helvetica and Arial here; Liberation and Helvetica are narrower). The box of a word is
+# then what a PDF reader reports: from 0.77 em above the baseline to 0.24 em below it.
+NARROW, MID = " ,.'ijlIJ:;|/\\!", "ftr()[]-sz"
+ASCENT_EM, DESCENT_EM = 0.77, 0.24
+RING = ((1, -1), (-1, -1), (1, 1), (-1, 1), (1, 0), (-1, 0), (0, -1), (0, 1))
+
+
+def text_width(text: str, size: float) -> float:
+    """A word's width in mm at ``size`` mm (an estimate on the generous side)."""
+    ems = 0.0
+    for ch in text:
+        if ch in NARROW:
+            ems += 0.32
+        elif ch in MID:
+            ems += 0.53
+        elif ch in "mwMW%@":
+            ems += 1.0
+        elif ch.isdigit():
+            ems += 0.64
+        elif ch.isupper():
+            ems += 0.8
+        else:
+            ems += 0.65
+    return ems * size
+
+
+Box = tuple[float, float, float, float]
+
+
+class Words:
+    """Where the words of one tile go: each in the first of its candidate places that stays
+    inside the tile (``EDGE_MM`` in) and overlaps nothing placed or blocked before."""
+
+    CELL = 10.0  # mm: the boxes are kept in a grid of cells, to test only near neighbours
+
+    def __init__(self, frame: tuple[float, float, float, float]) -> None:
+        x, y, w, h = frame
+        self.inner = (x + EDGE_MM, y + EDGE_MM, x + w - EDGE_MM, y + h - EDGE_MM)
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _cells(self, box: Box) -> Iterator[tuple[int, int]]:
+        for i in range(math.floor(box[0] / self.CELL), math.floor(box[2] / self.CELL) + 1):
+            for j in range(math.floor(box[1] / self.CELL), math.floor(box[3] / self.CELL) + 1):
+                yield i, j
+
+    def block(self, box: Box) -> None:
+        """Keep words off ``box`` (a point's dot, an alignment mark, a placed word)."""
+        for cell in self._cells(box):
+            self.cells.setdefault(cell, []).append(box)
+
+    def free(self, box: Box) -> bool:
+        """``box`` is inside the tile and overlaps nothing kept."""
+        ix0, iy0, ix1, iy1 = self.inner
+        if box[0] < ix0 or box[1] < iy0 or box[2] > ix1 or box[3] > iy1:
+            return False
+        return not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3]
+                       for cell in self._cells(box) for b in self.cells.get(cell, ()))
+
+    def place(self, text: str, size: float, spots: Iterable[tuple[float, float, str]],
+              shift_in: bool = False) -> tuple[float, float, str] | None:
+        """The first free spot (x, y of the baseline, anchor start/middle/end) for ``text``;
+        with ``shift_in`` a spot past the tile's edge is first moved inside it."""
+        width = text_width(text, size)
+        for x, y, anchor in spots:
+            left = x - {"start": 0.0, "middle": width / 2, "end": width}[anchor]
+            if shift_in:
+                left = min(max(left, self.inner[0] + 0.2), self.inner[2] - width - 0.2)
+                y = min(max(y, self.inner[1] + ASCENT_EM * size),
+                        self.inner[3] - DESCENT_EM * size)
+            box = (left - 0.2, y - ASCENT_EM * size, left + width + 0.2, y + DESCENT_EM * size)
+            if self.free(box):
+                self.block(box)
+                return left, y, "start"
+        return None
+
+
+@dataclass(frozen=True)
+class Backdrop:
+    """What every tile shows under the plan: the body's outline and details, the landmarks
+    (named in the reader's language) and what the drawing's directions are."""
+
+    outline: BaseGeometry | None
+    decor: tuple[BaseGeometry, ...]
+    landmarks: tuple[Landmark, ...]
+    axes: Axes | None
+    sides: Mapping[str, str] = field(default_factory=dict)  # direction code: word at an edge
+
+
+NO_BACKDROP = Backdrop(None, (), (), None)
 
 
 def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[PlacedPoint],
-                frame: tuple[float, float, float, float]) -> str:
+                frame: tuple[float, float, float, float], back: Backdrop = NO_BACKDROP,
+                triggers: bool = False) -> str:
     """One stencil tile: a ``frame`` (x, y, width, height in mm of the map) drawn at 1:1, with
-    the area's outline, its numbered points and four alignment marks.
+    the body's outline and the landmarks on it, the area's outline, its numbered points and
+    four alignment marks; with ``triggers``, each point's legs from its nearest landmarks.
 
     Neighbouring tiles overlap by twice ``STENCIL_MARK_INSET_MM``, so a mark near one tile's edge
     is the same place as the mark near the next tile's facing edge: lay one on the other.
     """
     x, y, w, h = frame
+    clip = shapely.box(x, y, x + w, y + h)
+    words = Words(frame)
     dwg = svgwrite.Drawing(size=(f"{w:.2f}mm", f"{h:.2f}mm"), debug=False, profile="full")
     dwg.viewbox(x, y, w, h)
     dwg.add(dwg.rect((x, y), (w, h), fill="#ffffff", stroke="#888888", stroke_width=0.3,
                      stroke_dasharray="2,2"))
     if surface is not None and not surface.is_empty:
-        dwg.add(dwg.path(d=path_d(surface), fill="#f2f2f2", stroke="#222222",
+        dwg.add(dwg.path(d=path_d(surface), fill="#eeeeee", stroke="#222222",
                          stroke_width=0.4, fill_rule="evenodd"))
+    _draw_body(dwg, back, clip)
+    marks = _draw_marks(dwg, frame, words)
+    _draw_sides(dwg, back, frame, words)
+    pts = [p for p in points if x <= p.x <= x + w and y <= p.y <= y + h]
+    for p in pts:
+        words.block((p.x - DOT_MM - 0.2, p.y - DOT_MM - 0.2, p.x + DOT_MM + 0.2,
+                     p.y + DOT_MM + 0.2))
+    on_tile = within(back.landmarks, (x, y, x + w, y + h))
+    names = dwg.g(font_family=FONT_FAMILY, font_size=str(NAME_MM), fill="#111111")
+    for lm in on_tile:
+        _draw_landmark(dwg, names, lm, clip, words)
+    legs = dwg.g(font_family=FONT_FAMILY, font_size=str(LEG_MM), fill="#333333")
+    if triggers and back.axes is not None:
+        for p in pts:
+            for lm in ranked(p.x, p.y, back.landmarks, TRIGGER_LANDMARKS):
+                _draw_legs(dwg, legs, whereabouts(p.x, p.y, lm, back.axes), p, words)
+    colours = mixture_colours(result)
+    layer = dwg.g(font_family=FONT_FAMILY, font_size=str(NUMBER_MM))
+    for p in pts:
+        layer.add(dwg.circle((p.x, p.y), DOT_MM,
+                             fill=colours.get(p.mixture, NO_MIXTURE_COLOUR)))
+    for p in pts:  # beside its dot where it fits, else further out
+        _label_point(dwg, layer, p, words, far=False) or _label_point(dwg, layer, p, words,
+                                                                      far=True)
+    for part in (marks, legs, names, layer):
+        dwg.add(part)
+    return str(dwg.tostring())
+
+
+def _draw_body(dwg: svgwrite.Drawing, back: Backdrop, clip: BaseGeometry) -> None:
+    """The body's outline and drawn details, cut to the tile."""
+    if back.outline is None:
+        return
+    lines = dwg.g(fill="none", stroke="#777777", stroke_width=0.25)
+    for geom in back.decor:
+        part = geom.intersection(clip)
+        if not part.is_empty:
+            lines.add(dwg.path(d=path_d(part)))
+    dwg.add(lines)
+    outline = back.outline.intersection(clip)
+    if not outline.is_empty:
+        dwg.add(dwg.path(d=path_d(outline.boundary.intersection(clip)), fill="none",
+                         stroke="#111111", stroke_width=0.5))
+
+
+def _draw_marks(dwg: svgwrite.Drawing, frame: tuple[float, float, float, float],
+                words: Words) -> Any:
+    """The four alignment marks, shared with the neighbouring tiles; words keep off them."""
+    x, y, w, h = frame
     inset = STENCIL_MARK_INSET_MM
+    group = dwg.g(stroke="#111111", stroke_width=0.25, fill="none")
     for mx, my in ((x + inset, y + inset), (x + w - inset, y + inset),
                    (x + inset, y + h - inset), (x + w - inset, y + h - inset)):
-        dwg.add(dwg.circle((mx, my), 2.0, fill="none", stroke="#111111", stroke_width=0.25))
-        dwg.add(dwg.line((mx - 4, my), (mx + 4, my), stroke="#111111", stroke_width=0.25))
-        dwg.add(dwg.line((mx, my - 4), (mx, my + 4), stroke="#111111", stroke_width=0.25))
-    colours = mixture_colours(result)
-    layer = dwg.g(font_family=FONT_FAMILY, font_size=str(LABEL_SIZE_MM))
-    for p in points:
-        if not (x <= p.x <= x + w and y <= p.y <= y + h):
-            continue
-        layer.add(dwg.circle((p.x, p.y), POINT_RADIUS_MM * 0.6,
-                             fill=colours.get(p.mixture, NO_MIXTURE_COLOUR)))
-        layer.add(dwg.text(str(p.number), insert=(p.x + 1.6, p.y - 1.4), fill="#111111"))
-    dwg.add(layer)
-    return str(dwg.tostring())
+        group.add(dwg.circle((mx, my), 2.0))
+        group.add(dwg.line((mx - 4, my), (mx + 4, my)))
+        group.add(dwg.line((mx, my - 4), (mx, my + 4)))
+        words.block((mx - 4, my - 4, mx + 4, my + 4))
+    return group
+
+
+def _draw_sides(dwg: svgwrite.Drawing, back: Backdrop, frame: tuple[float, float, float, float],
+                words: Words) -> None:
+    """What the tile's edges face, as the drawing says it at its own edges (LATERAL...)."""
+    if back.axes is None:
+        return
+    x, y, w, h = frame
+    a, s = back.axes, NAME_MM
+    spots = {a.left: [(x, y + h * f, "start") for f in (0.5, 0.4, 0.6, 0.3, 0.7)],
+             a.right: [(x + w, y + h * f, "end") for f in (0.5, 0.4, 0.6, 0.3, 0.7)],
+             a.up: [(x + w * f, y + 9.0, "middle") for f in (0.5, 0.35, 0.65)],
+             a.down: [(x + w * f, y + h - 2.0, "middle") for f in (0.5, 0.35, 0.65)]}
+    group = dwg.g(font_family=FONT_FAMILY, font_size=str(s), fill="#a52714")
+    for code, places in spots.items():
+        word = back.sides.get(code)
+        spot = words.place(word, s, places, shift_in=True) if word else None
+        if word and spot is not None:
+            group.add(dwg.text(word, insert=spot[:2], class_="side-word"))
+    dwg.add(group)
+
+
+def _draw_landmark(dwg: svgwrite.Drawing, names: Any, lm: Landmark, clip: BaseGeometry,
+                   words: Words) -> None:
+    """A landmark: its shape (hatched grey), a cross at its centre, its name near it."""
+    shape = lm.geometry.intersection(clip)
+    dwg.add(dwg.path(d=path_d(shape), fill="#d9d9d9", stroke="#333333", stroke_width=0.35,
+                     stroke_dasharray="1.2,0.6"))
+    cx, cy = lm.centre
+    if clip.contains(shapely.Point(cx, cy)):
+        dwg.add(dwg.path(d=f"M{cx - 2:.2f},{cy:.2f} H{cx + 2:.2f} M{cx:.2f},{cy - 2:.2f} "
+                           f"V{cy + 2:.2f}", stroke="#111111", stroke_width=0.3))
+        words.block((cx - 2, cy - 2, cx + 2, cy + 2))
+    x0, y0, x1, y1 = shape.bounds
+    mid = (x0 + x1) / 2
+    spots = [(mid, y0 - 1.0, "middle"), (mid, y1 + 1.0 + ASCENT_EM * NAME_MM, "middle"),
+             (x1 + 1.0, cy + 1.0, "start"), (x0 - 1.0, cy + 1.0, "end"),
+             (mid, cy - 2.5, "middle"), (mid, cy + 2.5 + ASCENT_EM * NAME_MM, "middle")]
+    spots += [(mid + dx, yy, "middle") for dy in (0, 4, 8, 12) for dx in (-20, 20, -40, 40)
+              for yy in (y0 - 1.0 - dy, y1 + 3.2 + dy)]
+    spot = words.place(lm.name, NAME_MM, spots, shift_in=True)
+    if spot is not None:
+        names.add(dwg.text(lm.name, insert=spot[:2]))
+
+
+def _draw_legs(dwg: svgwrite.Drawing, legs: Any, where: Whereabouts, p: PlacedPoint,
+               words: Words) -> None:
+    """A ruler's path from the landmark's centre to the point: across, then along, each leg
+    dashed and marked with its millimetres."""
+    cx, cy = where.landmark.centre
+    legs.add(dwg.path(d=f"M{cx:.2f},{cy:.2f} H{p.x:.2f} V{p.y:.2f}", fill="none",
+                      stroke="#333333", stroke_width=0.3, stroke_dasharray="1.5,1"))
+    if where.across.mm:
+        mid = (cx + p.x) / 2
+        text = f"{where.across.mm} mm"
+        spot = words.place(text, LEG_MM, [(mid, cy - 0.8, "middle"),
+                                          (mid, cy + 0.8 + ASCENT_EM * LEG_MM, "middle")],
+                           shift_in=False)
+        if spot is not None:
+            legs.add(dwg.text(text, insert=spot[:2]))
+    if where.along.mm:
+        mid = (cy + p.y) / 2 + LEG_MM * 0.3
+        text = f"{where.along.mm} mm"
+        spot = words.place(text, LEG_MM, [(p.x + 0.8, mid, "start"), (p.x - 0.8, mid, "end")])
+        if spot is not None:
+            legs.add(dwg.text(text, insert=spot[:2]))
+
+
+def _label_point(dwg: svgwrite.Drawing, layer: Any, p: PlacedPoint, words: Words,
+                 far: bool) -> bool:
+    """A point's number beside its dot; ``far``: a little further, with a thin leader line
+    to the dot. False when there is no room."""
+    s, r = NUMBER_MM, DOT_MM + 0.3
+    up, down, mid = p.y - r, p.y + r + ASCENT_EM * s, p.y + 0.27 * s
+    near = [(p.x + r, up, "start"), (p.x + r + 0.3, mid, "start"), (p.x + r, down, "start"),
+            (p.x - r, up, "end"), (p.x - r - 0.3, mid, "end"), (p.x - r, down, "end"),
+            (p.x, up - 0.3, "middle"), (p.x, down + 0.3, "middle")]
+    text = str(p.number)
+    spot = words.place(text, s, [(x + k * dx, y + k * dy, a) for k in (3, 5, 7, 9)
+                                 for x, y, a in near for dx, dy in RING] if far else near)
+    if spot is None:
+        return False
+    tx, ty = spot[0], spot[1]
+    width = text_width(text, s)
+    if far:
+        bx = min(max(p.x, tx), tx + width)
+        by = min(max(p.y, ty - ASCENT_EM * s), ty)
+        layer.add(dwg.line((p.x, p.y), (bx, by), stroke="#111111", stroke_width=0.15))
+    layer.add(dwg.rect((tx - 0.2, ty - 0.75 * s), (width + 0.4, 0.95 * s), rx=0.4,
+                       fill="#ffffff", fill_opacity=0.85))
+    layer.add(dwg.text(text, insert=(tx, ty), fill="#111111"))
+    return True
 
 
 @dataclass(frozen=True)
 class Tile:
-    """One page of a stencil: a part of one area's drawing, at 1:1."""
+    """One page of a stencil: a part of one area's drawing, at 1:1; a tile of trigger points
+    also gives each point's position from its nearest landmarks."""
 
     group: str
     row: int
@@ -70,11 +320,14 @@ class Tile:
     rows: int
     columns: int
     svg: Markup
+    triggers: tuple[tuple[PlacedPoint, tuple[Whereabouts, ...]], ...] = ()
 
 
-def stencil_tiles(result: Result, width_mm: float, height_mm: float) -> Iterator[Tile]:
-    """The stencil's tiles: for each area (then the manual points), as many pages as its
-    points and outline need at 1:1, each ``width_mm`` x ``height_mm`` at most."""
+def stencil_tiles(result: Result, width_mm: float, height_mm: float,
+                  back: Backdrop = NO_BACKDROP, trigger_line_mm: float = 0.0) -> Iterator[Tile]:
+    """The stencil's tiles: for each area (then the trigger points), as many pages as it needs
+    at 1:1, each ``width_mm`` x ``height_mm`` at most (the trigger points' tiles
+    ``trigger_line_mm`` shorter for each point's words)."""
     groups: list[tuple[str, Any, list[Any]]] = []
     for res in result.areas:
         pts = [p for p in result.points if p.area == res.index]
@@ -83,24 +336,42 @@ def stencil_tiles(result: Result, width_mm: float, height_mm: float) -> Iterator
     if manual:
         groups.append(("", None, manual))
     for label, surface, pts in groups:
-        bounds = _bounds(surface, pts)
+        triggers = not label and surface is None
+        height = height_mm
+        if triggers:
+            height = max(height_mm / 2, height_mm - trigger_line_mm * len(pts))
+        bounds = _bounds(surface, pts, back, triggers, (width_mm, height))
         if bounds is None:
             continue
         x0, y0, x1, y1 = bounds
-        step_x, step_y = width_mm - OVERLAP_MM, height_mm - OVERLAP_MM
-        columns = max(1, math.ceil((x1 - x0 - OVERLAP_MM) / step_x))
-        rows = max(1, math.ceil((y1 - y0 - OVERLAP_MM) / step_y))
+        step_x, step_y = width_mm - OVERLAP_MM, height - OVERLAP_MM
+        columns, rows = _counts(bounds, step_x, step_y)
         # Centre the tiled block on the group.
         left = (x0 + x1) / 2 - (columns * step_x + OVERLAP_MM) / 2
         top = (y0 + y1) / 2 - (rows * step_y + OVERLAP_MM) / 2
         for r in range(rows):
             for c in range(columns):
-                frame = (left + c * step_x, top + r * step_y, width_mm, height_mm)
+                frame = (left + c * step_x, top + r * step_y, width_mm, height)
+                fx, fy = frame[0], frame[1]
+                here = [p for p in pts if fx <= p.x <= fx + width_mm and fy <= p.y <= fy + height]
+                lines = tuple((p, tuple(whereabouts(p.x, p.y, lm, back.axes) for lm in
+                                        ranked(p.x, p.y, back.landmarks, TRIGGER_LANDMARKS)))
+                              for p in here) if triggers and back.axes is not None else ()
                 yield Tile(label, r + 1, c + 1, rows, columns,
-                           Markup(stencil_svg(result, surface, pts, frame)))
+                           Markup(stencil_svg(result, surface, pts, frame, back, triggers)),
+                           lines)
 
 
-def _bounds(surface: Any, pts: list[Any]) -> tuple[float, float, float, float] | None:
+def _counts(bounds: Box, step_x: float, step_y: float) -> tuple[int, int]:
+    return (max(1, math.ceil((bounds[2] - bounds[0] - OVERLAP_MM) / step_x)),
+            max(1, math.ceil((bounds[3] - bounds[1] - OVERLAP_MM) / step_y)))
+
+
+def _bounds(surface: Any, pts: Sequence[Any], back: Backdrop, triggers: bool,
+            size: tuple[float, float]) -> Box | None:
+    """The map's part a group's tiles cover: its outline and points with room for their
+    numbers; a trigger point's nearest landmarks (when near enough); an area's nearest
+    landmark too when that takes no more pages."""
     margin = 8.0  # room around the outermost points for their numbers
     xs = [p.x for p in pts]
     ys = [p.y for p in pts]
@@ -110,4 +381,20 @@ def _bounds(surface: Any, pts: list[Any]) -> tuple[float, float, float, float] |
         ys += [by0, by1]
     if not xs:
         return None
-    return min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin
+    own = (min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin)
+    wanted: list[Landmark] = []
+    for p in pts:
+        near = ranked(p.x, p.y, back.landmarks, TRIGGER_LANDMARKS if triggers else 1)
+        wanted += [lm for lm in near if math.dist((p.x, p.y), lm.centre) <= TRIGGER_REACH_MM]
+    if not wanted:
+        return own
+    step = (size[0] - OVERLAP_MM, size[1] - OVERLAP_MM)
+    grown = own
+    for lm in dict.fromkeys(wanted):  # each once, in order
+        cx, cy = lm.centre
+        room = margin + NAME_MM  # its cross and its name
+        bigger = (min(grown[0], cx - room), min(grown[1], cy - room),
+                  max(grown[2], cx + room), max(grown[3], cy + room))
+        if triggers or _counts(bigger, *step) == _counts(own, *step):
+            grown = bigger
+    return grown

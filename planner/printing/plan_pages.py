@@ -14,7 +14,8 @@ from markupsafe import Markup
 from planner import wording
 from planner.bodymaps.view import View
 from planner.core.compute import Result
-from planner.drawing.stencil import stencil_tiles
+from planner.core.whereabouts import Axes, Landmark, axes_of, whereabouts_of
+from planner.drawing.stencil import Backdrop, stencil_tiles
 from planner.formatting import number_text
 from planner.printing.paper import SheetInfo, check, usable_mm
 from planner.printing.sheet_map import fitted_map
@@ -36,6 +37,7 @@ COMPACT_MAP_WIDTH_MM = 92.0  # compact: the map on the left half, the totals bes
 # The stencil: each tile is the printable page less a band for its caption and the 100 mm bar;
 # neighbouring tiles overlap so that the alignment marks of one can be laid on the next.
 STENCIL_CAPTION_MM = 30.0
+STENCIL_TRIGGER_LINE_MM = 8.0  # a trigger point's words under its tile: two lines at most
 QR_MODULE_MM = 0.6  # 0.6 mm modules: a phone reads the code from the printed page
 
 
@@ -48,13 +50,17 @@ def sheet_html(result: Result, view: View | None, info: SheetInfo) -> str:
     room = MAP_HEIGHT_MM[info.compact] - WARNING_LINE_MM * (len(result.warnings) + 1) * \
         bool(result.warnings)
     svg, scale = fitted_map(result, view, info, width, max(MAP_MIN_HEIGHT_MM, room))
-    groups = _point_groups(result, info, COMPACT_COLUMNS if info.compact else SHEET_COLUMNS)
+    landmarks = view_landmarks(view, info.language)
+    band_width = COMPACT_COLUMNS if info.compact else SHEET_COLUMNS
+    axes = view_axes(view) if view is not None else None
+    groups = _point_groups(result, info, band_width, landmarks, axes)
     # The drawing goes in as an image: WeasyPrint then draws its thousand elements directly
     # instead of styling each one as part of the page (a third of the PDF's time).
     image = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
     return template("sheet.html", info).render(
         **_common(result, view, info), map_image=image, map_scale=scale,
-        groups=groups, band_width=COMPACT_COLUMNS if info.compact else SHEET_COLUMNS,
+        groups=groups, band_width=band_width, positioned=bool(landmarks),
+        patients_sides=axes is not None and axes.left in ("right", "left"),
         qr=_qr(info.url),
         checklist_items=_checklist(info))
 
@@ -63,9 +69,39 @@ def stencil_html(result: Result, view: View | None, info: SheetInfo) -> str:
     """Each area at true scale (1 mm on paper = 1 mm on the skin), tiled over as many pages as
     it needs, with alignment marks where the tiles overlap."""
     check(info)
+    _ = translations(info.language).gettext
     width, height = usable_mm(info.paper)
-    tiles = list(stencil_tiles(result, width, height - STENCIL_CAPTION_MM))
-    return template("stencil.html", info).render(**_common(result, view, info), tiles=tiles)
+    tiles = list(stencil_tiles(result, width, height - STENCIL_CAPTION_MM,
+                               backdrop(view, info.language, wording.tile_edge_words(_)),
+                               STENCIL_TRIGGER_LINE_MM))
+    lines = [[f"{p.number}{' ' + p.label if p.label else ''}: "
+              + "; ".join(wording.position_text(w, _) for w in found)
+              for p, found in t.triggers] for t in tiles]
+    return template("stencil.html", info).render(**_common(result, view, info),
+                                                 tiles=list(zip(tiles, lines, strict=True)))
+
+
+def view_landmarks(view: View | None, language: str) -> tuple[Landmark, ...]:
+    """The view's landmarks as the core takes them: id, name in ``language``, shape (mm)."""
+    if view is None:
+        return ()
+    return tuple(Landmark(r.id, r.label.get(language) or r.label["en"], r.geometry)
+                 for r in view.landmarks())
+
+
+def view_axes(view: View) -> Axes:
+    """The directions of the view's drawing (planner.core.whereabouts.axes_of)."""
+    return axes_of(single_limb=view.single_limb, side=view.side,
+                   patient_right=view.patient_right, edges=view.edges)
+
+
+def backdrop(view: View | None, language: str, sides: dict[str, str]) -> Backdrop:
+    """The view's backdrop for the stencil (``sides``: planner.wording.tile_edge_words); an
+    empty one on plain paper."""
+    if view is None:
+        return Backdrop(None, (), (), None)
+    return Backdrop(view.outline, tuple(view.decor), view_landmarks(view, language),
+                    view_axes(view), sides)
 
 
 def handout_html(result: Result, view: View | None, info: SheetInfo) -> str:
@@ -76,30 +112,49 @@ def handout_html(result: Result, view: View | None, info: SheetInfo) -> str:
                                                  custom=paragraphs)
 
 
-def _point_groups(result: Result, info: SheetInfo, width: int) -> list[dict[str, Any]]:
+def _point_groups(result: Result, info: SheetInfo, width: int,
+                  landmarks: tuple[Landmark, ...] = (), axes: Axes | None = None
+                  ) -> list[dict[str, Any]]:
     """The point table, area by area: a title and the area's shared details, then its points
-    in bands of ``width``; the trigger points last, one row each with their own details."""
+    in bands of ``width``; the trigger points last, one row each with their own details.
+
+    On a view with landmarks each area's points come in parts, one for each landmark nearest
+    to some of them (the part's heading names it), in injection order within each part, and
+    each point says its position from that landmark's centre in a few words ("18 medial,
+    6 distal"); a trigger point says it in full."""
     _ = translations(info.language).gettext
     techniques = wording.technique_names(_)
+    where = whereabouts_of([(p.x, p.y) for p in result.points], landmarks, axes) \
+        if landmarks and axes is not None else [None] * len(result.points)
     groups: list[dict[str, Any]] = []
     for res in result.areas:
         a = res.area
-        points = [{"number": p.number, "volume": p.volume_ml}
-                  for p in result.points if p.area == res.index]
-        if not points:
+        mine = [k for k, p in enumerate(result.points) if p.area == res.index]
+        if not mine:
             continue
+        parts: dict[str, dict[str, Any]] = {}  # by landmark, in order of their first point
+        for k in mine:
+            w = where[k]
+            part = parts.setdefault(w.landmark.id if w else "", {
+                "heading": w and _("Position from %(landmark)s (its centre), in mm") % {
+                    "landmark": w.landmark.name}, "rows": []})
+            part["rows"].append({"number": result.points[k].number,
+                                 "volume": result.points[k].volume_ml,
+                                 "where": w and wording.offsets_text(w, _, unit="")})
         groups.append({
             "title": f"{res.index + 1}. {a.label}",
             "details": [a.mixture and _("mixture %(name)s") % {"name": a.mixture},
                         f"{number_text(a.depth_mm, info.language)} mm",
                         techniques.get(a.technique, a.technique)],
-            "bands": _bands(points, width)})
-    manual = [p for p in result.points if p.area is None]
+            "parts": [{"heading": part["heading"], "bands": _bands(part["rows"], width)}
+                      for part in parts.values()]})
+    manual = [(p, where[k]) for k, p in enumerate(result.points) if p.area is None]
     if manual:
         groups.append({"title": _("Trigger points"), "details": [], "manual": [
             {"number": p.number, "label": p.label or "", "volume": p.volume_ml,
              "mixture": p.mixture or "—", "depth": p.depth_mm,
-             "technique": techniques.get(p.technique, p.technique)} for p in manual]})
+             "technique": techniques.get(p.technique, p.technique),
+             "where": w and wording.position_text(w, _)} for p, w in manual]})
     return groups
 
 

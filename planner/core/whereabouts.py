@@ -1,0 +1,204 @@
+"""Where a point lies from a named anatomical landmark, as a clinician finds it with a ruler:
+the distance from the landmark's centre split into the drawing's two anatomical axes, in whole
+millimetres, each with the direction it goes (lateral or medial, proximal or distal on a limb;
+the patient's right or left, above or below on the trunk, the face and the whole body).
+
+Pure: the caller passes the landmarks as plain data (id, name, shapely geometry in mm) and what
+the drawing's edges face (``axes_of``); nothing here reads the atlas.
+
+>>> from shapely.geometry import box
+>>> patella = Landmark("knee-anterior/patella", "Patella", box(60, 110, 100, 160))
+>>> knee = axes_of(single_limb=True, side="right", patient_right="left",
+...                edges={"top": "proximal", "bottom": "distal"})
+>>> where = whereabouts(98.0, 141.4, patella, knee)
+>>> (where.across.mm, where.across.direction, where.along.mm, where.along.direction)
+(18, 'medial', 6, 'distal')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
+
+__all__ = ["Axes", "Landmark", "Offset", "Whereabouts", "axes_of", "nearest", "whereabouts",
+           "whereabouts_of"]
+
+# The opposite of each direction a drawing's edge can face (planner.bodymaps' data-edge-*).
+OPPOSITE = {"proximal": "distal", "distal": "proximal", "lateral": "medial",
+            "medial": "lateral", "anterior": "posterior", "posterior": "anterior",
+            "right": "left", "left": "right", "cranial": "caudal", "caudal": "cranial"}
+# The sole of an ankle's drawing: "distal" is what a clinician says of a point below the
+# malleolus ("20 mm distal to the tip of the lateral malleolus").
+SAME_AS = {"plantar": "distal"}
+# A drawing that says nothing of its sides: directions as drawn.
+AS_DRAWN = ("drawing-left", "drawing-right", "drawing-up", "drawing-down")
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """A named landmark of a view: its id, its name in the reader's language and its shape
+    (mm, in the view's coordinates: x to the right, y down)."""
+
+    id: str
+    name: str
+    geometry: BaseGeometry = field(compare=False)
+
+    @cached_property
+    def centre(self) -> tuple[float, float]:
+        """The point distances are measured from: the shape's centroid, or the shape's point
+        nearest to it when the centroid falls outside (a crescent)."""
+        c = self.geometry.centroid
+        if not self.geometry.covers(c):
+            c = nearest_points(self.geometry, c)[0]
+        return float(c.x), float(c.y)
+
+
+@dataclass(frozen=True)
+class Axes:
+    """What the drawing's four directions are on the patient, as direction codes: towards the
+    drawing's left and right edges (x smaller, larger) and its top and bottom (y smaller,
+    larger)."""
+
+    left: str
+    right: str
+    up: str
+    down: str
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A distance along one axis, whole mm, and its direction (None when it rounds to 0)."""
+
+    mm: int
+    direction: str | None
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """A point's position from a landmark's centre: across (the drawing's horizontal) and along
+    (its vertical)."""
+
+    landmark: Landmark
+    across: Offset
+    along: Offset
+
+
+def axes_of(*, single_limb: bool, side: str | None, patient_right: str,
+            edges: Mapping[str, str]) -> Axes:
+    """The direction codes of a view's drawing.
+
+    Left and right: on a view of one limb that says where the patient's right is, the limb's
+    lateral side is towards the patient's right for a right limb and towards the patient's
+    left for a left limb (the words at the drawing's edges, planner.wording.limb_edges); on
+    the trunk, the face and the whole body the patient's ``right`` and ``left``; else what the
+    drawing's edges face (``edges``, already mirrored for a left limb); else as drawn. Up and
+    down: what a limb's top and bottom face, else ``cranial`` and ``caudal`` on a front or
+    back view (the patient upright), else as drawn.
+
+    >>> axes_of(single_limb=True, side="left", patient_right="left", edges={})
+    Axes(left='medial', right='lateral', up='cranial', down='caudal')
+    >>> axes_of(single_limb=False, side=None, patient_right="right", edges={})
+    Axes(left='left', right='right', up='cranial', down='caudal')
+    """
+    faces_patient = patient_right in ("left", "right")
+    if single_limb and faces_patient and side in ("left", "right"):
+        towards_right = "lateral" if side == "right" else "medial"
+        left = towards_right if patient_right == "left" else OPPOSITE[towards_right]
+        horizontal = (left, OPPOSITE[left])
+    elif faces_patient:
+        horizontal = ("right", "left") if patient_right == "left" else ("left", "right")
+    elif _known(edges, "left", "right"):
+        horizontal = (_code(edges["left"]), _code(edges["right"]))
+    else:
+        horizontal = AS_DRAWN[0], AS_DRAWN[1]
+    if single_limb and _known(edges, "top", "bottom"):
+        vertical = (_code(edges["top"]), _code(edges["bottom"]))
+    elif faces_patient:
+        vertical = ("cranial", "caudal")
+    else:
+        vertical = AS_DRAWN[2], AS_DRAWN[3]
+    return Axes(*horizontal, *vertical)
+
+
+def _code(edge: str) -> str:
+    return SAME_AS.get(edge, edge)
+
+
+def _known(edges: Mapping[str, str], a: str, b: str) -> bool:
+    """Both edges said, and opposite each other (a drawing that says proximal at its top says
+    distal, or plantar, at its bottom)."""
+    if a not in edges or b not in edges:
+        return False
+    first, second = _code(edges[a]), _code(edges[b])
+    return OPPOSITE.get(first) == second
+
+
+def rounded_mm(distance: float) -> int:
+    """A distance to the nearest whole millimetre, halves up (never banker's rounding).
+
+    >>> [rounded_mm(d) for d in (0.49, 0.5, 2.5, 17.96)]
+    [0, 1, 3, 18]
+    """
+    return math.floor(abs(distance) + 0.5)
+
+
+def whereabouts(x: float, y: float, landmark: Landmark, axes: Axes) -> Whereabouts:
+    """The position of the point (``x``, ``y``, mm) from ``landmark``'s centre."""
+    cx, cy = landmark.centre
+    return Whereabouts(landmark, _offset(x - cx, axes.left, axes.right),
+                       _offset(y - cy, axes.up, axes.down))
+
+
+def _offset(delta: float, negative: str, positive: str) -> Offset:
+    mm = rounded_mm(delta)
+    return Offset(mm, None if mm == 0 else (negative if delta < 0 else positive))
+
+
+def nearest(xy: npt.ArrayLike, landmarks: Sequence[Landmark]) -> npt.NDArray[np.intp]:
+    """For each point of ``xy`` (n x 2, mm) the index of the landmark whose centre is nearest
+    (the first of equals); an empty array when there is no landmark."""
+    points = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if not landmarks or not len(points):
+        return np.zeros(0 if not landmarks else len(points), dtype=np.intp)
+    centres = np.array([lm.centre for lm in landmarks], dtype=float)
+    d2 = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+    found: npt.NDArray[np.intp] = np.argmin(d2, axis=1)
+    return found
+
+
+def ranked(x: float, y: float, landmarks: Sequence[Landmark], count: int) -> list[Landmark]:
+    """The ``count`` landmarks whose centres are nearest the point, nearest first."""
+    return sorted(landmarks, key=lambda lm: math.dist((x, y), lm.centre))[:count]
+
+
+def whereabouts_of(xy: npt.ArrayLike, landmarks: Sequence[Landmark],
+                   axes: Axes) -> list[Whereabouts | None]:
+    """Each point's position from its nearest landmark; None for every point when there is
+    no landmark."""
+    points = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if not landmarks:
+        return [None] * len(points)
+    return [whereabouts(float(x), float(y), landmarks[k], axes)
+            for (x, y), k in zip(points, nearest(points, landmarks), strict=True)]
+
+
+def within(landmarks: Sequence[Landmark], box: tuple[float, float, float, float]
+           ) -> list[Landmark]:
+    """The landmarks of which some part lies inside ``box`` (x0, y0, x1, y1 in mm)."""
+    frame = shapely.box(*box)
+    return [lm for lm in landmarks if lm.geometry.intersects(frame)]
+
+
+def landmark_at(point: tuple[float, float], landmarks: Sequence[Landmark]) -> Landmark | None:
+    """The landmark under a point, if any."""
+    where = Point(point)
+    return next((lm for lm in landmarks if lm.geometry.covers(where)), None)

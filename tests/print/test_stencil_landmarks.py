@@ -1,0 +1,188 @@
+"""The stencil that can be placed and the point table that can be measured (issue 17, item
+3): landmarks named on the tiles, the words of each point's position agreeing with the words
+at the drawing's edges and with the geometry, no two words overlapping, none cut, none under
+2 mm, on every view with landmarks."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner import engine, wording
+from planner.bodymaps.atlas import get_view, views
+from planner.core.plan_reader import from_dict
+from planner.core.whereabouts import whereabouts
+from planner.drawing.plan import plan_svg
+from planner.printing import plan_pages
+from planner.printing.paper import SheetInfo
+from planner.printing.pdf import to_pdf
+from planner.printing.templates import translations
+from tests.helpers.stencil_words import knee_doc, overlapping, page_words, tile_frames
+
+INFO = SheetInfo(patient_name="Verdi, Giulia", plan_id=12, plan_version=3)
+VIEWS = [(v.id, side) for v in views() if v.landmarks()
+         for side in (("right", "left") if v.single_limb else (None,))]
+
+
+def identity(text: str) -> str:
+    return text
+
+
+def edge_words_drawn(view) -> dict[str, str]:
+    """The words the plan drawing writes at its left and right edges (its orientation)."""
+    result, _ = engine.run(from_dict({"format": "mesoplanner.plan/1", "bodymap": view.id,
+                                      "side": view.side or "none", "treatment": "antalgic",
+                                      "areas": []}))
+    svg = plan_svg(result, view)
+    group = re.search(r'<g[^>]*id="orientation".*?</g>', svg, re.S)
+    assert group
+    found = {}
+    for anchor, word in re.findall(r'<text[^>]*text-anchor="(start|end)"[^>]*>([^<]+)<',
+                                   group.group(0)):
+        found["left" if anchor == "start" else "right"] = word
+    return found
+
+
+@pytest.mark.parametrize(("view_id", "side"), VIEWS)
+def test_the_position_words_are_the_words_at_the_drawings_edges(view_id, side):
+    view = get_view(view_id, side)
+    axes = plan_pages.view_axes(view)
+    drawn = edge_words_drawn(view)
+    words = wording.tile_edge_words(identity)
+    for edge, code in (("left", axes.left), ("right", axes.right)):
+        if code in words and edge in drawn:
+            assert drawn[edge] == words[code], (view_id, side, edge)
+            if code in wording.edge_words(identity):  # a limb: lateral, medial...
+                assert wording.direction_words(identity)[code] == words[code].lower()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(VIEWS), st.floats(0, 1), st.floats(0, 1))
+def test_a_point_says_the_side_it_lies_on(view_side, fx, fy):
+    view = get_view(*view_side)
+    x0, y0, x1, y1 = view.outline.bounds
+    x, y = x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)
+    if not view.outline.contains(shapely.Point(x, y)):
+        return
+    landmarks = plan_pages.view_landmarks(view, "en")
+    axes = plan_pages.view_axes(view)
+    lm = min(landmarks, key=lambda m: math.dist((x, y), m.centre))
+    where = whereabouts(x, y, lm, axes)
+    cx, cy = lm.centre
+    words = wording.direction_words(identity)
+    text = wording.offsets_text(where, identity)
+    if abs(x - cx) >= 0.5:
+        side_code = axes.left if x < cx else axes.right
+        assert f"{math.floor(abs(x - cx) + 0.5)} mm {words[side_code]}" in text
+    if abs(y - cy) >= 0.5:
+        side_code = axes.up if y < cy else axes.down
+        assert f"{math.floor(abs(y - cy) + 0.5)} mm {words[side_code]}" in text
+
+
+def stencil(doc, info=INFO):
+    result, view = engine.run(from_dict(doc))
+    return result, view, to_pdf(plan_pages.stencil_html(result, view, info))
+
+
+@pytest.mark.parametrize(("spacing", "side", "language"), [(15, "right", "en"),
+                                                           (6, "left", "it"),
+                                                           (8, "right", "es")])
+def test_every_tile_names_its_landmarks_and_no_word_overlaps_or_is_cut(spacing, side,
+                                                                      language):
+    result, view, pdf = stencil(knee_doc(spacing, side), replace(INFO, language=language))
+    pages, frames = page_words(pdf), tile_frames(pdf)
+    names = {lm.name for lm in plan_pages.view_landmarks(view, language)}
+    text = " ".join(w["text"] for page in pages for w in page)
+    for name in names:
+        assert name in text, name
+    for words, (fx0, ftop, fx1, fbottom) in zip(pages, frames, strict=True):
+        assert not overlapping(words), overlapping(words)[:5]
+        inside = [w for w in words if fx0 - 0.1 <= w["x0"] and w["x1"] <= fx1 + 0.1
+                  and ftop - 0.1 <= w["top"] and w["bottom"] <= fbottom + 0.1]
+        drawn = [w for w in words if w["top"] > ftop - 0.1 and w["bottom"] < fbottom + 3
+                 and w not in inside and w["top"] < fbottom]
+        assert not drawn, f"words cut at the tile's edge: {drawn[:3]}"
+        assert all(w["size"] >= 2.0 for w in inside), min(w["size"] for w in inside)
+    numbers = {int(w["text"]) for page in pages for w in page if w["text"].isdigit()}
+    assert {p.number for p in result.points} <= numbers
+
+
+def test_a_trigger_point_is_printed_with_its_nearest_landmarks_and_their_distances():
+    result, view, pdf = stencil(knee_doc(15, "right"))
+    trigger = next(p for p in result.points if p.area is None)
+    landmarks = plan_pages.view_landmarks(view, "en")
+    axes = plan_pages.view_axes(view)
+    two = sorted(landmarks, key=lambda m: math.dist((trigger.x, trigger.y), m.centre))[:2]
+    last = " ".join(w["text"] for w in page_words(pdf)[-1])
+    for lm in two:
+        where = whereabouts(trigger.x, trigger.y, lm, axes)
+        assert wording.position_text(where, identity) in last
+        for offset in (where.across, where.along):  # each leg marked with its mm
+            if offset.mm:
+                assert f"{offset.mm} mm" in last
+    # The right knee: the trigger point at x 100 lies to the patella's medial side.
+    assert "Patella (centre): 20 mm medial, 16 mm distal" in last
+
+
+def test_the_point_table_gives_each_points_position_from_its_nearest_landmark():
+    result, view = engine.run(from_dict(knee_doc(15, "left")))
+    html = plan_pages.sheet_html(result, view, INFO)
+    landmarks = plan_pages.view_landmarks(view, "en")
+    rows = re.findall(r'<tr class="where">(.*?)</tr>', html, re.S)
+    cells = [c for row in rows for c in re.findall(r'<td colspan="\d">([^<]*)</td>', row) if c]
+    manual = [p for p in result.points if p.area is None]
+    areas = [p for p in result.points if p.area is not None]
+    assert len(cells) == len(areas) + len(manual)
+    # Each landmark's part lists the points nearest to it.
+    headings = re.findall(r"Position from ([^<]+) \(its centre\), in mm", html)
+    nearest = {min(landmarks, key=lambda m: math.dist((p.x, p.y), m.centre)).name
+               for p in areas}
+    assert set(headings) == nearest
+    # A left knee's lateral side is on the drawing's right: a point to the right of its
+    # landmark says lateral.
+    for p in areas:
+        lm = min(landmarks, key=lambda m: math.dist((p.x, p.y), m.centre))
+        across = p.x - lm.centre[0]
+        if abs(across) >= 0.5:
+            word = "lateral" if across > 0 else "medial"
+            said = f"{math.floor(abs(across) + 0.5)} {word}"
+            assert any(c.startswith(said) for c in cells), (p.number, said)
+
+
+def test_the_table_is_in_the_readers_language():
+    result, view = engine.run(from_dict(knee_doc(15, "right")))
+    html = plan_pages.sheet_html(result, view, replace(INFO, language="it"))
+    _ = translations("it").gettext
+    assert _("medial") in html and "Rotula" in html
+
+
+def test_a_300_point_sheet_stays_short():
+    result, view = engine.run(from_dict(knee_doc(3.4, "right", trigger=None)))
+    assert len(result.points) >= 300
+    pdf = to_pdf(plan_pages.sheet_html(result, view, INFO))
+    pages = page_words(pdf)
+    assert len(pages) <= 8, len(pages)
+    table = [[w for w in words if w["top"] >= heads[0]["top"]] for words in pages
+             if (heads := [w for w in words if w["text"] == "No."])]
+    assert len(table) >= 2
+    for words in table:  # the point table's words (the map is another test's)
+        assert not overlapping(words), overlapping(words)[:5]
+        assert re.search(r"\d+ (medial|lateral|proximal|distal)",
+                         " ".join(w["text"] for w in words))
+
+
+def test_plain_paper_has_no_positions_and_no_landmark():
+    doc = {"format": "mesoplanner.plan/1", "treatment": "cellulite",
+           "mixtures": {"A": {"components": [{"name": "saline", "volume_ml": "5.00"}]}},
+           "areas": [{"label": "flank", "polygon": [[0, 0], [60, 0], [60, 60], [0, 60]],
+                      "spacing_mm": 10, "volume_ml": "0.05", "mixture": "A"}]}
+    result, view = engine.run(from_dict(doc))
+    html = plan_pages.sheet_html(result, view, INFO)
+    assert 'class="where"' not in html and "Position from" not in html
+    assert "Position from" not in plan_pages.stencil_html(result, view, INFO)
