@@ -7,8 +7,6 @@ No request objects here: the web app, the print sheet and the command line all c
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape as xml_escape
-
 import shapely
 import svgwrite
 from shapely.geometry.base import BaseGeometry
@@ -16,8 +14,10 @@ from shapely.geometry.base import BaseGeometry
 from planner.bodymaps.view import View
 from planner.core.compute import Result
 from planner.drawing.body import draw_view
+from planner.drawing.labels import Box
 from planner.drawing.legend import LEGEND_MM, SCALE_BAR_MM, draw_legend
 from planner.drawing.paths import path_d, ring_d
+from planner.drawing.points_layer import points_markup
 from planner.drawing.style import (
     FONT_FAMILY,
     LABEL_SIZE_MM,
@@ -34,12 +34,14 @@ POINTS_SLOT = "points-slot"  # replaced by the points layer once the document is
 ORIENTATION_MM = 4.2  # the patient's left and right: bold capitals 4.2 mm high where they fit
 ORIENTATION_GAP_MM = 6.0  # at least this much between the two on one line
 BOLD_CAPS_EM = 0.72  # the width of a bold Helvetica capital, in ems (a generous mean)
+WORD_EM = 0.8  # of a bold DejaVu Sans capital (the print's font): the box no label may cover
 
 
 def plan_svg(result: Result, view: View | None = None, *, title: str | None = None,
              text: Text = identity, language: str = "en", crop: bool = False,
-             scale_bar: bool = True, enlarge: float = 1.0,
-             digits: Text = identity) -> str:
+             scale_bar: bool = True, print_scale: float = 1.0,
+             digits: Text = identity, frame: Box | None = None, legend: bool = True,
+             scheme: bool = True) -> str:
     """The plan drawn as a standalone SVG document (mm units), on its view or on plain paper.
 
     ``text`` translates the drawing's words (the web app passes gettext), ``digits`` writes a
@@ -49,17 +51,28 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     paper.
 
     ``crop`` frames the drawing on the plan's areas and points (with a margin) instead of the
-    whole view, so that a print shows them large. ``scale_bar=False`` leaves out the 100 mm
-    bar, for a drawing that will not be printed at true scale; ``enlarge`` makes the points
-    and their numbers bigger, for a drawing that will be printed smaller than true scale.
+    whole view, so that a print shows them large; ``frame`` (x0, y0, x1, y1 in mm) frames it
+    on that part of the view. ``scale_bar=False`` leaves out the 100 mm bar, for a drawing
+    that will not be printed at true scale, and ``legend=False`` the whole band below.
+    ``print_scale`` is the size the drawing will be printed at (2: twice true size): the
+    points, their labels and the orientation words are drawn so that they print at their own
+    size whatever the drawing's. ``scheme=False`` keeps the numbers that fit where an area's
+    do not all fit, instead of naming its grid at its edges (points_layer).
     """
     minx, miny, width, height = _frame(result, view)
     if crop and view is not None:
         minx, miny, width, height = _cropped(result, (minx, miny, width, height))
-    total_h = height + LEGEND_MM
+    if frame is not None:
+        minx, miny, width, height = frame[0], frame[1], frame[2] - frame[0], frame[3] - frame[1]
+    band = LEGEND_MM if legend else 0.0
+    total_h = height + band
     dwg = svgwrite.Drawing(size=(f"{width:.2f}mm", f"{total_h:.2f}mm"), debug=False,
                            profile="full")
     dwg.viewbox(minx, miny, width, total_h)
+    if view is not None and not crop and frame is None and _plan_shapes(result):
+        # Where the editor opens: the plan's areas and points, with a margin.
+        dwg["data-plan-box"] = " ".join(
+            f"{v:.2f}" for v in _cropped(result, (minx, miny, width, height)))
     dwg.add(dwg.rect((minx, miny), (width, total_h), fill="#ffffff"))
     if view is not None:
         draw_view(dwg, view, language)
@@ -68,13 +81,17 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     colours = mixture_colours(result)
     _draw_areas(dwg, result, colours)
     dwg.add(dwg.g(id=POINTS_SLOT))
-    _draw_orientation(dwg, view, minx, miny, width, height, text)
-    # The legend's band is white: on a cropped view the drawing goes on below the frame.
-    dwg.add(dwg.rect((minx, miny + height), (width, LEGEND_MM), fill="#ffffff"))
-    draw_legend(dwg, result, colours, minx, miny + height, width, title, text, scale_bar,
-                 digits)
-    return str(dwg.tostring()).replace(f'<g id="{POINTS_SLOT}" />',
-                                       _points_markup(result, colours, enlarge, digits), 1)
+    words = _draw_orientation(dwg, view, minx, miny, width, height, text, print_scale)
+    if legend:
+        # The legend's band is white: on a cropped view the drawing goes on below the frame.
+        dwg.add(dwg.rect((minx, miny + height), (width, LEGEND_MM), fill="#ffffff"))
+        draw_legend(dwg, result, colours, minx, miny + height, width, title, text, scale_bar,
+                    digits)
+    points = points_markup(result, colours, radius=POINT_RADIUS_MM / print_scale,
+                           size=LABEL_SIZE_MM / print_scale,
+                           frame=(minx, miny, minx + width, miny + height),
+                           taken=words, digits=digits, scheme=scheme)
+    return str(dwg.tostring()).replace(f'<g id="{POINTS_SLOT}" />', points, 1)
 
 
 def _frame(result: Result, view: View | None) -> tuple[float, float, float, float]:
@@ -149,98 +166,58 @@ def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None,
     dwg.add(layer)
 
 
-def _points_markup(result: Result, colours: dict[str | None, str], enlarge: float = 1.0,
-                   digits: Text = identity) -> str:
-    """The numbered points as SVG markup, written directly rather than through svgwrite.
-
-    A plan has up to 5,000 points and svgwrite spends about 0.1 ms on each element; this layer
-    is plain numbers and fixed colours, so it is written as text (see bench/bench_grid.py).
-    Each point is a group carrying its number, volume and depth for the editor's hover and tap.
-    """
-    r = POINT_RADIUS_MM * enlarge
-    size = LABEL_SIZE_MM * enlarge
-    digit_w, box_top, box_h = 0.6 * size, 0.78 * size, 0.92 * size  # Helvetica-like digits
-    parts = [f'<g id="points" font-family="{FONT_FAMILY}" '
-             f'font-size="{LABEL_SIZE_MM * enlarge:.2f}">']
-    mixtures = [None if m < 0 else result.plan.areas[m].mixture for m in result.area_of]
-    manual = iter(enumerate(result.plan.points))
-    shown: dict[str, str] = {}  # a plan has few distinct volumes: each is formatted once
-    for k in range(len(result.xy)):
-        owner = int(result.area_of[k])
-        if owner >= 0:
-            mixture, where = mixtures[k], f'data-area="{owner}"'
-            depth = f"{result.plan.areas[owner].depth_mm:.1f}"
-        else:
-            j, point = next(manual)
-            mixture, where = point.mixture, f'data-area="" data-manual="{j}"'
-            depth = f"{point.depth_mm:.1f}"
-        colour = xml_escape(colours.get(mixture, NO_MIXTURE_COLOUR))
-        x, y = float(result.xy[k, 0]), float(result.xy[k, 1])
-        number = k + 1
-        volume = f"{int(result.hundredths[k]) / 100:.2f}"
-        if volume not in shown:
-            shown[volume] = digits(volume)
-        if depth not in shown:
-            shown[depth] = digits(depth)
-        tx, ty = x + r + 0.3, y - r + 0.2
-        # The number sits on a light box (not a second, white copy of the text: a PDF's text
-        # would then hold every number twice).
-        box_w = len(str(number)) * digit_w + 0.5
-        parts.append(
-            f'<g class="point" data-number="{number}" data-volume-ml="{volume}" '
-            f'data-depth-mm="{depth}" {where}>'
-            f'<title>{number}: {shown[volume]} mL · {shown[depth]} mm</title>'
-            f'<circle cx="{x:.3f}" cy="{y:.3f}" r="{r}" fill="{colour}" stroke="#ffffff" '
-            f'stroke-width="0.35"/>'
-            f'<rect x="{tx - 0.25:.3f}" y="{ty - box_top:.3f}" width="{box_w:.2f}" '
-            f'height="{box_h:.2f}" rx="0.4" fill="#ffffff" fill-opacity="0.8"/>'
-            f'<text x="{tx:.3f}" y="{ty:.3f}" fill="#111111">{number}</text></g>')
-    parts.append("</g>")
-    return "".join(parts)
-
-
 def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, miny: float,
-                      width: float, height: float, text: Text) -> None:
+                      width: float, height: float, text: Text, print_scale: float = 1.0
+                      ) -> list[Box]:
     """Which way the drawing faces, in the clinician's words: on a limb its lateral and medial
     sides (or what its view's edges face) and proximal and distal; on the trunk the patient's
-    right and left (never the viewer's)."""
+    right and left (never the viewer's). Returns the words' boxes, which no label may cover."""
     sides = _side_words(view, text)  # (words, x) at the top's two ends
     ends = _edge_words(view, text)  # the words at the top's middle and at the bottom
-    size = ORIENTATION_MM
+    u = 1.0 / print_scale  # a printed mm, in mm of the drawing
+    size = ORIENTATION_MM * u
     if len(sides) == 2:
         # Both sides on one line, one at each edge (and the top's word between them): on a
         # narrow (cropped) drawing, or in a language with longer words, the letters get smaller
         # rather than run into each other.
         gaps = 2 if ends.get("top") else 1
-        room = width - 2 * 4.0 - gaps * ORIENTATION_GAP_MM
+        room = width - 2 * 4.0 * u - gaps * ORIENTATION_GAP_MM * u
         letters = sum(len(words) for words, _x in sides) + len(ends.get("top", ""))
         size = min(size, room / (BOLD_CAPS_EM * letters))
     layer = dwg.g(id="orientation", font_family=FONT_FAMILY,
                   font_size=f"{size:.2f}", font_weight="bold", fill="#a52714")
-    top = miny + 6.0
+    top = miny + 6.0 * u
+    boxes: list[Box] = []
+
+    def word(words: str, at: float, y: float, anchor: str, **style: str) -> None:
+        wide = WORD_EM * size * len(words)
+        left = at - {"start": 0.0, "middle": wide / 2, "end": wide}[anchor]
+        boxes.append((left - 0.5 * u, y - size - 0.5 * u, left + wide + 0.5 * u,
+                      y + 0.3 * size + 0.5 * u))
+        layer.add(dwg.text(words, insert=(at, y), text_anchor=anchor, **style))
+
     if view is None:
-        layer.add(dwg.text(text("No body map: orientation as drawn"), insert=(minx + 4, top),
-                           fill="#555555", font_weight="normal"))
+        word(text("No body map: orientation as drawn"), minx + 4 * u, top, "start",
+             fill="#555555", font_weight="normal")
     for words, x in sides:
-        at = minx + 4 if x < 0.5 else minx + width - 4
-        layer.add(dwg.text(words, insert=(at, top), text_anchor="start" if x < 0.5 else "end"))
+        at = minx + 4 * u if x < 0.5 else minx + width - 4 * u
+        word(words, at, top, "start" if x < 0.5 else "end")
     if ends.get("top"):
-        layer.add(dwg.text(ends["top"], insert=(minx + width / 2, top), text_anchor="middle"))
+        word(ends["top"], minx + width / 2, top, "middle")
     if ends.get("bottom"):
         # On a light box, as the points' numbers: the word may lie over the drawing's lowest
         # points on a cropped map.
-        wide = BOLD_CAPS_EM * size * len(ends["bottom"]) + 1.0
-        base_y = miny + height - 2.0
-        layer.add(dwg.rect((minx + width / 2 - wide / 2, base_y - size), (wide, size + 1.0),
+        wide = BOLD_CAPS_EM * size * len(ends["bottom"]) + 1.0 * u
+        base_y = miny + height - 2.0 * u
+        layer.add(dwg.rect((minx + width / 2 - wide / 2, base_y - size), (wide, size + 1.0 * u),
                            rx=0.4, fill="#ffffff", fill_opacity=0.8))
-        layer.add(dwg.text(ends["bottom"], insert=(minx + width / 2, base_y),
-                           text_anchor="middle"))
+        word(ends["bottom"], minx + width / 2, base_y, "middle")
     site = site_name(view.id, view.side, text) if view is not None and view.single_limb \
         else None
     if site is not None:
-        layer.add(dwg.text(site.upper(), insert=(minx + width / 2, top + 6),
-                           text_anchor="middle", fill="#111111"))
+        word(site.upper(), minx + width / 2, top + 6 * u, "middle", fill="#111111")
     dwg.add(layer)
+    return boxes
 
 
 def _side_words(view: View | None, text: Text) -> list[tuple[str, float]]:

@@ -3,7 +3,6 @@ warnings, checklist), the true-scale stencil and the aftercare handout."""
 
 from __future__ import annotations
 
-import base64
 import math
 import re
 from typing import Any
@@ -18,7 +17,7 @@ from planner.core.whereabouts import Axes, Landmark, axes_of, whereabouts_of
 from planner.drawing.stencil import Backdrop, stencil_tiles
 from planner.formatting import number_text
 from planner.printing.paper import SheetInfo, check, usable_mm
-from planner.printing.sheet_map import fitted_map
+from planner.printing.sheet_map import sheet_maps
 from planner.printing.templates import template, translations
 
 # Height of the map on the sheet's first page, below the header [our layout]: most views
@@ -49,16 +48,13 @@ def sheet_html(result: Result, view: View | None, info: SheetInfo) -> str:
         width = COMPACT_MAP_WIDTH_MM
     room = MAP_HEIGHT_MM[info.compact] - WARNING_LINE_MM * (len(result.warnings) + 1) * \
         bool(result.warnings)
-    svg, scale = fitted_map(result, view, info, width, max(MAP_MIN_HEIGHT_MM, room))
+    maps = sheet_maps(result, view, info, width, max(MAP_MIN_HEIGHT_MM, room))
     landmarks = view_landmarks(view, info.language)
     band_width = COMPACT_COLUMNS if info.compact else SHEET_COLUMNS
     axes = view_axes(view) if view is not None else None
     groups = _point_groups(result, info, band_width, landmarks, axes)
-    # The drawing goes in as an image: WeasyPrint then draws its thousand elements directly
-    # instead of styling each one as part of the page (a third of the PDF's time).
-    image = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
     return template("sheet.html", info).render(
-        **_common(result, view, info), map_image=image, map_scale=scale,
+        **_common(result, view, info), **maps,
         groups=groups, band_width=band_width, positioned=bool(landmarks),
         patients_sides=axes is not None and axes.left in ("right", "left"),
         qr=_qr(info.url),

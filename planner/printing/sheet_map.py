@@ -1,43 +1,162 @@
 """The plan's drawing on the treatment-room sheet: fitted to the room the sheet has for it,
-with its scale."""
+with its scale, and where it is too dense to label, enlarged drawings of its points."""
 
 from __future__ import annotations
 
+import base64
+import math
 import re
+from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from planner.bodymaps.view import View
 from planner.core.compute import Result
 from planner.drawing.plan import plan_svg
+from planner.drawing.points_layer import points_markup
+from planner.drawing.style import LABEL_SIZE_MM, POINT_RADIUS_MM
 from planner.formatting import digits_text, number_text
-from planner.printing.paper import SheetInfo
+from planner.printing.paper import SheetInfo, usable_mm
 from planner.printing.templates import translations
 
-MIN_PRINTED_LABEL = 0.7  # point numbers print at no less than 70% of their true-scale size
+# The enlarged drawings of a map too dense to label at its scale: the scales tried, smallest
+# first, and the room for one on a page (its caption and the page's header aside) [our layout].
+ENLARGEMENTS = (1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+ENLARGED_CAPTION_MM = 30.0  # a part's heading and caption
+ENLARGED_MARGIN_MM = 6.0  # around the points it shows, in mm of the skin
+TILE_OVERLAP_MM = 12.0  # neighbouring parts show the same 12 mm of the skin
+ENLARGED_WORDS_MM = 15.0  # printed room at the top of each part for the orientation words
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A drawing for the sheet (an SVG as a data: address) and the scale it prints at."""
+
+    image: str
+    scale: float
+    part: int = 1
+    parts: int = 1
+
+
+def sheet_maps(result: Result, view: View | None, info: SheetInfo, width: float,
+               height: float) -> dict[str, Any]:
+    """The sheet's map, fitted to ``width`` x ``height`` mm, and where it is too dense to
+    label, enlarged drawings of its points (in parts, one per page, if one is too big), as
+    wide as the page. A compact sheet has none: it is one page, its grids named at their
+    edges and in its point table."""
+    svg, scale = fitted_map(result, view, info, width, height)
+    enlarged: list[Drawing] = []
+    if unlabelled(svg) and not info.compact:  # a compact sheet stays on its one page
+        enlarged = enlarged_maps(result, view, info, usable_mm(info.paper), scale)
+    return {"map_image": data_address(svg), "map_scale": scale, "enlarged": enlarged}
+
+
+def data_address(svg: str) -> str:
+    """The drawing as an image's address: WeasyPrint then draws its thousand elements directly
+    instead of styling each one as part of the page (a third of the PDF's time)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+def unlabelled(svg: str) -> int:
+    """How many of the drawing's points have no number beside them (their grid is named at
+    its edges instead, or no place was free)."""
+    found = re.search(r'data-unlabelled="([0-9]+)"', svg)
+    return int(found.group(1)) if found else 0
 
 
 def fitted_map(result: Result, view: View | None, info: SheetInfo, width: float,
-                height: float) -> tuple[str, float]:
+               height: float) -> tuple[str, float]:
     """The plan's drawing sized to the space on the sheet, and its scale (1 = true scale).
 
     The drawing's own 100 mm bar is kept only at true scale; the sheet has its own
-    calibration bar for the printer."""
+    calibration bar for the printer. Below true scale the points, their labels and the
+    orientation words are drawn to print at their own size (LABEL_SIZE_MM...)."""
     _ = translations(info.language).gettext
     digits = partial(digits_text, language=info.language)
     probe = plan_svg(result, view, text=_, language=info.language, crop=True,
                      title=plan_heading(result, info), digits=digits)
     w, h = svg_size(probe)
     scale = min(1.0, width / w, height / h)
-    # Below true scale the points and numbers are drawn bigger, up to 1/MIN_PRINTED_LABEL, so
-    # that they stay readable on paper (they may then crowd a dense grid).
     svg = probe if scale >= 1.0 else plan_svg(
         result, view, text=_, language=info.language, crop=True, scale_bar=False,
-        title=plan_heading(result, info), enlarge=1.0 / max(scale, MIN_PRINTED_LABEL),
-        digits=digits)
+        title=plan_heading(result, info), print_scale=scale, digits=digits)
+    return sized(svg, w * scale, h * scale), scale
+
+
+def enlarged_maps(result: Result, view: View | None, info: SheetInfo,
+                  page: tuple[float, float], scale: float) -> list[Drawing]:
+    """The plan's points drawn larger than on the map, at the least of ENLARGEMENTS at which
+    every number fits (or the largest that fits a page, its grids named at their edges), in as
+    many parts as pages of ``page`` (width, height in mm) need."""
+    _ = translations(info.language).gettext
+    digits = partial(digits_text, language=info.language)
+    x0, y0, x1, y1 = _points_bounds(result)
+
+    def draw(frame: tuple[float, float, float, float], k: float, scheme: bool) -> str:
+        return plan_svg(result, view, text=_, language=info.language, frame=frame,
+                        print_scale=k, legend=False, digits=digits, scheme=scheme)
+
+    tried = [k for k in ENLARGEMENTS if k > scale * 1.2]
+    chosen: float | None = None
+    for k in tried:
+        if not unlabelled(_labels_only(result, (x0, y0, x1, y1), k)):
+            chosen = k
+            break
+    fits = chosen is not None
+    if chosen is None:
+        if not tried:
+            return []
+        chosen = tried[-1]
+    # Each part has room at its top and bottom for the orientation words, off its points.
+    words = ENLARGED_WORDS_MM / chosen
+    width, height = page[0] / chosen, (page[1] - ENLARGED_CAPTION_MM) / chosen - 2 * words
+    frames = [(a, b - words, c, d + words) for a, b, c, d in
+              _tiles((x0, y0, x1, y1), width, height)]
+    out = []
+    for n, frame in enumerate(frames, start=1):
+        # Where every number fits, a part's numbers cut at its edge are on its neighbour.
+        svg = draw(frame, chosen, scheme=not fits)
+        out.append(Drawing(data_address(sized(svg, (frame[2] - frame[0]) * chosen,
+                                              (frame[3] - frame[1]) * chosen)),
+                           chosen, n, len(frames)))
+    return out
+
+
+def _labels_only(result: Result, frame: tuple[float, float, float, float], k: float) -> str:
+    """The points layer alone (no body map, no legend) at scale ``k``, to see whether its
+    labels fit."""
+    return points_markup(result, {}, radius=POINT_RADIUS_MM / k, size=LABEL_SIZE_MM / k,
+                         frame=frame, taken=[])
+
+
+def _points_bounds(result: Result) -> tuple[float, float, float, float]:
+    xs, ys = result.xy[:, 0], result.xy[:, 1]
+    m = ENLARGED_MARGIN_MM
+    return (float(xs.min()) - m, float(ys.min()) - m, float(xs.max()) + m,
+            float(ys.max()) + m)
+
+
+def _tiles(bounds: tuple[float, float, float, float], width: float, height: float
+           ) -> list[tuple[float, float, float, float]]:
+    """``bounds`` cut into parts of at most ``width`` x ``height`` (mm of the skin) that
+    overlap by TILE_OVERLAP_MM, row by row."""
+    x0, y0, x1, y1 = bounds
+    columns = max(1, math.ceil((x1 - x0 - TILE_OVERLAP_MM) / (width - TILE_OVERLAP_MM)))
+    rows = max(1, math.ceil((y1 - y0 - TILE_OVERLAP_MM) / (height - TILE_OVERLAP_MM)))
+    w = min(width, x1 - x0) if columns == 1 else (x1 - x0 + (columns - 1) * TILE_OVERLAP_MM) \
+        / columns
+    h = min(height, y1 - y0) if rows == 1 else (y1 - y0 + (rows - 1) * TILE_OVERLAP_MM) / rows
+    return [(x0 + c * (w - TILE_OVERLAP_MM), y0 + r * (h - TILE_OVERLAP_MM),
+             x0 + c * (w - TILE_OVERLAP_MM) + w, y0 + r * (h - TILE_OVERLAP_MM) + h)
+            for r in range(rows) for c in range(columns)]
+
+
+def sized(svg: str, width: float, height: float) -> str:
+    """The drawing with its printed size (mm) written on its root element."""
     head, rest = svg.split(">", 1)
-    head = re.sub(r' width="[0-9.]+mm"', f' width="{w * scale:.2f}mm"', head, count=1)
-    head = re.sub(r' height="[0-9.]+mm"', f' height="{h * scale:.2f}mm"', head, count=1)
-    return f"{head}>{rest}", scale
+    head = re.sub(r' width="[0-9.]+mm"', f' width="{width:.2f}mm"', head, count=1)
+    head = re.sub(r' height="[0-9.]+mm"', f' height="{height:.2f}mm"', head, count=1)
+    return f"{head}>{rest}"
 
 
 def svg_size(svg: str) -> tuple[float, float]:

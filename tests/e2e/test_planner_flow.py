@@ -96,7 +96,8 @@ def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size, tmp_pat
     page.click("button[data-tool=select]")
     page.locator(".point circle").first.click()
     expect(page.locator(".popover-title")).to_have_text(
-        re.compile(r"^#\d+ · 0\.\d\d mL · \d+\.\d mm$"))  # number, volume and depth
+        re.compile(r"^#\d+ · [A-Z]+\d+ · 0\.\d\d mL · \d+\.\d mm$"))  # number, grid name,
+    # volume and depth
     page.fill("#point-volume", "0.30")
     page.click("[data-action=point-apply]")
     expect(page.locator("[data-testid=total-ml]")).not_to_have_text(before_ml)

@@ -583,7 +583,8 @@ def test_every_static_file_is_ours_or_vendored():
             "paper-letter.css", "keepalive.js", "forms/autosubmit.js", "forms/date-words.js",
             "forms/drug-field.js", "editor/areas.js", "editor/drafting.js", "editor/editor.js",
             "editor/history.js", "editor/map.js", "editor/mixtures.js", "editor/points.js",
-            "editor/tools.js"}
+            "editor/tools.js", "editor/labels.js", "editor/landmarks.js", "landmarks.css",
+            "print-stencil.css"}
     for path in (ROOT / "static").rglob("*"):
         name = path.relative_to(ROOT / "static").as_posix()
         assert path.is_dir() or name in ours or f"| {name} |" in table, name

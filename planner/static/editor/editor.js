@@ -7,7 +7,8 @@
 import { areaActions, onFieldInput, onFieldKeydown } from "./areas.js";
 import { cancelDraft, drawDraft, finishDraft, hasDraft } from "./drafting.js";
 import { redo, startHistory, undo, updateButtons } from "./history.js";
-import { applyViewBox, resetZoom, svg, zoom } from "./map.js";
+import { nameLandmarks } from "./landmarks.js";
+import { applyViewBox, relayout, resetZoom, svg, zoom, zoomToPlan } from "./map.js";
 import { mixtureActions, onMixtureChosen } from "./mixtures.js";
 import { closePopover, pointActions } from "./points.js";
 import { listenOnMap, setTool } from "./tools.js";
@@ -16,6 +17,7 @@ const ACTIONS = new Map(Object.entries({
   "zoom-in": function () { zoom(0.8); },
   "zoom-out": function () { zoom(1.25); },
   "zoom-reset": resetZoom,
+  "zoom-plan": zoomToPlan,
   "undo": undo,
   "redo": redo,
   ...areaActions,
@@ -53,6 +55,7 @@ function startEditor(form) {
   document.addEventListener("keydown", onKeydown);
   const workspace = document.getElementById("workspace");
   listenOnMap(workspace);
+  nameLandmarks(workspace);
 
   // After every redraw from the server: keep the zoom and any shape being drawn.
   new MutationObserver(function () {
@@ -62,7 +65,8 @@ function startEditor(form) {
     if (hasDraft()) drawDraft();
   }).observe(workspace, { childList: true, subtree: true });
 
-  applyViewBox();
+  zoomToPlan();
+  window.addEventListener("resize", relayout);
   setTool("region");
   updateButtons();
   form.dataset.ready = "1"; // the handlers are set: what a browser test waits for

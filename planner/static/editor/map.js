@@ -1,6 +1,9 @@
 // The body map on screen: the drawing (#map svg, replaced by the server on every redraw), a
 // pointer's position in millimetres of the map, and the zoom and pan, which survive redraws
-// (the map's own viewBox is kept in data-base-viewbox).
+// (the map's own viewBox is kept in data-base-viewbox). The map opens on the plan's areas
+// (data-plan-box); its points' labels are laid out again at every change (labels.js).
+
+import { layoutLabels } from "./labels.js";
 
 let viewBox = null; // zoom: [x, y, w, h] in mm, or null for the whole view
 let panFrom = null;
@@ -32,8 +35,9 @@ function shownBox() {
   return (viewBox || baseBox().split(/[\s,]+/).map(Number)).slice();
 }
 
-/** Show the zoomed part of the map (or all of it), on the map as it is now. */
-export function applyViewBox() {
+/** Show the zoomed part of the map (or all of it), on the map as it is now; the labels are
+ * laid out again unless `layout` is false (during a pan: once it ends). */
+export function applyViewBox(layout = true) {
   const s = svg();
   if (!s) return;
   if (!s.getAttribute("data-base-viewbox")) {
@@ -42,6 +46,35 @@ export function applyViewBox() {
   s.removeAttribute("width");
   s.removeAttribute("height");
   s.setAttribute("viewBox", viewBox ? viewBox.join(" ") : baseBox());
+  if (layout) layoutLabels(s, shown(s));
+}
+
+/** The part of the map on the screen (x, y, w, h in mm): the zoomed box, widened to the
+ * shape of the map's pane (the drawing keeps its proportions, centred). */
+function shown(s) {
+  const box = shownBox();
+  const r = s.getBoundingClientRect();
+  if (!(r.width > 0 && r.height > 0)) return box;
+  const scale = Math.min(r.width / box[2], r.height / box[3]);
+  const w = r.width / scale;
+  const h = r.height / scale;
+  return [box[0] - (w - box[2]) / 2, box[1] - (h - box[3]) / 2, w, h];
+}
+
+/** Show the plan's areas and points as large as the pane allows (the whole map if the plan
+ * has none yet). */
+export function zoomToPlan() {
+  const s = svg();
+  if (!s) return;
+  const plan = s.getAttribute("data-plan-box");
+  viewBox = plan ? plan.split(/[\s,]+/).map(Number) : null;
+  applyViewBox();
+}
+
+/** Lay the labels out again (after the pane changed size). */
+export function relayout() {
+  const s = svg();
+  if (s) layoutLabels(s, shown(s));
 }
 
 /** Zoom by factor (below 1: closer) around centre in mm, or around the middle of the view. */
@@ -73,7 +106,7 @@ export function panTo(evt) {
   const scale = panFrom.box[2] / s.getBoundingClientRect().width;
   viewBox = [panFrom.box[0] - (evt.clientX - panFrom.x) * scale,
              panFrom.box[1] - (evt.clientY - panFrom.y) * scale, panFrom.box[2], panFrom.box[3]];
-  applyViewBox();
+  applyViewBox(false);
   return true;
 }
 
@@ -81,5 +114,6 @@ export function panTo(evt) {
 export function endPan() {
   if (!panFrom) return false;
   panFrom = null;
+  relayout();
   return true;
 }

@@ -1,4 +1,4 @@
-// The points popover: a tap on a point shows its number, volume and depth; Apply sets its volume, Move
+// The points popover: a tap on a point shows its number (and grid name), volume and depth; Apply sets its volume, Move
 // puts it where the next tap on the map lands, Delete takes it away. A point of an area's grid
 // changed this way becomes an override of that area (skipped, or a new volume at its place); a
 // trigger point (the plan's own points) is changed in place.
@@ -18,6 +18,7 @@ export function pointInfo(group) {
   const c = group.querySelector("circle");
   return {
     number: Number(group.dataset.number),
+    name: group.dataset.name || "",
     volume: group.dataset.volumeMl,
     depth: group.dataset.depthMm,
     area: group.dataset.area === "" ? null : Number(group.dataset.area),
@@ -33,7 +34,8 @@ export function openPopover(info, evt) {
   selected = info;
   box.hidden = false;
   box.querySelector(".popover-title").textContent =
-    "#" + info.number + " · " + info.volume + " mL · " + info.depth + " mm";
+    "#" + info.number + (info.name ? " · " + info.name : "") + " · " + info.volume + " mL · " +
+    info.depth + " mm";
   const input = document.getElementById("point-volume");
   input.value = info.volume;
   box.style.left = Math.min(evt.clientX + 12, window.innerWidth - 230) + "px";

@@ -1,0 +1,127 @@
+"""Where the points' labels go: each beside its point, on no other label, point or word, inside
+the drawing; a label with no free place is left out (the editor's script does the same on the
+screen, planner/static/editor/labels.js, at the size the screen shows).
+
+Boxes are (x0, y0, x1, y1) in mm of the drawing. A label's box is its text's whole em-box (as
+a PDF reader measures a word), and its width assumes the widest of the fonts the drawing may be
+printed with (DejaVu Sans, whose digits are 0.64 em wide; Helvetica's are 0.56).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Box = tuple[float, float, float, float]
+
+DIGIT_EM = 0.64  # the width of a digit in DejaVu Sans, in ems
+LETTER_EM = 0.78  # of a capital letter (a generous mean)
+ASCENT_EM = 0.8  # the em-box above the baseline; the rest (0.2) below
+PAD_EM = 0.12  # the light box around a label
+
+
+def text_width(text: str, size: float) -> float:
+    """The width of a label in mm at ``size`` mm."""
+    return sum(DIGIT_EM if ch.isdigit() else LETTER_EM for ch in text) * size
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A label's text position (left end of its baseline) and its box."""
+
+    x: float
+    y: float
+    box: Box
+
+
+class Obstacles:
+    """Boxes already taken, in a grid of cells for a quick look-up."""
+
+    def __init__(self, cell: float) -> None:
+        self.cell = max(cell, 0.5)
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _keys(self, box: Box) -> Iterable[tuple[int, int]]:
+        c = self.cell
+        for i in range(int(box[0] // c), int(box[2] // c) + 1):
+            for j in range(int(box[1] // c), int(box[3] // c) + 1):
+                yield i, j
+
+    def add(self, box: Box) -> None:
+        """Take ``box``."""
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append(box)
+
+    def hits(self, box: Box, ignore: Box | None = None) -> bool:
+        """Whether ``box`` overlaps a box taken (other than ``ignore``)."""
+        for key in self._keys(box):
+            for other in self.cells.get(key, ()):
+                if other is not ignore and box[0] < other[2] and other[0] < box[2] \
+                        and box[1] < other[3] and other[1] < box[3]:
+                    return True
+        return False
+
+
+def text_box(x: float, y: float, text: str, size: float) -> Box:
+    """The box of ``text`` written from (x, y) (the left end of its baseline), padded."""
+    pad = PAD_EM * size
+    return (x - pad, y - ASCENT_EM * size - pad, x + text_width(text, size) + pad,
+            y + (1 - ASCENT_EM) * size + pad)
+
+
+def point_places(x: float, y: float, r: float, text: str, size: float
+                 ) -> list[tuple[float, float]]:
+    """Where a point's label may go, best first: above right, right, below right, above left,
+    left, below left, above, below (the left end of its baseline)."""
+    w = text_width(text, size)
+    gap = 0.15 * size + 0.2
+    d = r * 0.7 + gap * 0.5
+    above, below, middle = y - d - (1 - ASCENT_EM) * size, y + d + ASCENT_EM * size, \
+        y + (ASCENT_EM - 0.5) * size
+    right, left = x + d, x - d - w
+    return [(right, above), (x + r + gap, middle), (right, below), (left, above),
+            (x - r - gap - w, middle), (left, below), (x - w / 2, y - r - gap - (1 - ASCENT_EM)
+                                                        * size),
+            (x - w / 2, y + r + gap + ASCENT_EM * size)]
+
+
+def edge_place(x: float, y: float, ux: float, uy: float, r: float, text: str, size: float
+               ) -> tuple[float, float]:
+    """A row's or column's name beside the point at (x, y), away from the grid along (ux, uy):
+    its box's centre as far from the point as the box's half-extent along that direction."""
+    w, h = text_width(text, size), size
+    reach = r + 0.3 * size + abs(ux) * w / 2 + abs(uy) * h / 2
+    cx, cy = x + ux * reach, y + uy * reach
+    return cx - w / 2, cy + (ASCENT_EM - 0.5) * size
+
+
+def inside(box: Box, frame: Box) -> bool:
+    """Whether ``box`` lies wholly in ``frame``."""
+    return box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2] \
+        and box[3] <= frame[3]
+
+
+def place_labels(xy: Sequence[tuple[float, float]], r: float, texts: Sequence[str | None],
+                 size: float, frame: Box, taken: Iterable[Box] = (),
+                 order: Sequence[int] | None = None) -> list[Placed | None]:
+    """A place for each point's label (None: none free, or no text), trying the points in
+    ``order`` (default: as given). No label covers another, a point or a box ``taken``."""
+    obstacles = Obstacles(size * 2)
+    circles = [(x - r, y - r, x + r, y + r) for x, y in xy]
+    for box in circles:
+        obstacles.add(box)
+    for box in taken:
+        obstacles.add(box)
+    placed: list[Placed | None] = [None] * len(xy)
+    for k in order if order is not None else range(len(xy)):
+        text = texts[k]
+        if not text:
+            continue
+        x, y = xy[k]
+        for tx, ty in point_places(x, y, r, text, size):
+            box = text_box(tx, ty, text, size)
+            if inside(box, frame) and not obstacles.hits(box, circles[k]):
+                obstacles.add(box)
+                placed[k] = Placed(tx, ty, box)
+                break
+    return placed

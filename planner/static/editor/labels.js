@@ -1,0 +1,204 @@
+// The points' labels on the screen, laid out again after every zoom, pan and redraw, at
+// LABEL_PX CSS pixels whatever the zoom: each number beside its point where it covers no other
+// label, point or word; where an area's numbers do not all fit, its rows and columns are named
+// at its edges instead ("C7": row C, column 7), as on the printed sheet
+// (planner/drawing/points_layer.py and labels.py do the same on paper).
+
+const LABEL_PX = 12; // at least 11 CSS px (issue 17)
+const RADIUS_PX = 6; // a point's dot: its printed size (1.6 mm) until it is 6 px, then 6 px
+const DIGIT_EM = 0.64; // a digit's width in the widest of our fonts (DejaVu Sans)
+const LETTER_EM = 0.78;
+const ASCENT_EM = 0.8;
+const PAD_EM = 0.12;
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function textWidth(text, size) {
+  let w = 0;
+  for (const ch of text) w += (ch >= "0" && ch <= "9" ? DIGIT_EM : LETTER_EM) * size;
+  return w;
+}
+
+function textBox(x, y, text, size) {
+  const pad = PAD_EM * size;
+  return [x - pad, y - ASCENT_EM * size - pad, x + textWidth(text, size) + pad,
+    y + (1 - ASCENT_EM) * size + pad];
+}
+
+/** Boxes taken, in cells of a grid for a quick look-up. */
+class Taken {
+  constructor(cell) { this.cell = cell; this.cells = new Map(); }
+  *keys(b) {
+    const c = this.cell;
+    for (let i = Math.floor(b[0] / c); i <= Math.floor(b[2] / c); i++) {
+      for (let j = Math.floor(b[1] / c); j <= Math.floor(b[3] / c); j++) yield i + "," + j;
+    }
+  }
+  add(b) {
+    for (const k of this.keys(b)) {
+      if (!this.cells.has(k)) this.cells.set(k, []);
+      this.cells.get(k).push(b);
+    }
+  }
+  hits(b, ignore) {
+    for (const k of this.keys(b)) {
+      for (const o of this.cells.get(k) || []) {
+        if (o !== ignore && b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return true;
+      }
+    }
+    return false;
+  }
+}
+
+function inside(b, f) {
+  return b[0] >= f[0] && b[1] >= f[1] && b[2] <= f[2] && b[3] <= f[3];
+}
+
+/** Where a point's label may go, best first (the left end of its baseline). */
+function places(x, y, r, text, size) {
+  const w = textWidth(text, size);
+  const gap = 0.15 * size + 0.2;
+  const d = r * 0.7 + gap * 0.5;
+  const above = y - d - (1 - ASCENT_EM) * size;
+  const below = y + d + ASCENT_EM * size;
+  const middle = y + (ASCENT_EM - 0.5) * size;
+  return [[x + d, above], [x + r + gap, middle], [x + d, below], [x - d - w, above],
+    [x - r - gap - w, middle], [x - d - w, below],
+    [x - w / 2, y - r - gap - (1 - ASCENT_EM) * size], [x - w / 2, y + r + gap + ASCENT_EM * size]];
+}
+
+function nearEdge(p, frame, r, size) {
+  const m = r + 0.6 * size + textWidth(p.g.dataset.number, size);
+  return p.x < frame[0] + m || p.x > frame[2] - m || p.y < frame[1] + m + size ||
+    p.y > frame[3] - m;
+}
+
+function child(group, tag) {
+  let el = group.querySelector(tag);
+  if (!el) {
+    el = document.createElementNS(SVG_NS, tag);
+    if (tag === "rect") {
+      el.setAttribute("rx", "0.4");
+      el.setAttribute("fill", "#ffffff");
+      el.setAttribute("fill-opacity", "0.85");
+    } else {
+      el.setAttribute("fill", "#111111");
+      el.textContent = group.dataset.number;
+    }
+    group.appendChild(el);
+  }
+  return el;
+}
+
+function show(group, box, x, y) {
+  const rect = child(group, "rect");
+  const text = child(group, "text");
+  rect.setAttribute("x", box[0]);
+  rect.setAttribute("y", box[1]);
+  rect.setAttribute("width", box[2] - box[0]);
+  rect.setAttribute("height", box[3] - box[1]);
+  text.setAttribute("x", x);
+  text.setAttribute("y", y);
+  rect.removeAttribute("display");
+  text.removeAttribute("display");
+}
+
+function hide(group) {
+  for (const el of group.querySelectorAll("rect, text")) el.setAttribute("display", "none");
+}
+
+/** The map's scale on the screen: CSS px per mm (the drawing fits its box, keeping its shape). */
+function pxPerMm(s, box) {
+  const r = s.getBoundingClientRect();
+  return Math.min(r.width / box[2], r.height / box[3]);
+}
+
+/** Lay the labels out for the part of the map shown (`box`: x, y, w, h in mm). */
+export function layoutLabels(s, box) {
+  const layer = s && s.querySelector("#points");
+  if (!layer || !box) return;
+  const scale = pxPerMm(s, box);
+  if (!(scale > 0)) return;
+  const size = LABEL_PX / scale;
+  const r = Math.min(Number(layer.dataset.radiusMm) || 1.6, RADIUS_PX / scale);
+  layer.setAttribute("font-size", size.toFixed(3));
+  const names = s.querySelector("#grid-names");
+  if (names) names.setAttribute("font-size", size.toFixed(3));
+  const frame = [box[0], box[1], box[0] + box[2], box[1] + box[3]];
+  const points = [];
+  for (const g of layer.querySelectorAll("g.point")) {
+    const c = g.querySelector("circle");
+    c.setAttribute("r", r.toFixed(3));
+    const x = Number(c.getAttribute("cx"));
+    const y = Number(c.getAttribute("cy"));
+    const seen = x >= frame[0] && x <= frame[2] && y >= frame[1] && y <= frame[3];
+    points.push({ g, x, y, seen, area: g.dataset.area, named: Boolean(g.dataset.name),
+      circle: [x - r, y - r, x + r, y + r] });
+  }
+  // Trigger points first: each is its own place on the skin.
+  points.sort(function (a, b) { return (a.area === "" ? 0 : 1) - (b.area === "" ? 0 : 1); });
+  const words = [];
+  for (const t of s.querySelectorAll("#orientation text")) {
+    const b = t.getBBox();
+    words.push([b.x, b.y, b.x + b.width, b.y + b.height]);
+  }
+  const place = function (skip) {
+    const taken = new Taken(size * 2);
+    for (const p of points) taken.add(p.circle);
+    for (const w of words) taken.add(w);
+    const result = new Map();
+    for (const p of points) {
+      if (!p.seen || skip.has(p.area)) continue;
+      const text = p.g.dataset.number;
+      let found = null;
+      for (const [tx, ty] of places(p.x, p.y, r, text, size)) {
+        const b = textBox(tx, ty, text, size);
+        if (inside(b, frame) && !taken.hits(b, p.circle)) { found = [b, tx, ty]; break; }
+      }
+      if (found) taken.add(found[0]);
+      result.set(p, found);
+    }
+    return [result, taken];
+  };
+  let [placed, taken] = place(new Set());
+  // An area's grid is named at its edges when one of its numbers finds no place, unless the
+  // point is at the screen's edge (its number may be off the screen: pan to see it).
+  const schemed = new Set();
+  for (const p of points) {
+    if (p.seen && p.named && !placed.get(p) && !nearEdge(p, frame, r, size)) schemed.add(p.area);
+  }
+  if (schemed.size) [placed, taken] = place(schemed);
+  for (const p of points) {
+    const at = placed.get(p);
+    if (at) show(p.g, at[0], at[1], at[2]); else hide(p.g);
+  }
+  if (names) layoutEdges(names, schemed, taken, r, size, frame);
+  s.dataset.labelPx = String(LABEL_PX);
+}
+
+/** The row letters and column numbers of the areas whose numbers do not all fit. */
+function layoutEdges(names, schemed, taken, r, size, frame) {
+  for (const group of names.querySelectorAll("g.grid-names")) {
+    const on = schemed.has(group.dataset.area);
+    if (on) group.dataset.shown = "1"; else delete group.dataset.shown;
+    for (const t of group.querySelectorAll("text")) {
+      if (!on) { t.setAttribute("display", "none"); continue; }
+      const x = Number(t.dataset.x);
+      const y = Number(t.dataset.y);
+      const ux = Number(t.dataset.ux);
+      const uy = Number(t.dataset.uy);
+      const w = textWidth(t.textContent, size);
+      const reach = r + 0.3 * size + Math.abs(ux) * w / 2 + Math.abs(uy) * size / 2;
+      const tx = x + ux * reach - w / 2;
+      const ty = y + uy * reach + (ASCENT_EM - 0.5) * size;
+      const b = textBox(tx, ty, t.textContent, size);
+      if (inside(b, frame) && !taken.hits(b)) {
+        taken.add(b);
+        t.setAttribute("x", tx);
+        t.setAttribute("y", ty);
+        t.removeAttribute("display");
+      } else {
+        t.setAttribute("display", "none");
+      }
+    }
+  }
+}
