@@ -13,12 +13,17 @@ STATIC = Path(__file__).resolve().parents[1] / "static"
 def to_pdf(html: str) -> bytes:
     """The HTML as PDF. Only our own static files can be fetched (print.css): any other
     address in the HTML, however it got there, is refused."""
-    from weasyprint import HTML
-
-    document = HTML(string=html, base_url=f"{STATIC.as_uri()}/", url_fetcher=fetcher())
-    pdf = document.write_pdf()
+    pdf = laid_out(html).write_pdf()
     assert pdf is not None
     return bytes(pdf)
+
+
+def laid_out(html: str) -> Any:
+    """The HTML laid out in pages by WeasyPrint (its Document: the pages' boxes, where each
+    drawing went), fetching only our own static files; ``write_pdf()`` makes the PDF."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=f"{STATIC.as_uri()}/", url_fetcher=fetcher()).render()
 
 
 @cache
