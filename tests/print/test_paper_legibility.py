@@ -11,7 +11,8 @@ What is measured:
   0.35 mm apart make one word, so two labels run together ("105104") are caught as the labels
   the drawing wrote missing from the page;
 - a label is "tall" by its printed em-box (its font size on paper, what a PDF reader reports as
-  the word's height): at least LABEL_MM; the digits' own ink is 0.73 of it in DejaVu Sans;
+  the word's height): at least LABEL_MM; the digits' own ink is 0.73 of it in DejaVu Sans; no
+  other word is smaller either (a legend shrunk with its drawing);
 - black and white: every word's colour, printed as grey (Rec. 601 luma), contrasts at least
   4.5:1 (WCAG 2's ratio) with the paper; markers and outlines at least 3:1; two mixtures' markers
   differ by at least MARKER_GREY_STEP in grey, or in shape, outline or size (a second cue).
@@ -204,8 +205,20 @@ def pale(pages: tuple[Page, ...]) -> list[str]:
     return sorted(found)
 
 
+def tiny(pages: tuple[Page, ...]) -> list[str]:
+    """Words printed smaller than the labels may be (a drawing's legend or orientation words
+    shrunk with its drawing): a word at least LABEL_MM, as the points' numbers."""
+    small: dict[float, str] = {}
+    for page in pages:
+        for word in page.words:
+            if word.size / MM < LABEL_MM - 0.01:
+                small.setdefault(round(word.size / MM, 2), f"page {page.number}: {word.text!r}")
+    return [f"words {size} mm tall, e.g. {where}" for size, where in sorted(small.items())]
+
+
 def problems(pages: tuple[Page, ...], kind: str, points: int) -> dict[str, list[str]]:
     found = {"overlapping words": overlapping(pages), "cut": cut(pages),
+             "small words": tiny(pages),
              "point labels": small_or_missing_labels(pages, kind, points),
              "black and white": pale(pages)}
     return {what: listed for what, listed in found.items() if listed}
