@@ -20,6 +20,7 @@ from markupsafe import Markup
 from shapely.geometry.base import BaseGeometry
 
 from planner.core.compute import PlacedPoint, Result
+from planner.core.point_names import EdgeName, grid_names
 from planner.core.whereabouts import (
     Axes,
     Landmark,
@@ -29,6 +30,8 @@ from planner.core.whereabouts import (
     within,
 )
 from planner.drawing.paths import path_d
+from planner.drawing.stencil_names import draw_edge_names, grid_edges
+from planner.drawing.stencil_words import ASCENT_EM, RING, Box, Words, text_width
 from planner.drawing.style import (
     FONT_FAMILY,
     NO_MIXTURE_COLOUR,
@@ -41,87 +44,9 @@ OVERLAP_MM = 2 * STENCIL_MARK_INSET_MM  # a tile's marks lie on its neighbour's
 NAME_MM = 2.8  # a landmark's name: at least 2 mm tall on paper (issue 17)
 NUMBER_MM = 2.6  # a point's number: smaller than on the sheet, to fit a 5 mm grid's points
 LEG_MM = 2.4  # the millimetres written along a trigger point's legs
-EDGE_MM = 1.0  # no word nearer a tile's edge than this
 DOT_MM = POINT_RADIUS_MM * 0.4  # a pen's mark: small, so that a dense grid's numbers fit
 TRIGGER_LANDMARKS = 2  # a trigger point is drawn with its two nearest landmarks
 TRIGGER_REACH_MM = 200.0  # ... when their centres are this near: else the words say it
-# Advance widths in ems, a little generous for DejaVu Sans (what fontconfig gives WeasyPrint
-# for Helvetica and Arial here; Liberation and Helvetica are narrower). The box of a word is
-# then what a PDF reader reports: from 0.77 em above the baseline to 0.24 em below it.
-NARROW, MID = " ,.'ijlIJ:;|/\\!", "ftr()[]-sz"
-ASCENT_EM, DESCENT_EM = 0.77, 0.24
-RING = ((1, -1), (-1, -1), (1, 1), (-1, 1), (1, 0), (-1, 0), (0, -1), (0, 1))
-
-
-def text_width(text: str, size: float) -> float:
-    """A word's width in mm at ``size`` mm (an estimate on the generous side)."""
-    ems = 0.0
-    for ch in text:
-        if ch in NARROW:
-            ems += 0.32
-        elif ch in MID:
-            ems += 0.53
-        elif ch in "mwMW%@":
-            ems += 1.0
-        elif ch.isdigit():
-            ems += 0.64
-        elif ch.isupper():
-            ems += 0.8
-        else:
-            ems += 0.65
-    return ems * size
-
-
-Box = tuple[float, float, float, float]
-
-
-class Words:
-    """Where the words of one tile go: each in the first of its candidate places that stays
-    inside the tile (``EDGE_MM`` in) and overlaps nothing placed or blocked before."""
-
-    CELL = 10.0  # mm: the boxes are kept in a grid of cells, to test only near neighbours
-
-    def __init__(self, frame: tuple[float, float, float, float]) -> None:
-        x, y, w, h = frame
-        self.inner = (x + EDGE_MM, y + EDGE_MM, x + w - EDGE_MM, y + h - EDGE_MM)
-        self.cells: dict[tuple[int, int], list[Box]] = {}
-
-    def _cells(self, box: Box) -> Iterator[tuple[int, int]]:
-        for i in range(math.floor(box[0] / self.CELL), math.floor(box[2] / self.CELL) + 1):
-            for j in range(math.floor(box[1] / self.CELL), math.floor(box[3] / self.CELL) + 1):
-                yield i, j
-
-    def block(self, box: Box) -> None:
-        """Keep words off ``box`` (a point's dot, an alignment mark, a placed word)."""
-        for cell in self._cells(box):
-            self.cells.setdefault(cell, []).append(box)
-
-    def free(self, box: Box) -> bool:
-        """``box`` is inside the tile and overlaps nothing kept."""
-        ix0, iy0, ix1, iy1 = self.inner
-        if box[0] < ix0 or box[1] < iy0 or box[2] > ix1 or box[3] > iy1:
-            return False
-        return not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3]
-                       for cell in self._cells(box) for b in self.cells.get(cell, ()))
-
-    def place(self, text: str, size: float, spots: Iterable[tuple[float, float, str]],
-              shift_in: bool = False) -> tuple[float, float, str] | None:
-        """The first free spot (x, y of the baseline, anchor start/middle/end) for ``text``;
-        with ``shift_in`` a spot past the tile's edge is first moved inside it."""
-        width = text_width(text, size)
-        for x, y, anchor in spots:
-            left = x - {"start": 0.0, "middle": width / 2, "end": width}[anchor]
-            if shift_in:
-                left = min(max(left, self.inner[0] + 0.2), self.inner[2] - width - 0.2)
-                y = min(max(y, self.inner[1] + ASCENT_EM * size),
-                        self.inner[3] - DESCENT_EM * size)
-            box = (left - 0.2, y - ASCENT_EM * size, left + width + 0.2, y + DESCENT_EM * size)
-            if self.free(box):
-                self.block(box)
-                return left, y, "start"
-        return None
-
-
 @dataclass(frozen=True)
 class Backdrop:
     """What every tile shows under the plan: the body's outline and details, the landmarks
@@ -139,7 +64,7 @@ NO_BACKDROP = Backdrop(None, (), (), None)
 
 def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[PlacedPoint],
                 frame: tuple[float, float, float, float], back: Backdrop = NO_BACKDROP,
-                triggers: bool = False) -> str:
+                triggers: bool = False, edges: Sequence[EdgeName] | None = None) -> str:
     """One stencil tile: a ``frame`` (x, y, width, height in mm of the map) drawn at 1:1, with
     the body's outline and the landmarks on it, the area's outline, its numbered points and
     four alignment marks; with ``triggers``, each point's legs from its nearest landmarks.
@@ -178,7 +103,9 @@ def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[P
     for p in pts:
         layer.add(dwg.circle((p.x, p.y), DOT_MM,
                              fill=colours.get(p.mixture, NO_MIXTURE_COLOUR)))
-    for p in pts:  # beside its dot where it fits, else further out
+    if edges is not None:  # a grid too dense for its numbers: its rows and columns named
+        draw_edge_names(dwg, layer, edges, words, NUMBER_MM, DOT_MM + 0.3)
+    for p in pts if edges is None else ():  # beside its dot where it fits, else further out
         _label_point(dwg, layer, p, words, far=False) or _label_point(dwg, layer, p, words,
                                                                       far=True)
     for part in (marks, legs, names, layer):
@@ -328,14 +255,16 @@ def stencil_tiles(result: Result, width_mm: float, height_mm: float,
     """The stencil's tiles: for each area (then the trigger points), as many pages as it needs
     at 1:1, each ``width_mm`` x ``height_mm`` at most (the trigger points' tiles
     ``trigger_line_mm`` shorter for each point's words)."""
-    groups: list[tuple[str, Any, list[Any]]] = []
+    groups: list[tuple[str, Any, list[Any], Sequence[EdgeName] | None]] = []
+    names = grid_names(result)
     for res in result.areas:
         pts = [p for p in result.points if p.area == res.index]
-        groups.append((res.area.label or f"{res.index + 1}", res.shape.surface, pts))
+        groups.append((res.area.label or f"{res.index + 1}", res.shape.surface, pts,
+                       grid_edges(names, res.index, pts, NUMBER_MM, DOT_MM + 0.3)))
     manual = [p for p in result.points if p.area is None]
     if manual:
-        groups.append(("", None, manual))
-    for label, surface, pts in groups:
+        groups.append(("", None, manual, None))
+    for label, surface, pts, edges in groups:
         triggers = not label and surface is None
         height = height_mm
         if triggers:
@@ -358,7 +287,8 @@ def stencil_tiles(result: Result, width_mm: float, height_mm: float,
                                         ranked(p.x, p.y, back.landmarks, TRIGGER_LANDMARKS)))
                               for p in here) if triggers and back.axes is not None else ()
                 yield Tile(label, r + 1, c + 1, rows, columns,
-                           Markup(stencil_svg(result, surface, pts, frame, back, triggers)),
+                           Markup(stencil_svg(result, surface, pts, frame, back, triggers,
+                                              edges)),
                            lines)
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from planner import wording
 from planner.bodymaps.view import View
 from planner.core.compute import Result
+from planner.core.point_names import grid_names
 from planner.core.whereabouts import Axes, Landmark, axes_of, whereabouts_of
 from planner.drawing.stencil import Backdrop, stencil_tiles
 from planner.formatting import number_text
@@ -112,7 +113,8 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
                   landmarks: tuple[Landmark, ...] = (), axes: Axes | None = None
                   ) -> list[dict[str, Any]]:
     """The point table, area by area: a title and the area's shared details, then its points
-    in bands of ``width``; the trigger points last, one row each with their own details.
+    in bands of ``width``, each with its grid name ("C7", core/point_names.py) where it has
+    one; the trigger points last, one row each with their own details.
 
     On a view with landmarks each area's points come in parts, one for each landmark nearest
     to some of them (the part's heading names it), in injection order within each part, and
@@ -122,6 +124,7 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
     techniques = wording.technique_names(_)
     where = whereabouts_of([(p.x, p.y) for p in result.points], landmarks, axes) \
         if landmarks and axes is not None else [None] * len(result.points)
+    names = grid_names(result).names
     groups: list[dict[str, Any]] = []
     for res in result.areas:
         a = res.area
@@ -134,7 +137,7 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
             part = parts.setdefault(w.landmark.id if w else "", {
                 "heading": w and _("Position from %(landmark)s (its centre), in mm") % {
                     "landmark": w.landmark.name}, "rows": []})
-            part["rows"].append({"number": result.points[k].number,
+            part["rows"].append({"number": result.points[k].number, "name": names[k],
                                  "volume": result.points[k].volume_ml,
                                  "where": w and wording.offsets_text(w, _, unit="")})
         groups.append({

@@ -62,11 +62,12 @@ def text_of(pdf: bytes) -> str:
 
 
 def point_numbers(text: str) -> dict[int, Decimal]:
-    """Every "number volume" pair of the point table (bands of points: "1 0.10 7 0.10 ...")."""
+    """Every "number volume" pair of the point table (bands of points: "1 0.10 7 0.10 ...",
+    each number with its grid name where it has one: "1 A3 0.10")."""
     found: dict[int, Decimal] = {}
     for line in text.splitlines():
-        if re.fullmatch(r"(\d+ \d+\.\d{2} ?)+", line.strip()):
-            for number, volume in re.findall(r"(\d+) (\d+\.\d{2})", line):
+        if re.fullmatch(r"(\d+ (?:[A-Z]+\d+ )?\d+\.\d{2} ?)+", line.strip()):
+            for number, volume in re.findall(r"(\d+) (?:[A-Z]+\d+ )?(\d+\.\d{2})", line):
                 assert int(number) not in found, f"point {number} twice"
                 found[int(number)] = Decimal(volume)
     for number, volume in re.findall(r"(?m)^(\d+) .*? (\d+\.\d{2}) [A-Z—] \d", text):
@@ -160,7 +161,8 @@ def test_a_long_plan_runs_over_several_pages_with_nothing_cut():
     assert sorted(numbers) == list(range(1, 401)), "a point is missing or cut"
     assert set(numbers.values()) == {Decimal("0.05")}
     # The table's head is repeated on every page of the table.
-    table_pages = [t for t in texts if re.search(r"(?m)^\d+ 0\.05 \d+ 0\.05", t)]
+    table_pages = [t for t in texts
+                   if re.search(r"(?m)^\d+ (?:[A-Z]+\d+ )?0\.05 \d+ (?:[A-Z]+\d+ )?0\.05", t)]
     assert len(table_pages) >= 2
     assert all("No. mL No. mL No. mL" in t for t in table_pages)
 

@@ -1,0 +1,85 @@
+"""Where the stencil's words go: each in the first of its candidate places that stays inside
+the tile and overlaps nothing placed before (points' dots, alignment marks, landmarks' names,
+points' numbers)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+
+EDGE_MM = 1.0  # no word nearer a tile's edge than this
+Box = tuple[float, float, float, float]
+
+# Advance widths in ems, a little generous for DejaVu Sans (what fontconfig gives WeasyPrint
+# for Helvetica and Arial here; Liberation and Helvetica are narrower). The box of a word is
+# then what a PDF reader reports: from 0.77 em above the baseline to 0.24 em below it.
+NARROW, MID = " ,.'ijlIJ:;|/\\!", "ftr()[]-sz"
+ASCENT_EM, DESCENT_EM = 0.77, 0.24
+RING = ((1, -1), (-1, -1), (1, 1), (-1, 1), (1, 0), (-1, 0), (0, -1), (0, 1))
+
+
+def text_width(text: str, size: float) -> float:
+    """A word's width in mm at ``size`` mm (an estimate on the generous side)."""
+    ems = 0.0
+    for ch in text:
+        if ch in NARROW:
+            ems += 0.32
+        elif ch in MID:
+            ems += 0.53
+        elif ch in "mwMW%@":
+            ems += 1.0
+        elif ch.isdigit():
+            ems += 0.64
+        elif ch.isupper():
+            ems += 0.8
+        else:
+            ems += 0.65
+    return ems * size
+
+
+
+class Words:
+    """Where the words of one tile go: each in the first of its candidate places that stays
+    inside the tile (``EDGE_MM`` in) and overlaps nothing placed or blocked before."""
+
+    CELL = 10.0  # mm: the boxes are kept in a grid of cells, to test only near neighbours
+
+    def __init__(self, frame: tuple[float, float, float, float]) -> None:
+        x, y, w, h = frame
+        self.inner = (x + EDGE_MM, y + EDGE_MM, x + w - EDGE_MM, y + h - EDGE_MM)
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _cells(self, box: Box) -> Iterator[tuple[int, int]]:
+        for i in range(math.floor(box[0] / self.CELL), math.floor(box[2] / self.CELL) + 1):
+            for j in range(math.floor(box[1] / self.CELL), math.floor(box[3] / self.CELL) + 1):
+                yield i, j
+
+    def block(self, box: Box) -> None:
+        """Keep words off ``box`` (a point's dot, an alignment mark, a placed word)."""
+        for cell in self._cells(box):
+            self.cells.setdefault(cell, []).append(box)
+
+    def free(self, box: Box) -> bool:
+        """``box`` is inside the tile and overlaps nothing kept."""
+        ix0, iy0, ix1, iy1 = self.inner
+        if box[0] < ix0 or box[1] < iy0 or box[2] > ix1 or box[3] > iy1:
+            return False
+        return not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3]
+                       for cell in self._cells(box) for b in self.cells.get(cell, ()))
+
+    def place(self, text: str, size: float, spots: Iterable[tuple[float, float, str]],
+              shift_in: bool = False) -> tuple[float, float, str] | None:
+        """The first free spot (x, y of the baseline, anchor start/middle/end) for ``text``;
+        with ``shift_in`` a spot past the tile's edge is first moved inside it."""
+        width = text_width(text, size)
+        for x, y, anchor in spots:
+            left = x - {"start": 0.0, "middle": width / 2, "end": width}[anchor]
+            if shift_in:
+                left = min(max(left, self.inner[0] + 0.2), self.inner[2] - width - 0.2)
+                y = min(max(y, self.inner[1] + ASCENT_EM * size),
+                        self.inner[3] - DESCENT_EM * size)
+            box = (left - 0.2, y - ASCENT_EM * size, left + width + 0.2, y + DESCENT_EM * size)
+            if self.free(box):
+                self.block(box)
+                return left, y, "start"
+        return None
