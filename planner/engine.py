@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -60,7 +61,10 @@ def load_view(plan: Plan) -> tuple[View | None, list[PlanWarning]]:
             raise PlanError("side", N_("%(view)s shows one limb: plan each side as left or "
                                        "right"), view=view_id)
     view = atlas.get_view(view_id, side if plain.single_limb else None)
-    if plan.bodymap_version is not None and plan.bodymap_version != view.version:
+    # A plan saved on an earlier version whose regions are still drawn as they were (only the
+    # silhouette or decor was redrawn) is clipped to that version's outline (shapes_of): the
+    # same points, nothing to check.
+    if plan.bodymap_version is not None and not view.same_regions(plan.bodymap_version):
         notes.append(PlanWarning("bodymap-version", "medium", Message(
             N_("bodymap_version: this plan was drawn on version %(old)s of %(view)s, which is "
                "now version %(new)s: check that the areas still lie where they were meant"),
@@ -69,7 +73,9 @@ def load_view(plan: Plan) -> tuple[View | None, list[PlanWarning]]:
 
 
 def shapes_of(view: View, plan: Plan) -> MapShapes:
-    """The plain shapes the core needs from a view, checking the plan's region ids."""
+    """The plain shapes the core needs from a view, checking the plan's region ids; the
+    outline is that of the version the plan was saved on (View.outline_for), so that a saved
+    plan reopens with the same points after the silhouette is redrawn."""
     regions = {r.id: r.geometry for r in view.regions if r.kind != "no-go"}
     no_go_ids = {r.id for r in view.regions if r.kind == "no-go"}
     for i, area in enumerate(plan.areas):
@@ -87,7 +93,7 @@ def shapes_of(view: View, plan: Plan) -> MapShapes:
                             region=repr(area.region), view=view.id)
     no_go = tuple(r for r in view.regions if r.kind == "no-go")
     return MapShapes(
-        outline=view.outline,
+        outline=view.outline_for(plan.bodymap_version),
         no_go=view.no_go(),
         regions=regions,
         guides={g.id: g.geometry for g in view.guides},
@@ -107,6 +113,27 @@ def _by_name(regions: tuple[Region, ...]) -> dict[str, BaseGeometry]:
     return out
 
 
+def _on_current_version(result: Result, view: View) -> Result:
+    """A plan computed on an earlier version's outline, whose regions are still those drawn
+    now, moves to the current version when the current outline gives it exactly the same
+    points, areas and warnings (saving it then records the current version); otherwise it keeps
+    its version, and so its points. A plan whose regions have moved since keeps its version
+    and its warning."""
+    plan = result.plan
+    if (view.outline_for(plan.bodymap_version) is view.outline
+            or not view.same_regions(plan.bodymap_version)):
+        return result
+    current = replace(plan, bodymap_version=view.version)
+    try:
+        again = compute(current, shapes_of(view, current))
+    except PlanError:  # e.g. more points than allowed on the new outline: keep the version
+        return result
+    same = (np.array_equal(again.xy, result.xy) and np.array_equal(again.area_of, result.area_of)
+            and {**again.as_dict(), "bodymap_version": plan.bodymap_version}
+            == result.as_dict())
+    return again if same else result
+
+
 def run(plan: Plan) -> tuple[Result, View | None]:
     """Compute a plan on its body map (or on plain paper when it names none)."""
     view, notes = load_view(plan)
@@ -117,7 +144,7 @@ def run(plan: Plan) -> tuple[Result, View | None]:
     if plan.bodymap is None or plan.bodymap_version is None:
         # Record what the plan is drawn on, so that a saved copy keeps it.
         plan = replace(plan, bodymap=view.id, bodymap_version=plan.bodymap_version or view.version)
-    result = compute(plan, shapes_of(view, plan))
+    result = _on_current_version(compute(plan, shapes_of(view, plan)), view)
     if notes:
         result = replace(result, warnings=by_severity((*notes, *result.warnings)))
     return result, view

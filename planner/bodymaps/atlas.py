@@ -129,6 +129,7 @@ def _for_side(base: View, side: str) -> View:
         base,
         side=side,
         outline=geom(base.outline),
+        earlier_outlines={version: geom(g) for version, g in base.earlier_outlines.items()},
         regions=regions,
         guides=guides,
         decor=tuple(geom(d) for d in base.decor),

@@ -17,6 +17,7 @@ import shapely
 from shapely.geometry import LineString, Polygon
 from svgelements import (  # type: ignore[import-untyped,unused-ignore]
     SVG,
+    Path,
     Shape,
 )
 
@@ -101,6 +102,8 @@ def parse(text: str, view_id: str, where: str) -> View:
         version = int(attrib.get("data-version", ""))
     except ValueError as exc:
         raise BodyMapError(f"{where}: data-version must be a whole number.") from exc
+    regions_since = _version_attr(attrib.get("data-regions-since", str(version)),
+                                  "data-regions-since", version, where)
     single = attrib.get("data-single-limb", "false")
     if single not in ("true", "false"):
         raise BodyMapError(f"{where}: data-single-limb must be 'true' or 'false'.")
@@ -193,6 +196,7 @@ def parse(text: str, view_id: str, where: str) -> View:
     if not outline_parts:
         raise BodyMapError(f'{where}: the drawing has no outline (<g id="outline">).')
     outline = polygonal(shapely.union_all(outline_parts), f"{where}, outline")
+    earlier = _earlier_outlines(root, parents, version, where)
     return View(
         id=view_id,
         label=label,
@@ -208,7 +212,55 @@ def parse(text: str, view_id: str, where: str) -> View:
         guides=tuple(guides),
         decor=tuple(decor),
         edges=edges,
+        earlier_outlines=MappingProxyType(earlier),
+        regions_since=regions_since,
     )
+
+
+def _version_attr(value: str, name: str, highest: int, where: str) -> int:
+    """A version named by an attribute: a whole number from 1 to ``highest``."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= highest:
+        raise BodyMapError(f"{where}: {name} must be a whole number from 1 to {highest}, "
+                           f"not {value!r}.")
+    return number
+
+
+def _earlier_outlines(root: ET.Element, parents: Mapping[int, ET.Element], version: int,
+                      where: str) -> dict[int, Geometry]:
+    """The outlines of earlier versions: ``<path data-outline-version="N" d="...">`` inside
+    ``<defs>`` (never drawn), the parts of one version joined as the outline layer's are."""
+    parts: dict[int, list[Geometry]] = {}
+    for elem in root.iter():
+        if "data-outline-version" not in elem.attrib:
+            continue
+        here = f"{where}, the outline of version {elem.get('data-outline-version')}"
+        if _local(elem.tag) != "path" or not _in_defs(elem, parents):
+            raise BodyMapError(f"{here}: an earlier outline is a <path> inside <defs>, so that "
+                               "it is never drawn.")
+        if version == 1:
+            raise BodyMapError(f"{here}: a view at version 1 has no earlier outline.")
+        number = _version_attr(elem.attrib["data-outline-version"], "data-outline-version",
+                               version - 1, where)
+        try:
+            rings = rings_of(Path(elem.get("d", "")))
+        except Exception as exc:  # svgelements raises many kinds of errors on bad input
+            raise BodyMapError(f"{here}: the path cannot be read ({exc}).") from exc
+        parts.setdefault(number, []).append(area_of(rings, here))
+    return {number: polygonal(shapely.union_all(shapes), f"{where}, outline of version {number}")
+            for number, shapes in sorted(parts.items())}
+
+
+def _in_defs(elem: ET.Element, parents: Mapping[int, ET.Element]) -> bool:
+    node = parents.get(id(elem))
+    while node is not None:
+        if _local(node.tag) == "defs":
+            return True
+        node = parents.get(id(node))
+    return False
 
 
 def _snomed(attrib: Mapping[str, str], where: str) -> str:

@@ -86,6 +86,31 @@ class View:
     # What each edge of the drawing faces, in anatomical words (CONVENTIONS.md): {"top":
     # "proximal", "bottom": "distal", "left": ..., "right": ...}, as drawn for the right limb.
     edges: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # The outline of earlier versions whose drawing changed only in its outline and decor
+    # (data-outline-version), by version: a plan saved on one is clipped to it (same points).
+    earlier_outlines: Mapping[int, Geometry] = field(default_factory=dict, hash=False,
+                                                     compare=False)
+    # The earliest version whose regions, landmarks and guides are this version's
+    # (data-regions-since); None: only this version.
+    regions_since: int | None = None
+
+    def outline_for(self, version: int | None) -> Geometry:
+        """The outline a plan saved on ``version`` is clipped to: the kept outline of that
+        version or, failing that, of the nearest later version kept (a plan on version 1 of a
+        view redrawn in version 3 was computed on version 2's outline until then); the current
+        outline for a new plan (None), for the current or a later version, and when no kept
+        outline is as recent as ``version``."""
+        if version is None or version >= self.version:
+            return self.outline
+        later = sorted(v for v in self.earlier_outlines if v >= version)
+        return self.earlier_outlines[later[0]] if later else self.outline
+
+    def same_regions(self, version: int | None) -> bool:
+        """Whether a plan saved on ``version`` points into the regions, landmarks and guides
+        drawn now (None: a new plan): only the outline or decor may have changed since."""
+        if version is None:
+            return True
+        return (self.regions_since or self.version) <= version <= self.version
 
     def region(self, region_id: str) -> Region:
         """Return a region or landmark by full id (``knee-anterior/medial``) or short name."""

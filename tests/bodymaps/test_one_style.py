@@ -93,16 +93,20 @@ def test_a_mirrored_limb_is_drawn_in_the_same_style(view_id):
 
 @pytest.mark.parametrize("view_id", VIEW_IDS)
 def test_saved_plans_regions_stay_where_they_were_at_this_version(view_id):
-    """A redrawn outline or decor needs no migration; a region moved or resized does, with a
-    new data-version (then record the new geometry in region_geometry.json)."""
+    """A region moved or resized needs a migration of the saved plans and a new data-version
+    (then record the new geometry in region_geometry.json); so does a redrawn outline, which
+    also keeps the earlier outline (test_outline_versions.py)."""
     view = get_view(view_id)
     recorded = RECORDED[view_id]
     assert view.version >= recorded["version"]
     ids = {r.id for r in view.regions}
     assert set(recorded["regions"]) <= ids, "a region id was removed or renamed"
     if view.version != recorded["version"]:
-        pytest.fail(f"{view_id} is now version {view.version}: write the migration of its saved "
-                    "plans, then record its regions in region_geometry.json")
+        pytest.fail(f"{view_id} is now version {view.version}: keep the earlier outline or "
+                    "write the migration of its saved plans, then record the view in "
+                    "region_geometry.json")
+    assert view.regions_since == recorded["regions_since"], (
+        "data-regions-since says since which version saved plans point into these regions")
     for region_id, was in recorded["regions"].items():
         region = view.region(region_id)
         assert (region.kind, region.snomed, region.laterality) == (
@@ -110,3 +114,23 @@ def test_saved_plans_regions_stay_where_they_were_at_this_version(view_id):
         assert math.isclose(region.area_mm2, was["area_mm2"], rel_tol=0.01), region_id
         c = region.geometry.centroid
         assert math.dist((c.x, c.y), was["centroid"]) < 0.5, region_id
+
+
+@pytest.mark.parametrize("view_id", VIEW_IDS)
+def test_an_outline_never_changes_under_its_version(view_id):
+    """Hand-drawn areas are clipped to the outline: a redrawn silhouette needs a new
+    data-version, with the earlier outline kept in the file (<defs id="earlier-outlines">) so
+    that the plans saved on it reopen with the same points."""
+    view = get_view(view_id)
+    recorded = RECORDED[view_id]["outlines"]
+    outlines = {view.version: view.outline, **view.earlier_outlines}
+    assert sorted(recorded) == sorted(str(v) for v in outlines), (
+        f"{view_id}: an earlier outline was dropped or added without being recorded")
+    for version, outline in outlines.items():
+        was = recorded[str(version)]
+        where = f"{view_id}, outline of version {version}"
+        assert math.isclose(outline.area, was["area_mm2"], abs_tol=0.1), where
+        c = outline.centroid
+        assert math.dist((c.x, c.y), was["centroid"]) < 0.01, where
+        assert all(math.isclose(a, b, abs_tol=0.01)
+                   for a, b in zip(outline.bounds, was["bounds"], strict=True)), where
