@@ -35,14 +35,17 @@ SQRT3_2 = math.sqrt(3.0) / 2.0
 
 @dataclass(frozen=True)
 class EdgeName:
-    """A row's letter or a column's number, and where it goes: beside the point at (x, y),
-    on the side the unit vector (ux, uy) points to (away from the grid)."""
+    """A row's letter or a column's number, and where it goes: beside (x, y) at the grid's
+    left or top edge, on the side the unit vector (ux, uy) points to (away from the grid), or
+    where that place is taken, beside (x2, y2) at the opposite edge, on the opposite side."""
 
     text: str
     x: float
     y: float
     ux: float
     uy: float
+    x2: float
+    y2: float
 
 
 @dataclass(frozen=True)
@@ -119,13 +122,14 @@ def _lattice_indices(xy: NDArray[np.float64], spacing: float, pattern: str, angl
 
 def _edges(index: int, xy: NDArray[np.float64], rows: NDArray[np.int64],
            columns: NDArray[np.int64], angle_deg: float) -> AreaNames:
-    """Each row's letter at the area's left edge, on the row's line; each column's number at
-    its top edge, on the column's line (left and up in the grid's own frame): the rows and
-    columns read as a spreadsheet's, whatever the area's shape."""
+    """Each row's letter at the area's left edge (else its right edge), on the row's line;
+    each column's number at its top edge (else its bottom edge), on the column's line (in the
+    grid's own frame): the rows and columns read as a spreadsheet's, whatever its shape."""
     turned = _turned(xy, angle_deg)
     a = math.radians(angle_deg)
     c, s = math.cos(a), math.sin(a)
     left_x, top_y = float(turned[:, 0].min()), float(turned[:, 1].min())
+    right_x, bottom_y = float(turned[:, 0].max()), float(turned[:, 1].max())
 
     def back(x: float, y: float) -> tuple[float, float]:  # from the grid's frame to the map
         return x * c - y * s, x * s + y * c
@@ -133,9 +137,11 @@ def _edges(index: int, xy: NDArray[np.float64], rows: NDArray[np.int64],
     row_names = []
     for row in np.unique(rows).tolist():
         y = float(turned[rows == row, 1].mean())
-        row_names.append(EdgeName(row_letters(row), *back(left_x, y), -c, -s))
+        row_names.append(EdgeName(row_letters(row), *back(left_x, y), -c, -s,
+                                  *back(right_x, y)))
     column_names = []
     for column in np.unique(columns).tolist():
         x = float(turned[columns == column, 0].mean())
-        column_names.append(EdgeName(str(column + 1), *back(x, top_y), s, -c))
+        column_names.append(EdgeName(str(column + 1), *back(x, top_y), s, -c,
+                                     *back(x, bottom_y)))
     return AreaNames(index, tuple(row_names), tuple(column_names))

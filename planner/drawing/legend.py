@@ -13,10 +13,19 @@ import re
 import svgwrite
 
 from planner.core.compute import Result
-from planner.drawing.style import FONT_FAMILY, POINT_RADIUS_MM, Text, identity, mixture_colours
+from planner.drawing.style import (
+    FONT_FAMILY,
+    POINT_RADIUS_MM,
+    Text,
+    identity,
+    marker_svg,
+    mixture_colours,
+    mixture_markers,
+)
 from planner.drawing.text_width import text_width
 
 SCALE_BAR_MM = 100.0
+LEGEND_MARKERS = "legend-markers"  # replaced by the mixtures' markers once written
 LEGEND_MM = 34.0  # the band below the drawing for the scale bar and the legend, at least
 FONT_MM = 3.2  # the legend's words, as printed
 ROW_MM = 5.0  # from one row of the legend to the next
@@ -31,38 +40,61 @@ Line = list[tuple[float, str | None, str]]  # (x from the legend's left, dot col
 
 
 def legend_height(result: Result, width: float, text: Text = identity,
-                  print_scale: float = 1.0) -> float:
+                  print_scale: float = 1.0, title: str | None = None,
+                  digits: Text = identity, scale_bar: bool = True) -> float:
     """The height in mm (of the drawing) of the band below a drawing ``width`` mm wide."""
     f = 1.0 / print_scale
-    lines = _lines(result, mixture_colours(result), (width - 2 * SIDE_MM) / f, text)
-    bottom = TOP_MM + HEADING_MM + ROW_MM * len(lines) + DESCENT * FONT_MM + 2.0
-    return max(LEGEND_MM, bottom * f)
+    room = (width - 2 * SIDE_MM) / f
+    lines = _lines(result, mixture_colours(result), room, text)
+    heads = _broken(_heading(result, title, text, digits), room, bold=True)
+    bottom = _heading_at(scale_bar) + ROW_MM * (len(lines) + len(heads) - 1) + \
+        DESCENT * FONT_MM + 2.0
+    return max(LEGEND_MM if scale_bar else 0.0, bottom * f)
 
 
 def draw_legend(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str],
                 left: float, top: float, width: float, title: str | None,
                 text: Text, scale_bar: bool = True, digits: Text = identity,
-                print_scale: float = 1.0) -> None:
+                print_scale: float = 1.0) -> str:
     """The band below the drawing: the 100 mm bar (at true scale), the heading, the mixtures'
-    colours. ``print_scale``: the size the drawing prints at, the words keep theirs."""
+    markers and names. ``print_scale``: the size the drawing prints at, the words keep theirs.
+    Returns the markers' markup, for the group ``LEGEND_MARKERS`` (written as text, as the
+    points' markers are: svgwrite has no element for markup)."""
     f = 1.0 / print_scale
     legend = dwg.g(id="legend", font_family=FONT_FAMILY, font_size=f"{FONT_MM * f:.2f}",
                    fill="#111111")
-    x0, y = left + SIDE_MM, top + TOP_MM * f
+    x0 = left + SIDE_MM
     if scale_bar:
-        _draw_scale_bar(dwg, legend, x0, y, text)
-    y += HEADING_MM * f
-    heading = title or text("{points} points, {ml} mL in all").format(
-        points=len(result.points), ml=digits(str(result.total_ml)))
-    legend.add(dwg.text(heading, insert=(x0, y), font_weight="bold"))
-    for line in _lines(result, colours, (width - 2 * SIDE_MM) / f, text):
+        _draw_scale_bar(dwg, legend, x0, top + TOP_MM * f, text)
+    y = top + _heading_at(scale_bar) * f
+    room = (width - 2 * SIDE_MM) / f
+    for k, piece in enumerate(_broken(_heading(result, title, text, digits), room, bold=True)):
+        y += ROW_MM * f * (k > 0)  # a heading too long for the band: on several rows
+        legend.add(dwg.text(piece, insert=(x0, y), font_weight="bold"))
+    shapes = {colours.get(name): marker for name, marker in mixture_markers(result).items()}
+    swatches = []
+    for line in _lines(result, colours, room, text):
         y += ROW_MM * f
         for x, colour, words in line:
-            if colour is not None:
-                legend.add(dwg.circle((x0 + (x + 1.6) * f, y - 1.1 * f), POINT_RADIUS_MM * f,
-                                      fill=colour))
+            if colour is not None:  # the same marker as the mixture's points
+                swatches.append(marker_svg(x0 + (x + 1.6) * f, y - 1.1 * f,
+                                           POINT_RADIUS_MM * f, colour,
+                                           shapes.get(colour, "solid")))
             legend.add(dwg.text(words, insert=(x0 + (x + SWATCH_MM) * f, y)))
+    legend.add(dwg.g(id=LEGEND_MARKERS))
     dwg.add(legend)
+    return "".join(swatches)
+
+
+def _heading_at(scale_bar: bool) -> float:
+    """The heading's baseline below the drawing (mm as printed): under the scale bar, or at
+    the top of the band when there is none."""
+    return TOP_MM + HEADING_MM if scale_bar else ROW_MM
+
+
+def _heading(result: Result, title: str | None, text: Text, digits: Text) -> str:
+    return title or text("{points} points, {ml} mL in all").format(
+        points=len(result.points), ml=digits(str(result.total_ml)))
 
 
 def _lines(result: Result, colours: dict[str | None, str], room: float, text: Text
@@ -97,7 +129,7 @@ def _lines(result: Result, colours: dict[str | None, str], room: float, text: Te
     return lines
 
 
-def _broken(words: str, room: float) -> list[str]:
+def _broken(words: str, room: float, bold: bool = False) -> list[str]:
     """``words`` in pieces no wider than ``room`` mm: broken after a space or a hyphen, and
     a piece that is still too wide between two letters.
 
@@ -106,12 +138,12 @@ def _broken(words: str, room: float) -> list[str]:
     """
     pieces: list[str] = []
     for token in re.findall(r"[^\s-]*-|\S+\s*|\s+", words):
-        if pieces and text_width(pieces[-1] + token.rstrip(), FONT_MM) <= room:
+        if pieces and text_width(pieces[-1] + token.rstrip(), FONT_MM, bold) <= room:
             pieces[-1] += token
             continue
-        while text_width(token.rstrip(), FONT_MM) > room and len(token) > 1:
+        while text_width(token.rstrip(), FONT_MM, bold) > room and len(token) > 1:
             cut = max(k for k in range(1, len(token) + 1)
-                      if k == 1 or text_width(token[:k], FONT_MM) <= room)
+                      if k == 1 or text_width(token[:k], FONT_MM, bold) <= room)
             pieces.append(token[:cut])
             token = token[cut:]
         pieces.append(token)

@@ -15,7 +15,7 @@ from planner.bodymaps.view import View
 from planner.core.compute import Result
 from planner.drawing.body import draw_view
 from planner.drawing.labels import Box
-from planner.drawing.legend import LEGEND_MM, SCALE_BAR_MM, draw_legend
+from planner.drawing.legend import LEGEND_MARKERS, SCALE_BAR_MM, draw_legend, legend_height
 from planner.drawing.paths import path_d, ring_d
 from planner.drawing.points_layer import points_markup
 from planner.drawing.style import (
@@ -27,14 +27,14 @@ from planner.drawing.style import (
     identity,
     mixture_colours,
 )
+from planner.drawing.text_width import text_width
 from planner.wording import edge_words, limb_edges, site_name
 
 PAPER_MARGIN_MM = 15.0
 POINTS_SLOT = "points-slot"  # replaced by the points layer once the document is written
 ORIENTATION_MM = 4.2  # the patient's left and right: bold capitals 4.2 mm high where they fit
+ORIENTATION_MIN_MM = 2.2  # ... and never under 2.2 mm (issue 17: no word under 2 mm)
 ORIENTATION_GAP_MM = 6.0  # at least this much between the two on one line
-BOLD_CAPS_EM = 0.72  # the width of a bold Helvetica capital, in ems (a generous mean)
-WORD_EM = 0.8  # of a bold DejaVu Sans capital (the print's font): the box no label may cover
 
 
 def plan_svg(result: Result, view: View | None = None, *, title: str | None = None,
@@ -61,10 +61,13 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     """
     minx, miny, width, height = _frame(result, view)
     if crop and view is not None:
-        minx, miny, width, height = _cropped(result, (minx, miny, width, height))
+        # Room above the plan for the orientation words (and the site's name), as printed.
+        above = (14.0 if view.single_limb else 8.0) / print_scale
+        minx, miny, width, height = _cropped(result, (minx, miny, width, height), above)
     if frame is not None:
         minx, miny, width, height = frame[0], frame[1], frame[2] - frame[0], frame[3] - frame[1]
-    band = LEGEND_MM if legend else 0.0
+    band = legend_height(result, width, text, print_scale, title, digits, scale_bar) \
+        if legend else 0.0
     total_h = height + band
     dwg = svgwrite.Drawing(size=(f"{width:.2f}mm", f"{total_h:.2f}mm"), debug=False,
                            profile="full")
@@ -79,19 +82,30 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     else:
         _draw_paper_grid(dwg, minx, miny, width, height)
     colours = mixture_colours(result)
-    _draw_areas(dwg, result, colours)
+    _draw_areas(dwg, result, colours, print_scale)
     dwg.add(dwg.g(id=POINTS_SLOT))
     words = _draw_orientation(dwg, view, minx, miny, width, height, text, print_scale)
+    swatches = ""
     if legend:
         # The legend's band is white: on a cropped view the drawing goes on below the frame.
-        dwg.add(dwg.rect((minx, miny + height), (width, LEGEND_MM), fill="#ffffff"))
-        draw_legend(dwg, result, colours, minx, miny + height, width, title, text, scale_bar,
-                    digits)
-    points = points_markup(result, colours, radius=POINT_RADIUS_MM / print_scale,
+        dwg.add(dwg.rect((minx, miny + height), (width, band), fill="#ffffff"))
+        swatches = draw_legend(dwg, result, colours, minx, miny + height, width, title, text,
+                               scale_bar, digits, print_scale)
+    points = points_markup(result, colours, radius=point_radius(result, print_scale),
                            size=LABEL_SIZE_MM / print_scale,
                            frame=(minx, miny, minx + width, miny + height),
                            taken=words, digits=digits, scheme=scheme)
-    return str(dwg.tostring()).replace(f'<g id="{POINTS_SLOT}" />', points, 1)
+    return str(dwg.tostring()).replace(f'<g id="{POINTS_SLOT}" />', points, 1).replace(
+        f'<g id="{LEGEND_MARKERS}" />', swatches, 1)
+
+
+def point_radius(result: Result, print_scale: float) -> float:
+    """A point's dot, in mm of the drawing: POINT_RADIUS_MM on paper, but no more than a
+    third of the closest spacing of the plan's grids and lines, so that dots stay apart."""
+    spacings = [res.area.spacing_mm for res in result.areas
+                if res.points and res.area.pattern != "area"]
+    radius = POINT_RADIUS_MM / print_scale
+    return min([radius] + [s / 3 for s in spacings])
 
 
 def _frame(result: Result, view: View | None) -> tuple[float, float, float, float]:
@@ -106,7 +120,7 @@ def _frame(result: Result, view: View | None) -> tuple[float, float, float, floa
     return x0 - PAPER_MARGIN_MM, y0 - PAPER_MARGIN_MM - 8.0, width, height + 8.0
 
 
-def _cropped(result: Result, frame: tuple[float, float, float, float]
+def _cropped(result: Result, frame: tuple[float, float, float, float], above: float = 8.0
              ) -> tuple[float, float, float, float]:
     """The part of the view's frame around the plan's areas and points (PAPER_MARGIN_MM on
     each side, room above for the orientation words, never narrower than the legend)."""
@@ -116,7 +130,7 @@ def _cropped(result: Result, frame: tuple[float, float, float, float]
     fx, fy, fw, fh = frame
     x0, y0, x1, y1 = shapely.GeometryCollection(shapes).bounds
     x0, x1 = max(fx, x0 - PAPER_MARGIN_MM), min(fx + fw, x1 + PAPER_MARGIN_MM)
-    y0, y1 = max(fy, y0 - PAPER_MARGIN_MM - 8.0), min(fy + fh, y1 + PAPER_MARGIN_MM)
+    y0, y1 = max(fy, y0 - PAPER_MARGIN_MM - above), min(fy + fh, y1 + PAPER_MARGIN_MM)
     least = SCALE_BAR_MM + 30.0
     if x1 - x0 < least:
         grow = least - (x1 - x0)
@@ -144,25 +158,29 @@ def _draw_paper_grid(dwg: svgwrite.Drawing, minx: float, miny: float, width: flo
     dwg.add(grid)
 
 
-def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str]) -> None:
+def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str],
+                print_scale: float = 1.0) -> None:
+    """The plan's areas, exclusions and lines; their outlines never thinner on paper than at
+    true scale (a map printed small draws them thicker)."""
+    u = 1.0 / min(1.0, print_scale)
     layer = dwg.g(id="areas")
     for res in result.areas:
         colour = colours.get(res.area.mixture, NO_MIXTURE_COLOUR)
         surface = res.shape.surface
         if not surface.is_empty:
-            path = dwg.path(d=path_d(surface), fill=colour, stroke=colour, stroke_width=0.5,
-                            fill_rule="evenodd")
+            path = dwg.path(d=path_d(surface), fill=colour, stroke=colour,
+                            stroke_width=0.5 * u, fill_rule="evenodd")
             path["fill-opacity"] = "0.10" if res.area.pattern != "area" else "0.28"
             path["class"] = "area"
             path["data-area"] = str(res.index)
             layer.add(path)
         for ring in res.area.exclude:
             layer.add(dwg.path(d=ring_d(ring, closed=True), fill="#ffffff", stroke="#a52714",
-                               stroke_width=0.4, stroke_dasharray="1.5,1"))
+                               stroke_width=0.4 * u, stroke_dasharray=f"{1.5 * u},{u}"))
         line = res.shape.line
         if line is not None and not line.is_empty:
-            layer.add(dwg.path(d=path_d(line), fill="none", stroke=colour, stroke_width=0.6,
-                               stroke_dasharray="3,1.5"))
+            layer.add(dwg.path(d=path_d(line), fill="none", stroke=colour, stroke_width=0.6 * u,
+                               stroke_dasharray=f"{3 * u},{1.5 * u}"))
     dwg.add(layer)
 
 
@@ -182,32 +200,39 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
         # rather than run into each other.
         gaps = 2 if ends.get("top") else 1
         room = width - 2 * 4.0 * u - gaps * ORIENTATION_GAP_MM * u
-        letters = sum(len(words) for words, _x in sides) + len(ends.get("top", ""))
-        size = min(size, room / (BOLD_CAPS_EM * letters))
+        words_wide = sum(text_width(words, 1.0, bold=True) for words, _x in sides) + \
+            text_width(ends.get("top", ""), 1.0, bold=True)
+        size = min(size, room / words_wide)
+    # Never under ORIENTATION_MIN_MM on paper: where the words do not fit on one line at that
+    # size, each goes on a line of its own (the left side's, the right side's, the top's).
+    stacked = size < ORIENTATION_MIN_MM * u
+    size = max(size, ORIENTATION_MIN_MM * u)
+    line = 1.25 * size
     layer = dwg.g(id="orientation", font_family=FONT_FAMILY,
                   font_size=f"{size:.2f}", font_weight="bold", fill="#a52714")
     top = miny + 6.0 * u
     boxes: list[Box] = []
 
     def word(words: str, at: float, y: float, anchor: str, **style: str) -> None:
-        wide = WORD_EM * size * len(words)
+        wide = text_width(words, size, bold=True)
         left = at - {"start": 0.0, "middle": wide / 2, "end": wide}[anchor]
         boxes.append((left - 0.5 * u, y - size - 0.5 * u, left + wide + 0.5 * u,
                       y + 0.3 * size + 0.5 * u))
         layer.add(dwg.text(words, insert=(at, y), text_anchor=anchor, **style))
 
-    if view is None:
-        word(text("No body map: orientation as drawn"), minx + 4 * u, top, "start",
-             fill="#555555", font_weight="normal")
+    if view is None:  # on as many lines as the drawing's width needs
+        for k, piece in enumerate(_lines_of(text("No body map: orientation as drawn"), size,
+                                            width - 8 * u)):
+            word(piece, minx + 4 * u, top + k * line, "start", fill="#555555")
     for words, x in sides:
         at = minx + 4 * u if x < 0.5 else minx + width - 4 * u
-        word(words, at, top, "start" if x < 0.5 else "end")
+        word(words, at, top + line * (stacked and x >= 0.5), "start" if x < 0.5 else "end")
     if ends.get("top"):
-        word(ends["top"], minx + width / 2, top, "middle")
+        word(ends["top"], minx + width / 2, top + 2 * line * stacked, "middle")
     if ends.get("bottom"):
         # On a light box, as the points' numbers: the word may lie over the drawing's lowest
         # points on a cropped map.
-        wide = BOLD_CAPS_EM * size * len(ends["bottom"]) + 1.0 * u
+        wide = text_width(ends["bottom"], size, bold=True) + 1.0 * u
         base_y = miny + height - 2.0 * u
         layer.add(dwg.rect((minx + width / 2 - wide / 2, base_y - size), (wide, size + 1.0 * u),
                            rx=0.4, fill="#ffffff", fill_opacity=0.8))
@@ -215,9 +240,21 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
     site = site_name(view.id, view.side, text) if view is not None and view.single_limb \
         else None
     if site is not None:
-        word(site.upper(), minx + width / 2, top + 6 * u, "middle", fill="#111111")
+        word(site.upper(), minx + width / 2, max(top + 6 * u, top + (3 * stacked + 1) * line),
+             "middle", fill="#111111")
     dwg.add(layer)
     return boxes
+
+
+def _lines_of(words: str, size: float, room: float) -> list[str]:
+    """``words`` in lines no wider than ``room`` (bold, ``size`` mm), broken at spaces."""
+    lines: list[str] = []
+    for token in words.split():
+        if lines and text_width(f"{lines[-1]} {token}", size, bold=True) <= room:
+            lines[-1] += f" {token}"
+        else:
+            lines.append(token)
+    return lines
 
 
 def _side_words(view: View | None, text: Text) -> list[tuple[str, float]]:

@@ -24,14 +24,23 @@ from planner.drawing.labels import (
     place_labels,
     text_box,
 )
-from planner.drawing.style import FONT_FAMILY, NO_MIXTURE_COLOUR, Text, identity
+from planner.drawing.style import (
+    FONT_FAMILY,
+    NO_MIXTURE_COLOUR,
+    Text,
+    identity,
+    marker_svg,
+    mixture_markers,
+)
 
 
 def points_markup(result: Result, colours: dict[str | None, str], *, radius: float,
                   size: float, frame: Box, taken: list[Box], digits: Text = identity,
                   scheme: bool = True) -> str:
     """The points layer: dots, and labels of ``size`` mm that overlap nothing in ``taken``,
-    no point and no other label, inside ``frame``. Where a gridded area's numbers do not all
+    no point and no other label, inside ``frame``; it says how many of its points have no
+    number beside them (``data-unlabelled``) and how many of those no row or column name
+    either (``data-unnamed``). Where a gridded area's numbers do not all
     fit, its rows and columns are named at its edges instead (``scheme=False``: its numbers
     that fit are kept, for a part of a drawing whose neighbour shows the others)."""
     names = grid_names(result)
@@ -42,20 +51,32 @@ def points_markup(result: Result, colours: dict[str | None, str], *, radius: flo
     placed = place_labels(xy, radius, numbers, size, frame, taken, order)
     schemed = {a.area for a in names.areas if scheme and any(
         placed[k] is None for k in range(len(xy)) if seen[k] and int(result.area_of[k]) == a.area)}
-    edges: list[tuple[int, str, Placed]] = []
+    edges: list[tuple[int, str, str, Placed]] = []
     if schemed:
         texts = [None if int(result.area_of[k]) in schemed else numbers[k]
                  for k in range(len(xy))]
         placed = place_labels(xy, radius, texts, size, frame, taken, order)
         edges = _edge_labels(names, schemed, xy, radius, size, frame, taken, placed)
-    unlabelled = sum(1 for k in range(len(xy)) if seen[k] and placed[k] is None)
+    unlabelled = [k for k in range(len(xy)) if seen[k] and placed[k] is None]
+    shown = {(a, kind, t) for a, kind, t, at in edges if at.x == at.x}  # NaN: left out
+    unnamed = sum(1 for k in unlabelled if not _found(names.names[k], int(result.area_of[k]),
+                                                        shown))
     parts = [f'<g id="points" font-family="{FONT_FAMILY}" font-size="{size:.2f}" '
              f'data-label-mm="{size:.2f}" data-radius-mm="{radius:.2f}" '
-             f'data-unlabelled="{unlabelled}">']
+             f'data-unlabelled="{len(unlabelled)}" data-unnamed="{unnamed}">']
     parts += _point_groups(result, colours, names, placed, radius, digits)
     parts.append("</g>")
     parts.append(_edge_markup(names, schemed, edges, size))
     return "".join(parts)
+
+
+def _found(name: str | None, area: int, shown: set[tuple[int, str, str]]) -> bool:
+    """Whether a point with no number beside it can be found by its grid name: its row's
+    letters and its column's number are both printed."""
+    if name is None:
+        return False
+    letters = name.rstrip("0123456789")
+    return (area, "row", letters) in shown and (area, "column", name[len(letters):]) in shown
 
 
 def _order(result: Result) -> list[int]:
@@ -67,9 +88,10 @@ def _order(result: Result) -> list[int]:
 
 def _edge_labels(names: GridNames, schemed: set[int], xy: list[tuple[float, float]],
                  radius: float, size: float, frame: Box, taken: list[Box],
-                 placed: list[Placed | None]) -> list[tuple[int, str, Placed]]:
+                 placed: list[Placed | None]) -> list[tuple[int, str, str, Placed]]:
     """The row letters and column numbers of the areas that show them, each where it overlaps
-    nothing (one that would is left out: its neighbours name the rows around it)."""
+    nothing: at the grid's left (top) edge, else at its right (bottom) edge, else left out
+    (its neighbours name the rows around it)."""
     obstacles = Obstacles(size * 2)
     for x, y in xy:
         obstacles.add((x - radius, y - radius, x + radius, y + radius))
@@ -84,19 +106,22 @@ def _edge_labels(names: GridNames, schemed: set[int], xy: list[tuple[float, floa
             continue
         for kind, edge_names in (("row", area.rows), ("column", area.columns)):
             for e in edge_names:
-                tx, ty = edge_place(e.x, e.y, e.ux, e.uy, radius, e.text, size)
-                box = text_box(tx, ty, e.text, size)
-                if inside(box, frame) and not obstacles.hits(box):
-                    obstacles.add(box)
-                    out.append((area.area, kind, Placed(tx, ty, box)))
-                else:
-                    out.append((area.area, kind, Placed(float("nan"), float("nan"), box)))
+                found = Placed(float("nan"), float("nan"), (0.0, 0.0, 0.0, 0.0))
+                for x, y, ux, uy in ((e.x, e.y, e.ux, e.uy), (e.x2, e.y2, -e.ux, -e.uy)):
+                    tx, ty = edge_place(x, y, ux, uy, radius, e.text, size)
+                    box = text_box(tx, ty, e.text, size)
+                    if inside(box, frame) and not obstacles.hits(box):
+                        obstacles.add(box)
+                        found = Placed(tx, ty, box)
+                        break
+                out.append((area.area, kind, e.text, found))
     return out
 
 
 def _point_groups(result: Result, colours: dict[str | None, str], names: GridNames,
                   placed: list[Placed | None], r: float, digits: Text) -> list[str]:
     parts = []
+    markers = mixture_markers(result)
     mixtures = [None if m < 0 else result.plan.areas[m].mixture for m in result.area_of]
     manual = iter(enumerate(result.plan.points))
     shown: dict[str, str] = {}  # a plan has few distinct volumes: each is formatted once
@@ -110,6 +135,7 @@ def _point_groups(result: Result, colours: dict[str | None, str], names: GridNam
             mixture, where = point.mixture, f'data-area="" data-manual="{j}"'
             depth = f"{point.depth_mm:.1f}"
         colour = xml_escape(colours.get(mixture, NO_MIXTURE_COLOUR))
+        marker = markers.get(mixture, "solid")
         x, y = float(result.xy[k, 0]), float(result.xy[k, 1])
         number = k + 1
         volume = f"{int(result.hundredths[k]) / 100:.2f}"
@@ -130,13 +156,12 @@ def _point_groups(result: Result, colours: dict[str | None, str], names: GridNam
             f'<g class="point" data-number="{number}" data-volume-ml="{volume}" '
             f'data-depth-mm="{depth}"{f" data-name={quoteattr(name)}" if name else ""} {where}>'
             f'<title>{called}: {shown[volume]} mL · {shown[depth]} mm</title>'
-            f'<circle cx="{x:.3f}" cy="{y:.3f}" r="{r:.2f}" fill="{colour}" stroke="#111111" '
-            f'stroke-width="0.25"/>{text}</g>')
+            f'{marker_svg(x, y, r, colour, marker)}{text}</g>')
     return parts
 
 
 def _edge_markup(names: GridNames, schemed: set[int],
-                 edges: list[tuple[int, str, Placed]], size: float) -> str:
+                 edges: list[tuple[int, str, str, Placed]], size: float) -> str:
     """Each gridded area's row and column names, with where they go (``data-x``, ``data-y``:
     the point they name; ``data-ux``, ``data-uy``: the side), shown where the area's numbers do
     not fit (``data-shown``)."""
@@ -149,12 +174,13 @@ def _edge_markup(names: GridNames, schemed: set[int],
         parts.append(f'<g class="grid-names" data-area="{area.area}"{flag}>')
         for kind, edge_names in (("row", area.rows), ("column", area.columns)):
             for e in edge_names:
-                where = next(placed)[2] if shown else None
+                where = next(placed)[3] if shown else None
                 visible = where is not None and where.x == where.x  # NaN: left out
                 at = (f'x="{where.x:.3f}" y="{where.y:.3f}"' if where is not None and visible
                       else 'x="0" y="0" display="none"')
                 parts.append(
                     f'<text class="grid-{kind}" data-x="{e.x:.3f}" data-y="{e.y:.3f}" '
+                    f'data-x2="{e.x2:.3f}" data-y2="{e.y2:.3f}" '
                     f'data-ux="{e.ux:.4f}" data-uy="{e.uy:.4f}" {at}>{e.text}</text>')
         parts.append("</g>")
     parts.append("</g>")

@@ -34,9 +34,11 @@ def grid_edges(names: GridNames, area: int, points: Sequence[PlacedPoint], size:
 
 def draw_edge_names(dwg: svgwrite.Drawing, layer: Any, edges: Sequence[EdgeName],
                     words: Words, size: float, radius: float) -> None:
-    """Each row's letter and column's number beside the grid, where it overlaps nothing."""
+    """Each row's letter and column's number beside the grid, where it overlaps nothing: at
+    its left (top) edge, else at its right (bottom) edge."""
     for e in edges:
-        x, y = edge_place(e.x, e.y, e.ux, e.uy, radius, e.text, size)
-        spot = words.place(e.text, size, [(x, y, "start")])
+        spots = [(*edge_place(x, y, ux, uy, radius, e.text, size), "start") for x, y, ux, uy in
+                 ((e.x, e.y, e.ux, e.uy), (e.x2, e.y2, -e.ux, -e.uy))]
+        spot = words.place(e.text, size, spots)
         if spot is not None:
             layer.add(dwg.text(e.text, insert=spot[:2], fill="#111111", font_weight="bold"))

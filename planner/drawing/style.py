@@ -21,6 +21,44 @@ def identity(text: str) -> str:
     return text
 
 
+# Each mixture's marker has a shape of its own as well as a colour, so that two mixtures stay
+# apart on a black-and-white print (their colours are all mid greys there), in the plan's
+# order: a solid dot, a ring, a dot with a white centre, a ring round a small dot, a dashed
+# ring, a dot in a ring.
+MARKERS = ("solid", "ring", "eye", "target", "dashed", "halo")
+
+
+def marker_svg(x: float, y: float, r: float, colour: str, marker: str) -> str:
+    """A point's marker as SVG markup: its first element is the circle the editor reads."""
+    at = f'cx="{x:.3f}" cy="{y:.3f}"'
+    if marker in ("ring", "target", "dashed"):
+        dashes = f' stroke-dasharray="{r * 0.5:.3f},{r * 0.3:.3f}"' if marker == "dashed" \
+            else ""
+        ring = (f'<circle {at} r="{r * 0.8:.3f}" fill="{colour}" fill-opacity="0.25" '
+                f'stroke="{colour}" stroke-width="{r * 0.4:.3f}"{dashes} '
+                f'data-marker="{marker}"/>')
+        if marker == "target":
+            ring += f'<circle class="centre" {at} r="{r * 0.3:.3f}" fill="{colour}"/>'
+        return ring
+    if marker == "halo":
+        return (f'<circle {at} r="{r:.3f}" fill="#ffffff" fill-opacity="0.6" stroke="{colour}" '
+                f'stroke-width="{r * 0.2:.3f}" data-marker="halo"/>'
+                f'<circle class="centre" {at} r="{r * 0.55:.3f}" fill="{colour}"/>')
+    dot = (f'<circle {at} r="{r:.3f}" fill="{colour}" stroke="#111111" '
+           f'stroke-width="{r * 0.16:.3f}" data-marker="{marker}"/>')
+    if marker == "eye":
+        dot += f'<circle class="eye" {at} r="{r * 0.4:.3f}" fill="#ffffff"/>'
+    return dot
+
+
+def mixture_markers(result: Result) -> dict[str | None, str]:
+    """Each mixture of the plan its marker's shape (None, points without one: solid)."""
+    markers: dict[str | None, str] = {None: "solid"}
+    for k, name in enumerate(result.plan.mixtures):
+        markers[name] = MARKERS[k % len(MARKERS)]
+    return markers
+
+
 def mixture_colours(result: Result) -> dict[str | None, str]:
     """Each mixture of the plan its colour, in the plan's order (None: points without one)."""
     colours: dict[str | None, str] = {None: NO_MIXTURE_COLOUR}

@@ -12,9 +12,9 @@ from typing import Any
 
 from planner.bodymaps.view import View
 from planner.core.compute import Result
-from planner.drawing.plan import plan_svg
+from planner.drawing.plan import plan_svg, point_radius
 from planner.drawing.points_layer import points_markup
-from planner.drawing.style import LABEL_SIZE_MM, POINT_RADIUS_MM
+from planner.drawing.style import LABEL_SIZE_MM
 from planner.formatting import digits_text, number_text
 from planner.printing.paper import SheetInfo, usable_mm
 from planner.printing.templates import translations
@@ -42,11 +42,12 @@ def sheet_maps(result: Result, view: View | None, info: SheetInfo, width: float,
                height: float) -> dict[str, Any]:
     """The sheet's map, fitted to ``width`` x ``height`` mm, and where it is too dense to
     label, enlarged drawings of its points (in parts, one per page, if one is too big), as
-    wide as the page. A compact sheet has none: it is one page, its grids named at their
-    edges and in its point table."""
+    wide as the page. A compact sheet has them only where its grids' names do not find
+    every point: it is meant to be one page."""
     svg, scale = fitted_map(result, view, info, width, height)
     enlarged: list[Drawing] = []
-    if unlabelled(svg) and not info.compact:  # a compact sheet stays on its one page
+    # A compact sheet stays on its one page where its grids' names find every point.
+    if unlabelled(svg, "unnamed" if info.compact else "unlabelled"):
         enlarged = enlarged_maps(result, view, info, usable_mm(info.paper), scale)
     return {"map_image": data_address(svg), "map_scale": scale, "enlarged": enlarged}
 
@@ -57,10 +58,11 @@ def data_address(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
-def unlabelled(svg: str) -> int:
+def unlabelled(svg: str, which: str = "unlabelled") -> int:
     """How many of the drawing's points have no number beside them (their grid is named at
-    its edges instead, or no place was free)."""
-    found = re.search(r'data-unlabelled="([0-9]+)"', svg)
+    its edges instead, or no place was free); ``which="unnamed"``: of those, how many have no
+    row or column name printed either."""
+    found = re.search(rf'data-{which}="([0-9]+)"', svg)
     return int(found.group(1)) if found else 0
 
 
@@ -77,9 +79,18 @@ def fitted_map(result: Result, view: View | None, info: SheetInfo, width: float,
                      title=plan_heading(result, info), digits=digits)
     w, h = svg_size(probe)
     scale = min(1.0, width / w, height / h)
-    svg = probe if scale >= 1.0 else plan_svg(
-        result, view, text=_, language=info.language, crop=True, scale_bar=False,
-        title=plan_heading(result, info), print_scale=scale, digits=digits)
+    svg = probe
+    for attempt in range(3):  # drawn for its scale, the legend's band may grow: fit it again
+        if scale >= 1.0:
+            break
+        svg = plan_svg(result, view, text=_, language=info.language, crop=True,
+                       scale_bar=False, title=plan_heading(result, info), print_scale=scale,
+                       digits=digits)
+        w, h = svg_size(svg)
+        fits = min(width / w, height / h)
+        if fits >= scale - 1e-6 or attempt == 2:
+            break
+        scale = fits
     return sized(svg, w * scale, h * scale), scale
 
 
@@ -125,7 +136,7 @@ def enlarged_maps(result: Result, view: View | None, info: SheetInfo,
 def _labels_only(result: Result, frame: tuple[float, float, float, float], k: float) -> str:
     """The points layer alone (no body map, no legend) at scale ``k``, to see whether its
     labels fit."""
-    return points_markup(result, {}, radius=POINT_RADIUS_MM / k, size=LABEL_SIZE_MM / k,
+    return points_markup(result, {}, radius=point_radius(result, k), size=LABEL_SIZE_MM / k,
                          frame=frame, taken=[])
 
 

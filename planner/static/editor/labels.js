@@ -66,6 +66,21 @@ function places(x, y, r, text, size) {
     [x - w / 2, y - r - gap - (1 - ASCENT_EM) * size], [x - w / 2, y + r + gap + ASCENT_EM * size]];
 }
 
+/** A marker's circle at radius r (style.py marker_svg's proportions). */
+function sizeMarker(mark, r) {
+  const ring = ["ring", "target", "dashed"].includes(mark.dataset.marker);
+  const shape = {
+    eye: [0.4, null], centre: [mark.closest("g").querySelector("[data-marker=halo]") ? 0.55 : 0.3,
+      null],
+  }[mark.getAttribute("class")] || (ring ? [0.8, 0.4] : mark.dataset.marker === "halo" ?
+    [1, 0.2] : [1, 0.16]);
+  mark.setAttribute("r", (r * shape[0]).toFixed(3));
+  if (shape[1] !== null) mark.setAttribute("stroke-width", (r * shape[1]).toFixed(3));
+  if (mark.dataset.marker === "dashed") {
+    mark.setAttribute("stroke-dasharray", (r * 0.5).toFixed(3) + "," + (r * 0.3).toFixed(3));
+  }
+}
+
 function nearEdge(p, frame, r, size) {
   const m = r + 0.6 * size + textWidth(p.g.dataset.number, size);
   return p.x < frame[0] + m || p.x > frame[2] - m || p.y < frame[1] + m + size ||
@@ -127,7 +142,7 @@ export function layoutLabels(s, box) {
   const points = [];
   for (const g of layer.querySelectorAll("g.point")) {
     const c = g.querySelector("circle");
-    c.setAttribute("r", r.toFixed(3));
+    for (const mark of g.querySelectorAll("circle")) sizeMarker(mark, r);
     const x = Number(c.getAttribute("cx"));
     const y = Number(c.getAttribute("cy"));
     const seen = x >= frame[0] && x <= frame[2] && y >= frame[1] && y <= frame[3];
@@ -182,19 +197,23 @@ function layoutEdges(names, schemed, taken, r, size, frame) {
     if (on) group.dataset.shown = "1"; else delete group.dataset.shown;
     for (const t of group.querySelectorAll("text")) {
       if (!on) { t.setAttribute("display", "none"); continue; }
-      const x = Number(t.dataset.x);
-      const y = Number(t.dataset.y);
       const ux = Number(t.dataset.ux);
       const uy = Number(t.dataset.uy);
       const w = textWidth(t.textContent, size);
       const reach = r + 0.3 * size + Math.abs(ux) * w / 2 + Math.abs(uy) * size / 2;
-      const tx = x + ux * reach - w / 2;
-      const ty = y + uy * reach + (ASCENT_EM - 0.5) * size;
-      const b = textBox(tx, ty, t.textContent, size);
-      if (inside(b, frame) && !taken.hits(b)) {
-        taken.add(b);
-        t.setAttribute("x", tx);
-        t.setAttribute("y", ty);
+      let found = null;
+      // At the grid's left (top) edge, else at its right (bottom) edge.
+      for (const [x, y, dx, dy] of [[Number(t.dataset.x), Number(t.dataset.y), ux, uy],
+        [Number(t.dataset.x2), Number(t.dataset.y2), -ux, -uy]]) {
+        const tx = x + dx * reach - w / 2;
+        const ty = y + dy * reach + (ASCENT_EM - 0.5) * size;
+        const b = textBox(tx, ty, t.textContent, size);
+        if (inside(b, frame) && !taken.hits(b)) { found = [b, tx, ty]; break; }
+      }
+      if (found) {
+        taken.add(found[0]);
+        t.setAttribute("x", found[1]);
+        t.setAttribute("y", found[2]);
         t.removeAttribute("display");
       } else {
         t.setAttribute("display", "none");
