@@ -246,7 +246,8 @@ def test_the_drawing_writes_its_numbers_the_locales_way(app, client):
         "patient_id": "1", "plan": json.dumps(PLAN), "csrf_token": csrf_token(client)})
     svg = response.get_data(as_text=True)
     assert "14 punti, 1,40 mL in totale" in svg
-    assert "<title>1: 0,10 mL · 2,0 mm</title>" in svg  # hovered: number, volume and depth
+    # hovered: number, grid name, volume and depth
+    assert re.search(r"<title>1 · [A-Z]+\d+: 0,10 mL · 2,0 mm</title>", svg)
     assert 'data-volume-ml="0.10"' in svg
     assert not re.search(r"\d\.\d\d mL", visible_text(svg))
 
