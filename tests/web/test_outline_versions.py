@@ -12,8 +12,8 @@ import re
 import pytest
 
 from planner.bodymaps.atlas import get_view
-from tests.bodymaps.test_outline_versions import REDRAWN, doc, on_outline, widest_change
 from tests.helpers.api import PATIENT, Api, make_token
+from tests.helpers.outline_versions import REDRAWN, doc, on_outline, widest_change
 from tests.helpers.patients import add, created_id
 from tests.helpers.plans import records, save, saved_id
 from tests.helpers.users import csrf_token
