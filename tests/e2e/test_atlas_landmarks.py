@@ -18,7 +18,7 @@ def test_a_landmark_tapped_says_its_name(server, browser, size):
     patella = page.locator('#map [data-region="knee-anterior/patella"]')
     expect(patella).to_have_class("region region-landmark")
     # Its name is in the drawing for a mouse's hover.
-    assert patella.locator("title").inner_text() == "Patella"
+    assert patella.locator("title").text_content() == "Patella"
     # A tap (a click with the select tool) shows it beside the pointer, and Escape hides it.
     page.click("button[data-tool=select]")
     patella.click()
