@@ -136,4 +136,6 @@ def _for_side(base: View, side: str) -> View:
         # The mirror image puts what the right limb shows on the left at the right.
         edges={({"left": "right", "right": "left"}.get(edge, edge) if mirror else edge): word
                for edge, word in base.edges.items()},
+        captions=tuple(replace(c, x=width - c.x, anchor={"start": "end", "end": "start"}.get(
+            c.anchor, c.anchor)) for c in base.captions) if mirror else base.captions,
     )

@@ -24,6 +24,7 @@ from svgelements import (  # type: ignore[import-untyped,unused-ignore]
 from planner.bodymaps.svg_flatten import area_of, decor_of, line_of, rings_of
 from planner.bodymaps.view import (
     BodyMapError,
+    Caption,
     Geometry,
     Guide,
     Region,
@@ -120,6 +121,8 @@ def parse(text: str, view_id: str, where: str) -> View:
         raise BodyMapError(f"{where}: data-edge-{wrong[0]} must be one of "
                            f"{', '.join(EDGE_WORDS)}.")
 
+    captions = _captions(root, where)
+
     # Give every element an index so that svgelements' shapes (which inherit attributes from
     # their parents) can be matched back to the element's own attributes and layer.
     parents: dict[int, ET.Element] = {}
@@ -212,9 +215,31 @@ def parse(text: str, view_id: str, where: str) -> View:
         guides=tuple(guides),
         decor=tuple(decor),
         edges=edges,
+        captions=captions,
         earlier_outlines=MappingProxyType(earlier),
         regions_since=regions_since,
     )
+
+
+def _captions(root: ET.Element, where: str) -> tuple[Caption, ...]:
+    """The drawing's captions: its <text data-caption="lateral" x y text-anchor> elements (their
+    own text, the drawer's note, is not shown: the caption is written in the reader's words)."""
+    out = []
+    for elem in root.iter():
+        word = elem.get("data-caption")
+        if word is None:
+            continue
+        if word not in EDGE_WORDS:
+            raise BodyMapError(f"{where}: data-caption must be one of {', '.join(EDGE_WORDS)}.")
+        try:
+            x, y = float(elem.get("x", "")), float(elem.get("y", ""))
+        except ValueError as exc:
+            raise BodyMapError(f"{where}: a data-caption needs numbers x and y.") from exc
+        anchor = elem.get("text-anchor", "start")
+        if anchor not in ("start", "middle", "end"):
+            raise BodyMapError(f"{where}: a caption's text-anchor must be start, middle or end.")
+        out.append(Caption(word, x, y, anchor))
+    return tuple(out)
 
 
 def _version_attr(value: str, name: str, highest: int, where: str) -> int:

@@ -67,6 +67,18 @@ class Guide:
 
 
 @dataclass(frozen=True)
+class Caption:
+    """A word written on the drawing (data-caption): what a part of it shows, e.g. "lateral"
+    under the elbow's lateral inset; ``word`` is one of the edge words (CONVENTIONS.md), written
+    at (x, y) with its ``anchor`` (start, middle, end)."""
+
+    word: str
+    x: float
+    y: float
+    anchor: str
+
+
+@dataclass(frozen=True)
 class View:
     """One body-map drawing, in millimetres, possibly mirrored for the left limb."""
 
@@ -90,6 +102,8 @@ class View:
     # (data-outline-version), by version: a plan saved on one is clipped to it (same points).
     earlier_outlines: Mapping[int, Geometry] = field(default_factory=dict, hash=False,
                                                      compare=False)
+    # Words under parts of the drawing (the elbow's insets), as drawn for the right limb.
+    captions: tuple[Caption, ...] = field(default=(), hash=False, compare=False)
     # The earliest version whose regions, landmarks and guides are this version's
     # (data-regions-since); None: only this version.
     regions_since: int | None = None

@@ -93,8 +93,9 @@ def _heading_at(scale_bar: bool) -> float:
 
 
 def _heading(result: Result, title: str | None, text: Text, digits: Text) -> str:
-    return title or text("{points} points, {ml} mL in all").format(
-        points=len(result.points), ml=digits(str(result.total_ml)))
+    words = text("1 point, {ml} mL in all") if len(result.points) == 1 else \
+        text("{points} points, {ml} mL in all")
+    return title or words.format(points=len(result.points), ml=digits(str(result.total_ml)))
 
 
 def _lines(result: Result, colours: dict[str | None, str], room: float, text: Text

@@ -237,6 +237,13 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
         layer.add(dwg.rect((minx + width / 2 - wide / 2, base_y - size), (wide, size + 1.0 * u),
                            rx=0.4, fill="#ffffff", fill_opacity=0.8))
         word(ends["bottom"], minx + width / 2, base_y, "middle")
+    for caption in view.captions if view is not None else ():  # what each of the elbow's
+        words = edge_words(text)[caption.word]  # insets shows, where it is in the frame
+        wide = text_width(words, size, bold=True)
+        left = caption.x - {"start": 0.0, "middle": wide / 2, "end": wide}[caption.anchor]
+        if minx <= left and left + wide <= minx + width and miny + size <= caption.y <= \
+                miny + height - 0.3 * size:
+            word(words, caption.x, caption.y, caption.anchor, fill="#5b3b2a")
     site = site_name(view.id, view.side, text) if view is not None and view.single_limb \
         else None
     if site is not None:

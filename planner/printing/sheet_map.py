@@ -182,5 +182,7 @@ def svg_size(svg: str) -> tuple[float, float]:
 def plan_heading(result: Result, info: SheetInfo) -> str:
     """The drawing's heading: how many points, how many mL."""
     _ = translations(info.language).gettext
-    return _("%(points)s points, %(ml)s mL in all") % {
+    words = _("1 point, %(ml)s mL in all") if len(result.points) == 1 else \
+        _("%(points)s points, %(ml)s mL in all")
+    return words % {
         "points": len(result.points), "ml": number_text(result.total_ml, info.language)}

@@ -23,6 +23,7 @@ RENDER_STRINGS = (
     N_("No body map: orientation as drawn"),
     N_("100 mm (must measure 100 mm when printed)"),
     N_("{points} points, {ml} mL in all"),
+    N_("1 point, {ml} mL in all"),
     N_("mixture {name}"),
     N_("no mixture"),
     N_("Pain (NRS 0-10)"),

@@ -65,3 +65,28 @@ def test_a_trunk_or_face_view_names_no_limb(view_id):
     result, view = computed(view_id, None)
     sheet = plan_pages.sheet_html(result, view, SheetInfo())
     assert not any(w.capitalize() in sheet for part in SITES.values() for w in part["en"])
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_the_elbow_s_insets_say_which_aspect_each_shows(side):
+    """Under the elbow's two insets: LATERAL under the lateral one (the left inset of a right
+    elbow, the right inset of a mirrored left elbow), MEDIAL under the other, and at their
+    bottom corners which way is anterior and posterior; a cropped drawing writes only the
+    captions that fit in its frame."""
+    import re
+
+    from planner.drawing.plan import plan_svg
+
+    doc = {"format": "mesoplanner.plan/1", "bodymap": "elbow-lateral", "side": side,
+           "treatment": "antalgic", "areas": [],
+           "points": [{"x": 60, "y": 100, "volume_ml": "0.20"}]}
+    result, view = engine.run(from_dict(doc))
+    svg = plan_svg(result, view)
+    found = {words: float(x) for x, words in re.findall(
+        r'<text[^>]* x="([0-9.]+)"[^>]*>(LATERAL|MEDIAL)</text>', svg)}
+    middle = view.width_mm / 2
+    assert (found["LATERAL"] < middle) == (side == "right")
+    assert (found["MEDIAL"] < middle) == (side == "left")
+    assert svg.count(">ANTERIOR</text>") == 2 and svg.count(">POSTERIOR</text>") == 2
+    cropped = plan_svg(result, view, crop=True)
+    assert ">LATERAL</text>" not in cropped or ">MEDIAL</text>" not in cropped
