@@ -31,6 +31,9 @@ from planner.drawing.text_width import text_width
 from planner.wording import edge_words, limb_edges, site_name
 
 PAPER_MARGIN_MM = 15.0
+# A cropped drawing is never narrower than this (printed mm): its scale bar and legend below,
+# or without the bar (a map printed smaller than true scale), its orientation words.
+LEAST_MM = {True: SCALE_BAR_MM + 30.0, False: 70.0}
 POINTS_SLOT = "points-slot"  # replaced by the points layer once the document is written
 ORIENTATION_MM = 4.2  # the patient's left and right: bold capitals 4.2 mm high where they fit
 ORIENTATION_MIN_MM = 2.2  # ... and never under 2.2 mm (issue 17: no word under 2 mm)
@@ -63,7 +66,8 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     if crop and view is not None:
         # Room above the plan for the orientation words (and the site's name), as printed.
         above = (14.0 if view.single_limb else 8.0) / print_scale
-        minx, miny, width, height = _cropped(result, (minx, miny, width, height), above)
+        minx, miny, width, height = _cropped(result, (minx, miny, width, height), above,
+                                             least=LEAST_MM[scale_bar] / print_scale)
     if frame is not None:
         minx, miny, width, height = frame[0], frame[1], frame[2] - frame[0], frame[3] - frame[1]
     band = legend_height(result, width, text, print_scale, title, digits, scale_bar) \
@@ -120,10 +124,10 @@ def _frame(result: Result, view: View | None) -> tuple[float, float, float, floa
     return x0 - PAPER_MARGIN_MM, y0 - PAPER_MARGIN_MM - 8.0, width, height + 8.0
 
 
-def _cropped(result: Result, frame: tuple[float, float, float, float], above: float = 8.0
-             ) -> tuple[float, float, float, float]:
+def _cropped(result: Result, frame: tuple[float, float, float, float], above: float = 8.0,
+             least: float = 0.0) -> tuple[float, float, float, float]:
     """The part of the view's frame around the plan's areas and points (PAPER_MARGIN_MM on
-    each side, room above for the orientation words, never narrower than the legend)."""
+    each side, ``above`` the plan for the orientation words, never narrower than ``least``)."""
     shapes = _plan_shapes(result)
     if not shapes:
         return frame
@@ -131,7 +135,6 @@ def _cropped(result: Result, frame: tuple[float, float, float, float], above: fl
     x0, y0, x1, y1 = shapely.GeometryCollection(shapes).bounds
     x0, x1 = max(fx, x0 - PAPER_MARGIN_MM), min(fx + fw, x1 + PAPER_MARGIN_MM)
     y0, y1 = max(fy, y0 - PAPER_MARGIN_MM - above), min(fy + fh, y1 + PAPER_MARGIN_MM)
-    least = SCALE_BAR_MM + 30.0
     if x1 - x0 < least:
         grow = least - (x1 - x0)
         x0 = max(fx, min(x0 - grow / 2, fx + fw - least))

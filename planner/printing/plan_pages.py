@@ -50,7 +50,9 @@ def sheet_html(result: Result, view: View | None, info: SheetInfo) -> str:
     room = MAP_HEIGHT_MM[info.compact] - WARNING_LINE_MM * (len(result.warnings) + 1) * \
         bool(result.warnings)
     maps = sheet_maps(result, view, info, width, max(MAP_MIN_HEIGHT_MM, room))
-    landmarks = view_landmarks(view, info.language)
+    # The compact sheet keeps to its page: its table gives each point's number, grid name and
+    # volume; the positions from the landmarks are on the full sheet and the stencil.
+    landmarks = () if info.compact else view_landmarks(view, info.language)
     band_width = COMPACT_COLUMNS if info.compact else SHEET_COLUMNS
     axes = view_axes(view) if view is not None else None
     groups = _point_groups(result, info, band_width, landmarks, axes)

@@ -79,18 +79,25 @@ def fitted_map(result: Result, view: View | None, info: SheetInfo, width: float,
                      title=plan_heading(result, info), digits=digits)
     w, h = svg_size(probe)
     scale = min(1.0, width / w, height / h)
-    svg = probe
-    for attempt in range(3):  # drawn for its scale, the legend's band may grow: fit it again
-        if scale >= 1.0:
+    svg, drawn = probe, 1.0
+
+    def draw(at: float) -> str:
+        return plan_svg(result, view, text=_, language=info.language, crop=True,
+                        scale_bar=False, title=plan_heading(result, info), print_scale=at,
+                        digits=digits)
+
+    for _attempt in range(4):  # drawn at its scale, without the bar, its frame and legend
+        if scale >= 1.0:       # change: fit it again until it fits as large as it can
             break
-        svg = plan_svg(result, view, text=_, language=info.language, crop=True,
-                       scale_bar=False, title=plan_heading(result, info), print_scale=scale,
-                       digits=digits)
+        svg, drawn = draw(scale), scale
         w, h = svg_size(svg)
-        fits = min(width / w, height / h)
-        if fits >= scale - 1e-6 or attempt == 2:
+        fits = min(1.0, width / w, height / h)
+        if scale - 0.005 <= fits <= scale + 0.02:
             break
         scale = fits
+    if drawn != scale:
+        svg = draw(scale)
+        w, h = svg_size(svg)
     return sized(svg, w * scale, h * scale), scale
 
 
