@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -21,8 +19,8 @@ def test_ruff_finds_nothing():
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-@pytest.mark.parametrize("target", [["--strict", "planner/core", "planner/bodymaps"],
-                                    ["planner"]], ids=["strict-core", "app"])
-def test_mypy_finds_nothing(target):
-    out = run("mypy", *target)
+def test_mypy_finds_nothing():
+    """One run for the whole package: pyproject's overrides hold the pure core and the atlas
+    to every check of --strict (a function of the core without its types fails here)."""
+    out = run("mypy", "planner")
     assert out.returncode == 0, out.stdout + out.stderr
