@@ -11,17 +11,19 @@ screen, planner/static/landmarks.css keeps the same line weights in CSS pixels a
 
 from __future__ import annotations
 
+import shapely
 import svgwrite
+from shapely.geometry.base import BaseGeometry
 
 from planner.bodymaps.palette import DECOR, DECOR_MM, KIND_STYLE, OUTLINE, OUTLINE_MM, SKIN
 from planner.bodymaps.view import Region, View
 from planner.drawing.paths import path_d
 
 
-def _region_path(dwg: svgwrite.Drawing, region: Region,
-                 language: str) -> svgwrite.base.BaseElement:
+def _region_path(dwg: svgwrite.Drawing, region: Region, language: str,
+                 geometry: BaseGeometry) -> svgwrite.base.BaseElement:
     fill, opacity, stroke, width, dash = KIND_STYLE.get(region.kind, KIND_STYLE["treatment"])
-    path = dwg.path(d=path_d(region.geometry), fill=fill, stroke=stroke, stroke_width=width,
+    path = dwg.path(d=path_d(geometry), fill=fill, stroke=stroke, stroke_width=width,
                     fill_rule="evenodd")
     path["fill-opacity"] = f"{opacity:g}"
     if dash:
@@ -32,21 +34,33 @@ def _region_path(dwg: svgwrite.Drawing, region: Region,
     return path
 
 
-def draw_view(dwg: svgwrite.Drawing, view: View, language: str) -> None:
+def draw_view(dwg: svgwrite.Drawing, view: View, language: str,
+              clip: tuple[float, float, float, float] | None = None) -> None:
     """The body map: its outline, its drawn details, and its regions (treatment regions,
     cautions and no-go zones, then landmarks on top), each carrying its region id and named in
-    its title."""
+    its title. ``clip`` (x0, y0, x1, y1): only what lies in that box is drawn (a part of the
+    map drawn large: the PDF then holds that part only)."""
+
+    def cut(geom: BaseGeometry) -> BaseGeometry:
+        if clip is None:
+            return geom
+        margin = 2.0  # the lines' own width: none ends short of the box's edge
+        return shapely.clip_by_rect(geom, clip[0] - margin, clip[1] - margin,
+                                    clip[2] + margin, clip[3] + margin)
+
     body = dwg.g(id="bodymap")
-    body.add(dwg.path(d=path_d(view.outline), fill=SKIN, stroke=OUTLINE,
+    body.add(dwg.path(d=path_d(cut(view.outline)), fill=SKIN, stroke=OUTLINE,
                       stroke_width=OUTLINE_MM, fill_rule="evenodd", class_="bodymap-outline",
                       stroke_linejoin="round"))
     decor = dwg.g(class_="bodymap-decor", fill="none", stroke=DECOR, stroke_width=DECOR_MM,
                   stroke_linecap="round", stroke_linejoin="round")
     for geom in view.decor:
-        decor.add(dwg.path(d=path_d(geom)))
+        if not (part := cut(geom)).is_empty:
+            decor.add(dwg.path(d=path_d(part)))
     body.add(decor)
     areas = [r for r in view.regions if r.kind != "landmark"]
     landmarks = [r for r in view.regions if r.kind == "landmark"]
     for region in (*areas, *landmarks):
-        body.add(_region_path(dwg, region, language))
+        if not (part := cut(region.geometry)).is_empty:
+            body.add(_region_path(dwg, region, language, part))
     dwg.add(body)

@@ -82,7 +82,8 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
             f"{v:.2f}" for v in _cropped(result, (minx, miny, width, height)))
     dwg.add(dwg.rect((minx, miny), (width, total_h), fill="#ffffff"))
     if view is not None:
-        draw_view(dwg, view, language)
+        draw_view(dwg, view, language,
+                  clip=None if frame is None else (minx, miny, minx + width, miny + height))
     else:
         _draw_paper_grid(dwg, minx, miny, width, height)
     colours = mixture_colours(result)

@@ -19,11 +19,14 @@ from planner.formatting import digits_text, number_text
 from planner.printing.paper import SheetInfo, usable_mm
 from planner.printing.templates import translations
 
-# The enlarged drawings of a map too dense to label at its scale: the scales tried, smallest
-# first, and the room for one on a page (its caption and the page's header aside) [our layout].
-ENLARGEMENTS = (1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+# The drawings of a map too dense to label at its scale, larger than the map (below true
+# scale where the map is much smaller): the scales tried, smallest first, and the room for one
+# on a page (its caption and the page's header aside) [our layout].
+ENLARGEMENTS = (0.5, 0.6, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+GROUP_GAP_MM = 20.0  # areas nearer each other than this share their enlarged drawings
 ENLARGED_CAPTION_MM = 30.0  # a part's heading and caption
-ENLARGED_MARGIN_MM = 6.0  # around the points it shows, in mm of the skin
+ENLARGED_MARGIN_MM = 10.0  # around the points it shows, as printed: room for their labels
+ENLARGED_LEAST_MM = 80.0  # never narrower, as printed: room for its orientation words
 TILE_OVERLAP_MM = 12.0  # neighbouring parts show the same 12 mm of the skin
 ENLARGED_WORDS_MM = 15.0  # printed room at the top of each part for the orientation words
 
@@ -36,6 +39,12 @@ class Drawing:
     scale: float
     part: int = 1
     parts: int = 1
+
+    @property
+    def places(self) -> int:
+        """The decimals the scale is written with: 2, 1.5 or 0.75 (not 2.00)."""
+        return next(k for k in (0, 1, 2) if abs(self.scale * 10 ** k - round(self.scale * 10 ** k))
+                    < 1e-9 or k == 2)
 
 
 def sheet_maps(result: Result, view: View | None, info: SheetInfo, width: float,
@@ -103,41 +112,73 @@ def fitted_map(result: Result, view: View | None, info: SheetInfo, width: float,
 
 def enlarged_maps(result: Result, view: View | None, info: SheetInfo,
                   page: tuple[float, float], scale: float) -> list[Drawing]:
-    """The plan's points drawn larger than on the map, at the least of ENLARGEMENTS at which
-    every number fits (or the largest that fits a page, its grids named at their edges), in as
-    many parts as pages of ``page`` (width, height in mm) need."""
+    """The plan's points drawn larger than on the map, each group of areas near each other
+    (and the trigger points) on its own, at the least of ENLARGEMENTS at which every number
+    fits (or the largest that fits a page, its grids named at their edges), in as many parts
+    as pages of ``page`` (width, height in mm) need."""
     _ = translations(info.language).gettext
     digits = partial(digits_text, language=info.language)
-    x0, y0, x1, y1 = _points_bounds(result)
-
-    def draw(frame: tuple[float, float, float, float], k: float, scheme: bool) -> str:
-        return plan_svg(result, view, text=_, language=info.language, frame=frame,
-                        print_scale=k, legend=False, digits=digits, scheme=scheme)
-
-    tried = [k for k in ENLARGEMENTS if k > scale * 1.2]
-    chosen: float | None = None
-    for k in tried:
-        if not unlabelled(_labels_only(result, (x0, y0, x1, y1), k)):
-            chosen = k
-            break
-    fits = chosen is not None
-    if chosen is None:
+    parts: list[tuple[tuple[float, float, float, float], float, bool]] = []
+    for points in _groups(result):
+        tried = [k for k in ENLARGEMENTS if k > scale * 1.2]
         if not tried:
-            return []
-        chosen = tried[-1]
-    # Each part has room at its top and bottom for the orientation words, off its points.
-    words = ENLARGED_WORDS_MM / chosen
-    width, height = page[0] / chosen, (page[1] - ENLARGED_CAPTION_MM) / chosen - 2 * words
-    frames = [(a, b - words, c, d + words) for a, b, c, d in
-              _tiles((x0, y0, x1, y1), width, height)]
+            continue
+        chosen = next((k for k in tried
+                       if not unlabelled(_labels_only(result, _around(points, k), k))), None)
+        fits = chosen is not None
+        k = chosen if chosen is not None else tried[-1]
+        bounds = _around(points, k)
+        # Each part has room at its top and bottom for the orientation words, off its points.
+        words = ENLARGED_WORDS_MM / k
+        width, height = page[0] / k, (page[1] - ENLARGED_CAPTION_MM) / k - 2 * words
+        parts += [((a, b - words, c, d + words), k, fits)
+                  for a, b, c, d in _tiles(bounds, width, height)]
     out = []
-    for n, frame in enumerate(frames, start=1):
+    for n, (frame, k, fits) in enumerate(parts, start=1):
         # Where every number fits, a part's numbers cut at its edge are on its neighbour.
-        svg = draw(frame, chosen, scheme=not fits)
-        out.append(Drawing(data_address(sized(svg, (frame[2] - frame[0]) * chosen,
-                                              (frame[3] - frame[1]) * chosen)),
-                           chosen, n, len(frames)))
+        svg = plan_svg(result, view, text=_, language=info.language, frame=frame,
+                       print_scale=k, legend=False, digits=digits, scheme=not fits)
+        out.append(Drawing(data_address(sized(svg, (frame[2] - frame[0]) * k,
+                                              (frame[3] - frame[1]) * k)), k, n, len(parts)))
     return out
+
+
+def _groups(result: Result) -> list[tuple[float, float, float, float]]:
+    """The bounds of the points of each area, and of the trigger points; those that overlap
+    or lie near each other (GROUP_GAP_MM) merged: two thighs are drawn apart, a knee's areas
+    together."""
+    boxes = []
+    for owner in sorted(set(result.area_of.tolist())):
+        xy = result.xy[result.area_of == owner]
+        boxes.append((float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()),
+                      float(xy[:, 1].max())))
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                if a[0] - GROUP_GAP_MM < b[2] and b[0] - GROUP_GAP_MM < a[2] and \
+                        a[1] - GROUP_GAP_MM < b[3] and b[1] - GROUP_GAP_MM < a[3]:
+                    boxes[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]),
+                                max(a[3], b[3]))
+                    del boxes[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return sorted(boxes, key=lambda box: (box[1], box[0]))
+
+
+def _around(points: tuple[float, float, float, float], k: float
+            ) -> tuple[float, float, float, float]:
+    """The part of the map a drawing at scale ``k`` shows around points within ``points``:
+    ENLARGED_MARGIN_MM (as printed) on each side for their labels, and never narrower than
+    ENLARGED_LEAST_MM as printed (the orientation words)."""
+    m = ENLARGED_MARGIN_MM / k
+    x0, y0, x1, y1 = points[0] - m, points[1] - m, points[2] + m, points[3] + m
+    grow = max(0.0, ENLARGED_LEAST_MM / k - (x1 - x0)) / 2
+    return x0 - grow, y0, x1 + grow, y1
 
 
 def _labels_only(result: Result, frame: tuple[float, float, float, float], k: float) -> str:
@@ -145,13 +186,6 @@ def _labels_only(result: Result, frame: tuple[float, float, float, float], k: fl
     labels fit."""
     return points_markup(result, {}, radius=point_radius(result, k), size=LABEL_SIZE_MM / k,
                          frame=frame, taken=[])
-
-
-def _points_bounds(result: Result) -> tuple[float, float, float, float]:
-    xs, ys = result.xy[:, 0], result.xy[:, 1]
-    m = ENLARGED_MARGIN_MM
-    return (float(xs.min()) - m, float(ys.min()) - m, float(xs.max()) + m,
-            float(ys.max()) + m)
 
 
 def _tiles(bounds: tuple[float, float, float, float], width: float, height: float
