@@ -246,8 +246,12 @@ def test_catalogue_is_json_with_the_contract_fields() -> None:
             assert set(reg) >= {"id", "kind", "label", "laterality", "snomed", "area_mm2", "wkt"}
             assert set(reg["label"]) == {"it", "es", "en"}
             geom = shapely.from_wkt(reg["wkt"])
-            expected = view.region(reg["id"]).area_mm2
-            assert math.isclose(geom.area, expected, rel_tol=0.001)
+            region = view.region(reg["id"])
+            expected = region.area_mm2
+            # Coordinates rounded to 0.01 mm move the area by at most that much times the
+            # perimeter (a landmark of 7 mm² more than 0.1 %).
+            slack = region.geometry.length * 0.01 * math.sqrt(2) / 2
+            assert math.isclose(geom.area, expected, rel_tol=0.001, abs_tol=slack)
             assert math.isclose(reg["area_mm2"], expected, abs_tol=0.01)
         for guide in entry["guides"]:
             assert shapely.from_wkt(guide["wkt"]).length > 0

@@ -65,10 +65,31 @@ def test_a_point_below_and_medial_of_the_kneecap_is_measured_from_its_lower_pole
     ("hips-thighs-posterior", None, (150.0, 330.0), "Middle of the left gluteal fold"),
     ("hips-thighs-posterior", None, (395.0, 250.0), "Right greater trochanter"),
     ("lumbar-posterior", None, (250.0, 270.0), "Right posterior superior iliac spine"),
+    # The face is measured from its own features, never from the neck's suprasternal notch.
+    ("face-frontal", None, (120.0, 108.0), "Glabella"),
+    ("face-frontal", None, (84.0, 168.0), "Right infraorbital foramen"),
+    ("face-frontal", None, (146.0, 180.0), "Left nasal ala"),
+    ("face-frontal", None, (100.0, 214.0), "Right oral commissure"),
+    ("face-frontal", None, (160.0, 222.0), "Left angle of the mandible"),
+    ("face-frontal", None, (66.0, 140.0), "Right lateral canthus"),
 ])
 def test_a_point_is_measured_from_the_landmark_a_clinician_would_use(view_id, side, point,
                                                                      nearest):
     assert said(get_view(view_id, side), *point)[0] == nearest
+
+
+def test_every_facial_area_is_measured_from_a_feature_of_the_face_near_it():
+    """A cheek, the forehead or the chin is placed from the eyes, nose, mouth, jaw or ear, a
+    few centimetres away at most; only the neck is measured from the suprasternal notch."""
+    view = get_view("face-frontal")
+    neck = {"face-frontal/anterior-neck"}
+    for region in view.regions:
+        if region.kind != "treatment" or region.id in neck:
+            continue
+        centre = region.geometry.representative_point()
+        name, across, _, along, _ = said(view, centre.x, centre.y)
+        assert name != "Suprasternal notch", region.id
+        assert math.hypot(across, along) <= 45, (region.id, name, across, along)
 
 
 def test_the_umbilicus_is_a_landmark_inside_its_no_go_zone():
