@@ -14,6 +14,8 @@ from planner.core.compute import compute
 from planner.core.plan_reader import from_dict
 from planner.drawing import plan as drawing
 from planner.drawing.pain_chart import CHART_H_MM, CHART_PAD, pain_chart_svg
+from planner.drawing.style import identity
+from planner.wording import edge_words
 from tests.helpers import shapes
 from tests.helpers.shapes import area, plan
 
@@ -281,4 +283,10 @@ def test_a_limb_with_no_edges_said_keeps_only_its_name():
     result, view = engine.run(from_dict(plan([{"region": "elbow-lateral/radial-head"}],
                                              bodymap="elbow-lateral", side="right")))
     layer = parse(drawing.plan_svg(result, view)).find(f".//{SVG}g[@id='orientation']")
-    assert [t.text for t in layer] == ["RIGHT ELBOW"]
+    words = [t.text for t in layer]
+    # No word at the frame's edges (the insets face opposite ways): the site's name, and under
+    # each inset what it shows (data-caption), in the reader's words.
+    assert words[-1] == "RIGHT ELBOW"
+    captions = [edge_words(identity)[c.word] for c in view.captions]
+    assert captions and sorted(words[:-1]) == sorted(captions)
+    assert not {"PROXIMAL", "DISTAL", "PATIENT'S RIGHT", "PATIENT'S LEFT"} & set(words)

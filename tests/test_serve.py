@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import queue
 import re
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -12,11 +14,27 @@ from tests.helpers.commands import command, environment, free_port
 
 
 def setup_link(proc: subprocess.Popen[str]) -> str:
-    """The one-time setup link ``serve`` prints at its first start."""
+    """The one-time setup link ``serve`` prints at its first start.
+
+    The server's output is read on a thread of its own, to its end: a read here could wait
+    for ever on a server that prints nothing more (CI ran into its limit on one), and an
+    output nobody reads fills its pipe and stops the server."""
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline() if proc.stdout else ""
-        if not line:
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if line is None:
             break
         found = re.search(r"(http://localhost:\d+/setup\?token=\S+)", line)
         if found:
