@@ -3,6 +3,8 @@
 Where a map is too dense for every point's number, the drawing labels the rows and columns of
 each area's grid at its edges instead, and a point is found by its row and column, as a cell of
 a spreadsheet: row C, column 7. The names are the same on the screen, the sheet and the table.
+The rows go on from one area to the next (a second area's first row is the letter after the
+first area's last), so no two points of a plan share a name.
 
 Rows and columns are those of the area's lattice, in the frame where the grid is not turned
 (``Area.angle_deg``): rows from the top (A, B, ... Z, AA, AB, ...), columns from the left. In a
@@ -84,6 +86,7 @@ def grid_names(result: Result) -> GridNames:
     """The grid names of a computed plan's points, and its areas' row and column names."""
     names: list[str | None] = [None] * len(result.xy)
     areas: list[AreaNames] = []
+    first_row = 0  # each area's rows go on from the previous area's: every name is the plan's own
     for res in result.areas:
         if res.placement != "grid":
             continue
@@ -93,6 +96,8 @@ def grid_names(result: Result) -> GridNames:
         area = res.area
         rows, columns = _lattice_indices(result.xy[where], area.spacing_mm, area.pattern,
                                          area.angle_deg)
+        rows = rows + first_row
+        first_row = int(rows.max()) + 1
         for k, row, column in zip(where.tolist(), rows.tolist(), columns.tolist(), strict=True):
             names[k] = f"{row_letters(row)}{column + 1}"
         areas.append(_edges(res.index, result.xy[where], rows, columns, area.angle_deg))

@@ -3,8 +3,9 @@ the drawing; a label with no free place is left out (the editor's script does th
 screen, planner/static/editor/labels.js, at the size the screen shows).
 
 Boxes are (x0, y0, x1, y1) in mm of the drawing. A label's box is its text's whole em-box (as
-a PDF reader measures a word), and its width assumes the widest of the fonts the drawing may be
-printed with (DejaVu Sans, whose digits are 0.64 em wide; Helvetica's are 0.56).
+a PDF reader measures a word), and its width that of the widest of the fonts the drawing may be
+printed with (DejaVu Sans: planner/drawing/text_width.py); the grids' row and column names are
+bold.
 """
 
 from __future__ import annotations
@@ -12,17 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from planner.drawing.text_width import text_width as width_of
+
 Box = tuple[float, float, float, float]
 
-DIGIT_EM = 0.64  # the width of a digit in DejaVu Sans, in ems
-LETTER_EM = 0.78  # of a capital letter (a generous mean)
 ASCENT_EM = 0.8  # the em-box above the baseline; the rest (0.2) below
 PAD_EM = 0.12  # the light box around a label
 
 
-def text_width(text: str, size: float) -> float:
-    """The width of a label in mm at ``size`` mm."""
-    return sum(DIGIT_EM if ch.isdigit() else LETTER_EM for ch in text) * size
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of a label in mm at ``size`` mm (a point's number; ``bold``: a grid's name)."""
+    return width_of(text, size, bold)
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,10 @@ class Obstacles:
         return False
 
 
-def text_box(x: float, y: float, text: str, size: float) -> Box:
+def text_box(x: float, y: float, text: str, size: float, bold: bool = False) -> Box:
     """The box of ``text`` written from (x, y) (the left end of its baseline), padded."""
     pad = PAD_EM * size
-    return (x - pad, y - ASCENT_EM * size - pad, x + text_width(text, size) + pad,
+    return (x - pad, y - ASCENT_EM * size - pad, x + text_width(text, size, bold) + pad,
             y + (1 - ASCENT_EM) * size + pad)
 
 
@@ -89,10 +90,24 @@ def edge_place(x: float, y: float, ux: float, uy: float, r: float, text: str, si
                ) -> tuple[float, float]:
     """A row's or column's name beside the point at (x, y), away from the grid along (ux, uy):
     its box's centre as far from the point as the box's half-extent along that direction."""
-    w, h = text_width(text, size), size
+    w, h = text_width(text, size, bold=True), size
     reach = r + 0.3 * size + abs(ux) * w / 2 + abs(uy) * h / 2
     cx, cy = x + ux * reach, y + uy * reach
     return cx - w / 2, cy + (ASCENT_EM - 0.5) * size
+
+
+def edge_places(x: float, y: float, ux: float, uy: float, x2: float, y2: float, r: float,
+                text: str, size: float) -> list[tuple[float, float]]:
+    """Where a row's or column's name may go, best first: beside the grid's near edge, beside
+    its far edge, then one lane further out at each (where the next row's name took the first
+    lane: the names alternate between lanes rather than go missing)."""
+    lane = (abs(ux) * text_width(text, size, bold=True) + abs(uy) * size) + 0.3 * size
+    out = []
+    for extra in (0.0, lane):
+        for ax, ay, dx, dy in ((x, y, ux, uy), (x2, y2, -ux, -uy)):
+            tx, ty = edge_place(ax + dx * extra, ay + dy * extra, dx, dy, r, text, size)
+            out.append((tx, ty))
+    return out
 
 
 def inside(box: Box, frame: Box) -> bool:

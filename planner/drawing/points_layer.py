@@ -19,7 +19,7 @@ from planner.drawing.labels import (
     Box,
     Obstacles,
     Placed,
-    edge_place,
+    edge_places,
     inside,
     place_labels,
     text_box,
@@ -90,8 +90,8 @@ def _edge_labels(names: GridNames, schemed: set[int], xy: list[tuple[float, floa
                  radius: float, size: float, frame: Box, taken: list[Box],
                  placed: list[Placed | None]) -> list[tuple[int, str, str, Placed]]:
     """The row letters and column numbers of the areas that show them, each where it overlaps
-    nothing: at the grid's left (top) edge, else at its right (bottom) edge, else left out
-    (its neighbours name the rows around it)."""
+    nothing: at the grid's left (top) edge, else at its right (bottom) edge, else a lane
+    further out (labels.edge_places), else left out."""
     obstacles = Obstacles(size * 2)
     for x, y in xy:
         obstacles.add((x - radius, y - radius, x + radius, y + radius))
@@ -107,9 +107,9 @@ def _edge_labels(names: GridNames, schemed: set[int], xy: list[tuple[float, floa
         for kind, edge_names in (("row", area.rows), ("column", area.columns)):
             for e in edge_names:
                 found = Placed(float("nan"), float("nan"), (0.0, 0.0, 0.0, 0.0))
-                for x, y, ux, uy in ((e.x, e.y, e.ux, e.uy), (e.x2, e.y2, -e.ux, -e.uy)):
-                    tx, ty = edge_place(x, y, ux, uy, radius, e.text, size)
-                    box = text_box(tx, ty, e.text, size)
+                for tx, ty in edge_places(e.x, e.y, e.ux, e.uy, e.x2, e.y2, radius, e.text,
+                                          size):
+                    box = text_box(tx, ty, e.text, size, bold=True)
                     if inside(box, frame) and not obstacles.hits(box):
                         obstacles.add(box)
                         found = Placed(tx, ty, box)

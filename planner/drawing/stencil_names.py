@@ -12,7 +12,7 @@ import svgwrite
 
 from planner.core.compute import PlacedPoint
 from planner.core.point_names import EdgeName, GridNames
-from planner.drawing.labels import edge_place, place_labels
+from planner.drawing.labels import edge_places, place_labels
 from planner.drawing.stencil_words import Words
 
 EVERYWHERE = (-math.inf, -math.inf, math.inf, math.inf)
@@ -37,8 +37,8 @@ def draw_edge_names(dwg: svgwrite.Drawing, layer: Any, edges: Sequence[EdgeName]
     """Each row's letter and column's number beside the grid, where it overlaps nothing: at
     its left (top) edge, else at its right (bottom) edge."""
     for e in edges:
-        spots = [(*edge_place(x, y, ux, uy, radius, e.text, size), "start") for x, y, ux, uy in
-                 ((e.x, e.y, e.ux, e.uy), (e.x2, e.y2, -e.ux, -e.uy))]
-        spot = words.place(e.text, size, spots)
+        spots = [(tx, ty, "start") for tx, ty in
+                 edge_places(e.x, e.y, e.ux, e.uy, e.x2, e.y2, radius, e.text, size)]
+        spot = words.place(e.text, size, spots, bold=True)
         if spot is not None:
             layer.add(dwg.text(e.text, insert=spot[:2], fill="#111111", font_weight="bold"))

@@ -7,35 +7,21 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 
+from planner.drawing.text_width import text_width as width_of
+
 EDGE_MM = 1.0  # no word nearer a tile's edge than this
 Box = tuple[float, float, float, float]
 
-# Advance widths in ems, a little generous for DejaVu Sans (what fontconfig gives WeasyPrint
-# for Helvetica and Arial here; Liberation and Helvetica are narrower). The box of a word is
-# then what a PDF reader reports: from 0.77 em above the baseline to 0.24 em below it.
-NARROW, MID = " ,.'ijlIJ:;|/\\!", "ftr()[]-sz"
+# The box of a word is what a PDF reader reports: from 0.77 em above the baseline to 0.24 em
+# below it; its width that of DejaVu Sans, what fontconfig gives WeasyPrint for Helvetica and
+# Arial here (planner/drawing/text_width.py).
 ASCENT_EM, DESCENT_EM = 0.77, 0.24
 RING = ((1, -1), (-1, -1), (1, 1), (-1, 1), (1, 0), (-1, 0), (0, -1), (0, 1))
 
 
-def text_width(text: str, size: float) -> float:
-    """A word's width in mm at ``size`` mm (an estimate on the generous side)."""
-    ems = 0.0
-    for ch in text:
-        if ch in NARROW:
-            ems += 0.32
-        elif ch in MID:
-            ems += 0.53
-        elif ch in "mwMW%@":
-            ems += 1.0
-        elif ch.isdigit():
-            ems += 0.64
-        elif ch.isupper():
-            ems += 0.8
-        else:
-            ems += 0.65
-    return ems * size
-
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """A word's width in mm at ``size`` mm."""
+    return width_of(text, size, bold)
 
 
 class Words:
@@ -68,10 +54,10 @@ class Words:
                        for cell in self._cells(box) for b in self.cells.get(cell, ()))
 
     def place(self, text: str, size: float, spots: Iterable[tuple[float, float, str]],
-              shift_in: bool = False) -> tuple[float, float, str] | None:
+              shift_in: bool = False, bold: bool = False) -> tuple[float, float, str] | None:
         """The first free spot (x, y of the baseline, anchor start/middle/end) for ``text``;
         with ``shift_in`` a spot past the tile's edge is first moved inside it."""
-        width = text_width(text, size)
+        width = text_width(text, size, bold)
         for x, y, anchor in spots:
             left = x - {"start": 0.0, "middle": width / 2, "end": width}[anchor]
             if shift_in:

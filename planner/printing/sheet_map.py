@@ -26,9 +26,9 @@ ENLARGEMENTS = (0.5, 0.6, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.
 GROUP_GAP_MM = 20.0  # areas nearer each other than this share their enlarged drawings
 ENLARGED_CAPTION_MM = 30.0  # a part's heading and caption
 ENLARGED_MARGIN_MM = 10.0  # around the points it shows, as printed: room for their labels
-ENLARGED_LEAST_MM = 80.0  # never narrower, as printed: room for its orientation words
+ENLARGED_LEAST_MM = 100.0  # never narrower, as printed: room for its orientation words
 TILE_OVERLAP_MM = 12.0  # neighbouring parts show the same 12 mm of the skin
-ENLARGED_WORDS_MM = 15.0  # printed room at the top of each part for the orientation words
+ENLARGED_WORDS_MM = 22.0  # printed room at the top of each part for the orientation words
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,8 @@ def enlarged_maps(result: Result, view: View | None, info: SheetInfo,
         words = ENLARGED_WORDS_MM / k
         width, height = page[0] / k, (page[1] - ENLARGED_CAPTION_MM) / k - 2 * words
         parts += [((a, b - words, c, d + words), k, fits)
-                  for a, b, c, d in _tiles(bounds, width, height)]
+                  for a, b, c, d in _tiles(bounds, width, height)
+                  if _holds_points(result, (a, b, c, d))]  # no part of bare skin
     out = []
     for n, (frame, k, fits) in enumerate(parts, start=1):
         # Where every number fits, a part's numbers cut at its edge are on its neighbour.
@@ -168,6 +169,11 @@ def _groups(result: Result) -> list[tuple[float, float, float, float]]:
             if merged:
                 break
     return sorted(boxes, key=lambda box: (box[1], box[0]))
+
+
+def _holds_points(result: Result, box: tuple[float, float, float, float]) -> bool:
+    x, y = result.xy[:, 0], result.xy[:, 1]
+    return bool(((x >= box[0]) & (x <= box[2]) & (y >= box[1]) & (y <= box[3])).any())
 
 
 def _around(points: tuple[float, float, float, float], k: float

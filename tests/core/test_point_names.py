@@ -98,12 +98,15 @@ def test_points_on_a_line_and_trigger_points_keep_their_number_only():
     assert grid_names(result).areas == ()
 
 
-def test_two_areas_each_name_their_own_grid_from_a1():
+def test_two_areas_name_their_rows_on_from_each_other_so_no_name_repeats():
     square = [[0, 0], [40, 0], [40, 40], [0, 40]]
     moved = [[x + 100, y] for x, y in square]
     result = compute(from_dict(plan([area(square, spacing_mm=10), area(moved, spacing_mm=10)])))
-    names = grid_names(result).names
-    first = [n for n, a in zip(names, result.area_of, strict=True) if a == 0]
-    second = [n for n, a in zip(names, result.area_of, strict=True) if a == 1]
-    assert sorted(first) == sorted(second)
-    assert "A1" in first and "D4" in first
+    names = grid_names(result)
+    first = [n for n, a in zip(names.names, result.area_of, strict=True) if a == 0]
+    second = [n for n, a in zip(names.names, result.area_of, strict=True) if a == 1]
+    assert len(set(first + second)) == len(first) + len(second)
+    assert sorted({n[0] for n in first}) == ["A", "B", "C", "D"]
+    assert sorted({n[0] for n in second}) == ["E", "F", "G", "H"]
+    assert "E1" in second and "H4" in second
+    assert [e.text for e in names.areas[1].rows] == ["E", "F", "G", "H"]

@@ -146,3 +146,22 @@ def test_saved_plans_read_at_every_zoom(server, browser, size):
         page.keyboard.press("Escape")
     assert problems == []
     context.close()
+
+
+def test_labels_keep_their_size_after_every_redraw(server, browser):
+    """A new plan: after a region is taken and after the spacing changes (the server redraws
+    the map each time), the labels are laid out again at their screen size."""
+    from tests.helpers.browser import open_editor
+
+    base, app = server
+    page = open_editor(base, app, browser)
+    page.locator('[data-region="knee-anterior/medial"]').click()
+    expect(page.locator(".area-panel")).to_have_count(1)
+    first = check_labels(page, "region taken")
+    assert first["labels"] > 0
+    page.locator('.area-panel input[type=range][data-area="0"]').fill("5")
+    expect(page.locator('[data-area-panel="0"] [data-testid=area-points]')).to_have_text("123")
+    check_labels(page, "spacing changed")
+    page.mouse.move(10, 10)
+    page.wait_for_timeout(100)  # htmx settles the redrawn map after it is swapped in
+    assert check_labels(page, "settled")["labels"] > 0

@@ -7,20 +7,26 @@
 const LABEL_PX = 12; // at least 11 CSS px (issue 17)
 const RADIUS_PX = 6; // a point's dot: its printed size (1.6 mm) until it is 6 px, then 6 px
 const DIGIT_EM = 0.64; // a digit's width in the widest of our fonts (DejaVu Sans)
-const LETTER_EM = 0.78;
+const BOLD_DIGIT_EM = 0.7; // the grids' names are bold (DejaVu Sans Bold)
+const BOLD_LETTER_EM = 0.8;
+const WIDE_EM = 1.05; // M and W, bold
 const ASCENT_EM = 0.8;
 const PAD_EM = 0.12;
 const SVG_NS = "http://www.w3.org/2000/svg";
 
-function textWidth(text, size) {
+function textWidth(text, size, bold) {
   let w = 0;
-  for (const ch of text) w += (ch >= "0" && ch <= "9" ? DIGIT_EM : LETTER_EM) * size;
+  for (const ch of text) {
+    const digit = ch >= "0" && ch <= "9";
+    w += (digit ? (bold ? BOLD_DIGIT_EM : DIGIT_EM) : "MW".includes(ch) ? WIDE_EM :
+      BOLD_LETTER_EM) * size;
+  }
   return w;
 }
 
-function textBox(x, y, text, size) {
+function textBox(x, y, text, size, bold) {
   const pad = PAD_EM * size;
-  return [x - pad, y - ASCENT_EM * size - pad, x + textWidth(text, size) + pad,
+  return [x - pad, y - ASCENT_EM * size - pad, x + textWidth(text, size, bold) + pad,
     y + (1 - ASCENT_EM) * size + pad];
 }
 
@@ -104,9 +110,10 @@ function child(group, tag) {
   return el;
 }
 
-function show(group, box, x, y) {
+function show(group, box, x, y, fontSize) {
   const rect = child(group, "rect");
   const text = child(group, "text");
+  text.setAttribute("font-size", fontSize);
   rect.setAttribute("x", box[0]);
   rect.setAttribute("y", box[1]);
   rect.setAttribute("width", box[2] - box[0]);
@@ -135,9 +142,10 @@ export function layoutLabels(s, box) {
   if (!(scale > 0)) return;
   const size = LABEL_PX / scale;
   const r = Math.min(Number(layer.dataset.radiusMm) || 1.6, RADIUS_PX / scale);
-  layer.setAttribute("font-size", size.toFixed(3));
+  // The size goes on each text, not on the groups: htmx settles a redrawn element that has an
+  // id (#points, #grid-names) by putting its attributes back as the server sent them.
+  const fontSize = size.toFixed(3);
   const names = s.querySelector("#grid-names");
-  if (names) names.setAttribute("font-size", size.toFixed(3));
   const frame = [box[0], box[1], box[0] + box[2], box[1] + box[3]];
   const points = [];
   for (const g of layer.querySelectorAll("g.point")) {
@@ -184,14 +192,14 @@ export function layoutLabels(s, box) {
   if (schemed.size) [placed, taken] = place(schemed);
   for (const p of points) {
     const at = placed.get(p);
-    if (at) show(p.g, at[0], at[1], at[2]); else hide(p.g);
+    if (at) show(p.g, at[0], at[1], at[2], fontSize); else hide(p.g);
   }
-  if (names) layoutEdges(names, schemed, taken, r, size, frame);
+  if (names) layoutEdges(names, schemed, taken, r, size, frame, fontSize);
   s.dataset.labelPx = String(LABEL_PX);
 }
 
 /** The row letters and column numbers of the areas whose numbers do not all fit. */
-function layoutEdges(names, schemed, taken, r, size, frame) {
+function layoutEdges(names, schemed, taken, r, size, frame, fontSize) {
   for (const group of names.querySelectorAll("g.grid-names")) {
     const on = schemed.has(group.dataset.area);
     if (on) group.dataset.shown = "1"; else delete group.dataset.shown;
@@ -199,19 +207,26 @@ function layoutEdges(names, schemed, taken, r, size, frame) {
       if (!on) { t.setAttribute("display", "none"); continue; }
       const ux = Number(t.dataset.ux);
       const uy = Number(t.dataset.uy);
-      const w = textWidth(t.textContent, size);
+      const w = textWidth(t.textContent, size, true);
       const reach = r + 0.3 * size + Math.abs(ux) * w / 2 + Math.abs(uy) * size / 2;
+      const lane = Math.abs(ux) * w + Math.abs(uy) * size + 0.3 * size;
       let found = null;
-      // At the grid's left (top) edge, else at its right (bottom) edge.
-      for (const [x, y, dx, dy] of [[Number(t.dataset.x), Number(t.dataset.y), ux, uy],
-        [Number(t.dataset.x2), Number(t.dataset.y2), -ux, -uy]]) {
-        const tx = x + dx * reach - w / 2;
-        const ty = y + dy * reach + (ASCENT_EM - 0.5) * size;
-        const b = textBox(tx, ty, t.textContent, size);
-        if (inside(b, frame) && !taken.hits(b)) { found = [b, tx, ty]; break; }
+      // Beside the grid's left (top) edge, else its right (bottom) edge, else a lane further
+      // out at each (planner/drawing/labels.py edge_places).
+      const anchors = [[Number(t.dataset.x), Number(t.dataset.y), ux, uy],
+        [Number(t.dataset.x2), Number(t.dataset.y2), -ux, -uy]];
+      for (const extra of [0, lane]) {
+        for (const [x, y, dx, dy] of anchors) {
+          if (found) break;
+          const tx = x + dx * (reach + extra) - w / 2;
+          const ty = y + dy * (reach + extra) + (ASCENT_EM - 0.5) * size;
+          const b = textBox(tx, ty, t.textContent, size, true);
+          if (inside(b, frame) && !taken.hits(b)) found = [b, tx, ty];
+        }
       }
       if (found) {
         taken.add(found[0]);
+        t.setAttribute("font-size", fontSize);
         t.setAttribute("x", found[1]);
         t.setAttribute("y", found[2]);
         t.removeAttribute("display");

@@ -46,7 +46,15 @@ export function applyViewBox(layout = true) {
   s.removeAttribute("width");
   s.removeAttribute("height");
   s.setAttribute("viewBox", viewBox ? viewBox.join(" ") : baseBox());
-  if (layout) layoutLabels(s, shown(s));
+  if (layout) layout_(s, 10);
+}
+
+/** Lay the labels out once the map has its size on the screen (right after a redraw it may
+ * have none yet: then at the next frames). */
+function layout_(s, tries) {
+  const r = s.getBoundingClientRect();
+  if (r.width > 0 && r.height > 0) layoutLabels(s, shown(s));
+  else if (tries > 0) requestAnimationFrame(function () { layout_(s, tries - 1); });
 }
 
 /** The part of the map on the screen (x, y, w, h in mm): the zoomed box, widened to the

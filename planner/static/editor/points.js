@@ -38,8 +38,10 @@ export function openPopover(info, evt) {
     info.depth + " mm";
   const input = document.getElementById("point-volume");
   input.value = info.volume;
-  box.style.left = Math.min(evt.clientX + 12, window.innerWidth - 230) + "px";
-  box.style.top = Math.max(evt.clientY - 20, 8) + "px";
+  // Beside the pointer, wholly on the screen (a point low on a tablet's screen: above it).
+  const room = [window.innerWidth - box.offsetWidth - 8, window.innerHeight - box.offsetHeight - 8];
+  box.style.left = Math.max(8, Math.min(evt.clientX + 12, room[0])) + "px";
+  box.style.top = Math.max(8, Math.min(evt.clientY - 20, room[1])) + "px";
   input.focus();
 }
 
