@@ -217,42 +217,50 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
     top = miny + 6.0 * u
     boxes: list[Box] = []
 
-    def word(words: str, at: float, y: float, anchor: str, **style: str) -> None:
+    def word(words: str, at: float, y: float, anchor: str, pin: str, **style: str) -> None:
+        """``pin``: where the editor keeps the word as the map is zoomed and panned
+        (static/editor/labels.js): at the shown part's left, right, top, bottom, under the top
+        word (the site), or where it is (an inset's caption)."""
         wide = text_width(words, size, bold=True)
         left = at - {"start": 0.0, "middle": wide / 2, "end": wide}[anchor]
         boxes.append((left - 0.5 * u, y - size - 0.5 * u, left + wide + 0.5 * u,
                       y + 0.3 * size + 0.5 * u))
-        layer.add(dwg.text(words, insert=(at, y), text_anchor=anchor, **style))
+        element = dwg.text(words, insert=(at, y), text_anchor=anchor, **style)
+        element["data-pin"] = pin
+        layer.add(element)
 
     if view is None:  # on as many lines as the drawing's width needs
         for k, piece in enumerate(_lines_of(text("No body map: orientation as drawn"), size,
                                             width - 8 * u)):
-            word(piece, minx + 4 * u, top + k * line, "start", fill="#555555")
+            word(piece, minx + 4 * u, top + k * line, "start", "caption", fill="#555555")
     for words, x in sides:
         at = minx + 4 * u if x < 0.5 else minx + width - 4 * u
-        word(words, at, top + line * (stacked and x >= 0.5), "start" if x < 0.5 else "end")
+        word(words, at, top + line * (stacked and x >= 0.5), "start" if x < 0.5 else "end",
+             "left" if x < 0.5 else "right")
     if ends.get("top"):
-        word(ends["top"], minx + width / 2, top + 2 * line * stacked, "middle")
+        word(ends["top"], minx + width / 2, top + 2 * line * stacked, "middle", "top")
     if ends.get("bottom"):
         # On a light box, as the points' numbers: the word may lie over the drawing's lowest
         # points on a cropped map.
         wide = text_width(ends["bottom"], size, bold=True) + 1.0 * u
         base_y = miny + height - 2.0 * u
-        layer.add(dwg.rect((minx + width / 2 - wide / 2, base_y - size), (wide, size + 1.0 * u),
-                           rx=0.4, fill="#ffffff", fill_opacity=0.8))
-        word(ends["bottom"], minx + width / 2, base_y, "middle")
+        backing = dwg.rect((minx + width / 2 - wide / 2, base_y - size), (wide, size + 1.0 * u),
+                           rx=0.4, fill="#ffffff", fill_opacity=0.8)
+        backing["data-pin"] = "bottom"
+        layer.add(backing)
+        word(ends["bottom"], minx + width / 2, base_y, "middle", "bottom")
     for caption in view.captions if view is not None else ():  # what each of the elbow's
         words = edge_words(text)[caption.word]  # insets shows, where it is in the frame
         wide = text_width(words, size, bold=True)
         left = caption.x - {"start": 0.0, "middle": wide / 2, "end": wide}[caption.anchor]
         if minx <= left and left + wide <= minx + width and miny + size <= caption.y <= \
                 miny + height - 0.3 * size:
-            word(words, caption.x, caption.y, caption.anchor, fill="#5b3b2a")
+            word(words, caption.x, caption.y, caption.anchor, "caption", fill="#5b3b2a")
     site = site_name(view.id, view.side, text) if view is not None and view.single_limb \
         else None
     if site is not None:
         word(site.upper(), minx + width / 2, max(top + 6 * u, top + (3 * stacked + 1) * line),
-             "middle", fill="#111111")
+             "middle", "site", fill="#111111")
     dwg.add(layer)
     return boxes
 

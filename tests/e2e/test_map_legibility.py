@@ -1,5 +1,6 @@
 """The plan on the screen, as a clinician reads it (issue 17): saved plans reopen zoomed to their
-areas; at every zoom the visible labels are at least 11 CSS px and never on each other; where the
+areas; at every zoom the visible labels are at least 11 CSS px and never on each other, and the
+orientation words (lateral, medial, the site...) are on the screen; where the
 numbers cannot fit, the rows are lettered and the columns numbered at the area's edges; a
 tapped point shows its number, grid name, volume and depth. A 100-point knee at 5 mm, a
 30-point face and a 400-point cellulite plan, on a 1366x768 desktop and a 1024x768 tablet."""
@@ -34,7 +35,7 @@ PLANS = {
 # What the page says of its labels: every label shown (point numbers and grid names), their
 # boxes on the screen, and how many overlap.
 LABELS = """() => {
-  const shown = [...document.querySelectorAll('#points text, #grid-names text')]
+  const shown = [...document.querySelectorAll('#points text, #grid-names text, #orientation text')]
     .filter(t => t.getAttribute('display') !== 'none' && t.closest('[display=none]') === null);
   const boxes = shown.map(t => t.getBoundingClientRect());
   const pane = document.querySelector('#map').getBoundingClientRect();
@@ -46,7 +47,15 @@ LABELS = """() => {
   }
   const inPane = boxes.filter(b => b.right > pane.left && b.left < pane.right &&
                                    b.bottom > pane.top && b.top < pane.bottom);
-  return {labels: shown.length, over,
+  const pinned = [...document.querySelectorAll('#orientation text[data-pin]')]
+    .filter(t => t.dataset.pin !== 'caption');
+  const whole = pinned.filter(t => {
+    const b = t.getBoundingClientRect();
+    return b.left >= pane.left && b.right <= pane.right && b.top >= pane.top &&
+           b.bottom <= pane.bottom;
+  });
+  return {labels: shown.length, over, words: pinned.map(t => t.textContent),
+          wordsShown: whole.length,
           smallest: Math.min(...inPane.map(b => b.height)),
           fonts: Math.min(...shown.filter((t, k) => inPane.includes(boxes[k]))
                                 .map(t => parseFloat(getComputedStyle(t).fontSize) *
@@ -85,6 +94,8 @@ def box(text: str) -> list[float]:
 def check_labels(page: Page, where: str) -> dict:
     seen = page.evaluate(LABELS)
     assert seen["over"] == 0, f"{where}: {seen['over']} labels on each other"
+    # Which way the map faces is always on the screen, whatever the zoom and pan.
+    assert seen["words"] and seen["wordsShown"] == len(seen["words"]), (where, seen["words"])
     if seen["labels"]:
         assert seen["fonts"] >= 11, f"{where}: labels of {seen['fonts']:.1f} px"
     return seen

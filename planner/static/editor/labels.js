@@ -13,6 +13,8 @@ const WIDE_EM = 1.05; // M and W, bold
 const ASCENT_EM = 0.8;
 const PAD_EM = 0.12;
 const SVG_NS = "http://www.w3.org/2000/svg";
+const WORD_PX = 14; // the orientation words (lateral, medial, the site...), bold
+const WORD_MARGIN_PX = 8; // between them and the shown part's edge
 
 function textWidth(text, size, bold) {
   let w = 0;
@@ -159,6 +161,7 @@ export function layoutLabels(s, box) {
   }
   // Trigger points first: each is its own place on the skin.
   points.sort(function (a, b) { return (a.area === "" ? 0 : 1) - (b.area === "" ? 0 : 1); });
+  layoutWords(s, frame, scale);
   const words = [];
   for (const t of s.querySelectorAll("#orientation text")) {
     const b = t.getBBox();
@@ -233,6 +236,69 @@ function layoutEdges(names, schemed, taken, r, size, frame, fontSize) {
       } else {
         t.setAttribute("display", "none");
       }
+    }
+  }
+}
+
+/** The orientation words at the edges of the part of the map shown, WORD_PX whatever the zoom:
+ * the drawing's sides (lateral, medial; the patient's right and left) at the top's two ends, what
+ * its top faces between them, the site below, what its bottom faces at the bottom. Where a word
+ * does not fit on a line beside the others, it goes on the next line. An inset's caption keeps
+ * its place under the inset, at the same size. */
+function layoutWords(s, frame, scale) {
+  const layer = s.querySelector("#orientation");
+  if (!layer) return;
+  const size = WORD_PX / scale;
+  const pad = WORD_MARGIN_PX / scale;
+  const line = 1.3 * size;
+  const gap = size;
+  const pins = {};
+  for (const t of layer.querySelectorAll("text[data-pin]")) {
+    t.setAttribute("font-size", size.toFixed(3));
+    pins[t.dataset.pin] = t;
+  }
+  const wide = (t) => (t ? t.getComputedTextLength() : 0);
+  const put = (t, x, row, anchor) => {
+    t.setAttribute("x", x.toFixed(3));
+    t.setAttribute("y", (frame[1] + pad + ASCENT_EM * size + row * line).toFixed(3));
+    t.setAttribute("text-anchor", anchor);
+  };
+  const room = frame[2] - frame[0] - 2 * pad;
+  const middle = (frame[0] + frame[2]) / 2;
+  const [left, right, top, site] = [pins.left, pins.right, pins.top, pins.site];
+  // The rows' words: [left end's width, right end's width] taken on each row so far.
+  const rows = [[0, 0]];
+  const row = (k) => { while (rows.length <= k) rows.push([0, 0]); return rows[k]; };
+  if (left) { put(left, frame[0] + pad, 0, "start"); rows[0][0] = wide(left); }
+  if (right) {
+    let k = 0;
+    while (row(k)[0] && row(k)[0] + gap + wide(right) > room) k++;
+    put(right, frame[2] - pad, k, "end");
+    row(k)[1] = wide(right);
+  }
+  let below = 0;
+  for (const t of [top, site]) {
+    if (!t) continue;
+    const half = wide(t) / 2;
+    let k = below;
+    while (Math.max(row(k)[0], row(k)[1]) + gap + half > room / 2) k++;
+    put(t, middle, k, "middle");
+    row(k)[0] = Math.max(row(k)[0], room / 2 + half);
+    row(k)[1] = row(k)[0];
+    below = k + 1;
+  }
+  const bottom = pins.bottom;
+  if (bottom) {
+    const y = frame[3] - pad - (1 - ASCENT_EM) * size;
+    bottom.setAttribute("x", middle.toFixed(3));
+    bottom.setAttribute("y", y.toFixed(3));
+    const backing = layer.querySelector("rect[data-pin=bottom]");
+    if (backing) {
+      const w = wide(bottom) + 0.6 * size;
+      backing.setAttribute("x", (middle - w / 2).toFixed(3));
+      backing.setAttribute("y", (y - ASCENT_EM * size - 0.2 * size).toFixed(3));
+      backing.setAttribute("width", w.toFixed(3));
+      backing.setAttribute("height", (1.2 * size).toFixed(3));
     }
   }
 }
