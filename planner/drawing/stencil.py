@@ -31,7 +31,7 @@ from planner.core.whereabouts import (
 )
 from planner.drawing.paths import path_d
 from planner.drawing.stencil_names import draw_edge_names, grid_edges
-from planner.drawing.stencil_words import ASCENT_EM, RING, Box, Words, text_width
+from planner.drawing.stencil_words import ASCENT_EM, DESCENT_EM, RING, Box, Words, text_width
 from planner.drawing.style import (
     FONT_FAMILY,
     NO_MIXTURE_COLOUR,
@@ -91,8 +91,10 @@ def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[P
                      p.y + DOT_MM + 0.2))
     on_tile = within(back.landmarks, (x, y, x + w, y + h))
     names = dwg.g(font_family=FONT_FAMILY, font_size=str(NAME_MM), fill="#111111")
+    for lm in on_tile:  # every cross first: no name may lie on another landmark's cross
+        _draw_landmark(dwg, lm, clip, words)
     for lm in on_tile:
-        _draw_landmark(dwg, names, lm, clip, words)
+        _name_landmark(dwg, names, lm, clip, words, on_tile)
     legs = dwg.g(font_family=FONT_FAMILY, font_size=str(LEG_MM), fill="#333333")
     if triggers and back.axes is not None:
         for p in pts:
@@ -164,9 +166,9 @@ def _draw_sides(dwg: svgwrite.Drawing, back: Backdrop, frame: tuple[float, float
     dwg.add(group)
 
 
-def _draw_landmark(dwg: svgwrite.Drawing, names: Any, lm: Landmark, clip: BaseGeometry,
+def _draw_landmark(dwg: svgwrite.Drawing, lm: Landmark, clip: BaseGeometry,
                    words: Words) -> None:
-    """A landmark: its shape (hatched grey), a cross at its centre, its name near it."""
+    """A landmark: its shape (hatched grey) and a cross at its centre."""
     shape = lm.geometry.intersection(clip)
     dwg.add(dwg.path(d=path_d(shape), fill="#d9d9d9", stroke="#333333", stroke_width=0.35,
                      stroke_dasharray="1.2,0.6"))
@@ -175,6 +177,14 @@ def _draw_landmark(dwg: svgwrite.Drawing, names: Any, lm: Landmark, clip: BaseGe
         dwg.add(dwg.path(d=f"M{cx - 2:.2f},{cy:.2f} H{cx + 2:.2f} M{cx:.2f},{cy - 2:.2f} "
                            f"V{cy + 2:.2f}", stroke="#111111", stroke_width=0.3))
         words.block((cx - 2, cy - 2, cx + 2, cy + 2))
+
+
+def _name_landmark(dwg: svgwrite.Drawing, names: Any, lm: Landmark, clip: BaseGeometry,
+                   words: Words, others: Sequence[Landmark]) -> None:
+    """A landmark's name beside it; where it is nearer another landmark than its own (the
+    face's canthi, a few mm apart), a thin line leads from the name to its cross."""
+    shape = lm.geometry.intersection(clip)
+    cx, cy = lm.centre
     x0, y0, x1, y1 = shape.bounds
     mid = (x0 + x1) / 2
     spots = [(mid, y0 - 1.0, "middle"), (mid, y1 + 1.0 + ASCENT_EM * NAME_MM, "middle"),
@@ -182,9 +192,39 @@ def _draw_landmark(dwg: svgwrite.Drawing, names: Any, lm: Landmark, clip: BaseGe
              (mid, cy - 2.5, "middle"), (mid, cy + 2.5 + ASCENT_EM * NAME_MM, "middle")]
     spots += [(mid + dx, yy, "middle") for dy in (0, 4, 8, 12) for dx in (-20, 20, -40, 40)
               for yy in (y0 - 1.0 - dy, y1 + 3.2 + dy)]
+    # A spot where the name is nearer its own landmark than any other first, in that order.
+    width = text_width(lm.name, NAME_MM)
+    spots.sort(key=lambda spot: not _nearest_is(lm, _word_box(spot, width), others))
     spot = words.place(lm.name, NAME_MM, spots, shift_in=True)
-    if spot is not None:
-        names.add(dwg.text(lm.name, insert=spot[:2]))
+    if spot is None:
+        return
+    names.add(dwg.text(lm.name, insert=spot[:2], class_="landmark-name"))
+    box = _word_box(spot, width)
+    if not _nearest_is(lm, box, others):
+        # From the name's edge nearest the cross to the cross's end.
+        ex = min(max(cx, box[0]), box[2])
+        ey = min(max(cy, box[1]), box[3])
+        length = math.hypot(cx - ex, cy - ey)
+        if length > 2.5:
+            tx, ty = cx + (ex - cx) * 2.2 / length, cy + (ey - cy) * 2.2 / length
+            names.add(dwg.line((ex, ey), (tx, ty), stroke="#555555", stroke_width=0.2,
+                               class_="leader"))
+
+
+def _word_box(spot: tuple[float, float, str], width: float) -> Box:
+    """The box of a name of ``width`` at ``spot`` (x, y of its baseline, anchor)."""
+    x, y, anchor = spot
+    left = x - {"start": 0.0, "middle": width / 2, "end": width}[anchor]
+    return (left, y - ASCENT_EM * NAME_MM, left + width, y + DESCENT_EM * NAME_MM)
+
+
+def _nearest_is(lm: Landmark, box: Box, others: Sequence[Landmark]) -> bool:
+    """No other landmark's centre is nearer the name's box than ``lm``'s."""
+    def gap(other: Landmark) -> float:
+        ox, oy = other.centre
+        return math.hypot(max(box[0] - ox, 0.0, ox - box[2]), max(box[1] - oy, 0.0, oy - box[3]))
+    own = gap(lm)
+    return all(gap(o) > own for o in others if o is not lm)
 
 
 def _draw_legs(dwg: svgwrite.Drawing, legs: Any, where: Whereabouts, p: PlacedPoint,

@@ -20,6 +20,7 @@ from planner.formatting import number_text
 from planner.printing.paper import SheetInfo, check, usable_mm
 from planner.printing.sheet_map import sheet_maps
 from planner.printing.templates import template, translations
+from planner.printing.treated_site import treated_site
 
 # Height of the map on the sheet's first page, below the header [our layout]: most views
 # cropped to their areas then print at true scale. Each warning line above it takes about
@@ -196,8 +197,8 @@ def _common(result: Result, view: View | None, info: SheetInfo) -> dict[str, Any
     return {
         "result": result, "plan": result.plan, "view": view, "info": info,
         "view_label": view.label.get(info.language, view.label["en"]) if view else None,
-        # The site with its side in words ("right knee"), for a view of one limb.
-        "site": wording.site_name(view.id, view.side, _) if view and view.single_limb else None,
+        # The site in words: "right knee"; "right cheek, left cheek" on the face.
+        "site": treated_site(result, view, info.language, _),
         "treatments": wording.treatment_names(_), "patterns": wording.pattern_names(_),
         "techniques": wording.technique_names(_), "warning_titles": wording.warning_titles(_),
         "paper_css": f"paper-{info.paper}.css", "static_base": info.static_base,

@@ -4,6 +4,8 @@ in the three languages; the trunk's views name no limb."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from planner import engine
@@ -90,3 +92,47 @@ def test_the_elbow_s_insets_say_which_aspect_each_shows(side):
     assert svg.count(">ANTERIOR</text>") == 2 and svg.count(">POSTERIOR</text>") == 2
     cropped = plan_svg(result, view, crop=True)
     assert ">LATERAL</text>" not in cropped or ">MEDIAL</text>" not in cropped
+
+
+def in_sentence(name: str) -> str:
+    return name[0].lower() + name[1:] if name[1].islower() else name
+
+
+NON_LIMB_VIEWS = [v.id for v in atlas.views() if not v.single_limb]
+
+
+@pytest.mark.parametrize("language", ["en", "it", "es"])
+@pytest.mark.parametrize("view_id", NON_LIMB_VIEWS)
+def test_a_face_or_trunk_plan_names_the_regions_treated_not_the_view(view_id, language):
+    """"Right cheek, left cheek", not "face, frontal view": an area taken from a region is
+    named by it, a hand-drawn area by the region it covers most of."""
+    view = atlas.get_view(view_id)
+    taken, drawn = view.treatment_regions()[:2]
+    inner = drawn.geometry.buffer(-1.0) if drawn.geometry.buffer(-1.0).area > 0 \
+        else drawn.geometry
+    x, y = inner.representative_point().coords[0]
+    square = [[x - 3, y - 3], [x + 3, y - 3], [x + 3, y + 3], [x - 3, y + 3]]
+    doc = {"format": "mesoplanner.plan/1", "bodymap": view_id, "treatment": "antalgic",
+           "areas": [{"label": "a", "region": taken.id, "spacing_mm": 15, "volume_ml": "0.10"},
+                     {"label": "b", "polygon": square, "spacing_mm": 4, "volume_ml": "0.10"}]}
+    result, view = engine.run(from_dict(doc))
+    names = [in_sentence(r.label[language]) for r in (taken, drawn)]
+    words = ", ".join(dict.fromkeys(names))
+    info = SheetInfo(language=language)
+    handout = html.unescape(plan_pages.handout_html(result, view, info))
+    assert f"({words})" in handout
+    for page in (plan_pages.sheet_html(result, view, info),
+                 plan_pages.stencil_html(result, view, info)):
+        assert words.capitalize() in html.unescape(page)
+
+
+def test_many_regions_are_counted_after_the_first_four():
+    view = atlas.get_view("face-frontal")
+    regions = view.treatment_regions()[:6]
+    doc = {"format": "mesoplanner.plan/1", "bodymap": "face-frontal", "treatment": "face",
+           "areas": [{"label": r.id, "region": r.id, "spacing_mm": 10, "volume_ml": "0.05"}
+                     for r in regions]}
+    result, view = engine.run(from_dict(doc))
+    handout = html.unescape(plan_pages.handout_html(result, view, SheetInfo(language="en")))
+    first = ", ".join(in_sentence(r.label["en"]) for r in regions[:4])
+    assert f"({first} and 2 more)" in handout

@@ -5,6 +5,7 @@ at the drawing's edges and with the geometry, no two words overlapping, none cut
 
 from __future__ import annotations
 
+import html as html_text
 import math
 import re
 from dataclasses import replace
@@ -191,3 +192,52 @@ def test_plain_paper_has_no_positions_and_no_landmark():
     html = plan_pages.sheet_html(result, view, INFO)
     assert 'class="where"' not in html and "Position from" not in html
     assert "Position from" not in plan_pages.stencil_html(result, view, INFO)
+
+
+@pytest.mark.parametrize("language", ["en", "it", "es"])
+@pytest.mark.parametrize(("view_id", "side"), VIEWS)
+def test_a_landmark_s_name_is_read_as_its_own(view_id, side, language):
+    """On every tile, no landmark's name lies on another landmark's cross, and a name nearer
+    another landmark than its own (the face's canthi are a few mm apart) has a line leading to
+    its own cross."""
+    from planner.drawing.stencil import NAME_MM as size
+    from planner.drawing.stencil_words import ASCENT_EM, DESCENT_EM
+    from planner.drawing.stencil_words import text_width as width_of
+
+    view = get_view(view_id, side)
+    region = max(view.treatment_regions(), key=lambda r: r.area_mm2)
+    doc = {"format": "mesoplanner.plan/1", "bodymap": view_id, "treatment": "antalgic",
+           "areas": [{"label": "a", "region": region.id, "spacing_mm": 12}]}
+    if side:
+        doc["side"] = side
+    result, view = engine.run(from_dict(doc))
+    html = plan_pages.stencil_html(result, view, replace(INFO, language=language))
+    marks = {lm.name: lm.centre for lm in plan_pages.view_landmarks(view, language)}
+    tiles = re.findall(r"<svg.*?</svg>", html, re.S)
+    named = 0
+    for tile in tiles:
+        leaders = []
+        for tag in re.findall(r'<line[^>]*class="leader"[^>]*>', tile):
+            at = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+            leaders.append(tuple(float(at[k]) for k in ("x1", "x2", "y1", "y2")))
+        for tag, name in re.findall(r'(<text[^>]*class="landmark-name"[^>]*>)([^<]+)</text>',
+                                    tile):
+            at = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+            name = html_text.unescape(name)
+            x, y, wide = float(at["x"]), float(at["y"]), width_of(name, size)
+            box = (x, y - ASCENT_EM * size, x + wide, y + DESCENT_EM * size)
+            named += 1
+
+            def gap(centre, box=box):
+                return math.hypot(max(box[0] - centre[0], 0, centre[0] - box[2]),
+                                  max(box[1] - centre[1], 0, centre[1] - box[3]))
+            for other, (cx, cy) in marks.items():
+                if other != name:
+                    cross = shapely.box(cx - 2, cy - 2, cx + 2, cy + 2)
+                    assert not cross.intersects(shapely.box(*box).buffer(-0.05)), (name, other)
+            own = marks[name]
+            if any(gap(c) <= gap(own) for other, c in marks.items() if other != name):
+                # A leader from the name's box to within 2.5 mm of its own cross.
+                assert any(math.dist((x2, y2), own) <= 2.5 and gap((x1, y1)) <= 0.01
+                           for x1, x2, y1, y2 in leaders), f"{name}: no line to its cross"
+    assert named > 0
