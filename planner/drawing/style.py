@@ -23,9 +23,10 @@ def identity(text: str) -> str:
 
 # Each mixture's marker has a shape of its own as well as a colour, so that two mixtures stay
 # apart on a black-and-white print (their colours are all mid greys there), in the plan's
-# order: a ring, a dot with a white centre, a ring round a small dot, a dashed ring, a dot in
-# a ring; a point of no mixture is a solid dot, a shape no mixture has.
-MARKERS = ("ring", "eye", "target", "dashed", "halo")
+# order: a hollow ring, a ring round a small dot (the two of a plan of two mixtures: empty and
+# full centres), a dot with a white centre, a dashed ring, a dot in a ring; a point of no
+# mixture is a solid dot, a shape no mixture has.
+MARKERS = ("ring", "target", "eye", "dashed", "halo")
 
 
 def marker_svg(x: float, y: float, r: float, colour: str, marker: str) -> str:
