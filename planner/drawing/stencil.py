@@ -42,6 +42,7 @@ from planner.drawing.style import (
 STENCIL_MARK_INSET_MM = 5.0  # alignment marks this far inside each stencil tile's edges
 OVERLAP_MM = 2 * STENCIL_MARK_INSET_MM  # a tile's marks lie on its neighbour's
 NAME_MM = 2.8  # a landmark's name: at least 2 mm tall on paper (issue 17)
+LONG_LANDMARK_MM = 15.0  # a landmark longer than this is named beside its cross
 NUMBER_MM = 2.6  # a point's number: smaller than on the sheet, to fit a 5 mm grid's points
 LEG_MM = 2.4  # the millimetres written along a trigger point's legs
 DOT_MM = POINT_RADIUS_MM * 0.4  # a pen's mark: small, so that a dense grid's numbers fit
@@ -192,6 +193,11 @@ def _name_landmark(dwg: svgwrite.Drawing, names: Any, lm: Landmark, clip: BaseGe
              (mid, cy - 2.5, "middle"), (mid, cy + 2.5 + ASCENT_EM * NAME_MM, "middle")]
     spots += [(mid + dx, yy, "middle") for dy in (0, 4, 8, 12) for dx in (-20, 20, -40, 40)
               for yy in (y0 - 1.0 - dy, y1 + 3.2 + dy)]
+    if max(x1 - x0, y1 - y0) > LONG_LANDMARK_MM:
+        # A long structure (the spine of the scapula, the iliac crest): its name beside its
+        # cross, over its light shape, rather than beside its bounds, far from the cross.
+        spots[:0] = [(cx, cy - 2.6, "middle"), (cx, cy + 2.6 + ASCENT_EM * NAME_MM, "middle"),
+                     (cx + 2.6, cy + 1.0, "start"), (cx - 2.6, cy + 1.0, "end")]
     # A spot where the name is nearer its own landmark than any other first, in that order.
     width = text_width(lm.name, NAME_MM)
     spots.sort(key=lambda spot: not _nearest_is(lm, _word_box(spot, width), others))
