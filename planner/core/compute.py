@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from planner.core import grid, safety
 from planner.core.dosing import ComponentTotal, SyringePlan, components_of, syringe_plan
+from planner.core.field_words import Field
 from planner.core.geometry import AreaShape, MapShapes, area_shape, covers_xy
 from planner.core.messages import N_, Message, Number, PlanWarning, by_severity
 from planner.core.plan import FORMAT, Area, Plan
@@ -187,7 +188,7 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
         if area.mixture is None and plan.mixtures and area_total:
             notes.append(PlanWarning("no-mixture", "info", Message(
                 N_("%(where)s has no mixture: its %(ml)s mL are not in the totals per drug"),
-                where=f"areas[{i}]", ml=area_total), i))
+                where=Field(f"areas[{i}]"), ml=area_total), i))
         notes.extend(technique_notes(i, area))
         results.append(AreaResult(i, area, shape, fill.how, int(kept.sum()), area_total,
                                   tuple(components_of(by_mixture, plan.mixtures))))
@@ -270,7 +271,7 @@ def _volumes(i: int, area: Area, points: NDArray[np.float64], treatment: str
             notes.append(PlanWarning("override-unmatched", "medium", Message(
                 N_("%(where)s: no point of this area is within %(mm)s mm of (%(x)s, %(y)s); the "
                    "change was not applied"),
-                where=where, mm=Number(OVERRIDE_MATCH_MM, "g"), x=Number(override.x, "g"),
+                where=Field(where), mm=Number(OVERRIDE_MATCH_MM, "g"), x=Number(override.x, "g"),
                 y=Number(override.y, "g")), i))
             continue
         if override.skip:

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from planner.core.field_words import Field
 from planner.core.messages import N_, Message, Number, PlanError, PlanWarning
 from planner.core.plan import Area
 
@@ -136,7 +137,7 @@ def polygon_from(coords: Coords, where: str, area: int | None = None
                 Message(N_("%(where)s: the outline crosses itself; it was repaired into "
                            "%(parts)s part(s) of %(mm2)s mm2 in all (the crossed outline "
                            "measured %(drawn)s mm2, a change of %(change)s mm2); check the shape"),
-                        where=where, parts=len(shapely.get_parts(shape)),
+                        where=Field(where), parts=len(shapely.get_parts(shape)),
                         mm2=Number(shape.area, ".0f"), drawn=Number(drawn, ".0f"),
                         change=Number(shape.area - drawn, "+.0f")),
                 area,
@@ -188,7 +189,8 @@ def area_shape(area: Area, index: int, shapes: MapShapes) -> AreaShape:
         line = _trim_line(line, area, shapes)
     if area.line is not None and area.pattern != "line":
         notes.append(PlanWarning("line-ignored", "info", Message(
-            N_("%(where)s.line is only used with pattern 'line'; ignored"), where=where), index))
+            N_("%(where)s: a line is only used with the pattern along a line; it was ignored"),
+            where=Field(f"{where}.line")), index))
     return AreaShape(surface=surface, line=line, warnings=tuple(notes))
 
 
@@ -204,20 +206,20 @@ def _subtract(surface: BaseGeometry, area: Area, where: str, shapes: MapShapes,
         if surface.area - cut.area > MIN_SURFACE_MM2:
             notes.append(PlanWarning("no-go-removed", "info", Message(
                 N_("%(where)s: %(mm2)s mm2 over a no-go zone of the body map was left out"),
-                where=where, mm2=Number(surface.area - cut.area, ".0f")), index))
+                where=Field(where), mm2=Number(surface.area - cut.area, ".0f")), index))
         surface = cut
     if shapes.outline is not None and not shapes.outline.is_empty:
         cut = shapely.intersection(surface, shapes.outline)
         if surface.area - cut.area > MIN_SURFACE_MM2:
             notes.append(PlanWarning("outside-body", "info", Message(
                 N_("%(where)s: %(mm2)s mm2 outside the body outline was left out"),
-                where=where, mm2=Number(surface.area - cut.area, ".0f")), index))
+                where=Field(where), mm2=Number(surface.area - cut.area, ".0f")), index))
         surface = cut
     result = polygonal(surface)
     if result.is_empty and before >= MIN_SURFACE_MM2:
         notes.append(PlanWarning("area-empty", "high", Message(
             N_("%(where)s: nothing is left of this area after exclusions, no-go zones and the "
-               "body outline; it gets no points"), where=where), index))
+               "body outline; it gets no points"), where=Field(where)), index))
     return result
 
 

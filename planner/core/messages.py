@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, TypeAlias
+from typing import Literal, Protocol, TypeAlias, runtime_checkable
 
 Severity = Literal["info", "medium", "high"]
 
@@ -72,10 +72,21 @@ class Label:
         return dict(self.translations).get(language, self.text)
 
 
-# A parameter of a message: text shown as it is (field paths, ids, names the clinician typed),
-# a number (int and Decimal as they are, floats through Number with their format), a word or
-# phrase that is itself translated (Message), or a name the data gives in each language (Label).
-Param: TypeAlias = "str | int | Decimal | Number | Label | Message"
+@runtime_checkable
+class Worded(Protocol):
+    """A parameter that is said in words of its own: a field of the plan file
+    (planner/core/field_words.py Field), whose ``str()`` is its path, as the command line and the
+    API print it, and whose ``words()`` is what a reader of a page or a printout gets ("Area 3 ·
+    spacing", never ``areas[2].spacing_mm``)."""
+
+    def words(self) -> Message: ...
+
+
+# A parameter of a message: text shown as it is (ids, names the clinician typed), a field of the
+# plan file (Worded), a number (int and Decimal as they are, floats through Number with their
+# format), a word or phrase that is itself translated (Message), or a name the data gives in each
+# language (Label).
+Param: TypeAlias = "str | int | Decimal | Number | Label | Worded | Message"
 
 # Plain digits, as a number formatter receives them: optional sign, digits, optional decimals.
 _PLAIN = re.compile(r"^([+-]?)(\d{1,20})(?:\.(\d{1,20}))?$")
@@ -157,6 +168,8 @@ def _param_to_data(value: Param) -> dict[str, object]:
         return {"number": str(value.value), "kind": kind, "spec": value.spec}
     if isinstance(value, str):
         return {"text": value}
+    if isinstance(value, Worded):  # kept as the reader reads it
+        return {"message": message_to_data(value.words())}
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ValueError(f"cannot store a parameter of type {type(value).__name__}")
     return {"decimal": str(value)} if isinstance(value, Decimal) else {"int": value}
@@ -196,6 +209,8 @@ def _render(value: Param, translate: Callable[[str], str], number: Callable[[str
         return value.render(translate, number, language)
     if isinstance(value, Label):
         return value.text_in(language)
+    if isinstance(value, Worded):
+        return value.words().render(translate, number, language)
     if isinstance(value, str):
         return value
     digits = value.digits() if isinstance(value, Number) else str(value)

@@ -78,7 +78,8 @@ def trend(scores: Iterable[PainScore], scale: Scale = "nrs") -> Trend:
     for s in ordered:
         for name, value in (("before", s.before), ("after", s.after)):
             if value is not None and not 0 <= value <= top:
-                raise PlanError(f"sessions[{s.session}].pain_{name}",
+                # 0-based as every path (the session numbered 1 is sessions[0])
+                raise PlanError(f"sessions[{s.session - 1}].pain_{name}",
                                 N_("must be between 0 and %(top)s (got %(got)s)"),
                                 top=top, got=value)
     baseline = next((s.before for s in ordered if s.before is not None), None)

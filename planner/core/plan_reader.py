@@ -257,7 +257,7 @@ def _area(value: object, where: str, defaults: clinical.Treatment,
         for i, o in enumerate(read_list(obj.get("overrides", []), f"{where}.overrides"))
     )
     label = read_text(obj["label"], f"{where}.label") if "label" in obj else \
-        (region or where.replace("areas[", "area ").rstrip("]"))
+        (region or f"area {int(where.removeprefix('areas[').rstrip(']')) + 1}")  # as numbered
     return Area(label=label, pattern=pattern, spacing_mm=spacing, volume_ml=volume,
                 depth_mm=depth, technique=technique, region=region, polygon=polygon,
                 exclude=exclude, line=line, angle_deg=angle, margin_mm=margin, mixture=mixture,

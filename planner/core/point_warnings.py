@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.core import grid, safety
+from planner.core.field_words import Field
 from planner.core.geometry import AreaShape, MapShapes, covers_xy
 from planner.core.messages import N_, Label, Message, Number, Param, PlanWarning
 from planner.core.plan import Area, Plan
@@ -34,17 +35,17 @@ def placement_notes(i: int, area: Area, shape: AreaShape, fill: grid.Fill) -> li
     notes = []
     if fill.how in _PLACEMENT_NOTES:
         code, template = _PLACEMENT_NOTES[fill.how]
-        notes.append(PlanWarning(code, "medium", Message(template, where=where,
+        notes.append(PlanWarning(code, "medium", Message(template, where=Field(where),
                                                          label=area.label), i))
     if not fill.margin_kept:
         notes.append(PlanWarning("margin-not-kept", "medium", Message(
             N_("%(where)s (%(label)s) is narrower than twice the margin of %(margin)s mm: points "
                "are closer to its edge"),
-            where=where, label=area.label, margin=Number(area.margin_mm, "g")), i))
+            where=Field(where), label=area.label, margin=Number(area.margin_mm, "g")), i))
     if area.pattern == "line" and fill.how == "empty":
         notes.append(PlanWarning("line-empty", "high", Message(
             N_("%(where)s (%(label)s): no part of the line is left inside the area; it gets no "
-               "points"), where=where, label=area.label), i))
+               "points"), where=Field(where), label=area.label), i))
     return notes
 
 
@@ -64,7 +65,7 @@ def manual_point_notes(plan: Plan) -> list[PlanWarning]:
         if len(found) == 1:
             notes.append(found[0][1])
         elif found:
-            names: Param = ", ".join(f"points[{j}]" for j, _ in found[:10])
+            names: Param = Field(*(f"points[{j}]" for j, _ in found[:10]))
             if len(found) > 10:
                 names = Message(N_("%(names)s and %(more)s more"), names=names,
                                 more=len(found) - 10)

@@ -19,6 +19,7 @@ from fractions import Fraction
 from planner.core import clinical, drugs
 from planner.core.dosing import ComponentTotal, exact, to_hundredths
 from planner.core.drug_catalogue import CLASSES
+from planner.core.field_words import Field
 from planner.core.messages import N_, Label, Message, Number, PlanWarning
 
 # [our default]: warn a little before a limit, so a small change of plan cannot cross it unseen.
@@ -178,7 +179,7 @@ def _limit_notes(limit: clinical.AnaestheticLimit, mg: Fraction, limit_mg: Fract
                 dose=dose, basis=basis, source=source)))
     if weight_kg is None and limit.mg_per_kg is not None:
         notes.append(PlanWarning("weight-unknown", "medium", Message(
-            N_("patient.weight_kg is not given: %(drug)s was checked only against the "
+            N_("the patient's weight is not given: %(drug)s was checked only against the "
                "absolute maximum of %(max)s mg, not against %(per_kg)s mg/kg"),
             drug=name, max=limit.max_mg, per_kg=limit.mg_per_kg)))
     return notes
@@ -258,7 +259,7 @@ def volume_warning(volume_ml: Decimal, treatment: str, where: str,
         "volume-per-point", "medium",
         Message(N_("%(where)s: %(volume)s mL per point is above the usual %(usual)s mL for "
                    "%(treatment)s treatment (%(source)s)"),
-                where=where, volume=volume_ml, usual=usual.warn_volume_above_ml,
+                where=Field(where), volume=volume_ml, usual=usual.warn_volume_above_ml,
                 treatment=Message(treatment), source=Message(usual.source)),
         area)
 
@@ -283,6 +284,6 @@ def depth_warning(depth_mm: float, technique: str, where: str,
         code, "medium",
         Message(N_("%(where)s: %(depth)s mm is deeper than %(max)s mm for the %(technique)s "
                    "technique (%(source)s)"),
-                where=where, depth=depth, max=deepest,
+                where=Field(where), depth=depth, max=deepest,
                 technique=Message(technique), source=Message(limit.source)),
         area)

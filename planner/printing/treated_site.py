@@ -37,7 +37,7 @@ def treated_site(result: Result, view: View | None, language: str,
         return None
     shown = ", ".join(names[:MOST_NAMES])
     if len(names) > MOST_NAMES:
-        shown = _("%(names)s and %(more)d more") % {"names": shown,
+        shown = _("%(names)s and %(more)s more") % {"names": shown,
                                                     "more": len(names) - MOST_NAMES}
     return shown
 

@@ -76,7 +76,7 @@ def grid() -> ResponseReturnValue:
         check(doc, ref("PlanFile"), schemas())  # after the reader, whose words are clearer
         result, _view = engine.run(plan)
     except PlanError as exc:
-        message = plan_message(exc).removeprefix(f"{exc.field}: ")
+        message = plan_message(exc.text)
         raise ApiError(422, message, exc.field) from None
     return result.as_dict()
 
@@ -165,7 +165,7 @@ def checked_plan(data: dict[str, Any], found: tuple[str, str] | None,
     try:
         result, _view = compute_doc(doc, patient)
     except PlanError as exc:
-        raise ApiError(422, plan_message(exc).removeprefix(f"{exc.field}: "),
+        raise ApiError(422, plan_message(exc.text),
                        f"plan.{exc.field}") from None
     if found is not None:
         raise ApiError(422, found[1], found[0])

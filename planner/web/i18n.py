@@ -9,7 +9,8 @@ from flask import Flask, g, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
-from planner.core.messages import Message, PlanError, PlanWarning
+from planner.core.field_words import Field
+from planner.core.messages import N_, Message, PlanError, PlanWarning
 from planner.drawing.paths import path_d
 from planner.formatting import (
     date_text,
@@ -88,11 +89,13 @@ def format_digits(digits: str) -> str:
 def plan_message(item: PlanError | PlanWarning | Message) -> str:
     """A message of the planning engine in the user's language, its numbers the locale's way.
 
-    An error keeps its field as the plan file names it (``areas[0].spacing_mm: ...``).
+    An error names its field in words, numbered as the sheet numbers ("Area 3 · spacing: ..."),
+    never by its path in the plan file (``areas[2].spacing_mm``: the API's and the CLI's).
     """
     text = item if isinstance(item, Message) else item.text
-    translated = text.render(get_translations().gettext, format_digits, current_locale())
-    return f"{item.field}: {translated}" if isinstance(item, PlanError) else translated
+    if isinstance(item, PlanError):
+        text = Message(N_("%(field)s: %(reason)s"), field=Field(item.field), reason=text)
+    return text.render(get_translations().gettext, format_digits, current_locale())
 
 
 def init_app(app: Flask) -> None:

@@ -260,7 +260,7 @@ def parse_mixture(data: Any, mixture: int | None = None
                           "mixtures": {"mixture": {"components": components}}})
     except PlanError as exc:
         field = exc.field.removeprefix("mixtures.mixture.")
-        problems["rows"] = f"{field}: {plan_message(exc.text)}"
+        problems["rows"] = plan_message(PlanError(field, "%(reason)s", reason=exc.text))
         form["invalid"] = invalid_input(field, rows)
         return form, components, problems
     for comp, read in zip(components, plan.mixtures["mixture"].components, strict=True):

@@ -94,7 +94,7 @@ def test_vas_scale_and_out_of_range_scores():
     assert t.sessions[1].category == "substantial" and t.line_50 == Decimal("40.0")
     with pytest.raises(PlanError) as caught:
         trend([PainScore(1, 11)])
-    assert caught.value.field == "sessions[1].pain_before"
+    assert caught.value.field == "sessions[0].pain_before"  # the session numbered 1
     with pytest.raises(PlanError):
         trend([PainScore(1, 5, -1)])
 

@@ -94,7 +94,9 @@ def test_an_impossible_value_is_refused_by_name_and_nothing_is_lost(server, brow
     points = total_points(page)
     volume = page.locator('.area-panel input[data-key="volume_ml"]')
     volume.fill("0.105")
-    expect(page.locator("#plan-error")).to_contain_text("areas[0].volume_ml")
+    # Named as the area panel and the sheet name it, not as the plan file does.
+    expect(page.locator("#plan-error")).to_contain_text("Area 1 · volume per point:")
+    expect(page.locator("#plan-error")).not_to_contain_text("areas[0]")
     shot(page, "tools-03-refused")
     volume.fill("0.10")
     expect(page.locator("#plan-error")).to_have_count(0)

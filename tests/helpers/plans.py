@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,3 +74,17 @@ def saved_id(response) -> int:
     match = re.fullmatch(r"/plans/(\d+)", urlsplit(response.location).path)
     assert match, response.location
     return int(match.group(1))
+
+
+def field_words(path: str, language: str = "en") -> str:
+    """A plan file's field as the pages and printouts name it ("Area 1 · spacing" for
+    ``areas[0].spacing_mm``), in ``language``."""
+    from babel.support import Translations
+
+    from planner.core.field_words import field_message
+    from planner.formatting import digits_text
+
+    catalogue = Translations.load(str(Path(__file__).resolve().parents[2] / "planner" /
+                                      "translations"), [language])
+    return field_message(path).render(catalogue.gettext, lambda d: digits_text(d, language),
+                                      language)

@@ -14,7 +14,7 @@ from tests.helpers.audit import audit_actions
 from tests.helpers.documents import read_sheet
 from tests.helpers.languages import italian
 from tests.helpers.patients import add, created_id
-from tests.helpers.plans import engine_result, knee_plan, save, saved_id
+from tests.helpers.plans import engine_result, field_words, knee_plan, save, saved_id
 from tests.helpers.records import draft, signed
 from tests.helpers.users import csrf_token, login, make_user
 
@@ -96,7 +96,9 @@ def test_a_bad_plan_file_is_refused_naming_what_is_wrong_and_nothing_is_saved(ap
         assert response.status_code == 422, content[:40]
         error = BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one(
             "[data-testid=import-error]").get_text()
-        assert said in error or "not a plan file" in error, (content[:40], error)
+        assert f"{field_words(said)}:" in error or "not a plan file" in error, \
+            (content[:40], error)
+        assert "areas[" not in error and "_mm" not in error
     response = client.post(f"/patients/{patient}/plans/import", data={
         "csrf_token": csrf_token(client, f"/patients/{patient}/plans/import")})
     assert response.status_code == 422 and "Choose a plan file" in response.get_data(

@@ -284,3 +284,76 @@ def test_no_page_or_printout_writes_a_decimal_point_or_a_short_date(app, client,
         seen += [f"{path}: {m.group(0)}" for m in unit.finditer(text)]
         seen += [f"{path}: {m.group(0)}" for m in short_date.finditer(text)]
     assert not seen, seen
+
+
+# A field named as the plan file names it: a list's item by its 0-based index (areas[0]), a
+# key with its unit (spacing_mm, volume_ml, weight_kg) or a dotted path (patient.weight_kg).
+FIELD_PATH = re.compile(r"\b[a-z_]+\[\d+\]|\b[a-z]+_(?:mm|ml|kg|deg|per_ml)\b|\b[a-z]+\.[a-z_]+_")
+
+
+def busy_plan() -> dict:
+    """A plan that draws a warning of every kind that names an area or a point: a deep,
+    over-volume area, a changed point far from any point, a line on a grid, an area with no
+    mixture outside the body, trigger points over the usual volume and depth, no weight."""
+    doc = {"format": "mesoplanner.plan/1", "bodymap": "knee-anterior", "side": "right",
+           "treatment": "antalgic",
+           "mixtures": {"lido": {"components": [
+               {"name": "lidocaine 2%", "drug": "lidocaine", "mg_per_ml": 20,
+                "volume_ml": "2.00"}, {"name": "saline", "volume_ml": "8.00"}]}},
+           "areas": [{"label": "medial", "region": "knee-anterior/medial", "spacing_mm": 8,
+                      "volume_ml": "0.45", "depth_mm": 3.5, "mixture": "lido",
+                      "overrides": [{"x": 1, "y": 2.5, "volume_ml": "0.20"}],
+                      "line": [[0, 0], [5, 5]]},
+                     {"label": "free", "polygon": [[0, 0], [9, 0], [9, 9], [0, 9]],
+                      "spacing_mm": 20}],
+           "points": [{"x": 80 + i, "y": 120, "volume_ml": "0.50", "depth_mm": 2.5,
+                       "mixture": "lido"} for i in range(3)]}
+    return doc
+
+
+@pytest.mark.parametrize("language", ("en", *LANGUAGES))
+def test_no_page_or_printout_names_a_field_as_the_plan_file_does(app, client, language):
+    """"Area 3 · spacing", never "areas[2].spacing_mm": every page of the route table, a
+    plan with warnings of every kind that names an area or a point (its editor, preview, sheet,
+    stencil and handout, as pages and as PDF), a refused plan and a refused mixture, in each
+    language. The plan file, the API and the command line keep the paths (their contract)."""
+    from tests.helpers.plans import preview, save, saved_id
+
+    clinic_in(app, language)
+    login(client, "admin")
+    seen: list[str] = []
+    read = 0
+
+    def check(label: str, response) -> None:
+        nonlocal read
+        if response.mimetype == "application/pdf":
+            text = pdf_text(response.get_data())
+        elif response.mimetype in ("text/html", "image/svg+xml"):
+            text = visible_text(response.get_data(as_text=True))
+        else:
+            return
+        read += 1
+        seen.extend(f"{label}: {m.group(0)}" for m in FIELD_PATH.finditer(text))
+
+    for (rule, method), (path, _data, _anonymous, admin, *_others) in sorted(ROUTES.items()):
+        if method == "GET" and admin == 200 and not rule.startswith(("/api/", "/static/")):
+            check(path, client.get(path))
+
+    def post(path, data=None, **kwargs):
+        return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client)},
+                           **kwargs)
+
+    doc = busy_plan()
+    check("the busy plan's preview", preview(post, 1, doc))
+    plan_id = saved_id(save(post, 1, doc))
+    for page in ("", "/sheet", "/stencil", "/handout", "/sheet.pdf", "/stencil.pdf",
+                 "/handout.pdf", "/record"):
+        check(f"the busy plan{page}", client.get(f"/plans/{plan_id}{page}"))
+    refused = dict(doc, areas=[dict(doc["areas"][0], spacing_mm=0)])
+    check("a refused plan", preview(post, 1, refused))
+    check("a refused save", save(post, 1, refused))
+    check("a refused mixture", post("/mixtures", {
+        "name": "x", "component-0": "lidocaine 2%", "drug-0": "lidocaine", "mg_per_ml-0": "",
+        "volume_ml-0": "abc"}))
+    assert read >= 40
+    assert not seen, seen

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from tests.helpers.documents import flat_text
 from tests.helpers.patients import add, created_id
-from tests.helpers.plans import preview, save, saved_id
+from tests.helpers.plans import field_words, preview, save, saved_id
 from tests.helpers.records import CLEAR, HEALTHY, gate_text, record_id, row
 from tests.helpers.users import csrf_token, login, make_user
 
@@ -216,13 +216,16 @@ def test_a_refused_save_says_what_the_catalogue_made_of_each_row(app, doctor):
     ({"name": "x" * 41}, "Give the mixture a name (up to 40 characters).", "name"),
     ({"name": "x" * 10_000}, "Give the mixture a name (up to 40 characters).", "name"),
     ({"name": "   "}, "Give the mixture a name (up to 40 characters).", "name"),
-    ({"drug-0": "x" * 10_000}, "components[0].drug: must be at most 100 characters", "drug-0"),
-    ({"component-1": "s" * 201}, "components[1].name: must be at most 200 characters",
+    ({"drug-0": "x" * 10_000},
+     field_words("components[0].drug") + ": must be at most 100 characters", "drug-0"),
+    ({"component-1": "s" * 201},
+     field_words("components[1].name") + ": must be at most 200 characters",
      "component-1"),
-    ({"volume_ml-1": "1e309"}, "components[1].volume_ml:", "volume_ml-1"),
-    ({"mg_per_ml-0": "-3"}, "components[0].mg_per_ml:", "mg_per_ml-0"),
+    ({"volume_ml-1": "1e309"}, field_words("components[1].volume_ml") + ":", "volume_ml-1"),
+    ({"mg_per_ml-0": "-3"}, field_words("components[0].mg_per_ml") + ":", "mg_per_ml-0"),
     ({"component-0": "", "drug-0": "", "mg_per_ml-0": "", "volume_ml-0": "",
-      "component-3": "late row", "volume_ml-3": ""}, "components[1].volume_ml: must be a number",
+      "component-3": "late row", "volume_ml-3": ""},
+     field_words("components[1].volume_ml") + ": must be a number",
      "volume_ml-3"),
     (EMPTY_ROWS, "Add at least one component.", None),
 ])
@@ -391,7 +394,8 @@ def test_a_refused_edit_saves_nothing(app, doctor):
     for change, error in (({"name": "Other"}, "A mixture with this name exists."),
                           ({"name": "Old one"}, "An archived mixture has this name: restore "
                                                 "it, or choose another name."),
-                          ({"drug-0": "d" * 10_000}, "components[0].drug: must be at most 100"),
+                          ({"drug-0": "d" * 10_000},
+                           field_words("components[0].drug") + ": must be at most 100"),
                           (EMPTY_ROWS, "Add at least one component.")):
         response = edit(doctor, mixture, 1, **change)
         assert response.status_code == 422, change

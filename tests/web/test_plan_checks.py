@@ -14,7 +14,7 @@ from planner.bodymaps import atlas
 from planner.core import clinical
 from tests.helpers.api import Api, make_token
 from tests.helpers.patients import add, created_id
-from tests.helpers.plans import plan_error, preview, warning_codes
+from tests.helpers.plans import field_words, plan_error, preview, warning_codes
 
 FORMAT = "mesoplanner.plan/1"
 LIMIT = clinical.MAX_POINTS_PER_PLAN
@@ -42,7 +42,7 @@ def many_points(count: int) -> list[dict[str, float]]:
 def names(response: Any, field: str) -> bool:
     """Whether the editor's error says what is wrong with ``field`` (and no other field)."""
     message = plan_error(response.get_data(as_text=True))
-    return message.removeprefix("Not computed: ").startswith(f"{field}: ")
+    return message.removeprefix("Not computed: ").startswith(f"{field_words(field)}: ")
 
 
 @pytest.fixture

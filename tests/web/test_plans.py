@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from tests.helpers.patients import add, created_id
 from tests.helpers.plans import (
     engine_result,
+    field_words,
     knee_plan,
     plan_error,
     preview,
@@ -179,7 +180,7 @@ INVALID_PLANS = [
     ("bad volume", json.dumps(knee_plan(volume_ml="lots")), "areas[0].volume_ml"),
     ("deep nesting", "[" * 5000 + "]" * 5000, "plan"),
     ("NaN", json.dumps(knee_plan()).replace('"spacing_mm": 15', '"spacing_mm": NaN'),
-     "spacing_mm"),
+     "areas[0].spacing_mm"),
 ]
 
 
@@ -189,7 +190,8 @@ def test_invalid_plan_preview_is_422_naming_the_field(app, doctor, patient, raw,
     response = preview(doctor, patient, None, raw=raw)
     assert response.status_code == 422
     message = plan_error(response.get_data(as_text=True))
-    assert f"{field}:" in message, message
+    assert f"{field_words(field)}:" in message, message
+    assert not re.search(r"\w\[\d+\]|[a-z]\.[a-z]+_(mm|ml|kg)\b", message), message  # no path
     assert "Traceback" not in response.get_data(as_text=True)
 
 
@@ -202,10 +204,11 @@ def test_invalid_plan_save_is_422_naming_the_field(app, doctor, patient, raw, fi
     flashes = " ".join(p.get_text(" ", strip=True) for p in
                        BeautifulSoup(html, "html.parser").select(".flash-error"))
     assert "not saved" in flashes
-    assert f"{field}:" in flashes, flashes
+    assert f"{field_words(field)}:" in flashes, flashes
     # The alert in the editor says the same thing, not something about another field.
     message = plan_error(html)
-    assert f"{field}:" in message, message
+    assert f"{field_words(field)}:" in message, message
+    assert not re.search(r"\w\[\d+\]|[a-z]\.[a-z]+_(mm|ml|kg)\b", message), message  # no path
     assert records(app) == []
 
 
@@ -464,11 +467,11 @@ def test_create_a_clinic_mixture(app, client, doctor, patient):
 
 
 @pytest.mark.parametrize(("change", "field", "words"), [
-    ({"mg_per_ml-0": ""}, "rows", "mg_per_ml"),
+    ({"mg_per_ml-0": ""}, "rows", "Component 1 · concentration"),
     ({"name": ""}, "name", "name"),
     ({"name": "x" * 41}, "name", "40"),
-    ({"volume_ml-0": "abc"}, "rows", "volume_ml"),
-    ({"volume_ml-0": ""}, "rows", "volume_ml"),
+    ({"volume_ml-0": "abc"}, "rows", "Component 1 · volume"),
+    ({"volume_ml-0": ""}, "rows", "Component 1 · volume"),
     ({"component-0": "", "drug-0": "", "mg_per_ml-0": "", "volume_ml-0": "",
       "component-1": "", "volume_ml-1": ""}, "rows", "component"),
 ])
@@ -487,7 +490,7 @@ def test_lidocaine_without_strength_names_the_problem(app, doctor):
     response = doctor("/mixtures", {**MIX, "mg_per_ml-0": ""})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "mg_per_ml" in html
+    assert "Component 1 · concentration" in html and "mg_per_ml:" not in html
     assert "lidocaine" in html
     # What was typed stays in the form.
     soup = BeautifulSoup(html, "html.parser")

@@ -310,7 +310,7 @@ def test_the_skin_test_is_asked_before_the_first_session_only(client, doctor, cy
     ({"bleeding_disorder": "1"}, "record says bleeding disorder"),
     ({"allergies": "Lidocaína (rash, 2019)"}, "allergy matching lidocaine 2%"),
     ({"weight_kg": "8"}, "above the limit"),
-    ({"weight_kg": None}, "weight_kg is not given"),
+    ({"weight_kg": None}, "the patient's weight is not given"),
 ])
 def test_the_patients_record_and_doses_are_checked(app, doctor, patient, said):
     pid = created_id(add(doctor, family_name="Gate", given_name="Case",
