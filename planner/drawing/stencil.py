@@ -9,6 +9,7 @@ ruler follows with their millimetres. No two words overlap and none is cut at th
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,8 +30,9 @@ from planner.core.whereabouts import (
     whereabouts,
     within,
 )
+from planner.drawing.labels import OWN_MARGIN_EM, Obstacles, reads_as_own
 from planner.drawing.paths import path_d
-from planner.drawing.stencil_names import draw_edge_names, grid_edges
+from planner.drawing.stencil_names import area_edges, draw_edge_names, grid_edges
 from planner.drawing.stencil_words import ASCENT_EM, DESCENT_EM, RING, Box, Words, text_width
 from planner.drawing.style import (
     FONT_FAMILY,
@@ -43,7 +45,7 @@ STENCIL_MARK_INSET_MM = 5.0  # alignment marks this far inside each stencil tile
 OVERLAP_MM = 2 * STENCIL_MARK_INSET_MM  # a tile's marks lie on its neighbour's
 NAME_MM = 2.8  # a landmark's name: at least 2 mm tall on paper (issue 17)
 LONG_LANDMARK_MM = 15.0  # a landmark longer than this is named beside its cross
-NUMBER_MM = 2.6  # a point's number: smaller than on the sheet, to fit a 5 mm grid's points
+NUMBER_MM = 2.8  # a point's number: its digits 2 mm tall on paper, as on the sheet (issue 17)
 LEG_MM = 2.4  # the millimetres written along a trigger point's legs
 DOT_MM = POINT_RADIUS_MM * 0.4  # a pen's mark: small, so that a dense grid's numbers fit
 TRIGGER_LANDMARKS = 2  # a trigger point is drawn with its two nearest landmarks
@@ -65,7 +67,8 @@ NO_BACKDROP = Backdrop(None, (), (), None)
 
 def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[PlacedPoint],
                 frame: tuple[float, float, float, float], back: Backdrop = NO_BACKDROP,
-                triggers: bool = False, edges: Sequence[EdgeName] | None = None) -> str:
+                triggers: bool = False, edges: Sequence[EdgeName] | None = None,
+                scheme: Sequence[EdgeName] | None = None) -> str:
     """One stencil tile: a ``frame`` (x, y, width, height in mm of the map) drawn at 1:1, with
     the body's outline and the landmarks on it, the area's outline, its numbered points and
     four alignment marks; with ``triggers``, each point's legs from its nearest landmarks.
@@ -106,12 +109,21 @@ def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[P
     for p in pts:
         layer.add(dwg.circle((p.x, p.y), DOT_MM,
                              fill=colours.get(p.mixture, NO_MIXTURE_COLOUR)))
+    numbers = dwg.g(font_family=FONT_FAMILY, font_size=str(NUMBER_MM))
+    if edges is None:  # each number beside its dot where it fits, else further out
+        centres = Obstacles(NUMBER_MM * 2)
+        for p in pts:
+            centres.add((p.x, p.y, p.x, p.y))
+        tried = copy.deepcopy(words)
+        every = all([_label_point(dwg, numbers, p, tried, centres, far=False) or
+                     _label_point(dwg, numbers, p, tried, centres, far=True) for p in pts])
+        if every or scheme is None:
+            words = tried
+        else:  # a number found no place on this tile: its grid's rows and columns named
+            numbers, edges = dwg.g(font_family=FONT_FAMILY, font_size=str(NUMBER_MM)), scheme
     if edges is not None:  # a grid too dense for its numbers: its rows and columns named
-        draw_edge_names(dwg, layer, edges, words, NUMBER_MM, DOT_MM + 0.3)
-    for p in pts if edges is None else ():  # beside its dot where it fits, else further out
-        _label_point(dwg, layer, p, words, far=False) or _label_point(dwg, layer, p, words,
-                                                                      far=True)
-    for part in (marks, legs, names, layer):
+        draw_edge_names(dwg, numbers, edges, words, NUMBER_MM, DOT_MM + 0.3)
+    for part in (marks, legs, names, layer, numbers):
         dwg.add(part)
     return str(dwg.tostring())
 
@@ -257,9 +269,9 @@ def _draw_legs(dwg: svgwrite.Drawing, legs: Any, where: Whereabouts, p: PlacedPo
 
 
 def _label_point(dwg: svgwrite.Drawing, layer: Any, p: PlacedPoint, words: Words,
-                 far: bool) -> bool:
-    """A point's number beside its dot; ``far``: a little further, with a thin leader line
-    to the dot. False when there is no room."""
+                 centres: Obstacles, far: bool) -> bool:
+    """A point's number beside its dot, nearer it than any other dot (``centres``); ``far``:
+    a little further, with a thin leader line to the dot. False when there is no room."""
     s, r = NUMBER_MM, DOT_MM + 0.3
     up, down, mid = p.y - r, p.y + r + ASCENT_EM * s, p.y + 0.27 * s
     near = [(p.x + r, up, "start"), (p.x + r + 0.3, mid, "start"), (p.x + r, down, "start"),
@@ -267,7 +279,9 @@ def _label_point(dwg: svgwrite.Drawing, layer: Any, p: PlacedPoint, words: Words
             (p.x, up - 0.3, "middle"), (p.x, down + 0.3, "middle")]
     text = str(p.number)
     spot = words.place(text, s, [(x + k * dx, y + k * dy, a) for k in (3, 5, 7, 9)
-                                 for x, y, a in near for dx, dy in RING] if far else near)
+                                 for x, y, a in near for dx, dy in RING] if far else near,
+                       accept=None if far else  # the leader line says whose it is
+                       lambda box: reads_as_own(box, p.x, p.y, centres, OWN_MARGIN_EM * s))
     if spot is None:
         return False
     tx, ty = spot[0], spot[1]
@@ -301,16 +315,18 @@ def stencil_tiles(result: Result, width_mm: float, height_mm: float,
     """The stencil's tiles: for each area (then the trigger points), as many pages as it needs
     at 1:1, each ``width_mm`` x ``height_mm`` at most (the trigger points' tiles
     ``trigger_line_mm`` shorter for each point's words)."""
-    groups: list[tuple[str, Any, list[Any], Sequence[EdgeName] | None]] = []
+    groups: list[tuple[str, Any, list[Any], Sequence[EdgeName] | None,
+                       Sequence[EdgeName] | None]] = []
     names = grid_names(result)
     for res in result.areas:
         pts = [p for p in result.points if p.area == res.index]
         groups.append((res.area.label or f"{res.index + 1}", res.shape.surface, pts,
-                       grid_edges(names, res.index, pts, NUMBER_MM, DOT_MM + 0.3)))
+                       grid_edges(names, res.index, pts, NUMBER_MM, DOT_MM + 0.3),
+                       area_edges(names, res.index)))
     manual = [p for p in result.points if p.area is None]
     if manual:
-        groups.append(("", None, manual, None))
-    for label, surface, pts, edges in groups:
+        groups.append(("", None, manual, None, None))
+    for label, surface, pts, edges, scheme in groups:
         triggers = not label and surface is None
         height = height_mm
         if triggers:
@@ -334,7 +350,7 @@ def stencil_tiles(result: Result, width_mm: float, height_mm: float,
                               for p in here) if triggers and back.axes is not None else ()
                 yield Tile(label, r + 1, c + 1, rows, columns,
                            Markup(stencil_svg(result, surface, pts, frame, back, triggers,
-                                              edges)),
+                                              edges, scheme)),
                            lines)
 
 

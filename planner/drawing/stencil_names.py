@@ -18,18 +18,22 @@ from planner.drawing.stencil_words import Words
 EVERYWHERE = (-math.inf, -math.inf, math.inf, math.inf)
 
 
+def area_edges(names: GridNames, area: int) -> tuple[EdgeName, ...] | None:
+    """An area's row and column names; None for an area with no grid."""
+    edges = next((a for a in names.areas if a.area == area), None)
+    return None if edges is None else edges.rows + edges.columns
+
+
 def grid_edges(names: GridNames, area: int, points: Sequence[PlacedPoint], size: float,
                radius: float) -> tuple[EdgeName, ...] | None:
     """The row and column names to print for an area whose numbers (``size`` mm, beside dots
     of ``radius`` mm) do not all fit at 1:1; None where they fit, or the area has no grid."""
-    edges = next((a for a in names.areas if a.area == area), None)
+    edges = area_edges(names, area)
     if edges is None or not points:
         return None
     placed = place_labels([(p.x, p.y) for p in points], radius,
                           [str(p.number) for p in points], size, EVERYWHERE)
-    if all(placed):
-        return None
-    return edges.rows + edges.columns
+    return None if all(placed) else edges
 
 
 def draw_edge_names(dwg: svgwrite.Drawing, layer: Any, edges: Sequence[EdgeName],

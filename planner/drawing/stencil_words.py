@@ -5,7 +5,7 @@ points' numbers)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from planner.drawing.text_width import text_width as width_of
 
@@ -54,9 +54,11 @@ class Words:
                        for cell in self._cells(box) for b in self.cells.get(cell, ()))
 
     def place(self, text: str, size: float, spots: Iterable[tuple[float, float, str]],
-              shift_in: bool = False, bold: bool = False) -> tuple[float, float, str] | None:
-        """The first free spot (x, y of the baseline, anchor start/middle/end) for ``text``;
-        with ``shift_in`` a spot past the tile's edge is first moved inside it."""
+              shift_in: bool = False, bold: bool = False,
+              accept: Callable[[Box], bool] | None = None) -> tuple[float, float, str] | None:
+        """The first free spot (x, y of the baseline, anchor start/middle/end) for ``text``
+        (and, with ``accept``, one whose box it accepts); with ``shift_in`` a spot past the
+        tile's edge is first moved inside it."""
         width = text_width(text, size, bold)
         for x, y, anchor in spots:
             left = x - {"start": 0.0, "middle": width / 2, "end": width}[anchor]
@@ -65,7 +67,7 @@ class Words:
                 y = min(max(y, self.inner[1] + ASCENT_EM * size),
                         self.inner[3] - DESCENT_EM * size)
             box = (left - 0.2, y - ASCENT_EM * size, left + width + 0.2, y + DESCENT_EM * size)
-            if self.free(box):
+            if self.free(box) and (accept is None or accept(box)):
                 self.block(box)
                 return left, y, "start"
         return None

@@ -54,7 +54,21 @@ LABELS = """() => {
     return b.left >= pane.left && b.right <= pane.right && b.top >= pane.top &&
            b.bottom <= pane.bottom;
   });
-  return {labels: shown.length, over, words: pinned.map(t => t.textContent),
+  // A number nearer another point than its own is read as that point's.
+  const centres = [...document.querySelectorAll('#points g.point')].map(g => {
+    const c = g.querySelector('circle').getBoundingClientRect();
+    return {g, x: (c.left + c.right) / 2, y: (c.top + c.bottom) / 2};
+  });
+  const gap = (b, x, y) => Math.hypot(Math.max(b.left - x, 0, x - b.right),
+                                      Math.max(b.top - y, 0, y - b.bottom));
+  let misread = 0;
+  for (const own of centres) {
+    const t = own.g.querySelector('text');
+    if (!t || t.getAttribute('display') === 'none') continue;
+    const b = t.getBoundingClientRect(), mine = gap(b, own.x, own.y);
+    if (centres.some(q => q !== own && gap(b, q.x, q.y) < mine)) misread++;
+  }
+  return {labels: shown.length, over, misread, words: pinned.map(t => t.textContent),
           wordsShown: whole.length,
           smallest: Math.min(...inPane.map(b => b.height)),
           fonts: Math.min(...shown.filter((t, k) => inPane.includes(boxes[k]))
@@ -94,6 +108,7 @@ def box(text: str) -> list[float]:
 def check_labels(page: Page, where: str) -> dict:
     seen = page.evaluate(LABELS)
     assert seen["over"] == 0, f"{where}: {seen['over']} labels on each other"
+    assert seen["misread"] == 0, f"{where}: {seen['misread']} numbers nearer another point"
     # Which way the map faces is always on the screen, whatever the zoom and pan.
     assert seen["words"] and seen["wordsShown"] == len(seen["words"]), (where, seen["words"])
     if seen["labels"]:

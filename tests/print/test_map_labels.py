@@ -5,11 +5,13 @@ enlarged drawing on the sheet where every number fits, with its scale."""
 from __future__ import annotations
 
 import base64
+import math
 import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -49,6 +51,32 @@ def test_placed_labels_cover_no_label_no_point_and_stay_in_the_frame(points, siz
                            for j, (x, y) in enumerate(points) if j != k), "on another point"
     if len(points) == 1:
         assert placed[0] is not None, "a lone point always gets its number"
+    # Each number is read as its own point's: no other point is nearer it.
+    for k, p in enumerate(placed):
+        if p is not None:
+            own = box_gap(p.box, *points[k])
+            assert all(box_gap(p.box, x, y) > own for j, (x, y) in enumerate(points)
+                       if j != k and (x, y) != points[k]), "read as another point's"
+
+
+def box_gap(box, x, y) -> float:
+    return math.hypot(max(box[0] - x, 0, x - box[2]), max(box[1] - y, 0, y - box[3]))
+
+
+@pytest.mark.parametrize("pattern", ["square", "staggered"])
+@pytest.mark.parametrize("spacing", [3.0, 4.0, 5.0, 6.3, 8.0])
+def test_in_a_regular_grid_no_number_lies_nearer_another_point(spacing, pattern):
+    """A reviewer read "100" above and right of point 100 as point 105's, its neighbour up
+    the next row: a grid's numbers sit where they are their own point's or nowhere."""
+    result, _view = engine.run(from_dict(knee(spacing, pattern)))
+    xy = [tuple(p) for p in result.xy.tolist()]
+    placed = place_labels(xy, 0.8, [str(k + 1) for k in range(len(xy))], 2.8,
+                          (-50.0, -50.0, 250.0, 300.0))
+    assert any(placed)
+    for k, p in enumerate(placed):
+        if p is not None:
+            own = box_gap(p.box, *xy[k])
+            assert min(box_gap(p.box, x, y) for j, (x, y) in enumerate(xy) if j != k) > own
 
 
 def knee(spacing: float, pattern: str = "square") -> dict:

@@ -12,6 +12,7 @@ const BOLD_LETTER_EM = 0.8;
 const WIDE_EM = 1.05; // M and W, bold
 const ASCENT_EM = 0.8;
 const PAD_EM = 0.12;
+const OWN_MARGIN_EM = 0.1; // a label is this much nearer its own point than any other
 const SVG_NS = "http://www.w3.org/2000/svg";
 const WORD_PX = 14; // the orientation words (lateral, medial, the site...), bold
 const WORD_MARGIN_PX = 8; // between them and the shown part's edge
@@ -55,6 +56,41 @@ class Taken {
     }
     return false;
   }
+}
+
+/** The points' centres, in cells of a grid, to find a label's neighbours. */
+class Centres {
+  constructor(cell, points) {
+    this.cell = cell;
+    this.cells = new Map();
+    for (const p of points) {
+      const k = Math.floor(p.x / cell) + "," + Math.floor(p.y / cell);
+      if (!this.cells.has(k)) this.cells.set(k, []);
+      this.cells.get(k).push(p);
+    }
+  }
+  *near(b) {
+    const c = this.cell;
+    for (let i = Math.floor(b[0] / c); i <= Math.floor(b[2] / c); i++) {
+      for (let j = Math.floor(b[1] / c); j <= Math.floor(b[3] / c); j++) {
+        yield* this.cells.get(i + "," + j) || [];
+      }
+    }
+  }
+}
+
+function gapTo(b, x, y) {
+  return Math.hypot(Math.max(b[0] - x, 0, x - b[2]), Math.max(b[1] - y, 0, y - b[3]));
+}
+
+/** A label at box b reads as point p's: no other point is as near it (a reader takes a number
+ * for the nearest point's), as planner/drawing/labels.py reads_as_own. */
+function readsAsOwn(b, p, centres, margin) {
+  const mine = gapTo(b, p.x, p.y) + margin;
+  for (const q of centres.near([b[0] - mine, b[1] - mine, b[2] + mine, b[3] + mine])) {
+    if (q !== p && gapTo(b, q.x, q.y) < mine) return false;
+  }
+  return true;
 }
 
 function inside(b, f) {
@@ -167,6 +203,7 @@ export function layoutLabels(s, box) {
     const b = t.getBBox();
     words.push([b.x, b.y, b.x + b.width, b.y + b.height]);
   }
+  const centres = new Centres(size * 2, points);
   const place = function (skip) {
     const taken = new Taken(size * 2);
     for (const p of points) taken.add(p.circle);
@@ -178,7 +215,8 @@ export function layoutLabels(s, box) {
       let found = null;
       for (const [tx, ty] of places(p.x, p.y, r, text, size)) {
         const b = textBox(tx, ty, text, size);
-        if (inside(b, frame) && !taken.hits(b, p.circle)) { found = [b, tx, ty]; break; }
+        if (inside(b, frame) && !taken.hits(b, p.circle) &&
+            readsAsOwn(b, p, centres, OWN_MARGIN_EM * size)) { found = [b, tx, ty]; break; }
       }
       if (found) taken.add(found[0]);
       result.set(p, found);
