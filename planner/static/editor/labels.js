@@ -16,6 +16,9 @@ const OWN_MARGIN_EM = 0.1; // a label is this much nearer its own point than any
 const SVG_NS = "http://www.w3.org/2000/svg";
 const WORD_PX = 14; // the orientation words (lateral, medial, the site...), bold
 const WORD_MARGIN_PX = 8; // between them and the shown part's edge
+// The most the bands of orientation words take, in CSS px: two rows at the top (the sides and
+// what the top faces, then the site), one at the bottom.
+export const WORD_BANDS_PX = [WORD_MARGIN_PX + 2 * 1.3 * WORD_PX, WORD_MARGIN_PX + 1.3 * WORD_PX];
 
 function textWidth(text, size, bold) {
   let w = 0;
@@ -184,7 +187,11 @@ export function layoutLabels(s, box) {
   // id (#points, #grid-names) by putting its attributes back as the server sent them.
   const fontSize = size.toFixed(3);
   const names = s.querySelector("#grid-names");
-  const frame = [box[0], box[1], box[0] + box[2], box[1] + box[3]];
+  // The orientation words lie in bands at the top and the bottom of the part shown, on white:
+  // the labels and the points' numbers are laid out between them, as if the bands were off
+  // the screen.
+  const bands = layoutWords(s, [box[0], box[1], box[0] + box[2], box[1] + box[3]], scale);
+  const frame = [box[0], box[1] + bands[0], box[0] + box[2], box[1] + box[3] - bands[1]];
   const points = [];
   for (const g of layer.querySelectorAll("g.point")) {
     const c = g.querySelector("circle");
@@ -197,7 +204,6 @@ export function layoutLabels(s, box) {
   }
   // Trigger points first: each is its own place on the skin.
   points.sort(function (a, b) { return (a.area === "" ? 0 : 1) - (b.area === "" ? 0 : 1); });
-  layoutWords(s, frame, scale);
   const words = [];
   for (const t of s.querySelectorAll("#orientation text")) {
     const b = t.getBBox();
@@ -235,12 +241,17 @@ export function layoutLabels(s, box) {
     const at = placed.get(p);
     if (at) show(p.g, at[0], at[1], at[2], fontSize); else hide(p.g);
   }
-  if (names) layoutEdges(names, schemed, taken, r, size, frame, fontSize);
+  // What a grid's pinned header may not cover: the words and the numbers shown (it may lie
+  // over the dots at the screen's edge, on a white halo, as a spreadsheet's frozen headers).
+  const header = new Taken(size * 2);
+  for (const w of words) header.add(w);
+  for (const at of placed.values()) if (at) header.add(at[0]);
+  if (names) layoutEdges(names, schemed, taken, header, r, size, frame, fontSize);
   s.dataset.labelPx = String(LABEL_PX);
 }
 
 /** The row letters and column numbers of the areas whose numbers do not all fit. */
-function layoutEdges(names, schemed, taken, r, size, frame, fontSize) {
+function layoutEdges(names, schemed, taken, header, r, size, frame, fontSize) {
   for (const group of names.querySelectorAll("g.grid-names")) {
     const on = schemed.has(group.dataset.area);
     if (on) group.dataset.shown = "1"; else delete group.dataset.shown;
@@ -265,7 +276,30 @@ function layoutEdges(names, schemed, taken, r, size, frame, fontSize) {
           if (inside(b, frame) && !taken.hits(b)) found = [b, tx, ty];
         }
       }
+      if (!found) {
+        // No room beside the grid on the screen (zoomed in past its edges): the row's letter
+        // pinned at the screen's left (the column's number at the top), on its row's line, as a
+        // spreadsheet keeps its headers.
+        const row = Math.abs(ux) >= Math.abs(uy);
+        const [x, y] = anchors[0];
+        for (let k = 0; k < 4 && !found && (row ? y >= frame[1] && y <= frame[3] :
+          x >= frame[0] && x <= frame[2]); k++) {
+          const tx = row ? frame[0] + 0.3 * size + k * lane : x - w / 2;
+          const ty = row ? y + (ASCENT_EM - 0.5) * size :
+            frame[1] + (ASCENT_EM + 0.3) * size + k * lane;
+          const b = textBox(tx, ty, t.textContent, size, true);
+          if (inside(b, frame) && !header.hits(b)) found = [b, tx, ty, true];
+        }
+      }
+      if (found && found[3]) {
+        t.setAttribute("stroke", "#ffffff");
+        t.setAttribute("stroke-width", (0.3 * size).toFixed(3));
+        t.setAttribute("paint-order", "stroke");
+      } else {
+        for (const a of ["stroke", "stroke-width", "paint-order"]) t.removeAttribute(a);
+      }
       if (found) {
+        header.add(found[0]);
         taken.add(found[0]);
         t.setAttribute("font-size", fontSize);
         t.setAttribute("x", found[1]);
@@ -285,7 +319,7 @@ function layoutEdges(names, schemed, taken, r, size, frame, fontSize) {
  * its place under the inset, at the same size. */
 function layoutWords(s, frame, scale) {
   const layer = s.querySelector("#orientation");
-  if (!layer) return;
+  if (!layer) return [0, 0];
   const size = WORD_PX / scale;
   const pad = WORD_MARGIN_PX / scale;
   const line = 1.3 * size;
@@ -325,8 +359,10 @@ function layoutWords(s, frame, scale) {
     row(k)[1] = row(k)[0];
     below = k + 1;
   }
+  const bands = [rows.some((r) => r[0] || r[1]) ? pad + rows.length * line : 0, 0];
   const bottom = pins.bottom;
   if (bottom) {
+    bands[1] = pad + line;
     const y = frame[3] - pad - (1 - ASCENT_EM) * size;
     bottom.setAttribute("x", middle.toFixed(3));
     bottom.setAttribute("y", y.toFixed(3));
@@ -339,4 +375,20 @@ function layoutWords(s, frame, scale) {
       backing.setAttribute("height", (1.2 * size).toFixed(3));
     }
   }
+  // The bands, white under the words, from edge to edge of the part shown.
+  for (const [k, y, h] of [[0, frame[1], bands[0]], [1, frame[3] - bands[1], bands[1]]]) {
+    let band = layer.querySelector(`rect[data-band="${k}"]`);
+    if (!band) {
+      band = document.createElementNS(SVG_NS, "rect");
+      band.dataset.band = String(k);
+      band.setAttribute("fill", "#ffffff");
+      band.setAttribute("fill-opacity", "0.92");
+      layer.insertBefore(band, layer.firstChild);
+    }
+    band.setAttribute("x", frame[0].toFixed(3));
+    band.setAttribute("y", y.toFixed(3));
+    band.setAttribute("width", (frame[2] - frame[0]).toFixed(3));
+    band.setAttribute("height", Math.max(h, 0).toFixed(3));
+  }
+  return bands;
 }

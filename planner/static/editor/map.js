@@ -3,7 +3,7 @@
 // (the map's own viewBox is kept in data-base-viewbox). The map opens on the plan's areas
 // (data-plan-box); its points' labels are laid out again at every change (labels.js).
 
-import { layoutLabels } from "./labels.js";
+import { WORD_BANDS_PX, layoutLabels } from "./labels.js";
 
 let viewBox = null; // zoom: [x, y, w, h] in mm, or null for the whole view
 let panFrom = null;
@@ -76,6 +76,15 @@ export function zoomToPlan() {
   if (!s) return;
   const plan = s.getAttribute("data-plan-box");
   viewBox = plan ? plan.split(/[\s,]+/).map(Number) : null;
+  const r = s.getBoundingClientRect();
+  if (viewBox && r.height > WORD_BANDS_PX[0] + WORD_BANDS_PX[1] + 40) {
+    // Room above and below the plan for the orientation words' bands (labels.js): the plan
+    // lies wholly between them.
+    const [x, y, w, h] = viewBox;
+    const scale = Math.min(r.width / w, (r.height - WORD_BANDS_PX[0] - WORD_BANDS_PX[1]) / h);
+    const top = WORD_BANDS_PX[0] / scale;
+    viewBox = [x, y - top, w, h + top + WORD_BANDS_PX[1] / scale];
+  }
   applyViewBox();
 }
 
