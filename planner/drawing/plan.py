@@ -44,7 +44,7 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
              text: Text = identity, language: str = "en", crop: bool = False,
              scale_bar: bool = True, print_scale: float = 1.0,
              digits: Text = identity, frame: Box | None = None, legend: bool = True,
-             scheme: bool = True) -> str:
+             scheme: bool = True, points_within: Box | None = None) -> str:
     """The plan drawn as a standalone SVG document (mm units), on its view or on plain paper.
 
     ``text`` translates the drawing's words (the web app passes gettext), ``digits`` writes a
@@ -60,7 +60,8 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     ``print_scale`` is the size the drawing will be printed at (2: twice true size): the
     points, their labels and the orientation words are drawn so that they print at their own
     size whatever the drawing's. ``scheme=False`` keeps the numbers that fit where an area's
-    do not all fit, instead of naming its grid at its edges (points_layer).
+    do not all fit, instead of naming its grid at its edges (points_layer); with
+    ``points_within``, only the points inside that box are drawn.
     """
     minx, miny, width, height = _frame(result, view)
     if crop and view is not None:
@@ -99,7 +100,7 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     points = points_markup(result, colours, radius=point_radius(result, print_scale),
                            size=LABEL_SIZE_MM / print_scale,
                            frame=(minx, miny, minx + width, miny + height),
-                           taken=words, digits=digits, scheme=scheme)
+                           taken=words, digits=digits, scheme=scheme, within=points_within)
     return str(dwg.tostring()).replace(f'<g id="{POINTS_SLOT}" />', points, 1).replace(
         f'<g id="{LEGEND_MARKERS}" />', swatches, 1)
 

@@ -36,16 +36,19 @@ from planner.drawing.style import (
 
 def points_markup(result: Result, colours: dict[str | None, str], *, radius: float,
                   size: float, frame: Box, taken: list[Box], digits: Text = identity,
-                  scheme: bool = True) -> str:
+                  scheme: bool = True, within: Box | None = None) -> str:
     """The points layer: dots, and labels of ``size`` mm that overlap nothing in ``taken``,
     no point and no other label, inside ``frame``; it says how many of its points have no
     number beside them (``data-unlabelled``) and how many of those no row or column name
     either (``data-unnamed``). Where a gridded area's numbers do not all
     fit, its rows and columns are named at its edges instead (``scheme=False``: its numbers
-    that fit are kept, for a part of a drawing whose neighbour shows the others)."""
+    that fit are kept, for a part of a drawing whose neighbour shows the others). With
+    ``within``, only the points inside it are drawn (a part of an enlarged drawing: its bands
+    for the orientation words show no point, its neighbours show them)."""
     names = grid_names(result)
     xy = [(float(x), float(y)) for x, y in result.xy]
-    seen = [frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3] for x, y in xy]
+    inner = frame if within is None else within
+    seen = [inner[0] <= x <= inner[2] and inner[1] <= y <= inner[3] for x, y in xy]
     numbers: list[str | None] = [str(k + 1) if seen[k] else None for k in range(len(xy))]
     order = _order(result)
     placed = place_labels(xy, radius, numbers, size, frame, taken, order)
@@ -64,7 +67,8 @@ def points_markup(result: Result, colours: dict[str | None, str], *, radius: flo
     parts = [f'<g id="points" font-family="{FONT_FAMILY}" font-size="{size:.2f}" '
              f'data-label-mm="{size:.2f}" data-radius-mm="{radius:.2f}" '
              f'data-unlabelled="{len(unlabelled)}" data-unnamed="{unnamed}">']
-    parts += _point_groups(result, colours, names, placed, radius, digits)
+    parts += _point_groups(result, colours, names, placed, radius, digits,
+                           None if within is None else seen)
     parts.append("</g>")
     parts.append(_edge_markup(names, schemed, edges, size))
     return "".join(parts)
@@ -119,7 +123,8 @@ def _edge_labels(names: GridNames, schemed: set[int], xy: list[tuple[float, floa
 
 
 def _point_groups(result: Result, colours: dict[str | None, str], names: GridNames,
-                  placed: list[Placed | None], r: float, digits: Text) -> list[str]:
+                  placed: list[Placed | None], r: float, digits: Text,
+                  drawn: list[bool] | None = None) -> list[str]:
     parts = []
     markers = mixture_markers(result)
     mixtures = [None if m < 0 else result.plan.areas[m].mixture for m in result.area_of]
@@ -134,6 +139,8 @@ def _point_groups(result: Result, colours: dict[str | None, str], names: GridNam
             j, point = next(manual)
             mixture, where = point.mixture, f'data-area="" data-manual="{j}"'
             depth = f"{point.depth_mm:.1f}"
+        if drawn is not None and not drawn[k]:
+            continue
         colour = xml_escape(colours.get(mixture, NO_MIXTURE_COLOUR))
         marker = markers.get(mixture, "solid")
         x, y = float(result.xy[k, 0]), float(result.xy[k, 1])

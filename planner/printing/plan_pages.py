@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from typing import Any
 
 import segno
@@ -14,7 +15,14 @@ from planner import wording
 from planner.bodymaps.view import View
 from planner.core.compute import Result
 from planner.core.point_names import grid_names
-from planner.core.whereabouts import Axes, Landmark, axes_of, whereabouts_of
+from planner.core.whereabouts import (
+    Axes,
+    Landmark,
+    Whereabouts,
+    axes_of,
+    whereabouts,
+    whereabouts_of,
+)
 from planner.drawing.stencil import Backdrop, stencil_tiles
 from planner.formatting import number_text
 from planner.printing.paper import SheetInfo, check, usable_mm
@@ -119,10 +127,11 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
     in bands of ``width``, each with its grid name ("C7", core/point_names.py) where it has
     one; the trigger points last, one row each with their own details.
 
-    On a view with landmarks each area's points come in parts, one for each landmark nearest
-    to some of them (the part's heading names it), in injection order within each part, and
-    each point says its position from that landmark's centre in a few words ("18 medial,
-    6 distal"); a trigger point says it in full."""
+    On a view with landmarks an area's points, in injection order, are measured from one
+    landmark, the nearest to most of them (the heading names it: one ruler's origin for the
+    area; the table was split by nearest landmark and its points then jumped out of injection
+    order), each point's position from its centre in a few words ("18 medial, 6 distal"); a
+    trigger point is measured from its own nearest landmark, in full."""
     _ = translations(info.language).gettext
     techniques = wording.technique_names(_)
     where = whereabouts_of([(p.x, p.y) for p in result.points], landmarks, axes) \
@@ -134,22 +143,21 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
         mine = [k for k, p in enumerate(result.points) if p.area == res.index]
         if not mine:
             continue
-        parts: dict[str, dict[str, Any]] = {}  # by landmark, in order of their first point
+        origin = _origin([where[k] for k in mine])
+        rows = []
         for k in mine:
-            w = where[k]
-            part = parts.setdefault(w.landmark.id if w else "", {
-                "heading": w and _("Position from %(landmark)s (its centre), in mm") % {
-                    "landmark": w.landmark.name}, "rows": []})
-            part["rows"].append({"number": result.points[k].number, "name": names[k],
-                                 "volume": result.points[k].volume_ml,
-                                 "where": w and wording.offsets_text(w, _, unit="")})
+            p = result.points[k]
+            w = whereabouts(p.x, p.y, origin, axes) if origin and axes else None
+            rows.append({"number": p.number, "name": names[k], "volume": p.volume_ml,
+                         "where": w and wording.offsets_text(w, _, unit="")})
+        heading = origin and _("Position from %(landmark)s (its centre), in mm") % {
+            "landmark": origin.name}
         groups.append({
             "title": f"{res.index + 1}. {a.label}",
             "details": [a.mixture and _("mixture %(name)s") % {"name": a.mixture},
                         f"{number_text(a.depth_mm, info.language)} mm",
                         techniques.get(a.technique, a.technique)],
-            "parts": [{"heading": part["heading"], "bands": _bands(part["rows"], width)}
-                      for part in parts.values()]})
+            "parts": [{"heading": heading, "bands": _bands(rows, width)}]})
     manual = [(p, where[k]) for k, p in enumerate(result.points) if p.area is None]
     if manual:
         groups.append({"title": _("Trigger points"), "details": [], "manual": [
@@ -158,6 +166,15 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
              "technique": techniques.get(p.technique, p.technique),
              "where": w and wording.position_text(w, _)} for p, w in manual]})
     return groups
+
+
+def _origin(nearest: list[Whereabouts | None]) -> Landmark | None:
+    """The landmark nearest to most of an area's points (the first of them on a tie)."""
+    counts = Counter(w.landmark.id for w in nearest if w is not None)
+    if not counts:
+        return None
+    most = max(counts.values())
+    return next(w.landmark for w in nearest if w is not None and counts[w.landmark.id] == most)
 
 
 def _bands(rows: list[dict[str, Any]], n: int) -> list[list[dict[str, Any] | None]]:

@@ -136,9 +136,12 @@ def enlarged_maps(result: Result, view: View | None, info: SheetInfo,
                   if _holds_points(result, (a, b, c, d))]  # no part of bare skin
     out = []
     for n, (frame, k, fits) in enumerate(parts, start=1):
-        # Where every number fits, a part's numbers cut at its edge are on its neighbour.
+        # Where every number fits, a part's numbers cut at its edge are on its neighbour; the
+        # bands for the orientation words show no point (its neighbour does).
+        words = ENLARGED_WORDS_MM / k
         svg = plan_svg(result, view, text=_, language=info.language, frame=frame,
-                       print_scale=k, legend=False, digits=digits, scheme=not fits)
+                       print_scale=k, legend=False, digits=digits, scheme=not fits,
+                       points_within=(frame[0], frame[1] + words, frame[2], frame[3] - words))
         out.append(Drawing(data_address(sized(svg, (frame[2] - frame[0]) * k,
                                               (frame[3] - frame[1]) * k)), k, n, len(parts)))
     return out
