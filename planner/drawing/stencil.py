@@ -88,11 +88,11 @@ def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[P
                          stroke_width=0.4, fill_rule="evenodd"))
     _draw_body(dwg, back, clip)
     marks = _draw_marks(dwg, frame, words)
-    _draw_sides(dwg, back, frame, words)
     pts = [p for p in points if x <= p.x <= x + w and y <= p.y <= y + h]
-    for p in pts:
+    for p in pts:  # before any word: no word lies on a point
         words.block((p.x - DOT_MM - 0.2, p.y - DOT_MM - 0.2, p.x + DOT_MM + 0.2,
                      p.y + DOT_MM + 0.2))
+    _draw_sides(dwg, back, frame, words)
     on_tile = within(back.landmarks, (x, y, x + w, y + h))
     names = dwg.g(font_family=FONT_FAMILY, font_size=str(NAME_MM), fill="#111111")
     for lm in on_tile:  # every cross first: no name may lie on another landmark's cross
@@ -166,10 +166,12 @@ def _draw_sides(dwg: svgwrite.Drawing, back: Backdrop, frame: tuple[float, float
         return
     x, y, w, h = frame
     a, s = back.axes, NAME_MM
-    spots = {a.left: [(x, y + h * f, "start") for f in (0.5, 0.4, 0.6, 0.3, 0.7)],
-             a.right: [(x + w, y + h * f, "end") for f in (0.5, 0.4, 0.6, 0.3, 0.7)],
-             a.up: [(x + w * f, y + 9.0, "middle") for f in (0.5, 0.35, 0.65)],
-             a.down: [(x + w * f, y + h - 2.0, "middle") for f in (0.5, 0.35, 0.65)]}
+    along = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)  # the middle of the edge first
+    spots = {a.left: [(x, y + h * f, "start") for f in along],
+             a.right: [(x + w, y + h * f, "end") for f in along],
+             a.up: [(x + w * f, y + 9.0 + d, "middle") for d in (0.0, 4.0) for f in along],
+             a.down: [(x + w * f, y + h - 2.0 - d, "middle") for d in (0.0, 4.0)
+                      for f in along]}
     group = dwg.g(font_family=FONT_FAMILY, font_size=str(s), fill="#a52714")
     for code, places in spots.items():
         word = back.sides.get(code)

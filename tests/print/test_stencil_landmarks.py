@@ -250,3 +250,31 @@ def test_a_landmark_s_name_is_read_as_its_own(view_id, side, language):
                 assert any(math.dist((x2, y2), own) <= 2.5 and gap((x1, y1)) <= 0.01
                            for x1, x2, y1, y2 in leaders), f"{name}: no line to its cross"
     assert named > 0
+
+
+@pytest.mark.parametrize("spacing", [6, 10, 30])
+def test_no_word_of_a_stencil_lies_on_a_point(spacing):
+    """The words at a tile's edges (PATIENT'S RIGHT...) and the landmarks' names are placed
+    after every point of the tile is known: none covers a dot (one lay on point 17)."""
+    from planner.drawing.stencil import NAME_MM
+    from planner.drawing.stencil_words import ASCENT_EM, DESCENT_EM
+    from planner.drawing.stencil_words import text_width as width_of
+
+    doc = {"format": "mesoplanner.plan/1", "bodymap": "hips-thighs-posterior",
+           "treatment": "cellulite", "areas": [{"label": "both", "spacing_mm": spacing,
+                                                 "polygon": [[80, 150], [360, 150],
+                                                             [360, 420], [80, 420]]}]}
+    result, view = engine.run(from_dict(doc))
+    html = plan_pages.stencil_html(result, view, INFO)
+    covered = []
+    for tile in re.findall(r"<svg.*?</svg>", html, re.S):
+        for tag, word in re.findall(
+                r'(<text[^>]*class="(?:side-word|landmark-name)"[^>]*>)([^<]+)</text>', tile):
+            at = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+            x, y = float(at["x"]), float(at["y"])
+            box = shapely.box(x, y - ASCENT_EM * NAME_MM,
+                              x + width_of(html_text.unescape(word), NAME_MM),
+                              y + DESCENT_EM * NAME_MM)
+            covered += [(word, p.number) for p in result.points
+                        if box.intersects(shapely.Point(p.x, p.y).buffer(0.6))]
+    assert not covered, covered[:5]
