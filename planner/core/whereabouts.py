@@ -175,6 +175,27 @@ def nearest(xy: npt.ArrayLike, landmarks: Sequence[Landmark]) -> npt.NDArray[np.
     return found
 
 
+def in_its_part(x: float, y: float, landmarks: Sequence[Landmark],
+                outline: BaseGeometry | None) -> Sequence[Landmark]:
+    """The landmarks a point may be measured from: on a drawing of several parts (the elbow's
+    lateral and medial insets) those of the point's own part, the nearest to it (a point of
+    the medial inset was measured from the lateral inset's radial head, 170 mm away on
+    paper, nowhere on the body).
+
+    >>> from shapely.geometry import MultiPolygon, box
+    >>> two = MultiPolygon([box(0, 0, 10, 10), box(20, 0, 30, 10)])
+    >>> marks = [Landmark("a", "A", box(4, 4, 6, 6)), Landmark("b", "B", box(24, 4, 26, 6))]
+    >>> [lm.id for lm in in_its_part(12, 5, marks, two)]
+    ['a']
+    """
+    parts = [] if outline is None else list(shapely.get_parts(outline))
+    if len(parts) < 2:
+        return landmarks
+    here = Point(x, y)
+    part = min(parts, key=here.distance)
+    return [lm for lm in landmarks if part.covers(Point(lm.centre))] or landmarks
+
+
 def ranked(x: float, y: float, landmarks: Sequence[Landmark], count: int) -> list[Landmark]:
     """The ``count`` landmarks whose centres are nearest the point, nearest first."""
     return sorted(landmarks, key=lambda lm: math.dist((x, y), lm.centre))[:count]

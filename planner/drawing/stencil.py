@@ -26,6 +26,7 @@ from planner.core.whereabouts import (
     Axes,
     Landmark,
     Whereabouts,
+    in_its_part,
     ranked,
     whereabouts,
     within,
@@ -102,7 +103,7 @@ def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[P
     legs = dwg.g(font_family=FONT_FAMILY, font_size=str(LEG_MM), fill="#333333")
     if triggers and back.axes is not None:
         for p in pts:
-            for lm in ranked(p.x, p.y, back.landmarks, TRIGGER_LANDMARKS):
+            for lm in _nearest(p, back):
                 _draw_legs(dwg, legs, whereabouts(p.x, p.y, lm, back.axes), p, words)
     colours = mixture_colours(result)
     layer = dwg.g(font_family=FONT_FAMILY, font_size=str(NUMBER_MM))
@@ -126,6 +127,12 @@ def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[P
     for part in (marks, legs, names, layer, numbers):
         dwg.add(part)
     return str(dwg.tostring())
+
+
+def _nearest(p: PlacedPoint, back: Backdrop) -> list[Landmark]:
+    """A trigger point's nearest landmarks, of its own part of the drawing."""
+    return ranked(p.x, p.y, in_its_part(p.x, p.y, back.landmarks, back.outline),
+                  TRIGGER_LANDMARKS)
 
 
 def _draw_body(dwg: svgwrite.Drawing, back: Backdrop, clip: BaseGeometry) -> None:
@@ -347,8 +354,8 @@ def stencil_tiles(result: Result, width_mm: float, height_mm: float,
                 frame = (left + c * step_x, top + r * step_y, width_mm, height)
                 fx, fy = frame[0], frame[1]
                 here = [p for p in pts if fx <= p.x <= fx + width_mm and fy <= p.y <= fy + height]
-                lines = tuple((p, tuple(whereabouts(p.x, p.y, lm, back.axes) for lm in
-                                        ranked(p.x, p.y, back.landmarks, TRIGGER_LANDMARKS)))
+                lines = tuple((p, tuple(whereabouts(p.x, p.y, lm, back.axes)
+                                        for lm in _nearest(p, back)))
                               for p in here) if triggers and back.axes is not None else ()
                 yield Tile(label, r + 1, c + 1, rows, columns,
                            Markup(stencil_svg(result, surface, pts, frame, back, triggers,

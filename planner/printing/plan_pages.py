@@ -9,7 +9,9 @@ from collections import Counter
 from typing import Any
 
 import segno
+import shapely
 from markupsafe import Markup
+from shapely.geometry.base import BaseGeometry
 
 from planner import wording
 from planner.bodymaps.view import View
@@ -20,6 +22,7 @@ from planner.core.whereabouts import (
     Landmark,
     Whereabouts,
     axes_of,
+    in_its_part,
     whereabouts,
     whereabouts_of,
 )
@@ -64,7 +67,8 @@ def sheet_html(result: Result, view: View | None, info: SheetInfo) -> str:
     landmarks = () if info.compact else view_landmarks(view, info.language)
     band_width = COMPACT_COLUMNS if info.compact else SHEET_COLUMNS
     axes = view_axes(view) if view is not None else None
-    groups = _point_groups(result, info, band_width, landmarks, axes)
+    groups = _point_groups(result, info, band_width, landmarks, axes,
+                           view.outline if view is not None else None)
     return template("sheet.html", info).render(
         **_common(result, view, info), **maps,
         groups=groups, band_width=band_width, positioned=bool(landmarks),
@@ -121,8 +125,8 @@ def handout_html(result: Result, view: View | None, info: SheetInfo) -> str:
 
 
 def _point_groups(result: Result, info: SheetInfo, width: int,
-                  landmarks: tuple[Landmark, ...] = (), axes: Axes | None = None
-                  ) -> list[dict[str, Any]]:
+                  landmarks: tuple[Landmark, ...] = (), axes: Axes | None = None,
+                  outline: BaseGeometry | None = None) -> list[dict[str, Any]]:
     """The point table, area by area: a title and the area's shared details, then its points
     in bands of ``width``, each with its grid name ("C7", core/point_names.py) where it has
     one; the trigger points last, one row each with their own details.
@@ -134,8 +138,7 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
     trigger point is measured from its own nearest landmark, in full."""
     _ = translations(info.language).gettext
     techniques = wording.technique_names(_)
-    where = whereabouts_of([(p.x, p.y) for p in result.points], landmarks, axes) \
-        if landmarks and axes is not None else [None] * len(result.points)
+    where = _positions(result, landmarks, axes, outline)
     names = grid_names(result).names
     groups: list[dict[str, Any]] = []
     for res in result.areas:
@@ -166,6 +169,17 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
              "technique": techniques.get(p.technique, p.technique),
              "where": w and wording.position_text(w, _)} for p, w in manual]})
     return groups
+
+
+def _positions(result: Result, landmarks: tuple[Landmark, ...], axes: Axes | None,
+               outline: BaseGeometry | None) -> list[Whereabouts | None]:
+    """Each point's position from its nearest landmark of its own part of the drawing."""
+    if not landmarks or axes is None:
+        return [None] * len(result.points)
+    if outline is None or len(shapely.get_parts(outline)) < 2:
+        return whereabouts_of([(p.x, p.y) for p in result.points], landmarks, axes)
+    return [whereabouts_of([(p.x, p.y)], in_its_part(p.x, p.y, landmarks, outline), axes)[0]
+            for p in result.points]
 
 
 def _origin(nearest: list[Whereabouts | None]) -> Landmark | None:

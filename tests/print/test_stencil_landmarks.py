@@ -278,3 +278,31 @@ def test_no_word_of_a_stencil_lies_on_a_point(spacing):
             covered += [(word, p.number) for p in result.points
                         if box.intersects(shapely.Point(p.x, p.y).buffer(0.6))]
     assert not covered, covered[:5]
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_a_point_is_measured_from_a_landmark_of_its_own_inset(side):
+    """The elbow's two insets show two sides of one elbow: a trigger point on the medial
+    inset is measured from the medial epicondyle and the olecranon of that inset, never from
+    the lateral inset's radial head (170 mm away on paper, nowhere on the body); so is each
+    area's table."""
+    import shapely as shp
+
+    view = get_view("elbow-lateral", side)
+    medial = view.region("medial-epicondyle-tip").geometry.centroid
+    doc = {"format": "mesoplanner.plan/1", "bodymap": "elbow-lateral", "side": side,
+           "treatment": "antalgic", "areas": [{"label": "m", "region":
+                                                "elbow-lateral/medial-epicondyle",
+                                                "spacing_mm": 6}],
+           "points": [{"x": medial.x + 3, "y": medial.y + 8, "volume_ml": "0.20"}]}
+    result, view = engine.run(from_dict(doc))
+    part = min(shp.get_parts(view.outline), key=medial.distance)
+    here = {lm.name for lm in plan_pages.view_landmarks(view, "en")
+            if part.covers(shp.Point(lm.centre))}
+    others = {lm.name for lm in plan_pages.view_landmarks(view, "en")} - here
+    assert here and others
+    stencil = plan_pages.stencil_html(result, view, INFO)
+    sheet = plan_pages.sheet_html(result, view, INFO)
+    said = re.findall(r"([A-Z][a-z][\w' -]{0,60}?) \(centre\)", stencil + sheet)
+    said += re.findall(r"Position from ([^<]+) \(its centre\)", sheet)
+    assert said and set(said) <= here, (set(said) - here)
