@@ -317,6 +317,7 @@ class Tile:
     columns: int
     svg: Markup
     triggers: tuple[tuple[PlacedPoint, tuple[Whereabouts, ...]], ...] = ()
+    area: int | None = None  # the area's index; None: the trigger points
 
 
 def stencil_tiles(result: Result, width_mm: float, height_mm: float,
@@ -325,17 +326,17 @@ def stencil_tiles(result: Result, width_mm: float, height_mm: float,
     at 1:1, each ``width_mm`` x ``height_mm`` at most (the trigger points' tiles
     ``trigger_line_mm`` shorter for each point's words)."""
     groups: list[tuple[str, Any, list[Any], Sequence[EdgeName] | None,
-                       Sequence[EdgeName] | None]] = []
+                       Sequence[EdgeName] | None, int | None]] = []
     names = grid_names(result)
     for res in result.areas:
         pts = [p for p in result.points if p.area == res.index]
         groups.append((res.area.label or f"{res.index + 1}", res.shape.surface, pts,
                        grid_edges(names, res.index, pts, NUMBER_MM, DOT_MM + 0.3),
-                       area_edges(names, res.index)))
+                       area_edges(names, res.index), res.index))
     manual = [p for p in result.points if p.area is None]
     if manual:
-        groups.append(("", None, manual, None, None))
-    for label, surface, pts, edges, scheme in groups:
+        groups.append(("", None, manual, None, None, None))
+    for label, surface, pts, edges, scheme, area in groups:
         triggers = not label and surface is None
         height = height_mm
         if triggers:
@@ -360,7 +361,7 @@ def stencil_tiles(result: Result, width_mm: float, height_mm: float,
                 yield Tile(label, r + 1, c + 1, rows, columns,
                            Markup(stencil_svg(result, surface, pts, frame, back, triggers,
                                               edges, scheme)),
-                           lines)
+                           lines, area)
 
 
 def _counts(bounds: Box, step_x: float, step_y: float) -> tuple[int, int]:

@@ -89,8 +89,11 @@ def stencil_html(result: Result, view: View | None, info: SheetInfo) -> str:
     lines = [[f"{p.number}{' ' + p.label if p.label else ''}: "
               + "; ".join(wording.position_text(w, _) for w in found)
               for p, found in t.triggers] for t in tiles]
+    # Each area's pages name its own site ("left thigh"), the trigger points' the plan's.
+    sites = [treated_site(result, view, info.language, _, t.area) for t in tiles]
     return template("stencil.html", info).render(**_common(result, view, info),
-                                                 tiles=list(zip(tiles, lines, strict=True)))
+                                                 tiles=list(zip(tiles, lines, sites,
+                                                                strict=True)))
 
 
 def view_landmarks(view: View | None, language: str) -> tuple[Landmark, ...]:

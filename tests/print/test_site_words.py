@@ -5,6 +5,7 @@ in the three languages; the trunk's views name no limb."""
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
@@ -105,7 +106,8 @@ NON_LIMB_VIEWS = [v.id for v in atlas.views() if not v.single_limb]
 @pytest.mark.parametrize("view_id", NON_LIMB_VIEWS)
 def test_a_face_or_trunk_plan_names_the_regions_treated_not_the_view(view_id, language):
     """"Right cheek, left cheek", not "face, frontal view": an area taken from a region is
-    named by it, a hand-drawn area by the region it covers most of."""
+    named by it, a hand-drawn area by the regions it covers (a small one inside a region: by
+    that region); each area's stencil pages by its own."""
     view = atlas.get_view(view_id)
     taken, drawn = view.treatment_regions()[:2]
     inner = drawn.geometry.buffer(-1.0) if drawn.geometry.buffer(-1.0).area > 0 \
@@ -121,9 +123,12 @@ def test_a_face_or_trunk_plan_names_the_regions_treated_not_the_view(view_id, la
     info = SheetInfo(language=language)
     handout = html.unescape(plan_pages.handout_html(result, view, info))
     assert f"({words})" in handout
-    for page in (plan_pages.sheet_html(result, view, info),
-                 plan_pages.stencil_html(result, view, info)):
-        assert words.capitalize() in html.unescape(page)
+    assert words.capitalize() in html.unescape(plan_pages.sheet_html(result, view, info))
+    # The stencil's pages of each area name that area's own region.
+    stencil = html.unescape(plan_pages.stencil_html(result, view, info))
+    heads = re.findall(r'<strong class="side">([^<]+)</strong>', stencil)
+    assert [h for h in heads if h == names[0].capitalize()]
+    assert [h for h in heads if h == names[1].capitalize()]
 
 
 def test_many_regions_are_counted_after_the_first_four():
@@ -136,3 +141,16 @@ def test_many_regions_are_counted_after_the_first_four():
     handout = html.unescape(plan_pages.handout_html(result, view, SheetInfo(language="en")))
     first = ", ".join(in_sentence(r.label["en"]) for r in regions[:4])
     assert f"({first} and 2 more)" in handout
+
+
+def test_an_area_drawn_over_both_buttocks_is_on_both():
+    view = atlas.get_view("hips-thighs-posterior")
+    left, right = (view.region(f"buttock-{side}") for side in ("left", "right"))
+    box = left.geometry.union(right.geometry).envelope.buffer(-5).exterior.coords[:-1]
+    doc = {"format": "mesoplanner.plan/1", "bodymap": "hips-thighs-posterior",
+           "treatment": "cellulite",
+           "areas": [{"label": "both", "polygon": [list(c) for c in box], "spacing_mm": 20}]}
+    result, view = engine.run(from_dict(doc))
+    stencil = html.unescape(plan_pages.stencil_html(result, view, SheetInfo(language="en")))
+    heads = set(re.findall(r'<strong class="side">([^<]+)</strong>', stencil))
+    assert heads == {"Left buttock, right buttock"} or heads == {"Right buttock, left buttock"}
