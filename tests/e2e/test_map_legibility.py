@@ -151,6 +151,10 @@ def test_saved_plans_read_at_every_zoom(server, browser, size):
         page.goto(f"{base}/plans/{plan_id}")
         page.locator("#plan-form[data-ready]").wait_for(state="attached")
         first = check_labels(page, f"{name} opened")
+        # The whole map pane is on the screen, its bottom rows and DISTAL too (on the tablet
+        # the toolbar's two lines pushed it 100 px below the screen's edge).
+        pane = page.locator("#map").bounding_box()
+        assert pane["y"] + pane["height"] <= height, (name, pane)
         shot(page, f"legibility-{size}-{name}")
         # It opens on the plan's areas, not on the whole body map.
         assert shows_the_plan(first["viewBox"], first["planBox"])

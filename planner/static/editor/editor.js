@@ -65,11 +65,25 @@ function startEditor(form) {
     if (hasDraft()) drawDraft();
   }).observe(workspace, { childList: true, subtree: true });
 
+  fitMapToScreen();
   zoomToPlan();
-  window.addEventListener("resize", relayout);
+  window.addEventListener("resize", function () { fitMapToScreen(); relayout(); });
   setTool("region");
   updateButtons();
   form.dataset.ready = "1"; // the handlers are set: what a browser test waits for
+}
+
+/** The map's pane as tall as the screen leaves below its top (the toolbar wraps onto two
+ * lines on a tablet, and a saved plan's banner takes a line: a fixed height ran the map's
+ * bottom off the screen), never under MAP_LEAST_PX. Kept on the root element, which the
+ * server's redraws of the workspace leave in place. */
+const MAP_LEAST_PX = 360;
+function fitMapToScreen() {
+  const map = document.getElementById("map");
+  if (!map) return;
+  const top = map.getBoundingClientRect().top + window.scrollY;
+  const room = Math.max(MAP_LEAST_PX, Math.floor(window.innerHeight - top - 12));
+  document.documentElement.style.setProperty("--map-height", room + "px");
 }
 
 const planForm = document.getElementById("plan-form");
