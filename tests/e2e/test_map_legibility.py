@@ -76,7 +76,8 @@ LABELS = """() => {
     }).map(t => t.textContent);
   return {labels: shown.length, over, misread,
           rowNames: named.filter(n => /^[A-Z]+$/.test(n)).length,
-          columnNames: named.filter(n => /^\d+$/.test(n)).length, words: pinned.map(t => t.textContent),
+          columnNames: named.filter(n => /^[0-9]+$/.test(n)).length,
+          words: pinned.map(t => t.textContent),
           wordsShown: whole.length,
           smallest: Math.min(...inPane.map(b => b.height)),
           fonts: Math.min(...shown.filter((t, k) => inPane.includes(boxes[k]))

@@ -209,7 +209,7 @@ def test_a_landmark_s_name_is_read_as_its_own(view_id, side, language):
     """On every tile, no landmark's name lies on another landmark's cross, and a name nearer
     another landmark than its own (the face's canthi are a few mm apart) has a line leading to
     its own cross."""
-    from planner.drawing.stencil import NAME_MM as size
+    from planner.drawing.stencil_landmarks import NAME_MM as size
     from planner.drawing.stencil_words import ASCENT_EM, DESCENT_EM
     from planner.drawing.stencil_words import text_width as width_of
 
@@ -256,7 +256,7 @@ def test_a_landmark_s_name_is_read_as_its_own(view_id, side, language):
 def test_no_word_of_a_stencil_lies_on_a_point(spacing):
     """The words at a tile's edges (PATIENT'S RIGHT...) and the landmarks' names are placed
     after every point of the tile is known: none covers a dot (one lay on point 17)."""
-    from planner.drawing.stencil import NAME_MM
+    from planner.drawing.stencil_landmarks import NAME_MM
     from planner.drawing.stencil_words import ASCENT_EM, DESCENT_EM
     from planner.drawing.stencil_words import text_width as width_of
 

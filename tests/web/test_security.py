@@ -581,7 +581,8 @@ def test_every_static_file_is_ours_or_vendored():
     table = (ROOT / "static" / "VENDORED.md").read_text(encoding="utf-8")
     ours = {"planner.css", "planner.js", "VENDORED.md", "print.css", "print.js", "paper-a4.css",
             "paper-letter.css", "keepalive.js", "forms/autosubmit.js", "forms/date-words.js",
-            "forms/drug-field.js", "editor/areas.js", "editor/drafting.js", "editor/editor.js",
+            "forms/drug-field.js", "forms/chosen-treatment.js", "editor/areas.js",
+            "editor/drafting.js", "editor/editor.js",
             "editor/history.js", "editor/map.js", "editor/mixtures.js", "editor/points.js",
             "editor/tools.js", "editor/labels.js", "editor/landmarks.js", "landmarks.css",
             "print-stencil.css"}
