@@ -25,6 +25,9 @@ class Treatment:
     pattern: str
     technique: str
     source: str
+    # The editor's spacing slider (the box beside it takes all of SPACING_RANGE_MM): the
+    # treatment's useful range, so that a drag moves through it and not through 2-100 mm.
+    spacing_slider_mm: tuple[float, float] = (2.0, 100.0)
 
 
 # [our default] starting values (CLINICAL.md "Technique"): spacing and volume for pain follow the
@@ -33,17 +36,21 @@ class Treatment:
 # follow the superficial intradermal range, 1-2 mm (NCT05190588); microneedling on the face
 # works at 0.5-1.5 mm and is area-based.
 TREATMENTS: dict[str, Treatment] = {
+    # Sliders [our default]: pain 5-40 mm around the SIM's 2-3 cm (Mammucari et al. eCAM 2012),
+    # down to a dense 5 mm grid over a small tender spot; cellulite 5-30 mm around its 15 mm;
+    # face 3-20 mm, from nappage's 2-3 mm (clinic protocol, CLINICAL.md) to twice the 1 cm
+    # of deoxycholic acid's label; microneedling is area-based (no points): the whole range.
     "antalgic": Treatment(
         20.0, Decimal("0.10"), Decimal("0.30"), 2.0, "square", "intradermal",
-        N_("SIM core technique, Mammucari et al. eCAM 2012 [our default]"),
+        N_("SIM core technique, Mammucari et al. eCAM 2012 [our default]"), (5.0, 40.0),
     ),
     "cellulite": Treatment(
         15.0, Decimal("0.20"), Decimal("0.30"), 2.0, "staggered", "intradermal",
-        N_("PC-DC maximum per puncture, Thomas 2016 [our default]"),
+        N_("PC-DC maximum per puncture, Thomas 2016 [our default]"), (5.0, 30.0),
     ),
     "face": Treatment(
         10.0, Decimal("0.05"), Decimal("0.10"), 1.0, "staggered", "intradermal",
-        N_("[our default], CLINICAL.md technique table"),
+        N_("[our default], CLINICAL.md technique table"), (3.0, 20.0),
     ),
     "microneedling": Treatment(
         10.0, Decimal("2.00"), Decimal("0.30"), 1.0, "area", "microneedling",

@@ -86,6 +86,7 @@ def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None
         saved_mixtures=clinic_mixtures.current(),
         origins=clinic_mixtures.origins(result.plan.mixtures) if result is not None else {},
         drug_of=clinic_mixtures.drug_of, warning_titles=warning_titles(), ranges=RANGES,
+        sliders={k: t.spacing_slider_mm for k, t in clinical.TREATMENTS.items()},
         site=wording.site_name(view.id, view.side, _) if view and view.single_limb else None,
         techniques=tuple(clinical.DEPTH_LIMITS), patient=patient)
     return html, status

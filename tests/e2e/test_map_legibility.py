@@ -172,7 +172,6 @@ def test_saved_plans_read_at_every_zoom(server, browser, size):
         for step in range(12):
             page.mouse.wheel(0, -100)
             zoomed.append(check_labels(page, f"{name} zoomed in {step + 1}"))
-            shot(page, f"legibility-{size}-{name}-zoom-{step + 1}")
             if zoomed[-1]["numbers"] and not zoomed[-1]["schemed"]:
                 break
         # Closer, the numbers come back in place of the grid's names.

@@ -25,18 +25,27 @@ export function currentPlan() {
 
 // A change of structure (areas, shapes, mixtures) redraws the whole workspace; a change of
 // one parameter (typing, the slider) redraws only the map and the results ("tuned").
+const PREVIEW_MS = 150;
+let lastSent = 0;
+
 function send(immediate, tuned) {
   field.value = JSON.stringify(plan);
   updateButtons();
   clearTimeout(timer);
+  // A tuned change (a slider being dragged, a number being typed) redraws at most every
+  // PREVIEW_MS while it goes on, and once more when it stops: the map follows the drag (it
+  // waited for the pointer to rest).
+  const wait = immediate ? 0 : tuned ? Math.max(0, PREVIEW_MS - (Date.now() - lastSent)) :
+    PREVIEW_MS;
   timer = setTimeout(function () {
+    lastSent = Date.now();
     const source = tuned ? document.getElementById("tuner") : form;
     htmx.ajax("POST", source.getAttribute("hx-post"), {
       source: source,
       target: source.getAttribute("hx-target"),
       swap: source.getAttribute("hx-swap"),
     });
-  }, immediate ? 0 : 150);
+  }, wait);
 }
 
 /** Change the plan: mutate(plan) does it. Changes with the same coalesce key within 1.5 s
