@@ -97,7 +97,17 @@ def test_an_impossible_value_is_refused_by_name_and_nothing_is_lost(server, brow
     # Named as the area panel and the sheet name it, not as the plan file does.
     expect(page.locator("#plan-error")).to_contain_text("Area 1 · volume per point:")
     expect(page.locator("#plan-error")).not_to_contain_text("areas[0]")
+    # The points and totals still shown are the last computed plan's: they look out of date,
+    # and the message says so.
+    expect(page.locator("#plan-error .stale-note")).to_be_visible()
+    stale = """() => [getComputedStyle(document.querySelector('#map #points')).opacity,
+        getComputedStyle(document.querySelector('#results')).textDecorationLine,
+        getComputedStyle(document.querySelector('.area-count')).textDecorationLine]"""
+    opacity, results, count = page.evaluate(stale)
+    assert float(opacity) < 0.5 and "line-through" in results and "line-through" in count
     shot(page, "tools-03-refused")
     volume.fill("0.10")
     expect(page.locator("#plan-error")).to_have_count(0)
+    opacity, results, count = page.evaluate(stale)
+    assert float(opacity) == 1 and "line-through" not in results + count
     assert total_points(page) == points

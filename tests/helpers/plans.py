@@ -41,8 +41,8 @@ def warning_codes(html: str) -> list[str]:
 
 def plan_error(html: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
-    alert = soup.find(id="plan-error")
-    return alert.get_text(" ", strip=True) if alert else ""
+    alert = soup.find(id="plan-error")  # its first line; the second says the map is stale
+    return alert.find("p").get_text(" ", strip=True) if alert else ""
 
 
 def records(app) -> list[Any]:
