@@ -14,6 +14,7 @@ from markupsafe import Markup
 from shapely.geometry.base import BaseGeometry
 
 from planner import wording
+from planner.area_names import in_readers_language
 from planner.bodymaps.view import View
 from planner.core.compute import Result
 from planner.core.point_names import grid_names
@@ -55,6 +56,7 @@ QR_MODULE_MM = 0.6  # 0.6 mm modules: a phone reads the code from the printed pa
 
 def sheet_html(result: Result, view: View | None, info: SheetInfo) -> str:
     """The treatment-room sheet: header, map, point table, totals, warnings, checklist."""
+    result = in_readers_language(result, view, info.language)
     check(info)
     width, _height = usable_mm(info.paper)
     if info.compact:
@@ -80,6 +82,7 @@ def sheet_html(result: Result, view: View | None, info: SheetInfo) -> str:
 def stencil_html(result: Result, view: View | None, info: SheetInfo) -> str:
     """Each area at true scale (1 mm on paper = 1 mm on the skin), tiled over as many pages as
     it needs, with alignment marks where the tiles overlap."""
+    result = in_readers_language(result, view, info.language)
     check(info)
     _ = translations(info.language).gettext
     width, height = usable_mm(info.paper)
@@ -121,6 +124,7 @@ def backdrop(view: View | None, language: str, sides: dict[str, str]) -> Backdro
 
 def handout_html(result: Result, view: View | None, info: SheetInfo) -> str:
     """The aftercare handout for the patient, in the patient's language."""
+    result = in_readers_language(result, view, info.language)
     check(info)
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", info.handout_text or "") if p.strip()]
     return template("handout.html", info).render(**_common(result, view, info),

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from planner import wording
+from planner.area_names import in_readers_language
 from planner.bodymaps.view import View
 from planner.core import clinical
 from planner.core.compute import Result
@@ -77,6 +78,7 @@ def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None
     result = view = None
     try:
         result, view = compute_doc(doc, patient)
+        result = in_readers_language(result, view, current_locale())
     except PlanError as exc:
         error, status = plan_message(exc), 422
     html = render_template(

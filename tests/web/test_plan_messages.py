@@ -197,3 +197,18 @@ def test_a_danger_zone_is_named_as_the_atlas_names_it_in_the_users_language(medi
              if code == "danger-zone"]
     assert any(text.startswith(f"{glabella.label[language]}: ") for text in zones), zones
     assert not any("Danger zone" in text for text in zones), zones
+
+
+def test_a_region_s_area_reads_in_the_users_language_in_the_editor(app, medico, language):
+    """Made by an English-speaking colleague from the knee's medial region, the area's panel
+    names it in the reader's language; the plan keeps the name it was saved with."""
+    from planner.bodymaps import atlas
+
+    region = atlas.get_view("knee-anterior", "right").region("medial")
+    patient = created_id(add(medico))
+    doc = knee_plan()
+    doc["areas"][0].update(label=region.label["en"], region="knee-anterior/medial")
+    response = preview(medico, patient, doc)
+    names = [i["value"] for i in BeautifulSoup(response.get_data(as_text=True), "html.parser")
+             .select("input[data-key=label]")]
+    assert names == [region.label[language]]
