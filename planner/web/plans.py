@@ -25,6 +25,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from planner import wording
 from planner.bodymaps import atlas
 from planner.core.messages import PlanError
 from planner.core.plan import FORMAT
@@ -71,7 +72,10 @@ def new(patient_id: int) -> ResponseReturnValue:
                            "areas": [], "points": []}
     if chosen.single_limb:
         doc["side"] = side
-    title = f"{chosen.label.get(current_locale(), chosen.label['en'])}"
+    # The title a clinician would write: the site with its side ("Right knee"), else the view.
+    site = wording.site_name(chosen.id, side, _) if chosen.single_limb else None
+    title = site[:1].upper() + site[1:] if site else \
+        chosen.label.get(current_locale(), chosen.label["en"])
     return editor_page(patient, doc, None, title)
 
 

@@ -85,6 +85,18 @@ def test_chooser_for_an_unusable_choice(client, patient, query):
     assert "<script>" not in html.replace('<script src=', '')
 
 
+@pytest.mark.parametrize(("query", "title"), [
+    ("view=knee-anterior&side=right", "Right knee"), ("view=elbow-lateral&side=left",
+                                                      "Left elbow"),
+    ("view=face-frontal", "Face, frontal view")])
+def test_a_new_plan_is_titled_as_a_clinician_would(client, patient, query, title):
+    """The site with its side ("Right knee"; it was the view's name, "Knee, anterior view");
+    on the face and the trunk, the view's name."""
+    response = client.get(f"/patients/{patient}/plans/new?{query}&treatment=antalgic")
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert soup.find("input", attrs={"name": "title"})["value"] == title
+
+
 # ---------------------------------------------------------------------------------- editor
 
 
