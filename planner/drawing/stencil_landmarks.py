@@ -13,6 +13,7 @@ import svgwrite
 from shapely.geometry.base import BaseGeometry
 
 from planner.core.whereabouts import Landmark
+from planner.drawing.labels import gap
 from planner.drawing.paths import path_d
 from planner.drawing.stencil_words import ASCENT_EM, DESCENT_EM, Box, Words, text_width
 
@@ -79,8 +80,5 @@ def _word_box(spot: tuple[float, float, str], width: float) -> Box:
 
 def _nearest_is(lm: Landmark, box: Box, others: Sequence[Landmark]) -> bool:
     """No other landmark's centre is nearer the name's box than ``lm``'s."""
-    def gap(other: Landmark) -> float:
-        ox, oy = other.centre
-        return math.hypot(max(box[0] - ox, 0.0, ox - box[2]), max(box[1] - oy, 0.0, oy - box[3]))
-    own = gap(lm)
-    return all(gap(o) > own for o in others if o is not lm)
+    own = gap(box, *lm.centre)
+    return all(gap(box, *o.centre) > own for o in others if o is not lm)
