@@ -1,5 +1,5 @@
 """The database, one module per kind of record: accounts, patients, plans and mixtures, cycles,
-session records, the clinic's settings and the audit trail. Every model and helper is reachable
+session records, consents, the clinic's settings and the audit trail. Every model and helper is reachable
 from here (``from planner.models import Patient, audit, now``).
 
 Every schema change has an Alembic migration in ``planner/migrations/versions``.
@@ -10,6 +10,7 @@ from __future__ import annotations
 from planner.models.accounts import ApiToken, LoginFailure, LoginSession, User
 from planner.models.audit import AuditEvent, AuditHead, audit
 from planner.models.clinic import ClinicSettings, clinic_settings
+from planner.models.consents import Consent, ConsentText
 from planner.models.cycles import Cycle, ScheduledSession
 from planner.models.patients import Patient
 from planner.models.plans import PlanRecord, SavedMixture
@@ -24,6 +25,8 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "ClinicSettings",
+    "Consent",
+    "ConsentText",
     "Cycle",
     "LoginFailure",
     "LoginSession",

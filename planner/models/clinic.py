@@ -25,6 +25,9 @@ class ClinicSettings(db.Model):  # type: ignore[name-defined,misc]
     handout_it: Mapped[str] = mapped_column(Text, default="")
     handout_es: Mapped[str] = mapped_column(Text, default="")
     handout_en: Mapped[str] = mapped_column(Text, default="")
+    # The clinic's default mixture per treatment (migration 0012): {"antalgic": <mixture family
+    # id>, ...}; a new plan of that treatment starts with it.
+    default_mixtures_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
 
@@ -38,4 +41,5 @@ def clinic_settings() -> ClinicSettings:
     found = db.session.get(ClinicSettings, 1)
     return found if found is not None else ClinicSettings(id=1, name="", phone="",
                                                           handout_it="", handout_es="",
-                                                          handout_en="")
+                                                          handout_en="",
+                                                          default_mixtures_json="{}")

@@ -15,6 +15,7 @@ from planner.models.times import ClinicWallClock, UtcInstant, now
 
 if TYPE_CHECKING:
     from planner.models.accounts import User
+    from planner.models.consents import Consent
     from planner.models.cycles import ScheduledSession
     from planner.models.patients import Patient
     from planner.models.plans import PlanRecord
@@ -66,6 +67,10 @@ class SessionRecord(db.Model):  # type: ignore[name-defined,misc]
     signer_role: Mapped[str | None] = mapped_column(String(20))
     performer_name: Mapped[str | None] = mapped_column(String(120))
     performer_role: Mapped[str | None] = mapped_column(String(20))
+    # The patient's consent the doctor signed on (migration 0012), and the fields a new record
+    # carried over from the cycle's previous session that nobody has confirmed yet.
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consents.id"))
+    carried_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     version: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
@@ -79,6 +84,7 @@ class SessionRecord(db.Model):  # type: ignore[name-defined,misc]
     products: Mapped[list[SessionProduct]] = relationship(
         back_populates="record", order_by="SessionProduct.id", cascade="all, delete-orphan")
     addenda: Mapped[list[Addendum]] = relationship(order_by="Addendum.id")
+    consent: Mapped[Consent | None] = relationship()
 
     # Every UPDATE of a record says "WHERE version = <the version read>": a change racing a
     # signing (or another change) finds no row and fails (StaleDataError) instead of writing
