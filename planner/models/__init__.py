@@ -1,6 +1,6 @@
 """The database, one module per kind of record: accounts, patients, plans and mixtures, cycles,
-session records, consents, the clinic's settings and the audit trail. Every model and helper is reachable
-from here (``from planner.models import Patient, audit, now``).
+session records, consents, the clinic's settings and the audit trail. Every model and helper is
+reachable from here (``from planner.models import Patient, audit, now``).
 
 Every schema change has an Alembic migration in ``planner/migrations/versions``.
 """
