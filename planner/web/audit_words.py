@@ -16,7 +16,7 @@ from flask_babel import gettext
 from planner.core.messages import N_
 from planner.web.patient_form import field_names
 from planner.web.roles import role_names
-from planner.wording import warning_titles
+from planner.wording import treatment_names, warning_titles
 
 
 def _(text: str, **values: str) -> str:
@@ -126,6 +126,9 @@ SHAPES: tuple[tuple[str, str], ...] = (
     (r"restored from (?P<file>.+)", N_("restored from %(file)s")),
     (r"role (?P<role>admin|doctor|assistant)", N_("role: %(role)s")),
     (r"version (?P<v>\d+)", N_("version %(v)s")),  # a clinic mixture's
+    (r"default for (?P<treatment>[a-z]+)", N_("default mixture for %(treatment)s")),
+    (r"no longer default for (?P<treatment>[a-z]+)",
+     N_("no longer the default mixture for %(treatment)s")),
 )
 COMPILED = tuple((re.compile(pattern), words) for pattern, words in SHAPES)
 # An account's changes: "role: doctor -> admin; active: True -> False; language: en -> it".
@@ -179,6 +182,9 @@ def shaped(detail: str) -> str | None:
                 values["kind"] = printout_names()[values["kind"]]
             if "role" in values:
                 values["role"] = role_names()[values["role"]]
+            if "treatment" in values:
+                treatment = values["treatment"]
+                values["treatment"] = treatment_names(_).get(treatment, treatment)
             return _(words, **values)
     return None
 

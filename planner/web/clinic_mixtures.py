@@ -5,6 +5,10 @@ A mixture is kept as versions (models.SavedMixture): an edit adds a row and mark
 superseded. A plan copies a mixture's components when it is added in the editor, so a plan's
 recipe is recognised by comparing it with every saved version, never by a link that an edit
 could move. Used by the mixtures page (web/mixtures.py) and the plan editor (web/plans.py).
+
+The clinic names a default mixture per treatment (``ClinicSettings.default_mixtures_json``: a
+treatment -> the mixture's family id): a new plan of that treatment starts with its current
+version, unless it is archived.
 """
 
 from __future__ import annotations
@@ -17,14 +21,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from planner.core import drugs, safety
+from planner.core import clinical, drugs, safety
 from planner.core.dosing import components_of
 from planner.core.drug_catalogue import DRUGS, Drug
 from planner.core.messages import PlanError, PlanWarning
 from planner.core.plan import FORMAT, Component, Mixture
 from planner.core.plan_reader import from_dict
 from planner.extensions import db
-from planner.models import SavedMixture
+from planner.models import SavedMixture, clinic_settings
 
 # What the catalogue says of one component by itself: its drug could not be checked, or its
 # strength was read from its name. (A dose against its limit depends on the plan, not the recipe.)
@@ -97,6 +101,7 @@ class Origin:
     archived: bool
     # The current version's components as stored, for the editor's "use version N".
     current_json: str = "[]"
+    family: int = 0
 
     @property
     def changed(self) -> bool:
@@ -130,8 +135,31 @@ def origins(mixtures: Mapping[str, Mixture]) -> dict[str, Origin]:
         row = (named or candidates)[-1]
         now = latest.get(row.family, row)
         out[name] = Origin(row.name, row.version, now.version, now.archived,
-                           now.components_json)
+                           now.components_json, row.family)
     return out
+
+
+def default_families() -> dict[str, int]:
+    """The clinic's default mixture (its family id) per treatment, as stored; what does not
+    read (a treatment no longer known, an id that is not one) is left out, never an error."""
+    try:
+        stored = json.loads(clinic_settings().default_mixtures_json or "{}")
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(stored, dict):
+        return {}
+    return {treatment: family for treatment, family in stored.items()
+            if treatment in clinical.TREATMENTS and type(family) is int}
+
+
+def default_for(treatment: str) -> SavedMixture | None:
+    """The current version of the clinic's default mixture for ``treatment``; None when there
+    is none, or it is archived, gone, or its recipe no longer reads."""
+    family = default_families().get(treatment)
+    row = current_of(family) if family is not None else None
+    if row is None or row.archived or recipe(row.components_json) is None:
+        return None
+    return row
 
 
 @dataclass(frozen=True)

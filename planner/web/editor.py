@@ -87,7 +87,8 @@ def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None
         treatments=treatment_names(), patterns=pattern_names(),
         saved_mixtures=clinic_mixtures.current(),
         origins=clinic_mixtures.origins(result.plan.mixtures) if result is not None else {},
-        drug_of=clinic_mixtures.drug_of, warning_titles=warning_titles(), ranges=RANGES,
+        drug_of=clinic_mixtures.drug_of, defaults=clinic_mixtures.default_families(),
+        warning_titles=warning_titles(), ranges=RANGES,
         sliders={k: t.spacing_slider_mm for k, t in clinical.TREATMENTS.items()},
         site=wording.site_name(view.id, view.side, _) if view and view.single_limb else None,
         techniques=tuple(clinical.DEPTH_LIMITS), patient=patient)

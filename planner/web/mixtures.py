@@ -1,6 +1,7 @@
 """The clinic's mixtures: defined once, added to any plan; edited as new versions, archived and
-restored. A plan copies a mixture's recipe when it is added, so no change here alters a plan or
-a signed session record (web/clinic_mixtures.py tells which version a plan's recipe is)."""
+restored; one of them may be the default of a treatment, which its new plans start with. A plan
+copies a mixture's recipe when it is added, so no change here alters a plan or a signed session
+record (web/clinic_mixtures.py tells which version a plan's recipe is)."""
 
 from __future__ import annotations
 
@@ -16,14 +17,14 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from planner import wording
-from planner.core import drugs
+from planner.core import clinical, drugs
 from planner.core.drug_catalogue import CLASSES
 from planner.core.messages import PlanError
 from planner.core.plan import FORMAT
 from planner.core.plan_reader import from_dict
 from planner.extensions import db
 from planner.formatting import field_text
-from planner.models import SavedMixture, audit
+from planner.models import ClinicSettings, SavedMixture, audit, now
 from planner.web import clinic_mixtures
 from planner.web.i18n import current_locale, plan_message
 
@@ -52,8 +53,95 @@ def index() -> ResponseReturnValue:
                 return redirect(url_for("mixtures.index"), 303)
             # Another save took the name a moment ago (the unique index): nothing was written.
             problems["name"] = name_problem(form["name"]) or _("A mixture with this name exists.")
-    return page("plans/mixtures.html", 422 if problems else 200, form=form, problems=problems,
-                saved=clinic_mixtures.current(), archived=clinic_mixtures.current(archived=True))
+    return index_page(422 if problems else 200, form, problems)
+
+
+def index_page(status: int, form: dict[str, Any] | None = None,
+               problems: dict[str, str] | None = None) -> ResponseReturnValue:
+    """The mixtures page: the current ones, each treatment's default, a new one, the archived."""
+    chosen = clinic_mixtures.default_families()
+    return page("plans/mixtures.html", status,
+                form=form or {"name": "", "rows": [{} for _ in range(ROWS)]},
+                problems=problems or {}, saved=clinic_mixtures.current(),
+                archived=clinic_mixtures.current(archived=True),
+                treatments=wording.treatment_names(_), defaults=chosen,
+                default_rows={f: clinic_mixtures.current_of(f) for f in set(chosen.values())})
+
+
+@bp.post("/mixtures/defaults")
+def defaults() -> ResponseReturnValue:
+    """Each treatment's default mixture: a new plan of the treatment starts with it.
+
+    Only the treatments changed on the form are written (each choice carries the default it
+    was made over): a treatment whose default someone changed meanwhile is refused (409), a
+    treatment or a mixture the clinic does not have too (422); then nothing is saved.
+    """
+    before = clinic_mixtures.default_families()
+    changes, problem = read_defaults(request.form, before)
+    if problem is not None:
+        flash(problem[0], "error")
+        return index_page(problem[1])
+    if not changes:
+        flash(_("Nothing was changed."), "success")
+        return redirect(url_for("mixtures.index", _anchor="defaults"), 303)
+    settings = db.session.get(ClinicSettings, 1)
+    if settings is None:  # no settings saved yet: the row is made now
+        settings = ClinicSettings(id=1)
+        db.session.add(settings)
+    after = {t: f for t, f in {**before, **changes}.items() if f is not None}
+    settings.default_mixtures_json = json.dumps(dict(sorted(after.items())))
+    settings.updated_by_id, settings.updated_at = current_user.id, now()
+    for treatment, family in changes.items():
+        if family is None:
+            audit(current_user, "update", "mixture", before[treatment],
+                  f"no longer default for {treatment}")
+        else:
+            audit(current_user, "update", "mixture", family, f"default for {treatment}")
+    if not flushed():  # another save made the settings' row a moment ago
+        flash(_("Someone else saved the clinic's settings a moment ago: nothing was saved. "
+                "Choose the defaults again."), "error")
+        return index_page(409)
+    db.session.commit()
+    flash(_("Default mixtures saved: new plans of each treatment start with its default."),
+          "success")
+    return redirect(url_for("mixtures.index", _anchor="defaults"), 303)
+
+
+def read_defaults(data: Any, before: dict[str, int]
+                  ) -> tuple[dict[str, int | None], tuple[str, int] | None]:
+    """The defaults form's changes (treatment -> a mixture's family, None for no default),
+    or why it is refused and the status to answer with.
+
+    A field ``default-<treatment>`` holds the mixture chosen ("" for none), ``was-<treatment>``
+    the default it was chosen over: an unchanged choice is no change.
+    """
+    names = wording.treatment_names(_)
+    changes: dict[str, int | None] = {}
+    for key, value in data.items():
+        if not key.startswith("default-"):
+            continue
+        treatment = key.removeprefix("default-")
+        if treatment not in clinical.TREATMENTS:
+            return {}, (_("There is no treatment “%(name)s”: nothing was saved.",
+                          name=treatment[:40]), 422)
+        value = value.strip()
+        if value == data.get(f"was-{treatment}", "").strip():
+            continue
+        if str(before.get(treatment, "")) != data.get(f"was-{treatment}", "").strip():
+            return {}, (_("The default for %(treatment)s was changed by someone else while "
+                          "you were choosing: nothing was saved. It is shown as it is now.",
+                          treatment=names[treatment]), 409)
+        if not value:
+            changes[treatment] = None
+            continue
+        row = (clinic_mixtures.current_of(int(value))
+               if value.isdigit() and len(value) < 10 else None)
+        if row is None or row.archived or row.family != int(value):
+            return {}, (_("The mixture chosen for %(treatment)s is not one of the clinic's "
+                          "current mixtures: nothing was saved.", treatment=names[treatment]),
+                        422)
+        changes[treatment] = row.family
+    return changes, None
 
 
 @bp.route("/mixtures/<int:mixture_id>/edit", methods=["GET", "POST"])
@@ -131,10 +219,7 @@ def set_archived(mixture_id: int, archived: bool) -> ResponseReturnValue:
         db.session.rollback()
         flash(_("This mixture is already archived.") if archived
               else _("This mixture is not archived."), "error")
-        return page("plans/mixtures.html", 409,
-                    form={"name": "", "rows": [{} for _ in range(ROWS)]},
-                    problems={}, saved=clinic_mixtures.current(),
-                    archived=clinic_mixtures.current(archived=True))
+        return index_page(409)
     audit(current_user, "archive" if archived else "restore", "mixture", mixture.family,
           f"version {mixture.version}")
     db.session.commit()

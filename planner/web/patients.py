@@ -22,6 +22,7 @@ from planner.services.session_records import patient_records
 from planner.web.i18n import current_locale
 from planner.web.lookups import get_patient
 from planner.web.patient_form import FIELDS, FLAGS, field_names, parse_form, snapshot
+from planner.wording import treatment_names
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
 
@@ -63,7 +64,7 @@ def show(patient_id: int) -> ResponseReturnValue:
     db.session.commit()
     cycles = [cycle_outcome(c, current_locale(), text=_) for c in patient.cycles]
     return render_template("patients/show.html", patient=patient, cycles=cycles,
-                           week=timedelta(days=7),
+                           week=timedelta(days=7), treatments=treatment_names(_),
                            records=patient_records(patient))
 
 

@@ -35,6 +35,7 @@ from planner.models import Patient, audit
 from planner.services import plan_files
 from planner.services.plans import compute_doc, copy_plan, save_plan
 from planner.services.refusals import Changed
+from planner.web import clinic_mixtures
 from planner.web.editor import (
     EMPTY_DOC,
     MAX_TITLE,
@@ -54,7 +55,8 @@ bp = Blueprint("plans", __name__)
 
 @bp.get("/patients/<int:patient_id>/plans/new")
 def new(patient_id: int) -> ResponseReturnValue:
-    """Pick the treatment and the body map, then open the editor on an empty plan."""
+    """Pick the treatment and the body map, then open the editor on a plan with no area yet
+    (with the clinic's default mixture for the treatment, if it has one)."""
     patient = get_patient(patient_id)
     view_id = request.args.get("view", "")
     treatment = request.args.get("treatment", "antalgic")
@@ -72,6 +74,11 @@ def new(patient_id: int) -> ResponseReturnValue:
                            "areas": [], "points": []}
     if chosen.single_limb:
         doc["side"] = side
+    # The clinic's default mixture for the treatment (its current version): every area taken
+    # gets it (static/editor/history.js), and the doctor can change or remove it.
+    starting = clinic_mixtures.default_for(treatment)
+    if starting is not None:
+        doc["mixtures"] = {starting.name: {"components": clinic_mixtures.components(starting)}}
     # The title a clinician would write: the site with its side ("Right knee"), else the view.
     site = wording.site_name(chosen.id, side, _) if chosen.single_limb else None
     title = site[:1].upper() + site[1:] if site else \

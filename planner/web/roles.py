@@ -53,6 +53,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mixtures.edit": CLINICIANS,  # a new version of a mixture
     "mixtures.archive": CLINICIANS,
     "mixtures.restore": CLINICIANS,
+    "mixtures.defaults": CLINICIANS,  # the mixture a treatment's new plans start with
     "printouts.page": ALL,
     "printouts.pdf": ALL,
     "printouts.cycle_page": ALL,

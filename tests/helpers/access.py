@@ -128,6 +128,8 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
         302, 404, 404, 403),
     ("/mixtures/<int:mixture_id>/archive", "POST"): ("/mixtures/1/archive", {}, 302, 404, 404, 403),
     ("/mixtures/<int:mixture_id>/restore", "POST"): ("/mixtures/1/restore", {}, 302, 404, 404, 403),
+    ("/mixtures/defaults", "POST"): ("/mixtures/defaults", {"default-face": "", "was-face": ""},
+                                     302, 303, 303, 403),
     ("/", "GET"): ("/", {}, 302, 302, 302, 302),
     ("/healthz", "GET"): ("/healthz", {}, 200, 200, 200, 200),
     ("/account/password", "GET"): ("/account/password", {}, 302, 200, 200, 200),

@@ -187,6 +187,7 @@ CSRF_POSTS = [
                           "version": "1"}),
     ("/mixtures/1/archive", {}),
     ("/mixtures/1/restore", {}),
+    ("/mixtures/defaults", {"default-antalgic": "1", "was-antalgic": ""}),
     ("/patients/new", NEW_PATIENT),
     ("/patients/1/edit", {**NEW_PATIENT, "record_number": "R-1", "version": "1"}),
     ("/patients/1/archive", {}),
@@ -544,7 +545,8 @@ def test_no_patient_name_in_any_url(app, client):
         path = urlsplit(url).path
         if path.startswith(("/patients/", "/plans/")) and path != "/patients/new":
             assert re.fullmatch(r"/(patients|plans)/\d+(/[a-z.]+)*(/\d+)?", path), url
-            assert not urlsplit(url).query, url
+            # A plan started with its treatment (the patient page's shortcuts) says only that.
+            assert re.fullmatch(r"(treatment=[a-z]+)?", urlsplit(url).query), url
     # The search form posts: what is typed never lands in the address bar.
     soup = BeautifulSoup(pages["list"], "html.parser")
     search = soup.find("form", attrs={"role": "search"})

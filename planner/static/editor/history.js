@@ -59,8 +59,19 @@ export function commit(mutate, coalesce) {
   lastCoalesce = coalesce || null;
   lastCoalesceAt = now;
   redoStack.length = 0;
+  const areas = (plan.areas || []).length;
   mutate(plan);
+  mixNewAreas(plan, areas);
   send(!coalesce, Boolean(coalesce));
+}
+
+// A new area (taken from a region or drawn) takes the plan's mixture when the plan has one
+// only: a new plan starts with the clinic's default mixture for its treatment, and each area
+// tapped is ready with it. The area's Mixture field changes it.
+function mixNewAreas(p, before) {
+  const names = Object.keys(p.mixtures || {});
+  if (names.length !== 1) return;
+  (p.areas || []).slice(before).forEach(function (a) { if (!a.mixture) a.mixture = names[0]; });
 }
 
 export function undo() {
