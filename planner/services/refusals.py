@@ -44,6 +44,14 @@ class GateMissing(Refused):
     """The safety list has unanswered questions."""
 
 
+class WrongPassword(Refused):
+    """The signer did not confirm who they are with their password."""
+
+
+class NoConsent(Refused):
+    """The patient has not signed a consent to the record's treatment."""
+
+
 class GateNeedsReason(Refused):
     """The safety list found something: signing needs the doctor's reason to override it."""
 

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner import engine
-from planner.core import checklist, sessions
+from planner.core import checklist, clinical, sessions
 from planner.core.compute import Result
 from planner.core.plan_reader import from_dict
 from planner.extensions import db
@@ -35,15 +35,18 @@ from planner.models import (
     audit,
     now,
 )
+from planner.services.consents import latest as latest_consent
 from planner.services.refusals import (
     Changed,
     Clash,
     GateMissing,
     GateNeedsReason,
+    NoConsent,
     NotAllowed,
     NotDraft,
     NotSigned,
     OtherScale,
+    WrongPassword,
 )
 from planner.vocabulary import SIGNING_ROLES
 
@@ -241,20 +244,34 @@ def update_draft(record: SessionRecord, values: dict[str, Any], result: Result,
     _committed()
 
 
+def treatment_of(record: SessionRecord) -> str:
+    """The treatment of the plan a record copied."""
+    treatment = json.loads(record.plan_json).get("treatment", clinical.DEFAULT_TREATMENT)
+    return str(treatment) if treatment in clinical.TREATMENTS else clinical.DEFAULT_TREATMENT
+
+
 def sign(record: SessionRecord, signer: User, reason: str, version: int | None,
-         kept_findings: Callable[[Sequence[checklist.Finding]], str]) -> Reading:
-    """Sign a draft read at ``version``: the safety gate must pass, or the doctor overrides its
-    findings with ``reason``. ``kept_findings`` words the findings overridden as they are kept
-    with the record (in every language: web/record_findings.py). Committed; the reading signed.
+         kept_findings: Callable[[Sequence[checklist.Finding]], str],
+         password: str) -> Reading:
+    """Sign a draft read at ``version``: the doctor confirms with their ``password``, the
+    patient has signed a consent to the treatment, and the safety gate passes, or the doctor
+    overrides its findings with ``reason``. ``kept_findings`` words the findings overridden as
+    they are kept with the record (in every language: web/record_findings.py). Committed; the
+    reading signed.
 
     Refused (nothing written): NotDraft, NotAllowed (only a doctor signs: vocabulary.SIGNING_ROLES),
-    Changed, OtherScale (the cycle's pain scale), GateMissing, GateNeedsReason; PlanError or
-    ValueError when the record's plan no longer computes.
+    WrongPassword, Changed, NoConsent, OtherScale (the cycle's pain scale), GateMissing,
+    GateNeedsReason; PlanError or ValueError when the record's plan no longer computes.
     """
     _draft(record)
     if signer.role not in SIGNING_ROLES:
         raise NotAllowed(signer.role)
+    if not password or not signer.check_password(password):
+        raise WrongPassword()
     _read_at(record, version)
+    consent = latest_consent(record.patient_id, treatment_of(record))
+    if consent is None:
+        raise NoConsent()
     scale = cycle_scale(record.scheduled)
     if scale is not None and record.pain_scale != scale:
         raise OtherScale(scale)
@@ -273,6 +290,7 @@ def sign(record: SessionRecord, signer: User, reason: str, version: int | None,
     record.signer_name, record.signer_role = signer.full_name, signer.role
     record.performer_name, record.performer_role = performer.full_name, performer.role
     record.signed_weight_kg = record.patient.weight_kg
+    record.consent_id = consent.id
     record.override_findings = kept_findings(reading.gate.blocks)
     record.override_reason = reason if reading.gate.blocks else ""
     record.points_done = reading.performed.points_done

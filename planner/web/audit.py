@@ -28,7 +28,8 @@ ACTIONS = ("view", "create", "update", "delete", "copy", "print", "export", "imp
            "sign", "override", "discard", "cancel", "revoke", "login", "logout", "login-failed",
            "login-refused", "denied", "refused", "unlock", "archive", "restore")
 ENTITIES = ("patient", "plan", "mixture", "cycle", "session", "session_record", "addendum",
-            "recall", "settings", "user", "api_token", "audit", "database", "page")
+            "recall", "settings", "user", "api_token", "audit", "database", "page", "consent",
+            "consent_text")
 
 
 def filters() -> tuple[dict[str, str], dict[str, str]]:

@@ -45,7 +45,8 @@ def entity_names() -> dict[str, str]:
             "session_record": _("session record"), "addendum": _("addendum"),
             "recall": _("recall"), "settings": _("clinic settings"), "user": _("account"),
             "api_token": _("API token"), "audit": _("audit trail"),
-            "database": _("database"), "page": _("page")}
+            "database": _("database"), "page": _("page"), "consent": _("consent"),
+            "consent_text": _("consent text")}
 
 
 # The details the app writes, by shape: a pattern (matched whole) and the words for it. The
@@ -80,6 +81,7 @@ FIXED = {
     "cancel: no reason given": N_("cancelling: no reason given"),
     "cancel: reason too long": N_("cancelling: reason too long"),
     "disabled account": N_("disabled account"),
+    "signing: wrong password": N_("signing: the password was not right"),
 }
 SHAPES: tuple[tuple[str, str], ...] = (
     (r"answer (?P<status>\d+)", N_("answer %(status)s")),
@@ -129,6 +131,12 @@ SHAPES: tuple[tuple[str, str], ...] = (
     (r"default for (?P<treatment>[a-z]+)", N_("default mixture for %(treatment)s")),
     (r"no longer default for (?P<treatment>[a-z]+)",
      N_("no longer the default mixture for %(treatment)s")),
+    (r"(?P<treatment>[a-z]+) (?P<language>it|es|en) v(?P<v>\d+)",
+     N_("%(treatment)s, %(language)s, version %(v)s")),  # a consent text
+    (r"(?P<treatment>[a-z]+) v(?P<v>\d+) (?P<language>it|es|en); photos record "
+     r"(?P<record>yes|no), teaching (?P<teaching>yes|no)",
+     N_("%(treatment)s, text version %(v)s in %(language)s; photos for the record: "
+        "%(record)s, for teaching: %(teaching)s")),  # a patient's consent
 )
 COMPILED = tuple((re.compile(pattern), words) for pattern, words in SHAPES)
 # An account's changes: "role: doctor -> admin; active: True -> False; language: en -> it".

@@ -9,7 +9,6 @@ import math
 import secrets
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -36,7 +35,7 @@ from planner.web import sessions
 from planner.web.accounts_rules import MAX_PASSWORD, account_problems, has_users
 from planner.web.demo import load_demo
 from planner.web.i18n import current_locale
-from planner.web.paths import is_api
+from planner.web.paths import is_api, local_target
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -56,28 +55,6 @@ MAX_WAIT_PER_ADDRESS_S = 30
 # Checked when the username is unknown, so that a wrong name takes as long as a wrong password
 # and the time of the answer does not tell which usernames exist.
 _NOBODY_HASH = generate_password_hash(secrets.token_urlsafe(16))
-
-
-def local_target(target: str, default: str) -> str:
-    r"""``target`` if it is a path on this site, else ``default`` (never an open redirect).
-
-    Browsers drop tabs and newlines and read a backslash as a slash, so "/\t/evil.example" and
-    "/\\evil.example" lead elsewhere: anything with those characters is refused.
-
-    >>> local_target("/patients/3", "/")
-    '/patients/3'
-    >>> [local_target(t, "/") for t in ("//evil.example", "/\t/evil.example", "/\\evil",
-    ...                                 "https://evil.example", "javascript:alert(1)")]
-    ['/', '/', '/', '/', '/']
-    """
-    if any(ord(c) < 0x20 or c in "\\\x7f" for c in target):
-        return default
-    if not target.startswith("/") or target.startswith("//"):
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return default
-    return target
 
 
 def wait_seconds(username: str, address: str) -> int:

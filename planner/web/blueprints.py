@@ -15,6 +15,7 @@ from planner.web import (
     audit,
     audit_reads,
     auth,
+    consents,
     cycles,
     errors,
     fhir_export,
@@ -35,7 +36,7 @@ from planner.web.paths import MAX_ID, PUBLIC_ENDPOINTS, is_api
 def register(app: Flask) -> None:
     """Attach every blueprint and the login requirement to the app."""
     for bp in (auth.bp, patients.bp, plans.bp, mixtures.bp, printouts.bp, cycles.bp,
-               records.bp, fhir_export.bp, files.bp, recall.bp, accounts.account,
+               records.bp, consents.bp, fhir_export.bp, files.bp, recall.bp, accounts.account,
                accounts.users, audit.bp, tokens.bp, api.bp):
         app.register_blueprint(bp)
 

@@ -18,7 +18,8 @@ from planner.core.compute import Result
 from planner.core.messages import PlanError
 from planner.extensions import db
 from planner.models import PlanRecord, ScheduledSession, SessionRecord, User
-from planner.services.session_records import Reading, read, signed_before
+from planner.services.consents import latest as latest_consent
+from planner.services.session_records import Reading, read, signed_before, treatment_of
 from planner.vocabulary import SIGNING_ROLES
 from planner.web.i18n import plan_message
 from planner.web.record_findings import override_lines
@@ -34,7 +35,9 @@ def render_form(plan: PlanRecord, result: Result, values: dict[str, Any],
                 problems: dict[str, str], *, record: SessionRecord | None = None,
                 scheduled: ScheduledSession | None = None, status: int = 200,
                 reading: Reading | None = None) -> ResponseReturnValue:
-    """The record form (new or draft) with the plan's summary and, for a draft, the gate."""
+    """The record form (new or draft) with the plan's summary and, for a draft, the gate and
+    the patient's consent to the treatment."""
+    treatment = treatment_of(record) if record is not None else plan.treatment
     return render_template(
         "records/form.html", plan=plan, result=result, values=values, problems=problems,
         record=record, scheduled=scheduled, reading=reading, performers=performers(),
@@ -43,7 +46,8 @@ def render_form(plan: PlanRecord, result: Result, values: dict[str, Any],
                                                                       datetime.now()),
         can_sign=current_user.role in SIGNING_ROLES,
         min_reason=checklist.MIN_OVERRIDE_REASON,
-        blocking_codes=checklist.BLOCKING_CODES), status
+        blocking_codes=checklist.BLOCKING_CODES, treatment=treatment,
+        consent=latest_consent(plan.patient_id, treatment)), status
 
 
 def plan_broken(patient_id: int, exc: Exception) -> ResponseReturnValue:

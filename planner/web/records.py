@@ -16,17 +16,19 @@ from flask_login import current_user
 from planner.core import checklist
 from planner.core.messages import PlanError
 from planner.extensions import db
-from planner.models import PlanRecord, ScheduledSession, SessionRecord
+from planner.models import PlanRecord, ScheduledSession, SessionRecord, audit
 from planner.services import session_records as service
 from planner.services.refusals import (
     Changed,
     Clash,
     GateMissing,
     GateNeedsReason,
+    NoConsent,
     NotAllowed,
     NotDraft,
     NotSigned,
     OtherScale,
+    WrongPassword,
 )
 from planner.web.lookups import get_plan
 from planner.web.record_findings import stored_findings
@@ -122,18 +124,28 @@ def sign(record_id: int) -> ResponseReturnValue:
     reason = request.form.get("override_reason", "").strip()[:MAX_TEXT]
     try:
         service.sign(record, current_user, reason, request.form.get("version", type=int),
-                     stored_findings)
+                     stored_findings, request.form.get("password", ""))
     except NotDraft:
         return refuse_signed(record)
     except NotAllowed:
         flash(_("Only a doctor can sign a session record."), "error")
         return show_record(record, status=403)
+    except WrongPassword:
+        audit(current_user, "refused", "session_record", record.id, "signing: wrong password")
+        db.session.commit()
+        flash(_("Not signed: your password was not right. Enter your password to sign."),
+              "error")
+        return show_record(record, status=422)
     except Changed as exc:
         if exc.current is None:
             return raced(record)
         flash(_("This record was changed by someone else: check it again before signing."),
               "error")
         return show_record(record, status=409)
+    except NoConsent:
+        flash(_("Not signed: the patient has not signed the consent to this treatment. Have "
+                "the patient sign it first."), "error")
+        return show_record(record, status=422)
     except OtherScale as exc:
         flash(_("Not signed: this cycle's pain is scored on %(scale)s; change the draft's scale "
                 "first.", scale=scale_names()[exc.scale]), "error")

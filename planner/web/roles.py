@@ -59,6 +59,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "printouts.cycle_page": ALL,
     "printouts.cycle_pdf": ALL,
     "printouts.settings": ADMIN,
+    # The patient signs; whoever is with them (the assistant too) hands over the tablet.
+    "consents.take": ALL,
+    "consents.show": ALL,
+    "consents.texts": ADMIN,  # the clinic's consent texts, like its other settings
     "cycles.new": CLINICIANS,
     "cycles.upcoming": ALL,
     "cycles.move": ALL,

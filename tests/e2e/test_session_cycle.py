@@ -15,6 +15,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.helpers.browser import SIZES, shot, wait_for_editor, watch
+from tests.helpers.signing import sign_consent, sign_record
 
 NAME = "Anna Bianchi"
 PASSWORD = "a long enough password"
@@ -123,6 +124,14 @@ def test_a_doctor_runs_a_knee_cycle_and_finds_the_lot(server, browser, tmp_path)
         expect(page.locator("input[name=q-skin-test][value=yes]")).to_have_count(1 if k == 0 else 0)
         gate = page.locator("[data-testid=gate]")
         expect(gate).to_contain_text("Before signing")
+        if k == 0:
+            # The patient signs the consent to the treatment once, on the screen; the later
+            # sessions of the cycle are signed on it.
+            expect(gate.locator("button[type=submit]")).to_be_disabled()
+            sign_consent(page, screenshot="cycle-01b-consent")
+        else:
+            expect(page.locator("[data-testid=consent-status]")).to_contain_text(
+                "Consent signed by")
 
         if k == 3:
             # 4. The gate: "yes" to an infection at the site stops the signing...
@@ -133,7 +142,7 @@ def test_a_doctor_runs_a_knee_cycle_and_finds_the_lot(server, browser, tmp_path)
             shot(page, "cycle-02-gate-finding")
             # ... without a reason, nothing is signed (422: Chromium logs the status).
             seen = len(problems)
-            gate.locator("button:has-text('Override and sign')").click()
+            sign_record(page, PASSWORD, "Override and sign")
             expect(page.locator(".flash")).to_contain_text(
                 "Not signed: the safety list found something")
             assert all("status of 422" in p for p in problems[seen:]), problems[seen:]
@@ -142,10 +151,20 @@ def test_a_doctor_runs_a_knee_cycle_and_finds_the_lot(server, browser, tmp_path)
             expect(page.locator("[data-testid=signed]")).to_have_count(0)
             # ... and with one, the doctor overrides it.
             gate.locator("textarea[name=override_reason]").fill(REASON)
-            gate.locator("button:has-text('Override and sign')").click()
+            sign_record(page, PASSWORD, "Override and sign")
         else:
             expect(page.locator("[data-testid=gate-clear]")).to_be_visible()
-            gate.locator("button:has-text('Sign the record')").click()
+            if k == 1:
+                # A wrong password signs nothing (422: Chromium logs the status).
+                seen = len(problems)
+                sign_record(page, "not my password")
+                expect(page.locator(".flash")).to_contain_text("your password was not right")
+                expect(page.locator("h1 .badge.draft")).to_have_text("Draft")
+                del problems[seen:]
+            if k == 0:
+                gate.scroll_into_view_if_needed()
+                shot(page, "cycle-01c-gate-consent-password")
+            sign_record(page, PASSWORD)
 
         expect(page.locator(".flash")).to_contain_text("Session record signed.")
         expect(page.locator("[data-testid=signed]")).to_have_text("Signed")
@@ -208,6 +227,14 @@ def test_a_doctor_runs_a_knee_cycle_and_finds_the_lot(server, browser, tmp_path)
     expect(page.locator("[data-testid=signed]")).to_be_visible()
     expect(page.locator("input[name=pain_before]")).to_have_count(0)
     expect(page.locator("input[name=performed_at]")).to_have_count(0)
+    # The signed record carries the patient's consent: its text, answers and signature.
+    consent = page.locator("[data-testid=consent]")
+    expect(consent).to_contain_text("I consent to the treatment")
+    expect(consent).to_contain_text("Signed by Maria Rossi")
+    assert (page.locator("[data-testid=consent-signature] path").get_attribute("d") or ""
+            ).count("L") >= 6
+    consent.scroll_into_view_if_needed()
+    shot(page, "cycle-05-signed-record-consent")
     token = page.locator("[data-testid=addenda] input[name=csrf_token]").get_attribute("value")
     assert token
     forged = {"csrf_token": token, "version": "2", "performed_at": DAYS[0],

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from tests.helpers.records import SIGNATURE, consent_form
 from tests.helpers.users import PASSWORD, make_user
 
 PLAN = {"format": "mesoplanner.plan/1", "bodymap": "knee-anterior", "side": "right",
@@ -76,7 +77,17 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/plans/<int:plan_id>/record", "POST"): ("/plans/1/record", RECORD_FORM, 302, 303, 303, 303),
     ("/records/<int:record_id>", "GET"): ("/records/1", {}, 302, 200, 200, 200),
     ("/records/<int:record_id>", "POST"): ("/records/1", {**RECORD_FORM, "version": "1"}, 302, 303, 303, 303),
-    ("/records/<int:record_id>/sign", "POST"): ("/records/1/sign", {"version": "1"}, 302, 303, 303, 403),
+    ("/records/<int:record_id>/sign", "POST"): ("/records/1/sign", {"password": PASSWORD, "version": "1"}, 302, 303, 303, 403),
+    # The patient signs on the screen, whoever hands over the tablet; the texts are the clinic's.
+    ("/patients/<int:patient_id>/consent/<treatment>", "GET"):
+        ("/patients/1/consent/antalgic", {}, 302, 200, 200, 200),
+    ("/patients/<int:patient_id>/consent/<treatment>", "POST"):
+        ("/patients/1/consent/antalgic", consent_form(), 302, 303, 303, 303),
+    ("/consents/<int:consent_id>", "GET"): ("/consents/1", {}, 302, 200, 200, 200),
+    ("/settings/consents", "GET"): ("/settings/consents", {}, 302, 200, 403, 403),
+    ("/settings/consents", "POST"): ("/settings/consents", {
+        "treatment": "antalgic", "language": "en", "version": "1", "body": "Forged"},
+        302, 303, 403, 403),
     ("/records/<int:record_id>/discard", "POST"): ("/records/1/discard", {}, 302, 303, 303, 403),
     # Addenda are for signed records: the seeded draft answers 409.
     ("/records/<int:record_id>/addenda", "POST"): ("/records/1/addenda", {"text": "late"}, 302, 409, 409, 403),
@@ -164,6 +175,7 @@ def seed(app) -> None:
     from planner.core.plan_writer import dump
     from planner.extensions import db
     from planner.models import (
+        Consent,
         Cycle,
         Patient,
         PlanRecord,
@@ -198,4 +210,8 @@ def seed(app) -> None:
             plan_json=json.dumps(dump(result.plan)), performed_at=datetime(2026, 11, 23, 10),
             performer_id=user_id, pain_before=6, checklist_json=json.dumps(answers),
             created_by_id=user_id, products=[SessionProduct(product="saline", lot="S-1")]))
+        db.session.add(Consent(patient_id=patient.id, treatment="antalgic", language="en",
+                               text_version=1, body="I consent.", signer_name="Patient Seeded",
+                               strokes_json=SIGNATURE, taken_by_id=user_id,
+                               taken_by_name="Dr Doctor"))
         db.session.commit()

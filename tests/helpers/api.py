@@ -6,8 +6,8 @@ import re
 
 from tests.helpers.patients import add, created_id
 from tests.helpers.plans import knee_plan, save, saved_id
-from tests.helpers.records import CLEAR, HEALTHY, form, record_id
-from tests.helpers.users import csrf_token, login, make_user
+from tests.helpers.records import CLEAR, HEALTHY, consented, form, record_id
+from tests.helpers.users import PASSWORD, csrf_token, login, make_user
 
 PLAN = {"format": "mesoplanner.plan/1", "bodymap": "knee-anterior", "side": "right",
         "areas": [{"region": "knee-anterior/medial", "spacing_mm": 15}]}
@@ -57,7 +57,9 @@ def signed_session(doctor) -> tuple[int, int]:
     patient = created_id(add(doctor, family_name="Rossi", given_name="Maria", **HEALTHY))
     plan = saved_id(save(doctor, patient, knee_plan()))
     record = record_id(doctor(f"/plans/{plan}/record", form(**CLEAR)))
-    assert doctor(f"/records/{record}/sign", {"version": "1"}).status_code == 303
+    consented(doctor, patient)
+    assert doctor(f"/records/{record}/sign", {
+        "password": PASSWORD, "version": "1"}).status_code == 303
     return patient, record
 
 

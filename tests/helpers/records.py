@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
+
+from tests.helpers.users import PASSWORD
 
 QUESTIONS = ("pregnancy", "breastfeeding", "bleeding", "allergy", "infection", "heart",
              "same-site")
@@ -51,13 +54,38 @@ def row(app, rid: int) -> dict[str, Any]:
         return out
 
 
+# A signature as the pad sends it: one pen stroke across the box, a name's width of ink.
+SIGNATURE = json.dumps({"strokes": [{"pointer": "pen", "points": [
+    [40, 120, 0], [120, 60, 80], [200, 140, 160], [280, 70, 240], [360, 130, 320]]}]})
+
+
+def consent_form(**fields: Any) -> dict[str, Any]:
+    """A complete consent form (version 1 in English, photos for the record only)."""
+    data = {"language": "en", "text_version": "1", "signer_name": "Maria Rossi",
+            "photos_record": "yes", "photos_teaching": "no", "strokes": SIGNATURE, **fields}
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def consented(doctor, patient: int = 1, treatment: str = "antalgic", **fields: Any) -> None:
+    """The patient signs the consent to ``treatment`` on the screen."""
+    response = doctor(f"/patients/{patient}/consent/{treatment}", consent_form(**fields))
+    assert response.status_code == 303, response.get_data(as_text=True)[-1500:]
+
+
+def sign(doctor, rid: int, version: int | str = 1, reason: str = "", **fields: Any):
+    """The doctor signs a record, confirming with their password."""
+    return doctor(f"/records/{rid}/sign", {"version": str(version), "override_reason": reason,
+                                           "password": PASSWORD, **fields})
+
+
 def draft(doctor, session: int = 1, **fields: Any) -> int:
     return record_id(doctor(f"/sessions/{session}/record", form(**fields)))
 
 
 def signed(doctor, session: int = 1, reason: str = "", **fields: Any) -> int:
+    """A record of a cycle's session, signed (the patient has signed the consent)."""
     rid = draft(doctor, session, **fields)
-    response = doctor(f"/records/{rid}/sign", {"version": "1", "override_reason": reason})
+    response = sign(doctor, rid, 1, reason)
     assert response.status_code == 303, gate_text(response)
     return rid
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.helpers.patients import add, created_id
 from tests.helpers.plans import knee_plan, save, saved_id
-from tests.helpers.records import HEALTHY
+from tests.helpers.records import HEALTHY, consented
 from tests.helpers.users import login, make_user
 
 
@@ -20,10 +20,12 @@ def admin(app, client):
 
 @pytest.fixture
 def cycle(doctor) -> dict[str, int]:
-    """A healthy patient, a knee plan with lidocaine, a weekly cycle of 4 sessions."""
+    """A healthy patient, a knee plan with lidocaine, a weekly cycle of 4 sessions; the patient
+    signed the consent to the treatment when the cycle was planned."""
     patient = created_id(add(doctor, family_name="Rossi", given_name="Maria", **HEALTHY))
     plan = saved_id(save(doctor, patient, knee_plan()))
     response = doctor(f"/plans/{plan}/cycle", {"template": "antalgic", "start": "2026-11-23",
                                                "confirm": "1"})
     assert response.status_code == 303
+    consented(doctor, patient)
     return {"patient": patient, "plan": plan}

@@ -16,7 +16,7 @@ import pytest
 from planner.web.audit_reads import UNAUDITED
 from tests.helpers.access import PLAN, RECORD_FORM, ROUTES, VALID_PATIENT, seed
 from tests.helpers.audit import audit_count
-from tests.helpers.users import csrf_token, login
+from tests.helpers.users import PASSWORD, csrf_token, login
 
 PUBLIC = {"/static/<path:filename>", "/login", "/setup", "/healthz", "/api/v1/openapi.json"}
 
@@ -49,7 +49,7 @@ MISSING = [
     ("POST", "/sessions/999/cancel", {}),
     ("GET", "/cycles/999/report.pdf", {}),
     ("POST", "/records/999", {**RECORD_FORM, "version": "1"}),
-    ("POST", "/records/999/sign", {"version": "1"}),
+    ("POST", "/records/999/sign", {"password": PASSWORD, "version": "1"}),
     ("POST", "/records/999/discard", {}),
     ("POST", "/records/999/addenda", {"text": "late"}),
     ("GET", "/plans/999/handout.pdf", {}),

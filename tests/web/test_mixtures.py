@@ -16,8 +16,8 @@ from bs4 import BeautifulSoup
 from tests.helpers.documents import flat_text
 from tests.helpers.patients import add, created_id
 from tests.helpers.plans import field_words, preview, save, saved_id
-from tests.helpers.records import CLEAR, HEALTHY, gate_text, record_id, row
-from tests.helpers.users import csrf_token, login, make_user
+from tests.helpers.records import CLEAR, HEALTHY, consented, gate_text, record_id, row
+from tests.helpers.users import PASSWORD, csrf_token, login, make_user
 
 LIDO = {"name": "Knee A", "component-0": "lidocaine 2%", "drug-0": "lidocaine",
         "mg_per_ml-0": "20", "volume_ml-0": "1", "component-1": "saline 0.9%",
@@ -555,7 +555,8 @@ def test_plans_and_signed_records_keep_the_version_they_used(app, client, doctor
         "performed_at": "2026-10-05T10:00", "performer_id": "1", "pain_scale": "nrs",
         "pain_before": "7", "product-0": "lidocaine 2%", "lot-0": "L-1",
         "product-1": "saline 0.9%", "lot-1": "S-1", **CLEAR}))
-    assert doctor(f"/records/{rid}/sign", {"version": "1"}).status_code == 303
+    consented(doctor, patient)
+    assert doctor(f"/records/{rid}/sign", {"password": PASSWORD, "version": "1"}).status_code == 303
     signed_page = record_text(client, rid)
     assert "lidocaine 2%" in signed_page and "Lidocaine 10" not in signed_page
 
@@ -624,6 +625,7 @@ def record_on(doctor, patient: int, doc: dict[str, Any]) -> tuple[int, int]:
     rid = record_id(doctor(f"/plans/{plan}/record", {
         "performed_at": "2026-10-05T10:00", "performer_id": "1", "pain_scale": "nrs",
         "pain_before": "7", "product-0": "anaesthetic", "lot-0": "A-1", **CLEAR}))
+    consented(doctor, patient)
     return plan, rid
 
 
@@ -650,14 +652,16 @@ def test_an_unchecked_dose_is_warned_and_needs_an_override_to_sign(app, client, 
     assert len(blocks) == len(blocking), blocks
     assert len(notes) == len(noted), notes  # a blocking finding is listed once, not twice
     assert blocking <= BLOCKING_CODES and not noted & BLOCKING_CODES
-    refused = doctor(f"/records/{rid}/sign", {"version": "1"})
+    refused = doctor(f"/records/{rid}/sign", {"password": PASSWORD, "version": "1"})
     assert refused.status_code == 422
     assert "write your reason" in " ".join(flashes(refused))
     assert row(app, rid)["status"] == "draft"
-    short = doctor(f"/records/{rid}/sign", {"version": "1", "override_reason": "ok"})
+    short = doctor(f"/records/{rid}/sign", {
+        "password": PASSWORD, "version": "1", "override_reason": "ok"})
     assert short.status_code == 422 and row(app, rid)["status"] == "draft"
     reason = "Checked with the pharmacist: dose within the label"
-    assert doctor(f"/records/{rid}/sign", {"version": "1", "override_reason": reason}
+    assert doctor(f"/records/{rid}/sign", {
+        "password": PASSWORD, "version": "1", "override_reason": reason}
                   ).status_code == 303
     signed = row(app, rid)
     assert signed["status"] == "signed" and signed["override_reason"] == reason

@@ -20,7 +20,7 @@ from tests.helpers.pages import inline_problems, soup_problems
 from tests.helpers.patients import add, created_id
 from tests.helpers.plans import engine_result, knee_plan, save, saved_id
 from tests.helpers.records import HEALTHY, QUESTIONS, draft, form, gate_text, record_id, row, signed
-from tests.helpers.users import csrf_token, login, make_user
+from tests.helpers.users import PASSWORD, csrf_token, login, make_user
 
 # ---------------------------------------------------------------------------- recording
 
@@ -44,7 +44,7 @@ def test_it_records_then_signs_a_planned_session(app, client, doctor, cycle):
     assert json.loads(stored["adverse_json"]) == ["bruising"]
     page = client.get(f"/records/{rid}")
     assert "Nothing found: the session can be signed." in gate_text(page)
-    assert doctor(f"/records/{rid}/sign", {"version": "1"}).status_code == 303
+    assert doctor(f"/records/{rid}/sign", {"password": PASSWORD, "version": "1"}).status_code == 303
     stored = row(app, rid)
     assert stored["status"] == "signed" and stored["scheduled_status"] == "done"
     assert stored["signed_by_id"] == 1 and stored["signed_weight_kg"] == 70
@@ -159,7 +159,7 @@ def test_a_draft_can_be_discarded_and_the_session_recorded_again(app, doctor, cy
     assert again != rid and row(app, again)["scheduled_id"] == 1
     # A discarded draft is kept as it was, and cannot be revived.
     assert doctor(f"/records/{rid}", {**form(), "version": "2"}).status_code == 409
-    assert doctor(f"/records/{rid}/sign", {"version": "2"}).status_code == 409
+    assert doctor(f"/records/{rid}/sign", {"password": PASSWORD, "version": "2"}).status_code == 409
     assert row(app, rid)["status"] == "discarded"
 
 
@@ -176,14 +176,16 @@ def test_a_positive_answer_blocks_until_an_override_with_a_reason(app, doctor, c
                                                                   question):
     finding = "no" if question == "skin-test" else "yes"
     rid = draft(doctor, **{f"q-{question}": finding})
-    refused = doctor(f"/records/{rid}/sign", {"version": "1"})
+    refused = doctor(f"/records/{rid}/sign", {"password": PASSWORD, "version": "1"})
     assert refused.status_code == 422
     assert "Answered" in gate_text(refused)
-    short = doctor(f"/records/{rid}/sign", {"version": "1", "override_reason": "ok"})
+    short = doctor(f"/records/{rid}/sign", {
+        "password": PASSWORD, "version": "1", "override_reason": "ok"})
     assert short.status_code == 422
     assert row(app, rid)["status"] == "draft"
     reason = "discussed with the patient, benefit outweighs the risk"
-    assert doctor(f"/records/{rid}/sign", {"version": "1", "override_reason": reason}
+    assert doctor(f"/records/{rid}/sign", {
+        "password": PASSWORD, "version": "1", "override_reason": reason}
                   ).status_code == 303
     stored = row(app, rid)
     assert stored["status"] == "signed" and stored["override_reason"] == reason
@@ -276,7 +278,7 @@ def test_an_override_stored_as_text_before_is_shown_as_it_was(app, client, docto
 
 def test_an_unanswered_question_cannot_be_overridden(app, doctor, cycle):
     rid = draft(doctor, **{"q-infection": None})
-    response = doctor(f"/records/{rid}/sign", {"version": "1",
+    response = doctor(f"/records/{rid}/sign", {"password": PASSWORD, "version": "1",
                                                "override_reason": "a long enough reason"})
     assert response.status_code == 422
     assert "Not answered" in gate_text(response)
@@ -289,7 +291,7 @@ def test_an_unanswered_question_cannot_be_overridden(app, doctor, cycle):
 ])
 def test_missing_lot_or_pain_blocks_signing(app, doctor, cycle, fields, said):
     rid = draft(doctor, **fields)
-    response = doctor(f"/records/{rid}/sign", {"version": "1",
+    response = doctor(f"/records/{rid}/sign", {"password": PASSWORD, "version": "1",
                                                "override_reason": "a long enough reason"})
     assert response.status_code == 422 and said in gate_text(response)
     assert row(app, rid)["status"] == "draft"
@@ -317,14 +319,14 @@ def test_the_patients_record_and_doses_are_checked(app, doctor, patient, said):
                          **{**HEALTHY, **patient}))
     plan = saved_id(save(doctor, pid, knee_plan()))
     rid = record_id(doctor(f"/plans/{plan}/record", form()))
-    response = doctor(f"/records/{rid}/sign", {"version": "1"})
+    response = doctor(f"/records/{rid}/sign", {"password": PASSWORD, "version": "1"})
     assert response.status_code == 422
     assert said in gate_text(response)
 
 
 def test_an_expired_product_blocks(doctor, cycle):
     rid = draft(doctor, **{"expiry-0": "2026-10-04"})
-    response = doctor(f"/records/{rid}/sign", {"version": "1"})
+    response = doctor(f"/records/{rid}/sign", {"password": PASSWORD, "version": "1"})
     assert "expired on 2026-10-04" in gate_text(response)
 
 
@@ -335,7 +337,7 @@ def test_the_same_site_outside_the_cycle_within_3_months_blocks(doctor, cycle):
     # A session of the same knee outside the cycle, a month later, is found.
     outside = record_id(doctor(f"/plans/{cycle['plan']}/record",
                                form(performed_at="2026-11-01T10:00")))
-    response = doctor(f"/records/{outside}/sign", {"version": "1"})
+    response = doctor(f"/records/{outside}/sign", {"password": PASSWORD, "version": "1"})
     assert response.status_code == 422
     assert "This site was injected on 2026-10-12" in gate_text(response)
 
@@ -365,7 +367,8 @@ def changes(rid: int, cycle: dict[str, int]) -> list[tuple[str, dict[str, Any]]]
     return [
         (f"/records/{rid}", {**form(pain_before="1", notes="rewritten"), "version": "2"}),
         (f"/records/{rid}", {**form(pain_before="1"), "version": "1"}),
-        (f"/records/{rid}/sign", {"version": "2", "override_reason": "sign it once more"}),
+        (f"/records/{rid}/sign", {
+            "password": PASSWORD, "version": "2", "override_reason": "sign it once more"}),
         (f"/records/{rid}/discard", {}),
         ("/sessions/1/record", form(pain_before="1")),
         ("/sessions/1/date", {"planned_on": "2027-01-01"}),
@@ -581,7 +584,7 @@ def test_a_change_racing_the_signature_is_refused(app, doctor, cycle, monkeypatc
 
     monkeypatch.setattr(module, hook, pause_the_racer)
     data = {"update": {**form(pain_before="1", notes="late edit"), "version": "1"},
-            "discard": {}, "sign": {"version": "1"}}[action]
+            "discard": {}, "sign": {"version": "1", "password": PASSWORD}}[action]
     path = {"update": f"/records/{rid}", "discard": f"/records/{rid}/discard",
             "sign": f"/records/{rid}/sign"}[action]
     answer: dict[str, Any] = {}
@@ -589,7 +592,7 @@ def test_a_change_racing_the_signature_is_refused(app, doctor, cycle, monkeypatc
         "r", other.post(path, data={**data, "csrf_token": token})))
     racer.start()
     assert checked.wait(10)
-    assert doctor(f"/records/{rid}/sign", {"version": "1"}).status_code == 303
+    assert doctor(f"/records/{rid}/sign", {"password": PASSWORD, "version": "1"}).status_code == 303
     signed_row = row(app, rid)
     signed_now.set()
     racer.join(20)
@@ -655,7 +658,7 @@ def test_a_record_whose_plan_no_longer_computes_is_still_shown(app, client, doct
     assert "can no longer be computed" in patient.get_data(as_text=True)
     assert client.get("/cycles/1/report").status_code == 200
     for path, data in ((f"/records/{draft_id}", {**form(), "version": "1"}),
-                       (f"/records/{draft_id}/sign", {"version": "1"}),
+                       (f"/records/{draft_id}/sign", {"password": PASSWORD, "version": "1"}),
                        ("/sessions/3/record", form())):
         answer = doctor(path, data)
         assert answer.status_code == 303, path

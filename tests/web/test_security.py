@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 
 from tests.helpers.access import PLAN, RECORD_FORM, seed
 from tests.helpers.pages import check_headers, inline_problems, soup_problems
+from tests.helpers.records import consent_form
 from tests.helpers.users import PASSWORD, csrf_token, login, make_user
 
 ROOT = Path(__file__).resolve().parents[2] / "planner"
@@ -206,7 +207,7 @@ CSRF_POSTS = [
     ("/sessions/1/record", RECORD_FORM),
     ("/plans/1/record", RECORD_FORM),
     ("/records/1", {**RECORD_FORM, "version": "1"}),
-    ("/records/1/sign", {"version": "1"}),
+    ("/records/1/sign", {"password": PASSWORD, "version": "1"}),
     ("/records/1/discard", {}),
     ("/records/1/addenda", {"text": "forged"}),
     ("/cycles/1/sessions", {"planned_on": "2026-12-30"}),
@@ -221,6 +222,9 @@ CSRF_POSTS = [
     ("/account/tokens", {"name": "forged"}),
     ("/account/tokens/1/revoke", {}),
     ("/patients/1/plans/import", {}),
+    ("/patients/1/consent/antalgic", consent_form()),
+    ("/settings/consents", {"treatment": "antalgic", "language": "en", "version": "1",
+                            "body": "forged"}),
 ]
 
 
@@ -230,7 +234,7 @@ def test_every_post_route_is_covered_by_the_csrf_test(app):
         if rule.rule.startswith("/api/"):
             continue  # no cookie counts there: see the test below
         if "POST" in rule.methods and rule.rule not in ("/login", "/setup"):
-            concrete = re.sub(r"<int:\w+>", "1", rule.rule)
+            concrete = re.sub(r"<int:\w+>", "1", rule.rule).replace("<treatment>", "antalgic")
             assert concrete in posted, f"{rule.rule} has no CSRF test"
 
 
@@ -587,7 +591,7 @@ def test_every_static_file_is_ours_or_vendored():
             "editor/drafting.js", "editor/editor.js",
             "editor/history.js", "editor/map.js", "editor/mixtures.js", "editor/points.js",
             "editor/tools.js", "editor/labels.js", "editor/landmarks.js", "landmarks.css",
-            "print-stencil.css"}
+            "print-stencil.css", "menu.js", "tablet.css", "consent.css", "forms/signature-pad.js"}
     for path in (ROOT / "static").rglob("*"):
         name = path.relative_to(ROOT / "static").as_posix()
         assert path.is_dir() or name in ours or f"| {name} |" in table, name
