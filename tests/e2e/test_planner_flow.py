@@ -14,7 +14,15 @@ import pdfplumber
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers.browser import SIZES, map_point, shot, total_points, wait_for_editor, watch
+from tests.helpers.browser import (
+    SIZES,
+    map_point,
+    shot,
+    top_menu,
+    total_points,
+    wait_for_editor,
+    watch,
+)
 
 MM = 25.4 / 72  # mm per PDF point
 
@@ -37,7 +45,7 @@ def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size, tmp_pat
     expect(page.locator("h1")).to_have_text("Patients")
 
     # Log out and in again.
-    page.click("text=Log out")
+    top_menu(page, "Log out").click()  # on the tablet, in the folded bar's Menu
     expect(page.locator("h1")).to_have_text("Log in")
     shot(page, f"{size}-02-login")
     page.fill("input[name=username]", "abianchi")
@@ -165,7 +173,7 @@ def test_a_doctor_plans_a_knee_and_finds_it_again(server, browser, size, tmp_pat
     expect(page.locator(".plan-card")).to_have_count(1)
     expect(page.locator("[data-testid=cycle] .cycle-dates input[name=planned_on]")).to_have_count(4)
     shot(page, f"{size}-09-patient-with-plan")
-    page.click("nav.mainnav >> text=Sessions")
+    top_menu(page, "Sessions").click()
     expect(page.locator("[data-testid=upcoming] tbody tr")).to_have_count(2)
     shot(page, f"{size}-10-sessions")
     assert problems == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from tests.helpers.users import PASSWORD, make_user
 
@@ -82,3 +82,12 @@ def log_in(page, base: str) -> None:
     page.fill("input[name=username]", "rossi")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+
+
+def top_menu(page: Page, text: str) -> Locator:
+    """A link or button of the top bar with this text: on a screen where the bar is folded into
+    its Menu (a tablet), the Menu is opened first."""
+    button = page.locator(".topbar summary.menu-button")
+    if button.is_visible() and page.locator(".topbar details.menu[open]").count() == 0:
+        button.click()
+    return page.locator(".topbar .menu-panel").locator(f"text={text}")

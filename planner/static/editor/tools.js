@@ -6,9 +6,10 @@
 import { removeArea } from "./areas.js";
 import { addVertex, cancelDraft, finishByDoubleClick, moveStroke, startStroke, endStroke }
   from "./drafting.js";
-import { commit } from "./history.js";
+import { commit, currentPlan } from "./history.js";
 import { endPan, panTo, startPan, svg, toMm, zoom } from "./map.js";
-import { closePopover, deletePoint, dropMovingPoint, openPopover, pointInfo } from "./points.js";
+import { closePopover, deletePoint, dropMovingPoint, openPopover, pointInfo, pointNear }
+  from "./points.js";
 
 let tool = "region";
 
@@ -42,6 +43,23 @@ function takeRegion(evt) {
   }
 }
 
+// A treatment region that no area of the plan has taken yet: with the region tool, a tap on it
+// takes it even beside another area's point.
+function untakenRegion(evt) {
+  const region = evt.target.closest("[data-region]");
+  return Boolean(region && /region-(treatment|warning)/.test(region.getAttribute("class")) &&
+    !currentPlan().areas.some(function (a) { return a.region === region.dataset.region; }));
+}
+
+// The point a tap means: the one under it, or with the select and region tools the nearest
+// within a fingertip (pointNear). Erase keeps to the dot itself: a tap beside a point there
+// means its area.
+function tappedPoint(evt) {
+  const hit = evt.target.closest(".point");
+  if (hit || !(tool === "select" || (tool === "region" && !untakenRegion(evt)))) return hit;
+  return pointNear(evt);
+}
+
 function erase(evt, pointGroup) {
   if (pointGroup) {
     deletePoint(pointInfo(pointGroup));
@@ -54,8 +72,8 @@ function erase(evt, pointGroup) {
 function onPointerDown(workspace, evt) {
   if (!svg() || evt.button > 0 || !onMap(evt)) return;
   const at = toMm(evt);
-  const pointGroup = evt.target.closest(".point");
   if (dropMovingPoint(at)) return;
+  const pointGroup = tappedPoint(evt);
   if (tool === "pan") {
     startPan(evt, workspace);
   } else if ((tool === "select" || tool === "region") && pointGroup) {
