@@ -138,12 +138,15 @@ def questions(first_session: bool) -> tuple[Question, ...]:
 def gate(answers: Answers, *, first_session: bool, record: Record, session_day: date,
          components: Sequence[ComponentTotal] = (), dose_warnings: Sequence[PlanWarning] = (),
          products: Sequence[Product] = (), same_site_days: Sequence[date] = (),
-         pain_scored: bool = True) -> Gate:
+         pain_scored: bool = True, carried: Sequence[str] = ()) -> Gate:
     """Read a session's checklist with the record, the doses, the products and the history.
 
     ``same_site_days`` are the days of earlier sessions at the same site outside this cycle;
     ``pain_scored`` says whether the pain before the session was scored (the cycle's trend
-    needs it, so a record is not signed without it).
+    needs it, so a record is not signed without it). ``carried`` names what a new record took
+    from the cycle's previous session and nobody has confirmed yet: question codes, and
+    "lot:<product>" for a product's lot. [our default]: an answer or a lot carried over counts
+    only once someone confirms it today, so the questions are asked again at every session.
     """
     missing: list[Finding] = []
     if not pain_scored:
@@ -152,7 +155,11 @@ def gate(answers: Answers, *, first_session: bool, record: Record, session_day: 
     blocks: list[Finding] = []
     for q in questions(first_session):
         answer = answers.get(q.code)
-        if answer == "":
+        if q.code in carried:
+            missing.append(Finding(q.code, Message(
+                N_("Carried over from the last session, not confirmed: %(question)s"),
+                question=Message(q.text))))
+        elif answer == "":
             missing.append(Finding(q.code, Message(N_("Not answered: %(question)s"),
                                                    question=Message(q.text))))
         elif answer == q.finding:
@@ -165,7 +172,11 @@ def gate(answers: Answers, *, first_session: bool, record: Record, session_day: 
         if warning.code in BLOCKING_CODES:
             blocks.append(Finding(warning.code, warning.text))
     for product in products:
-        if not product.lot.strip():
+        if f"lot:{product.name}" in carried:
+            missing.append(Finding("lot", Message(
+                N_("Lot of %(product)s carried over from the last session, not confirmed"),
+                product=product.name)))
+        elif not product.lot.strip():
             missing.append(Finding("lot", Message(N_("No lot number for %(product)s"),
                                                   product=product.name)))
         if product.expiry is not None and product.expiry < session_day:

@@ -101,7 +101,7 @@ def read(record: SessionRecord) -> Reading:
         session_day=record.performed_at.date(), components=done.components,
         dose_warnings=done.warnings, pain_scored=record.pain_before is not None,
         products=[checklist.Product(p.product, p.lot, p.expiry) for p in record.products],
-        same_site_days=same_site_days(record))
+        same_site_days=same_site_days(record), carried=json.loads(record.carried_json))
     return Reading(result, done, gate, first)
 
 
@@ -160,7 +160,8 @@ def _store(record: SessionRecord, values: dict[str, Any], result: Result,
 
     ``values`` are a record form's, checked (web/record_form.parse): ``performed_at_dt``, the
     performer's id, ``adjustments``, the pain scale and scores, the adverse events, notes,
-    checklist answers and product rows."""
+    checklist answers and product rows, and the fields carried over from the cycle's previous
+    session that nobody has confirmed (``carried_keys``: see checklist.gate)."""
     adjustments = values["adjustments"]
     done = sessions.performed(result, adjustments, weight_kg)
     record.performed_at = values["performed_at_dt"]
@@ -177,6 +178,7 @@ def _store(record: SessionRecord, values: dict[str, Any], result: Result,
     asked = {q.code for q in checklist.questions(first)}
     record.checklist_json = json.dumps({k: v for k, v in values["checklist"].items()
                                         if v in ("yes", "no") and k in asked})
+    record.carried_json = json.dumps(values.get("carried_keys", []))
     record.products = [
         SessionProduct(product=row["product"], lot=row["lot"],
                        expiry=date.fromisoformat(row["expiry"]) if row["expiry"] else None)
@@ -184,13 +186,28 @@ def _store(record: SessionRecord, values: dict[str, Any], result: Result,
     record.updated_at = now()
 
 
+def previous_in_cycle(scheduled: ScheduledSession | None) -> SessionRecord | None:
+    """The signed record of the cycle's latest session before ``scheduled`` (None: no cycle,
+    or nothing signed before it): what a new record of the cycle starts from."""
+    if scheduled is None:
+        return None
+    earlier = [s.record for s in scheduled.cycle.sessions
+               if s.number < scheduled.number and s.record is not None and s.record.signed]
+    return max(earlier, key=lambda r: (r.scheduled.number if r.scheduled else 0),
+               default=None)
+
+
 def record_session(plan: PlanRecord, scheduled: ScheduledSession | None,
-                   values: dict[str, Any], result: Result, actor: User) -> SessionRecord:
+                   values: dict[str, Any], result: Result, actor: User,
+                   version: tuple[int, str] | None = None) -> SessionRecord:
     """A new draft record of a session of ``plan`` (of a cycle's planned session, if any),
-    from a checked form; committed. Clash: that planned session was recorded a moment ago."""
+    from a checked form; committed. ``version``: the plan's version and file as copied, when
+    not the plan's current one (the cycle's previous session's). Clash: that planned session
+    was recorded a moment ago."""
     weight = patient_weight(plan.patient)
+    plan_version, plan_json = version or (plan.version, plan.plan_json)
     record = SessionRecord(patient_id=plan.patient_id, plan_id=plan.id,
-                           plan_version=plan.version, plan_json=plan.plan_json,
+                           plan_version=plan_version, plan_json=plan_json,
                            scheduled_id=scheduled.id if scheduled else None,
                            created_by_id=actor.id)
     _store(record, values, result, weight,
@@ -202,7 +219,7 @@ def record_session(plan: PlanRecord, scheduled: ScheduledSession | None,
         db.session.rollback()
         raise Clash() from None
     audit(actor, "create", "session_record", record.id,
-          f"plan {plan.id} v{plan.version}" + (f", session {scheduled.id}" if scheduled else ""))
+          f"plan {plan.id} v{plan_version}" + (f", session {scheduled.id}" if scheduled else ""))
     db.session.commit()
     return record
 

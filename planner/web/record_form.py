@@ -20,6 +20,8 @@ from planner.services.recall import MIN_LOT
 from planner.web.i18n import format_digits, plan_message
 from planner.web.roles import role_names
 
+QUESTION_CODES = frozenset(q.code for q in checklist.QUESTIONS)
+
 MAX_PRODUCTS = 12  # [our default]: rows of products on one session record
 
 
@@ -115,6 +117,8 @@ def parse(form: Any, result: Result, weight_kg: float | None, cycle_scale: str |
     for name in ("adverse_details", "notes"):
         if len(values[name]) > MAX_TEXT:
             problems[name] = _("At most %(n)d characters.", n=MAX_TEXT)
+    values["carried"] = carried_left(form, values)
+    values["carried_keys"] = stored_carried(values)
     _check_products(values["products"], problems)
     beyond = [k for k in form if k.startswith(("product-", "lot-", "expiry-"))
               and k.split("-", 1)[1] not in {str(i) for i in range(MAX_PRODUCTS)} and form[k]]
@@ -194,6 +198,7 @@ def form_values(record: SessionRecord) -> dict[str, Any]:
         "pain_after": "" if record.pain_after is None else str(record.pain_after),
         "adverse": json.loads(record.adverse_json), "adverse_details": record.adverse_details,
         "notes": record.notes, "checklist": json.loads(record.checklist_json),
+        "carried": form_carried(record),
         "products": products + [{"product": "", "lot": "", "expiry": ""}] * max(
             0, min(EMPTY_PRODUCT_ROWS, MAX_PRODUCTS - len(products))),
     }
@@ -207,8 +212,58 @@ def new_values(plan: PlanRecord, result: Result) -> dict[str, Any]:
             "performer_id": str(current_user.id), "skipped": "", "volumes": "", "added": "",
             "added_volume_ml": "", "added_mixture": "", "pain_scale": "nrs",
             "pain_before": "", "pain_after": "", "adverse": [], "adverse_details": "",
-            "notes": "", "checklist": {},
+            "notes": "", "checklist": {}, "carried": [],
             "products": products + [{"product": "", "lot": "", "expiry": ""}] * max(
                 0, min(EMPTY_PRODUCT_ROWS, MAX_PRODUCTS - len(products)))}
 
 
+
+
+def carried_values(previous: SessionRecord, first: bool) -> dict[str, Any]:
+    """What a new record of a cycle takes from the previous session's signed record: its
+    safety answers (the questions asked this time) and its products with their lots, each
+    marked as carried over until someone confirms it (``carried``: the form's field names)."""
+    asked = {q.code for q in checklist.questions(first)}
+    answers = {k: v for k, v in json.loads(previous.checklist_json).items() if k in asked}
+    products = [{"product": p.product, "lot": p.lot,
+                 "expiry": p.expiry.isoformat() if p.expiry else ""}
+                for p in previous.products][:MAX_PRODUCTS]
+    return {"checklist": answers,
+            "products": products + [{"product": "", "lot": "", "expiry": ""}] * max(
+                0, min(EMPTY_PRODUCT_ROWS, MAX_PRODUCTS - len(products))),
+            "carried": [f"q-{code}" for code in answers]
+            + [f"lot-{i}" for i, row in enumerate(products) if row["lot"]]}
+
+
+def carried_left(form: Any, values: dict[str, Any]) -> list[str]:
+    """The carried-over fields nobody has confirmed yet, as the form names them: those the form
+    still lists, less a section confirmed as a whole (its tick box); a name the form could not
+    have sent (no such question or row, or nothing in it) is dropped."""
+    rows = values["products"]
+    names = []
+    for name in dict.fromkeys(form.get("carried", "").split()):
+        question = (name.startswith("q-") and name[2:] in QUESTION_CODES
+                    and values["checklist"].get(name[2:]) in ("yes", "no"))
+        lot = (name.startswith("lot-") and name[4:].isdigit() and int(name[4:]) < len(rows)
+               and bool(rows[int(name[4:])]["product"]))
+        if (question and not form.get("confirm-checklist")) or (
+                lot and not form.get("confirm-products")):
+            names.append(name)
+    return names
+
+
+def stored_carried(values: dict[str, Any]) -> list[str]:
+    """The carried-over fields as a record keeps them: question codes, "lot:<product>"."""
+    rows = values["products"]
+    return [name[2:] if name.startswith("q-") else f"lot:{rows[int(name[4:])]['product']}"
+            for name in values["carried"]]
+
+
+def form_carried(record: SessionRecord) -> list[str]:
+    """A record's carried-over fields as its form names them."""
+    stored = json.loads(record.carried_json)
+    names = [f"q-{code}" for code in stored if not code.startswith("lot:")]
+    for i, p in enumerate(record.products):
+        if f"lot:{p.product}" in stored:
+            names.append(f"lot-{i}")
+    return names

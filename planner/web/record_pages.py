@@ -34,7 +34,8 @@ def performers() -> list[User]:
 def render_form(plan: PlanRecord, result: Result, values: dict[str, Any],
                 problems: dict[str, str], *, record: SessionRecord | None = None,
                 scheduled: ScheduledSession | None = None, status: int = 200,
-                reading: Reading | None = None) -> ResponseReturnValue:
+                reading: Reading | None = None, carry: dict[str, Any] | None = None
+                ) -> ResponseReturnValue:
     """The record form (new or draft) with the plan's summary and, for a draft, the gate and
     the patient's consent to the treatment."""
     treatment = treatment_of(record) if record is not None else plan.treatment
@@ -47,7 +48,7 @@ def render_form(plan: PlanRecord, result: Result, values: dict[str, Any],
         can_sign=current_user.role in SIGNING_ROLES,
         min_reason=checklist.MIN_OVERRIDE_REASON,
         blocking_codes=checklist.BLOCKING_CODES, treatment=treatment,
-        consent=latest_consent(plan.patient_id, treatment)), status
+        consent=latest_consent(plan.patient_id, treatment), carry=carry), status
 
 
 def plan_broken(patient_id: int, exc: Exception) -> ResponseReturnValue:

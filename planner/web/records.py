@@ -32,7 +32,14 @@ from planner.services.refusals import (
 )
 from planner.web.lookups import get_plan
 from planner.web.record_findings import stored_findings
-from planner.web.record_form import MAX_TEXT, new_values, parse, scale_names, signed_as
+from planner.web.record_form import (
+    MAX_TEXT,
+    carried_values,
+    new_values,
+    parse,
+    scale_names,
+    signed_as,
+)
 from planner.web.record_pages import plan_broken, raced, refuse_signed, render_form, show_record
 
 bp = Blueprint("records", __name__)
@@ -40,22 +47,34 @@ bp.add_app_template_global(signed_as)
 
 
 def _start(plan: PlanRecord, scheduled: ScheduledSession | None) -> ResponseReturnValue:
-    """Show or save a new record of a session of ``plan``."""
+    """Show or save a new record of a session of ``plan``. A session of a cycle starts from the
+    previous session's signed record: its plan version (unless the form asks for the plan's
+    current one), its safety answers and its lots, marked until confirmed."""
     weight = service.patient_weight(plan.patient)
+    previous = service.previous_in_cycle(scheduled)
+    use_current = request.values.get("plan_source") == "current"
+    source = previous if previous is not None and not use_current else None
+    version = (source.plan_version, source.plan_json) if source is not None else None
     try:
-        result = service.computed_plan(plan.plan_json, weight)
+        result = service.computed_plan(version[1] if version else plan.plan_json, weight)
     except (PlanError, ValueError) as exc:
         return plan_broken(plan.patient_id, exc)
     scale = service.cycle_scale(scheduled)
+    carry = {"previous": previous, "version": version[0] if version else plan.version,
+             "current": use_current}
     if request.method == "GET":
         values = new_values(plan, result)
+        if previous is not None:
+            values.update(carried_values(previous, first=False))
         values["pain_scale"] = scale or "nrs"
-        return render_form(plan, result, values, {}, scheduled=scheduled)
+        return render_form(plan, result, values, {}, scheduled=scheduled, carry=carry)
     values, problems = parse(request.form, result, weight, scale)
     if problems:
-        return render_form(plan, result, values, problems, scheduled=scheduled, status=422)
+        return render_form(plan, result, values, problems, scheduled=scheduled, status=422,
+                           carry=carry)
     try:
-        record = service.record_session(plan, scheduled, values, result, current_user)
+        record = service.record_session(plan, scheduled, values, result, current_user,
+                                        version)
     except Clash:
         # Someone recorded the same planned session a moment ago: keep what was typed.
         flash(_("This session was recorded by someone else a moment ago: nothing was saved. "

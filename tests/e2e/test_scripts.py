@@ -15,11 +15,14 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from tests.helpers.signing import draw_signature
+
 STATIC = Path(__file__).resolve().parents[2] / "planner" / "static"
 # Every module: the entry and everything in static's subfolders (vendored htmx, keepalive.js and
 # print.js are classic scripts at the top); a plain page loads all but the editor's.
 MODULES = {"planner.js"} | {p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*/*.js")}
 EDITOR = {name for name in MODULES if name.startswith("editor/")}
+CONSENT = {"forms/signature-pad.js"}  # the consent page's pad only
 RECORD_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => {
     window.cspViolations = window.cspViolations || [];
     window.cspViolations.push(e.violatedDirective + " " + e.blockedURI);
@@ -67,8 +70,8 @@ def test_the_modules_load_under_the_csp_and_start_the_editor(server, browser):
     # modules' run), then the patients' list with the language menu.
     page.goto(f"{base}/setup?token=first-run-token")
     assert problems == [], problems  # a module refused (type, CSP, missing) says so here
-    assert asked >= MODULES - EDITOR, MODULES - EDITOR - asked
-    assert not asked & EDITOR, asked & EDITOR
+    assert asked >= MODULES - EDITOR - CONSENT, MODULES - EDITOR - CONSENT - asked
+    assert not asked & (EDITOR | CONSENT), asked & (EDITOR | CONSENT)
     page.fill("input[name=full_name]", "Anna Bianchi")
     page.fill("input[name=username]", "abianchi")
     page.fill("input[name=password]", "a long enough password")
@@ -91,6 +94,12 @@ def test_the_modules_load_under_the_csp_and_start_the_editor(server, browser):
     page.click("button[data-tool=point]")
     expect(page.locator("#map")).to_have_attribute("data-active-tool", "point")
 
+    assert asked >= MODULES - CONSENT, MODULES - CONSENT - asked
+
+    # The consent page: the signature pad's module, started (a stroke fills the form's field).
+    page.goto(f"{base}/patients/{patient_id}/consent/antalgic")
+    draw_signature(page)
+    assert page.locator("input[name=strokes]").input_value().startswith('{"strokes"')
     assert asked >= MODULES, MODULES - asked
     wrong = {name: kind for name, kind in kinds.items()
              if kind.split(";")[0].strip() not in ("text/javascript", "application/javascript")}

@@ -48,13 +48,27 @@ def fill_session(page: Page, k: int, *, infection: str = "no") -> None:
     page.fill("input[name=performed_at]", DAYS[k])
     page.fill("input[name=pain_before]", str(PAIN_BEFORE[k]))
     page.fill("input[name=pain_after]", str(PAIN_AFTER[k]))
-    for i, lot in enumerate(LOTS):
-        page.fill(f"input[name=lot-{i}]", lot)
-        page.fill(f"input[name=expiry-{i}]", EXPIRY)
-    for code in QUESTIONS:
-        page.check(f"input[name=q-{code}][value={infection if code == 'infection' else 'no'}]")
     if k == 0:
+        for i, lot in enumerate(LOTS):
+            page.fill(f"input[name=lot-{i}]", lot)
+            page.fill(f"input[name=expiry-{i}]", EXPIRY)
+        for code in QUESTIONS:
+            page.check(f"input[name=q-{code}][value=no]")
         page.check("input[name=q-skin-test][value=yes]")
+        return
+    # A later session starts from the previous one: its lots and answers are there, marked
+    # as carried over until confirmed today.
+    expect(page.locator("[data-testid=carried-note]")).to_contain_text(f"Started from session {k}")
+    for i, lot in enumerate(LOTS):
+        expect(page.locator(f"input[name=lot-{i}]")).to_have_value(lot)
+    expect(page.locator(".question.carried")).to_have_count(len(QUESTIONS))
+    expect(page.locator("tr.carried")).to_have_count(len(LOTS))
+    if infection == "yes":
+        # Answering one question again confirms that answer alone.
+        page.check("input[name=q-infection][value=yes]")
+        expect(page.locator(".question.carried")).to_have_count(len(QUESTIONS) - 1)
+    page.check("input[name=confirm-checklist]")
+    page.check("input[name=confirm-products]")
 
 
 def test_a_doctor_runs_a_knee_cycle_and_finds_the_lot(server, browser, tmp_path):
