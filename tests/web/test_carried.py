@@ -52,7 +52,7 @@ def second(app, client, doctor, cycle):
 
 
 def test_a_new_session_starts_from_the_previous_one_marked_as_carried(app, second):
-    first, page = second
+    _first, page = second
     note = page.select_one("[data-testid=carried-note]")
     assert note is not None and "Started from session 1" in note.get_text()
     assert [page.select_one(f"input[name={k}]")["value"] for k in LOTS] == list(LOTS.values())
