@@ -173,6 +173,7 @@ def seed(app) -> None:
     from planner import engine
     from planner.core.plan_reader import from_dict
     from planner.core.plan_writer import dump
+    from planner.consent_texts import built_in
     from planner.extensions import db
     from planner.models import (
         Consent,
@@ -210,8 +211,8 @@ def seed(app) -> None:
             plan_json=json.dumps(dump(result.plan)), performed_at=datetime(2026, 11, 23, 10),
             performer_id=user_id, pain_before=6, checklist_json=json.dumps(answers),
             created_by_id=user_id, products=[SessionProduct(product="saline", lot="S-1")]))
-        db.session.add(Consent(patient_id=patient.id, treatment="antalgic", language="en",
-                               text_version=1, body="I consent.", signer_name="Patient Seeded",
-                               strokes_json=SIGNATURE, taken_by_id=user_id,
-                               taken_by_name="Dr Doctor"))
+        db.session.add(Consent(patient_id=patient.id, treatment="antalgic", language="it",
+                               text_version=1, body=built_in("antalgic", "it"),
+                               signer_name="Giulia Seeded", strokes_json=SIGNATURE,
+                               taken_by_id=user_id, taken_by_name="Marta Ferrari"))
         db.session.commit()

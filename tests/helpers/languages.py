@@ -40,7 +40,9 @@ def load_po(language: str) -> Catalog:
 
 class VisibleText(HTMLParser):
     """The words a user can read or hear: text, and the attributes shown or spoken; not what
-    is inside a script, a style or a ``hidden`` element (the editor's plan file)."""
+    is inside a script, a style or a ``hidden`` element (the editor's plan file), nor what an
+    element below ``<html>`` declares in a language of its own (``lang``: a consent as the
+    patient read and signed it)."""
 
     SHOWN = frozenset({"placeholder", "aria-label", "title", "alt"})
     VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
@@ -56,7 +58,8 @@ class VisibleText(HTMLParser):
             self.skip += tag not in self.VOID
             return
         names = dict(attrs)
-        if tag in ("script", "style", "template") or "hidden" in names:
+        if tag in ("script", "style", "template") or "hidden" in names or (
+                tag != "html" and "lang" in names):
             self.skip = int(tag not in self.VOID)
             return
         self.parts.extend(v for k, v in attrs if k in self.SHOWN and v)
@@ -123,6 +126,8 @@ DATA_WORDS = frozenset({"Ferrari", "Bianchi", "bianchi", "Marta", "Ruiz", "ruiz"
 def words_of_the_language(language: str) -> frozenset[str]:
     """Every word of the language's catalogue and of the body-map atlas in that language."""
     from planner.bodymaps import atlas
+    from planner.consent_texts import built_in
+    from planner.core.clinical import TREATMENTS
 
     words: set[str] = set()
     for message in load_po(language):
@@ -131,6 +136,8 @@ def words_of_the_language(language: str) -> frozenset[str]:
     for view in atlas.views():
         for thing in (view, *view.regions, *view.guides):
             words.update(WORD.findall(thing.label.get(language, "")))
+    for treatment in TREATMENTS:  # the built-in consent texts (planner/consent_texts.py)
+        words.update(WORD.findall(built_in(treatment, language)))
     locale = Locale.parse(language)  # dates: the months' and days' names
     for names in (locale.months, locale.days):
         for width in names.values():
