@@ -81,6 +81,7 @@ KEYS = {
     "added": N_("Added points"),
     "added_volume_ml": N_("Volume of the added points"),
     "added_mixture": N_("Mixture of the added points"),
+    "added_at": N_("Places of the added points"),
     "template": N_("Schedule"),
     "sessions": N_("Sessions"),
     "interval_days": N_("Days between sessions"),

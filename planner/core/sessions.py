@@ -17,6 +17,8 @@ mixture, the totals of every component, and the warnings they raise.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,13 +45,20 @@ class Adjustments:
     added: int = 0
     added_volume_ml: Decimal = Decimal("0.00")
     added_mixture: str | None = None
+    # Where added points were given, in the plan's mm, when tapped on the drawing (some or all
+    # of the ``added``; a count typed alone has no places).
+    added_at: tuple[tuple[float, float], ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """The adjustments as stored with the session record (JSON-ready)."""
-        return {"skipped": sorted(self.skipped),
-                "volumes": {str(k): str(v) for k, v in sorted(self.volumes.items())},
-                "added": self.added, "added_volume_ml": str(self.added_volume_ml),
-                "added_mixture": self.added_mixture}
+        stored: dict[str, object] = {
+            "skipped": sorted(self.skipped),
+            "volumes": {str(k): str(v) for k, v in sorted(self.volumes.items())},
+            "added": self.added, "added_volume_ml": str(self.added_volume_ml),
+            "added_mixture": self.added_mixture}
+        if self.added_at:
+            stored["added_at"] = [[x, y] for x, y in self.added_at]
+        return stored
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> Adjustments:
@@ -58,11 +67,14 @@ class Adjustments:
         skipped = data.get("skipped") or []
         assert isinstance(volumes, dict) and isinstance(skipped, list)
         mixture = data.get("added_mixture")
+        places = data.get("added_at") or []
+        assert isinstance(places, list)
         return cls(frozenset(int(n) for n in skipped),
                    {int(k): Decimal(str(v)) for k, v in volumes.items()},
                    int(str(data.get("added") or 0)),
                    Decimal(str(data.get("added_volume_ml") or "0.00")),
-                   str(mixture) if mixture else None)
+                   str(mixture) if mixture else None,
+                   tuple((float(x), float(y)) for x, y in places))
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,36 @@ def parse_numbers(text: str, field_name: str, count: int) -> frozenset[int]:
             _check_number(number, field_name, count)
         numbers.update(range(low, high + 1))
     return frozenset(numbers)
+
+
+# [our default]: a place tapped on a body map lies on it (the largest view is under 2 m).
+PLACE_LIMIT_MM = 5000.0
+
+
+def parse_places(text: str, field_name: str, added: int) -> tuple[tuple[float, float], ...]:
+    """The places of added points tapped on the drawing: JSON ``[[x, y], ...]`` in mm, at most
+    one per added point, rounded to 0.1 mm.
+
+    >>> parse_places("[[12.34, 50]]", "added_at", 2)
+    ((12.3, 50.0),)
+    >>> parse_places("[[1, 2], [3, 4]]", "added_at", 1)
+    Traceback (most recent call last):
+    ...
+    planner.core.messages.PlanError: added_at: 2 places tapped for 1 added point(s)
+    """
+    if not text.strip():
+        return ()
+    try:
+        raw = json.loads(text)
+        places = tuple((round(float(x), 1), round(float(y), 1)) for x, y in raw)
+    except (ValueError, TypeError, RecursionError, OverflowError):
+        raise PlanError(field_name, N_("the places tapped could not be read")) from None
+    if not all(math.isfinite(v) and abs(v) <= PLACE_LIMIT_MM for p in places for v in p):
+        raise PlanError(field_name, N_("the places tapped could not be read"))
+    if len(places) > added:
+        raise PlanError(field_name, N_("%(n)s places tapped for %(added)s added point(s)"),
+                        n=len(places), added=added)
+    return places
 
 
 def parse_volumes(text: str, field_name: str, count: int) -> dict[int, Decimal]:

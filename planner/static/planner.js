@@ -2,12 +2,13 @@
 // imports, all from this folder, as the CSP's script-src 'self' asks): the language menu
 // submits itself, date fields say their date in words, the drug field suggests the catalogue's
 // drugs, New plan's figure keeps the treatment ticked, a record's
-// carried-over values lose their mark once confirmed. The plan editor's page loads the editor
+// carried-over values lose their mark once confirmed, and its points given are tapped. The plan editor's page loads the editor
 // as well (editor/editor.js).
 
 import { autosubmitSelects } from "./forms/autosubmit.js";
 import { confirmCarried } from "./forms/carried.js";
 import { keepChosenTreatment } from "./forms/chosen-treatment.js";
+import { tapPointsGiven } from "./forms/points-given.js";
 import { sayDates } from "./forms/date-words.js";
 import { suggestDrugs } from "./forms/drug-field.js";
 
@@ -16,3 +17,4 @@ confirmCarried();
 keepChosenTreatment();
 sayDates();
 suggestDrugs();
+tapPointsGiven();

@@ -78,7 +78,7 @@ def parse(form: Any, result: Result, weight_kg: float | None, cycle_scale: str |
     """
     values: dict[str, Any] = {k: form.get(k, "").strip() for k in (
         "performed_at", "performer_id", "skipped", "volumes", "added", "added_volume_ml",
-        "added_mixture", "pain_scale", "pain_before", "pain_after", "adverse_details",
+        "added_mixture", "added_at", "pain_scale", "pain_before", "pain_after", "adverse_details",
         "notes")}
     values["adverse"] = [code for code in form.getlist("adverse") if code in ADVERSE_EVENTS]
     values["checklist"] = {q.code: form.get(f"q-{q.code}", "") for q in checklist.QUESTIONS}
@@ -148,7 +148,8 @@ def _adjustments(values: dict[str, Any], result: Result, weight_kg: float | None
             added=added,
             added_volume_ml=sessions.volume(values["added_volume_ml"], "added_volume_ml")
             if added else Decimal("0.00"),
-            added_mixture=values["added_mixture"] or None)
+            added_mixture=values["added_mixture"] or None,
+            added_at=sessions.parse_places(values["added_at"], "added_at", added))
         sessions.performed(result, adjustments, weight_kg)
     except PlanError as exc:
         problems[exc.field.split("[")[0]] = plan_message(exc)
@@ -193,6 +194,8 @@ def form_values(record: SessionRecord) -> dict[str, Any]:
         "added_volume_ml": format_digits(str(adjustments.added_volume_ml))
         if adjustments.added else "",
         "added_mixture": adjustments.added_mixture or "",
+        "added_at": json.dumps([list(p) for p in adjustments.added_at])
+        if adjustments.added_at else "",
         "pain_scale": record.pain_scale,
         "pain_before": "" if record.pain_before is None else str(record.pain_before),
         "pain_after": "" if record.pain_after is None else str(record.pain_after),
@@ -210,7 +213,7 @@ def new_values(plan: PlanRecord, result: Result) -> dict[str, Any]:
     products = [{"product": n, "lot": "", "expiry": ""} for n in names]
     return {"performed_at": datetime.now().strftime("%Y-%m-%dT%H:%M"),
             "performer_id": str(current_user.id), "skipped": "", "volumes": "", "added": "",
-            "added_volume_ml": "", "added_mixture": "", "pain_scale": "nrs",
+            "added_volume_ml": "", "added_mixture": "", "added_at": "", "pain_scale": "nrs",
             "pain_before": "", "pain_after": "", "adverse": [], "adverse_details": "",
             "notes": "", "checklist": {}, "carried": [],
             "products": products + [{"product": "", "lot": "", "expiry": ""}] * max(

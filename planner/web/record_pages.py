@@ -22,6 +22,7 @@ from planner.services.consents import latest as latest_consent
 from planner.services.session_records import Reading, read, signed_before, treatment_of
 from planner.vocabulary import SIGNING_ROLES
 from planner.web.i18n import plan_message
+from planner.web.record_drawing import given_drawing
 from planner.web.record_findings import override_lines
 from planner.web.record_form import adverse_names, form_values
 
@@ -48,7 +49,8 @@ def render_form(plan: PlanRecord, result: Result, values: dict[str, Any],
         can_sign=current_user.role in SIGNING_ROLES,
         min_reason=checklist.MIN_OVERRIDE_REASON,
         blocking_codes=checklist.BLOCKING_CODES, treatment=treatment,
-        consent=latest_consent(plan.patient_id, treatment), carry=carry), status
+        consent=latest_consent(plan.patient_id, treatment), carry=carry,
+        drawing=given_drawing(result)), status
 
 
 def plan_broken(patient_id: int, exc: Exception) -> ResponseReturnValue:
@@ -76,7 +78,8 @@ def show_record(record: SessionRecord, values: dict[str, Any] | None = None,
             override_findings=override_lines(record.override_findings),
             questions=checklist.QUESTIONS, answers=json.loads(record.checklist_json),
             events=json.loads(record.adverse_json),
-            adj=sessions.Adjustments.from_dict(json.loads(record.adjustments_json))), status
+            adj=sessions.Adjustments.from_dict(json.loads(record.adjustments_json)),
+            drawing=given_drawing(reading.result) if reading else None), status
     assert reading is not None
     return render_form(record.plan, reading.result, values or form_values(record),
                        problems or {}, record=record, scheduled=record.scheduled,

@@ -171,9 +171,9 @@ def seed(app) -> None:
     """A user, patient 1 and their plan 1, a cycle of two sessions, a draft record of the
     first (record 1, lot S-1)."""
     from planner import engine
+    from planner.consent_texts import built_in
     from planner.core.plan_reader import from_dict
     from planner.core.plan_writer import dump
-    from planner.consent_texts import built_in
     from planner.extensions import db
     from planner.models import (
         Consent,
