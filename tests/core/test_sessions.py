@@ -253,3 +253,43 @@ def test_the_same_site_within_three_months_blocks_unless_already_answered_yes():
 
 def test_unscored_pain_is_missing():
     assert [f.code for f in gate(pain_scored=False).missing] == ["pain"]
+
+
+def test_a_carried_over_answer_or_lot_counts_only_once_confirmed():
+    """A new record of a cycle carries the last session's answers and lots: each is missing
+    until confirmed today, even an answer that would block ("yes") is asked again first."""
+    lots = [checklist.Product("lidocaine 2%", "L1", None), checklist.Product("saline", "S1", None)]
+    carried = gate(answers={**ALL_CLEAR, "heart": "yes"}, first_session=False, products=lots,
+                   carried=["pregnancy", "heart", "lot:saline"])
+    assert [f.code for f in carried.missing] == ["pregnancy", "heart", "lot"]
+    assert "not confirmed" in str(carried.missing[0].text)
+    assert "saline" in str(carried.missing[2].text)
+    assert carried.blocks == () and not carried.allows("a long enough reason")
+    confirmed = gate(answers={**ALL_CLEAR, "heart": "yes"}, first_session=False, products=lots)
+    assert [f.code for f in confirmed.blocks] == ["heart"] and confirmed.missing == ()
+
+
+@pytest.mark.parametrize(("text", "added", "places"), [
+    ("", 0, ()), ("  ", 3, ()), ("[]", 1, ()),
+    ("[[1.26, -3]]", 1, ((1.3, -3.0),)), ("[[0, 0], [10.04, 20]]", 5, ((0.0, 0.0), (10.0, 20.0))),
+])
+def test_the_places_of_added_points_are_read(text, added, places):
+    assert sessions.parse_places(text, "added_at", added) == places
+
+
+@pytest.mark.parametrize(("text", "added"), [
+    ("[[1, 2]]", 0), ("[[1, 2], [3, 4]]", 1), ("nonsense", 3), ("[[1]]", 3), ('[["a", 2]]', 3),
+    ("[[NaN, 2]]", 3), ("[[1e400, 2]]", 3), ("[[6000, 2]]", 3), ("{}", 3), ("[[1, 2, 3]]", 3),
+    ("[" * 5000 + "]" * 5000, 3),
+])
+def test_places_that_cannot_be_added_points_are_refused_with_the_field(text, added):
+    with pytest.raises(PlanError) as refused:
+        sessions.parse_places(text, "added_at", added)
+    assert refused.value.field == "added_at"
+
+
+def test_added_places_survive_storage_and_old_records_read_without_them():
+    tapped = sessions.Adjustments(added=2, added_volume_ml=Decimal("0.10"),
+                                  added_at=((1.5, 2.0), (30.0, -4.5)))
+    assert sessions.Adjustments.from_dict(tapped.as_dict()) == tapped
+    assert "added_at" not in sessions.Adjustments(added=1).as_dict()
