@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from planner.core.dosing import ComponentTotal
 from planner.core.outcomes import Trend
+from planner.core.signature import HEIGHT, WIDTH
 from planner.drawing.pain_chart import pain_chart_svg
 from planner.printing.paper import SheetInfo, check
 from planner.printing.templates import template, translations
@@ -37,6 +38,24 @@ class CycleRow:
 
 
 @dataclass(frozen=True)
+class ConsentPrint:
+    """A consent the cycle's signed records were signed on, as the patient signed it."""
+
+    treatment: str  # the treatment's name in the report's language
+    signer: str
+    signed_at: datetime  # the clinic's time
+    text_version: int
+    language: str  # the text's language: its code ("it")
+    language_name: str  # and its own name ("Italiano")
+    body: str
+    photos_record: bool
+    photos_teaching: bool
+    signature_path: str  # an SVG path in the pad's units (core/signature.py)
+    taken_by: str
+    sessions: tuple[int, ...]  # the numbers of the sessions signed on it
+
+
+@dataclass(frozen=True)
 class CycleReport:
     """A cycle so far, for its printout: the pain trend (chart labels: the sessions' dates),
     what was given in all, and each session."""
@@ -49,6 +68,7 @@ class CycleReport:
     total_ml: Decimal
     components: tuple[ComponentTotal, ...]
     rows: tuple[CycleRow, ...]
+    consents: tuple[ConsentPrint, ...] = ()
 
 
 def cycle_html(report: CycleReport, info: SheetInfo) -> str:
@@ -60,4 +80,5 @@ def cycle_html(report: CycleReport, info: SheetInfo) -> str:
     image = "data:image/svg+xml;base64," + base64.b64encode(chart.encode()).decode("ascii")
     return template("cycle.html", info).render(
         info=info, report=report, chart_image=image if chart else None,
-        paper_css=f"paper-{info.paper}.css", static_base=info.static_base)
+        paper_css=f"paper-{info.paper}.css", static_base=info.static_base,
+        pad=(WIDTH, HEIGHT))

@@ -16,10 +16,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from planner.core.messages import PlanError
+from planner.core.signature import read_signature
 from planner.extensions import db
 from planner.formatting import clinic_time
 from planner.models import (
     ClinicSettings,
+    Consent,
     Cycle,
     Patient,
     PlanRecord,
@@ -29,16 +31,17 @@ from planner.models import (
     clinic_settings,
     now,
 )
-from planner.printing.cycle_report import CycleReport, CycleRow, cycle_html
+from planner.printing.cycle_report import ConsentPrint, CycleReport, CycleRow, cycle_html
 from planner.printing.paper import PAPERS, SheetInfo
 from planner.printing.plan_pages import handout_html, sheet_html, stencil_html
 from planner.services.cycle_outcomes import cycle_outcome
 from planner.services.plans import compute_doc
-from planner.vocabulary import LANGUAGES
+from planner.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from planner.web import pdf_thread
 from planner.web.i18n import current_locale
 from planner.web.lookups import get_plan
 from planner.web.record_form import signed_as
+from planner.wording import treatment_names
 
 bp = Blueprint("printouts", __name__)
 
@@ -158,7 +161,7 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
             cancel_reason=planned.cancel_reason if planned.status == "cancelled" else ""))
     report = CycleReport(
         cycle.plan.title, outcome.trend, outcome.labels, outcome.done, outcome.planned,
-        outcome.total_ml, outcome.components, tuple(rows))
+        outcome.total_ml, outcome.components, tuple(rows), consents_printed(cycle))
     patient = cycle.plan.patient
     settings = clinic_settings()
     paper = request.args.get("paper", "a4")
@@ -168,6 +171,27 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
         birth_date=patient.birth_date, record_number=patient.record_number,
         session_date=date.today(), static_base="/static/" if for_screen else "")
     return cycle_html(report, info)
+
+
+def consents_printed(cycle: Cycle) -> tuple[ConsentPrint, ...]:
+    """The consents the cycle's signed records were signed on, each once, in the order first
+    used (the report's language for its words, the patient's for the text)."""
+    used: dict[int, list[int]] = {}
+    for planned in cycle.sessions:
+        r = planned.record
+        if r is not None and r.signed and r.consent is not None:
+            used.setdefault(r.consent.id, []).append(planned.number)
+    shown = []
+    for consent_id, numbers in used.items():
+        c = db.session.get(Consent, consent_id)
+        assert c is not None
+        shown.append(ConsentPrint(
+            treatment_names(_).get(c.treatment, c.treatment), c.signer_name,
+            clinic_time(c.signed_at), c.text_version, c.language,
+            LANGUAGE_NAMES.get(c.language, c.language), c.body, c.photos_record,
+            c.photos_teaching, read_signature(c.strokes_json).svg_path(), c.taken_by_name,
+            tuple(numbers)))
+    return tuple(shown)
 
 
 def localized_report(cycle: Cycle, *, for_screen: bool) -> str:

@@ -249,6 +249,13 @@ def test_a_doctor_runs_a_knee_cycle_and_finds_the_lot(server, browser, tmp_path)
             ).count("L") >= 6
     consent.scroll_into_view_if_needed()
     shot(page, "cycle-05-signed-record-consent")
+    # Printed (the page's Print button), the record keeps its consent and drops the app's bar.
+    expect(page.locator("[data-testid=print-record]")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".topbar")).to_be_hidden()
+    expect(page.locator("[data-testid=print-record]")).to_be_hidden()
+    expect(consent).to_be_visible()
+    page.emulate_media(media="screen")
     token = page.locator("[data-testid=addenda] input[name=csrf_token]").get_attribute("value")
     assert token
     forged = {"csrf_token": token, "version": "2", "performed_at": DAYS[0],

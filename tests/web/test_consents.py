@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from planner.consent_texts import LANGUAGES, built_in
 from planner.core.clinical import TREATMENTS
 from tests.helpers.audit import audit_actions
+from tests.helpers.browser import SHOTS
 from tests.helpers.patients import add, created_id
 from tests.helpers.plans import knee_plan, save, saved_id
 from tests.helpers.records import (
@@ -196,3 +197,23 @@ def test_a_signed_consent_prints_with_its_signature(client, doctor, unconsented)
     assert shown.select_one("[data-testid=consent-signature] path")["d"] == (
         "M40 120L120 60L200 140L280 70L360 130")
     assert client.get("/consents/2").status_code == 404
+
+
+def test_the_cycle_report_prints_the_consent_its_sessions_were_signed_on(client, doctor, cycle):
+    from tests.helpers.documents import pdf_text
+    from tests.helpers.records import signed
+
+    signed(doctor, 1)
+    signed(doctor, 2, performed_at="2026-10-12T10:00", **{"q-skin-test": None})
+    page = soup(client.get("/cycles/1/report"))
+    [shown] = page.select("[data-testid=consent]")
+    assert "Sessions signed on it: 1, 2 ·" in shown.get_text(" ", strip=True)
+    assert built_in("antalgic", "en").split("\n\n")[0] in shown.get_text()
+    assert shown.select_one("svg path")["d"] == "M40 120L120 60L200 140L280 70L360 130"
+    assert "Signed by Maria Rossi on" in shown.get_text()
+    pdf = client.get("/cycles/1/report.pdf?lang=it").data
+    SHOTS.mkdir(exist_ok=True)
+    (SHOTS / "cycle-report-consent.pdf").write_bytes(pdf)  # to be looked at (pdftoppm)
+    italian = pdf_text(pdf)
+    assert "Il consenso del paziente" in italian and "Sedute firmate" in italian
+    assert "The doctor has explained the treatment" in italian  # the text as read, in English
