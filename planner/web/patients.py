@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from planner.extensions import db
 from planner.formatting import clock_text
 from planner.models import AuditEvent, Patient, User, audit
+from planner.services.consents import patient_consents
 from planner.services.cycle_outcomes import cycle_outcome
 from planner.services.patients import create_patient, search
 from planner.services.session_records import patient_records
@@ -65,7 +66,8 @@ def show(patient_id: int) -> ResponseReturnValue:
     cycles = [cycle_outcome(c, current_locale(), text=_) for c in patient.cycles]
     return render_template("patients/show.html", patient=patient, cycles=cycles,
                            week=timedelta(days=7), treatments=treatment_names(_),
-                           records=patient_records(patient))
+                           records=patient_records(patient),
+                           consents=patient_consents(patient.id))
 
 
 @bp.route("/<int:patient_id>/edit", methods=["GET", "POST"])
