@@ -138,7 +138,8 @@ def questions(first_session: bool) -> tuple[Question, ...]:
 def gate(answers: Answers, *, first_session: bool, record: Record, session_day: date,
          components: Sequence[ComponentTotal] = (), dose_warnings: Sequence[PlanWarning] = (),
          products: Sequence[Product] = (), same_site_days: Sequence[date] = (),
-         pain_scored: bool = True, carried: Sequence[str] = ()) -> Gate:
+         pain_scored: bool = True, carried: Sequence[str] = (),
+         consent_day: date | None = None) -> Gate:
     """Read a session's checklist with the record, the doses, the products and the history.
 
     ``same_site_days`` are the days of earlier sessions at the same site outside this cycle;
@@ -147,6 +148,9 @@ def gate(answers: Answers, *, first_session: bool, record: Record, session_day: 
     from the cycle's previous session and nobody has confirmed yet: question codes, and
     "lot:<product>" for a product's lot. [our default]: an answer or a lot carried over counts
     only once someone confirms it today, so the questions are asked again at every session.
+    ``consent_day`` is the day the patient signed the consent the record is signed on: a
+    consent is given before the treatment, so one signed after the session's day blocks (a
+    session recorded late, its consent given on paper then: the doctor says so in the reason).
     """
     missing: list[Finding] = []
     if not pain_scored:
@@ -183,6 +187,10 @@ def gate(answers: Answers, *, first_session: bool, record: Record, session_day: 
             blocks.append(Finding("expired", Message(
                 N_("%(product)s (lot %(lot)s) expired on %(expiry)s"),
                 product=product.name, lot=product.lot, expiry=product.expiry.isoformat())))
+    if consent_day is not None and consent_day > session_day:
+        blocks.append(Finding("consent-late", Message(
+            N_("The consent was signed on %(day)s, after this session"),
+            day=consent_day.isoformat())))
     recent = sorted(d for d in same_site_days
                     if session_day - timedelta(days=SAME_SITE_DAYS) <= d <= session_day)
     if recent and answers.get("same-site") != "yes":

@@ -134,8 +134,11 @@ def parse_places(text: str, field_name: str, added: int) -> tuple[tuple[float, f
         return ()
     try:
         raw = json.loads(text)
-        if not isinstance(raw, list):
-            raise TypeError("not a list")
+        if not isinstance(raw, list) or not all(
+                isinstance(p, list) and len(p) == 2 and all(
+                    isinstance(v, int | float) and not isinstance(v, bool) for v in p)
+                for p in raw):
+            raise TypeError("not a list of [x, y]")
         places = tuple((round(float(x), 1), round(float(y), 1)) for x, y in raw)
     except (ValueError, TypeError, RecursionError, OverflowError):
         raise PlanError(field_name, N_("the places tapped could not be read")) from None

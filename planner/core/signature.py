@@ -94,6 +94,19 @@ class Signature:
         return "".join(parts)
 
 
+def stored_path(stored: str) -> str:
+    """A kept signature's SVG path, read as it was kept (no limit checked again: a limit
+    tightened later never hides a consent signed before it). "" if it cannot be read."""
+    try:
+        data = json.loads(stored)
+        return Signature(tuple(
+            Stroke(str(s["pointer"]), tuple((float(x), float(y), int(ms))
+                                            for x, y, ms in s["points"]))
+            for s in data["strokes"] if s["points"])).svg_path()
+    except (ValueError, TypeError, KeyError, OverflowError):
+        return ""
+
+
 def _short(value: float) -> float | int:
     """A coordinate to a tenth of a unit, written without a trailing .0."""
     rounded = round(value, 1)

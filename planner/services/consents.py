@@ -11,6 +11,7 @@ prints, the version the patient read.
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from planner import consent_texts
 from planner.core.clinical import TREATMENTS
@@ -54,7 +55,11 @@ def publish_text(treatment: str, language: str, body: str, read_version: int,
     row = ConsentText(treatment=treatment, language=language, version=version + 1, body=body,
                       created_by_id=actor.id)
     db.session.add(row)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another version saved a moment ago, between the read and here
+        db.session.rollback()
+        raise Changed(None) from None
     audit(actor, "create", "consent_text", row.id, f"{treatment} {language} v{row.version}")
     db.session.commit()
     return row

@@ -24,8 +24,10 @@ from planner.core import checklist, clinical, sessions
 from planner.core.compute import Result
 from planner.core.plan_reader import from_dict
 from planner.extensions import db
+from planner.formatting import clinic_time
 from planner.models import (
     Addendum,
+    Consent,
     Patient,
     PlanRecord,
     ScheduledSession,
@@ -101,8 +103,23 @@ def read(record: SessionRecord) -> Reading:
         session_day=record.performed_at.date(), components=done.components,
         dose_warnings=done.warnings, pain_scored=record.pain_before is not None,
         products=[checklist.Product(p.product, p.lot, p.expiry) for p in record.products],
-        same_site_days=same_site_days(record), carried=json.loads(record.carried_json))
+        same_site_days=same_site_days(record), carried=json.loads(record.carried_json),
+        consent_day=consent_day(record))
     return Reading(result, done, gate, first)
+
+
+def consent_of(record: SessionRecord) -> Consent | None:
+    """The consent a record is signed on: the one it was signed on, or for a draft the
+    patient's newest consent to the record's treatment."""
+    if record.signed:
+        return record.consent
+    return latest_consent(record.patient_id, treatment_of(record))
+
+
+def consent_day(record: SessionRecord) -> date | None:
+    """The clinic's day the record's consent was signed (None: no consent)."""
+    consent = consent_of(record)
+    return None if consent is None else clinic_time(consent.signed_at).date()
 
 
 def first_session(record: SessionRecord) -> bool:
@@ -264,7 +281,10 @@ def update_draft(record: SessionRecord, values: dict[str, Any], result: Result,
 def treatment_of(record: SessionRecord) -> str:
     """The treatment of the plan a record copied."""
     treatment = json.loads(record.plan_json).get("treatment", clinical.DEFAULT_TREATMENT)
-    return str(treatment) if treatment in clinical.TREATMENTS else clinical.DEFAULT_TREATMENT
+    # As the plan reader takes it: a plan file saved without one is antalgic; a record's plan
+    # always computed (it was read to be saved), so anything else is the reader's default too.
+    return treatment if isinstance(treatment, str) and treatment in clinical.TREATMENTS \
+        else clinical.DEFAULT_TREATMENT
 
 
 def sign(record: SessionRecord, signer: User, reason: str, version: int | None,
@@ -286,7 +306,7 @@ def sign(record: SessionRecord, signer: User, reason: str, version: int | None,
     if not password or not signer.check_password(password):
         raise WrongPassword()
     _read_at(record, version)
-    consent = latest_consent(record.patient_id, treatment_of(record))
+    consent = consent_of(record)
     if consent is None:
         raise NoConsent()
     scale = cycle_scale(record.scheduled)

@@ -45,7 +45,7 @@ UNAUDITED = {
 # The entity a URL's id names.
 ID_ENTITIES = {"patient_id": "patient", "plan_id": "plan", "record_id": "session_record",
                "session_id": "session", "cycle_id": "cycle", "mixture_id": "mixture",
-               "user_id": "user", "token_id": "api_token"}
+               "user_id": "user", "token_id": "api_token", "consent_id": "consent"}
 
 # Pages with no id in the URL: the entity they list.
 LISTS = {"patients.index": "patient", "patients.create": "patient",
@@ -55,7 +55,8 @@ LISTS = {"patients.index": "patient", "patients.create": "patient",
          "printouts.settings": "settings", "account.password": "user",
          "account.sessions": "user", "api.patients": "patient",
          "api.search_patients": "patient", "api.create_patient": "patient",
-         "plans.save": "plan", "auth.logout": "user", "auth.language": "user"}
+         "plans.save": "plan", "auth.logout": "user", "auth.language": "user",
+         "consents.texts": "consent_text"}
 
 PRINTS = frozenset({"printouts.page", "printouts.pdf", "printouts.cycle_page",
                     "printouts.cycle_pdf"})

@@ -219,5 +219,6 @@ def finding_names() -> dict[str, str]:
             "expired": _("expired product"),
             "same-site-recorded": _("same site treated in the last 3 months"),
             "allergy-recorded": _("allergy in the record"),
+            "consent-late": _("consent signed after the session"),
             **{f"record-{name}": _("the record says: %(fact)s", fact=fields[name])
                for name in ("pregnant", "breastfeeding", "bleeding_disorder", "anticoagulants")}}

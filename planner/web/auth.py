@@ -5,9 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import math
 import secrets
-from datetime import timedelta
 from typing import Any
 
 from flask import (
@@ -24,55 +22,26 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.extensions import db
-from planner.models import LoginFailure, User, audit, now
+from planner.models import LoginFailure, User, audit
 from planner.services.accounts import create_account
 from planner.vocabulary import LANGUAGES
 from planner.web import sessions
 from planner.web.accounts_rules import MAX_PASSWORD, account_problems, has_users
 from planner.web.demo import load_demo
 from planner.web.i18n import current_locale
+from planner.web.login_waits import failed, wait_seconds
 from planner.web.paths import is_api, local_target
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
 
-# [our default] (in the spirit of OWASP's authentication advice, "Account lockout": delays
-# rather than lockouts, which a stranger could use to lock a clinic out): counted over 15
-# minutes, after 3 wrong passwords for one username the next login there waits 1 s, then 2, 4...
-# up to a minute; after 10 from one address, every login from it waits 1 s, 2, 4... up to 30 s.
-# A success clears the username's count; `mesoplanner unlock`, on the server's machine, clears
-# any (no address is exempt: behind a proxy set up without MESOPLANNER_BEHIND_PROXY, every
-# client would look local).
-FAILURE_WINDOW = timedelta(minutes=15)
-FREE_FAILURES_PER_USER = 3
-MAX_WAIT_PER_USER_S = 60
-FREE_FAILURES_PER_ADDRESS = 10
-MAX_WAIT_PER_ADDRESS_S = 30
 # Checked when the username is unknown, so that a wrong name takes as long as a wrong password
 # and the time of the answer does not tell which usernames exist.
 _NOBODY_HASH = generate_password_hash(secrets.token_urlsafe(16))
-
-
-def wait_seconds(username: str, address: str) -> int:
-    """How long this login must wait after the failures lately for this username and from this
-    address: growing delays, never a lockout (a clinic behind one address cannot be locked out
-    by a stranger's guesses: at worst a minute, and ``mesoplanner unlock`` on the server's
-    machine clears it at once)."""
-    since = now() - FAILURE_WINDOW
-    waits = []
-    for column, value, free, cap in (
-            (LoginFailure.username, username, FREE_FAILURES_PER_USER, MAX_WAIT_PER_USER_S),
-            (LoginFailure.address, address, FREE_FAILURES_PER_ADDRESS, MAX_WAIT_PER_ADDRESS_S)):
-        count, last = db.session.execute(select(func.count(), func.max(LoginFailure.at)).where(
-            LoginFailure.at >= since, column == value)).one()
-        if count >= free and last is not None:
-            delay = min(2 ** (count - free), cap)
-            waits.append(delay - (now() - last).total_seconds())
-    return int(max([0, *(math.ceil(w) for w in waits)]))
 
 
 def name_tag(username: str) -> str:
@@ -127,9 +96,7 @@ def login() -> ResponseReturnValue:
             db.session.commit()
             return redirect(local_target(request.args.get("next", ""),
                                          url_for("patients.index")), 303)
-        # The failures past the window count no more: forgotten (the trail keeps them).
-        db.session.execute(delete(LoginFailure).where(LoginFailure.at < now() - FAILURE_WINDOW))
-        db.session.add(LoginFailure(username=username, address=address))
+        failed(username, address)
         # Kept in the trail for good (the counter above is cleared by a success). A name that is
         # no account's is kept only as a tag: people type passwords and patients' names into
         # the username box, and the trail cannot forget.

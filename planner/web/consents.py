@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from planner.core.signature import HEIGHT, WIDTH, SignatureError, read_signature
+from planner.core.signature import HEIGHT, WIDTH, SignatureError, read_signature, stored_path
 from planner.extensions import db
 from planner.models import Consent
 from planner.services import consents as service
@@ -32,7 +32,7 @@ bp = Blueprint("consents", __name__)
 @bp.app_template_global()
 def consent_path(consent: Consent) -> str:
     """A signed consent's signature as an SVG path in the pad's units."""
-    return read_signature(consent.strokes_json).svg_path()
+    return stored_path(consent.strokes_json)
 
 
 def treatment_names() -> dict[str, str]:
@@ -118,8 +118,12 @@ def texts() -> ResponseReturnValue:
     version; the versions before are kept."""
     form: Any = request.form if request.method == "POST" else request.args
     treatment = form.get("treatment", "")
+    language = form.get("language", "")
+    if request.method == "POST" and (treatment not in service.treatments()
+                                     or language not in LANGUAGES):
+        abort(422)  # a forged form: the page only sends its own treatment and language
     treatment = treatment if treatment in service.treatments() else service.treatments()[0]
-    language = _language(form.get("language"))
+    language = _language(language)
     version, body = service.current_text(treatment, language)
     problems: dict[str, str] = {}
     status = 200

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from planner.core.messages import PlanError
-from planner.core.signature import read_signature
+from planner.core.signature import stored_path
 from planner.extensions import db
 from planner.formatting import clinic_time
 from planner.models import (
@@ -176,20 +176,18 @@ def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
 def consents_printed(cycle: Cycle) -> tuple[ConsentPrint, ...]:
     """The consents the cycle's signed records were signed on, each once, in the order first
     used (the report's language for its words, the patient's for the text)."""
-    used: dict[int, list[int]] = {}
+    used: dict[int, tuple[Consent, list[int]]] = {}
     for planned in cycle.sessions:
         r = planned.record
         if r is not None and r.signed and r.consent is not None:
-            used.setdefault(r.consent.id, []).append(planned.number)
+            used.setdefault(r.consent.id, (r.consent, []))[1].append(planned.number)
     shown = []
-    for consent_id, numbers in used.items():
-        c = db.session.get(Consent, consent_id)
-        assert c is not None
+    for c, numbers in used.values():
         shown.append(ConsentPrint(
             treatment_names(_).get(c.treatment, c.treatment), c.signer_name,
             clinic_time(c.signed_at), c.text_version, c.language,
             LANGUAGE_NAMES.get(c.language, c.language), c.body, c.photos_record,
-            c.photos_teaching, read_signature(c.strokes_json).svg_path(), c.taken_by_name,
+            c.photos_teaching, stored_path(c.strokes_json), c.taken_by_name,
             tuple(numbers)))
     return tuple(shown)
 

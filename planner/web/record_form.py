@@ -4,6 +4,7 @@ user's language), and a stored record as the form shows it."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from planner.web.i18n import format_digits, plan_message
 from planner.web.roles import role_names
 
 QUESTION_CODES = frozenset(q.code for q in checklist.QUESTIONS)
+LOT_NAME = re.compile(r"lot-(\d{1,2})", re.ASCII)  # a carried lot's row, as the form names it
 
 MAX_PRODUCTS = 12  # [our default]: rows of products on one session record
 
@@ -247,8 +249,8 @@ def carried_left(form: Any, values: dict[str, Any]) -> list[str]:
     for name in dict.fromkeys(form.get("carried", "").split()):
         question = (name.startswith("q-") and name[2:] in QUESTION_CODES
                     and values["checklist"].get(name[2:]) in ("yes", "no"))
-        lot = (name.startswith("lot-") and name[4:].isdigit() and int(name[4:]) < len(rows)
-               and bool(rows[int(name[4:])]["product"]))
+        row = LOT_NAME.fullmatch(name)
+        lot = row is not None and int(row[1]) < len(rows) and bool(rows[int(row[1])]["product"])
         if (question and not form.get("confirm-checklist")) or (
                 lot and not form.get("confirm-products")):
             names.append(name)

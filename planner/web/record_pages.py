@@ -35,8 +35,8 @@ def performers() -> list[User]:
 def render_form(plan: PlanRecord, result: Result, values: dict[str, Any],
                 problems: dict[str, str], *, record: SessionRecord | None = None,
                 scheduled: ScheduledSession | None = None, status: int = 200,
-                reading: Reading | None = None, carry: dict[str, Any] | None = None
-                ) -> ResponseReturnValue:
+                reading: Reading | None = None, carry: dict[str, Any] | None = None,
+                reason: str = "") -> ResponseReturnValue:
     """The record form (new or draft) with the plan's summary and, for a draft, the gate and
     the patient's consent to the treatment."""
     treatment = treatment_of(record) if record is not None else plan.treatment
@@ -49,7 +49,7 @@ def render_form(plan: PlanRecord, result: Result, values: dict[str, Any],
         can_sign=current_user.role in SIGNING_ROLES,
         min_reason=checklist.MIN_OVERRIDE_REASON,
         blocking_codes=checklist.BLOCKING_CODES, treatment=treatment,
-        consent=latest_consent(plan.patient_id, treatment), carry=carry,
+        consent=latest_consent(plan.patient_id, treatment), carry=carry, reason=reason,
         drawing=given_drawing(result)), status
 
 
@@ -61,10 +61,11 @@ def plan_broken(patient_id: int, exc: Exception) -> ResponseReturnValue:
 
 
 def show_record(record: SessionRecord, values: dict[str, Any] | None = None,
-                problems: dict[str, str] | None = None, status: int = 200
-                ) -> ResponseReturnValue:
+                problems: dict[str, str] | None = None, status: int = 200,
+                reason: str = "") -> ResponseReturnValue:
     """A record's page (with whatever was flashed; a draft's form with ``values`` and
-    ``problems`` as typed), answered with ``status``."""
+    ``problems`` as typed, and the override ``reason`` typed before a signing was refused),
+    answered with ``status``."""
     try:
         reading: Reading | None = read(record)
     except (PlanError, ValueError) as exc:
@@ -83,7 +84,7 @@ def show_record(record: SessionRecord, values: dict[str, Any] | None = None,
     assert reading is not None
     return render_form(record.plan, reading.result, values or form_values(record),
                        problems or {}, record=record, scheduled=record.scheduled,
-                       status=status, reading=reading)
+                       status=status, reading=reading, reason=reason)
 
 
 def refuse_signed(record: SessionRecord) -> ResponseReturnValue:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from planner.core import checklist
@@ -30,6 +31,8 @@ from planner.services.refusals import (
     OtherScale,
     WrongPassword,
 )
+from planner.web.accounts_rules import MAX_PASSWORD
+from planner.web.login_waits import failed, wait_seconds
 from planner.web.lookups import get_plan
 from planner.web.record_findings import stored_findings
 from planner.web.record_form import (
@@ -58,7 +61,15 @@ def _start(plan: PlanRecord, scheduled: ScheduledSession | None) -> ResponseRetu
     try:
         result = service.computed_plan(version[1] if version else plan.plan_json, weight)
     except (PlanError, ValueError) as exc:
-        return plan_broken(plan.patient_id, exc)
+        if version is None:
+            return plan_broken(plan.patient_id, exc)
+        # The previous session's version no longer computes (its body map changed): the
+        # plan's current version, as if asked for.
+        version, use_current = None, True
+        try:
+            result = service.computed_plan(plan.plan_json, weight)
+        except (PlanError, ValueError) as again:
+            return plan_broken(plan.patient_id, again)
     scale = service.cycle_scale(scheduled)
     carry = {"previous": previous, "version": version[0] if version else plan.version,
              "current": use_current}
@@ -141,20 +152,29 @@ def sign(record_id: int) -> ResponseReturnValue:
     """Sign a draft: the gate must pass, or the doctor overrides its findings with a reason."""
     record = db.get_or_404(SessionRecord, record_id)
     reason = request.form.get("override_reason", "").strip()[:MAX_TEXT]
+    address = (request.remote_addr or "")[:64]
+    wait = wait_seconds(current_user.username, address)
+    if wait > 0 and record.status == "draft":
+        # The login's waits: a password is not guessed at an unattended tablet's signature.
+        flash(ngettext("Too many wrong passwords: wait %(num)d second, then sign again.",
+                       "Too many wrong passwords: wait %(num)d seconds, then sign again.",
+                       wait), "error")
+        return show_record(record, status=429, reason=reason)
     try:
         service.sign(record, current_user, reason, request.form.get("version", type=int),
-                     stored_findings, request.form.get("password", ""))
+                     stored_findings, request.form.get("password", "")[:MAX_PASSWORD + 1])
     except NotDraft:
         return refuse_signed(record)
     except NotAllowed:
         flash(_("Only a doctor can sign a session record."), "error")
         return show_record(record, status=403)
     except WrongPassword:
+        failed(current_user.username, address)
         audit(current_user, "refused", "session_record", record.id, "signing: wrong password")
         db.session.commit()
         flash(_("Not signed: your password was not right. Enter your password to sign."),
               "error")
-        return show_record(record, status=422)
+        return show_record(record, status=422, reason=reason)
     except Changed as exc:
         if exc.current is None:
             return raced(record)
@@ -164,21 +184,21 @@ def sign(record_id: int) -> ResponseReturnValue:
     except NoConsent:
         flash(_("Not signed: the patient has not signed the consent to this treatment. Have "
                 "the patient sign it first."), "error")
-        return show_record(record, status=422)
+        return show_record(record, status=422, reason=reason)
     except OtherScale as exc:
         flash(_("Not signed: this cycle's pain is scored on %(scale)s; change the draft's scale "
                 "first.", scale=scale_names()[exc.scale]), "error")
-        return show_record(record, status=422)
+        return show_record(record, status=422, reason=reason)
     except (PlanError, ValueError) as exc:
         return plan_broken(record.patient_id, exc)
     except GateMissing:
         flash(_("Not signed: complete what the safety list asks first."), "error")
-        return show_record(record, status=422)
+        return show_record(record, status=422, reason=reason)
     except GateNeedsReason:
         flash(_("Not signed: the safety list found something. To go ahead, write your reason "
                 "for the override (at least %(n)d characters).",
                 n=checklist.MIN_OVERRIDE_REASON), "error")
-        return show_record(record, status=422)
+        return show_record(record, status=422, reason=reason)
     flash(_("Session record signed."), "success")
     return redirect(url_for("records.show", record_id=record.id), 303)
 

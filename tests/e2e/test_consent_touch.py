@@ -8,9 +8,8 @@ from playwright.sync_api import expect
 
 from planner.consent_texts import built_in
 from tests.helpers.access import seed
-from tests.helpers.browser import SIZES, shot, watch
+from tests.helpers.browser import SIZES, log_in, shot, watch
 from tests.helpers.signing import STROKE
-from tests.helpers.users import PASSWORD
 
 
 def test_a_patient_signs_with_a_finger_in_spanish(server, browser):
@@ -23,10 +22,7 @@ def test_a_patient_signs_with_a_finger_in_spanish(server, browser):
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
     page = context.new_page()
     problems = watch(page)
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "assistant")  # the assistant hands over the tablet
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, base, "assistant")  # the assistant hands over the tablet
     page.goto(f"{base}/patients/1")
     section = page.locator("[data-testid=consents]")
     expect(section.locator("tbody tr")).to_have_count(1)  # the seeded consent to pain

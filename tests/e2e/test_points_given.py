@@ -4,10 +4,14 @@ shows them marked."""
 
 from __future__ import annotations
 
+import json
+
 from playwright.sync_api import Page, expect
 
+from planner.extensions import db
+from planner.models import SessionRecord
 from tests.helpers.access import seed
-from tests.helpers.browser import SIZES, shot, watch
+from tests.helpers.browser import SIZES, log_in, shot, watch
 from tests.helpers.signing import sign_record
 from tests.helpers.users import PASSWORD
 
@@ -26,10 +30,7 @@ def test_points_are_skipped_and_added_by_tapping_the_drawing(server, browser):
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
     page = context.new_page()
     problems = watch(page)
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "doctor")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, base, "doctor")
     page.goto(f"{base}/records/1")
     drawing = page.locator("[data-testid=points-given]")
     drawing.scroll_into_view_if_needed()
@@ -58,8 +59,13 @@ def test_points_are_skipped_and_added_by_tapping_the_drawing(server, browser):
     svg = drawing.locator("svg").bounding_box()
     assert svg is not None
     spot = (svg["x"] + svg["width"] * 0.15, svg["y"] + svg["height"] * 0.2)
+    kept = (svg["x"] + svg["width"] * 0.85, svg["y"] + svg["height"] * 0.2)
+    kept_mm = page.evaluate("""([x, y]) => {
+        const svg = document.querySelector('[data-points-given] svg');
+        const p = new DOMPoint(x, y).matrixTransform(svg.getScreenCTM().inverse());
+        return [p.x, p.y]; }""", list(kept))
     page.touchscreen.tap(*spot)
-    page.touchscreen.tap(svg["x"] + svg["width"] * 0.85, svg["y"] + svg["height"] * 0.2)
+    page.touchscreen.tap(*kept)
     expect(page.locator("input[name=added]")).to_have_value("2")
     expect(drawing.locator(".added-plus")).to_have_count(2)
     page.touchscreen.tap(*spot)
@@ -76,6 +82,13 @@ def test_points_are_skipped_and_added_by_tapping_the_drawing(server, browser):
     expect(page.locator("[data-testid=points-given] .added-plus")).to_have_count(1)
     expect(page.locator("[data-testid=given]")).to_contain_text(
         f"Given: {points - 4 + 1} of {points} points")
+    # The place is kept in the plan's millimetres, where the finger was (a touch lands on a
+    # whole pixel: within half a millimetre; a place kept in screen pixels would be far off).
+    with app.app_context():
+        stored = json.loads(db.session.get(SessionRecord, 1).adjustments_json)
+    [(x_mm, y_mm)] = stored["added_at"]
+    assert abs(x_mm - kept_mm[0]) <= 0.5 and abs(y_mm - kept_mm[1]) <= 0.5, (stored, kept_mm)
+    assert (stored["skipped"], stored["added"]) == ([3, 4, 5, 7], 1)
 
     # Signed, the record shows the same marks, read-only.
     sign_record(page, PASSWORD)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from tests.helpers.records import SIGNATURE, consent_form
+from tests.helpers.records import FIRST_VISIT, SIGNATURE, consent_form
 from tests.helpers.users import PASSWORD, make_user
 
 PLAN = {"format": "mesoplanner.plan/1", "bodymap": "knee-anterior", "side": "right",
@@ -214,5 +214,6 @@ def seed(app) -> None:
         db.session.add(Consent(patient_id=patient.id, treatment="antalgic", language="it",
                                text_version=1, body=built_in("antalgic", "it"),
                                signer_name="Giulia Seeded", strokes_json=SIGNATURE,
-                               taken_by_id=user_id, taken_by_name="Marta Ferrari"))
+                               taken_by_id=user_id, taken_by_name="Marta Ferrari",
+                               signed_at=FIRST_VISIT))
         db.session.commit()

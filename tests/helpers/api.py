@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from tests.helpers.patients import add, created_id
 from tests.helpers.plans import knee_plan, save, saved_id
@@ -56,7 +57,9 @@ def signed_session(doctor) -> tuple[int, int]:
 
     patient = created_id(add(doctor, family_name="Rossi", given_name="Maria", **HEALTHY))
     plan = saved_id(save(doctor, patient, knee_plan()))
-    record = record_id(doctor(f"/plans/{plan}/record", form(**CLEAR)))
+    # Done today, after the patient signed the consent (one signed later blocks the signing).
+    today = f"{date.today().isoformat()}T00:00"
+    record = record_id(doctor(f"/plans/{plan}/record", form(**CLEAR, performed_at=today)))
     consented(doctor, patient)
     assert doctor(f"/records/{record}/sign", {
         "password": PASSWORD, "version": "1"}).status_code == 303

@@ -77,9 +77,9 @@ def wait_for_editor(page: Page) -> None:
     page.locator("#plan-form[data-ready]").wait_for(state="attached")
 
 
-def log_in(page, base: str) -> None:
+def log_in(page, base: str, username: str = "rossi") -> None:
     page.goto(f"{base}/login")
-    page.fill("input[name=username]", "rossi")
+    page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
 

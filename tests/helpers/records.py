@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -66,10 +67,28 @@ def consent_form(**fields: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def consented(doctor, patient: int = 1, treatment: str = "antalgic", **fields: Any) -> None:
-    """The patient signs the consent to ``treatment`` on the screen."""
+# The day of a patient's first visit in the tests, before every session they record.
+FIRST_VISIT = datetime(2026, 1, 2, 9, tzinfo=UTC)
+
+
+def consented(doctor, patient: int = 1, treatment: str = "antalgic", app=None,
+              **fields: Any) -> None:
+    """The patient signs the consent to ``treatment`` on the screen; with ``app``, as if on
+    their first visit (FIRST_VISIT), before the sessions a test records on past days (a
+    consent signed after its session blocks the signing: core/checklist.py)."""
     response = doctor(f"/patients/{patient}/consent/{treatment}", consent_form(**fields))
     assert response.status_code == 303, response.get_data(as_text=True)[-1500:]
+    if app is not None:
+        from sqlalchemy import update
+
+        from planner.extensions import db
+        from planner.models import Consent
+
+        with app.app_context():
+            db.session.execute(update(Consent).where(
+                Consent.patient_id == patient, Consent.treatment == treatment).values(
+                signed_at=FIRST_VISIT))
+            db.session.commit()
 
 
 def sign(doctor, rid: int, version: int | str = 1, reason: str = "", **fields: Any):

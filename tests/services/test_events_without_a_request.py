@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers.plans import knee_plan
-from tests.helpers.users import make_user
+from tests.helpers.records import SIGNATURE
+from tests.helpers.users import PASSWORD, make_user
 
 
 @pytest.fixture
@@ -79,9 +80,17 @@ def test_a_broken_plan_is_refused_by_the_core(ctx):
 
 
 def test_only_a_doctor_signs_and_the_gate_decides(ctx):
+    from planner.core.signature import read_signature
+    from planner.services import consents
     from planner.services import session_records as service
     from planner.services.plans import save_plan
-    from planner.services.refusals import GateMissing, NotAllowed, NotDraft
+    from planner.services.refusals import (
+        GateMissing,
+        NoConsent,
+        NotAllowed,
+        NotDraft,
+        WrongPassword,
+    )
 
     p = patient(ctx)
     plan = save_plan(p, None, knee_plan(), "Knee", ctx["doctor"], None).record
@@ -89,13 +98,22 @@ def test_only_a_doctor_signs_and_the_gate_decides(ctx):
     record = service.record_session(plan, None, values(ctx["doctor"].id), result,
                                     ctx["assistant"])
     with pytest.raises(NotAllowed):
-        service.sign(record, ctx["assistant"], "", record.version, lambda found: "[]")
+        service.sign(record, ctx["assistant"], "", record.version, lambda found: "[]",
+                     PASSWORD)
+    for password in ("", "not the password"):
+        with pytest.raises(WrongPassword):
+            service.sign(record, ctx["doctor"], "", record.version, lambda found: "[]",
+                         password)
+    with pytest.raises(NoConsent):
+        service.sign(record, ctx["doctor"], "", record.version, lambda found: "[]", PASSWORD)
+    consents.take(p, "antalgic", "en", 1, read_signature(SIGNATURE), "Maria Rossi",
+                  (False, False), ctx["assistant"])
     with pytest.raises(GateMissing):  # nothing of the safety list was answered
-        service.sign(record, ctx["doctor"], "", record.version, lambda found: "[]")
+        service.sign(record, ctx["doctor"], "", record.version, lambda found: "[]", PASSWORD)
     assert record.status == "draft"
     service.discard(record, ctx["doctor"])
     with pytest.raises(NotDraft):
-        service.sign(record, ctx["doctor"], "", record.version, lambda found: "[]")
+        service.sign(record, ctx["doctor"], "", record.version, lambda found: "[]", PASSWORD)
 
 
 def test_a_cancellation_needs_its_reason(ctx):
@@ -173,5 +191,5 @@ def test_a_signature_without_the_version_read_is_refused(ctx):
     record = service.record_session(plan, None, values(ctx["doctor"].id), result, ctx["doctor"])
     for version in (None, record.version + 1):
         with pytest.raises(Changed):
-            service.sign(record, ctx["doctor"], "", version, lambda found: "[]")
+            service.sign(record, ctx["doctor"], "", version, lambda found: "[]", PASSWORD)
     assert record.status == "draft"

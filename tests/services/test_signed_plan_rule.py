@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.helpers.api import Api, stored_token
 from tests.helpers.patients import add, created_id
 from tests.helpers.plans import knee_plan, save, saved_id
-from tests.helpers.records import CLEAR, HEALTHY, signed
+from tests.helpers.records import CLEAR, HEALTHY, consented, signed
 
 
 def plans_of(app, patient: int) -> list[tuple[int, int, int | None, str]]:
@@ -65,6 +65,7 @@ def test_a_plan_a_signed_session_used_stays_as_signed(app, doctor, saver):
     plan = saved_id(save(doctor, patient, knee_plan()))
     assert doctor(f"/plans/{plan}/cycle", {"template": "antalgic", "start": "2026-11-23",
                                            "confirm": "1"}).status_code == 303
+    consented(doctor, patient, app=app)
     signed(doctor, **CLEAR)
     [(_, _, _, signed_json)] = plans_of(app, patient)
 

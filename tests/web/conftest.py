@@ -19,13 +19,13 @@ def admin(app, client):
 
 
 @pytest.fixture
-def cycle(doctor) -> dict[str, int]:
+def cycle(app, doctor) -> dict[str, int]:
     """A healthy patient, a knee plan with lidocaine, a weekly cycle of 4 sessions; the patient
-    signed the consent to the treatment when the cycle was planned."""
+    signed the consent to the treatment on their first visit."""
     patient = created_id(add(doctor, family_name="Rossi", given_name="Maria", **HEALTHY))
     plan = saved_id(save(doctor, patient, knee_plan()))
     response = doctor(f"/plans/{plan}/cycle", {"template": "antalgic", "start": "2026-11-23",
                                                "confirm": "1"})
     assert response.status_code == 303
-    consented(doctor, patient)
+    consented(doctor, patient, app=app)
     return {"patient": patient, "plan": plan}

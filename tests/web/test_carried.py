@@ -114,3 +114,32 @@ def test_without_a_signed_previous_session_nothing_is_carried(client, doctor, cy
     assert page.select(".carried-badge") == []
     rid = record_id(doctor("/sessions/2/record", form()))
     assert "carried over" not in gate_text(client.get(f"/records/{rid}"))
+
+
+def test_a_previous_version_that_no_longer_computes_gives_way_to_the_current(app, client,
+                                                                            doctor, second):
+    from planner.extensions import db
+    from planner.models import SessionRecord
+
+    first, _page = second
+    with app.app_context():  # its body map changed since, say: the old version fails now
+        record = db.session.get(SessionRecord, first)
+        doc = json.loads(record.plan_json)
+        doc["areas"][0]["spacing_mm"] = 0
+        record.plan_json = json.dumps(doc)
+        db.session.commit()
+    page = client.get("/sessions/2/record")
+    assert page.status_code == 200
+    shown = soup(page)
+    assert shown.select_one("input[name=plan_source]")["value"] == "current"
+    assert shown.select_one("input[name=lot-0]")["value"] == LOTS["lot-0"]  # still carried
+    rid = record_id(doctor("/sessions/2/record", carried_form(shown)))
+    assert json.loads(row(app, rid)["plan_json"])["areas"][0]["spacing_mm"] == 15
+
+
+def test_a_forged_non_ascii_row_number_is_not_a_row(app, doctor, second):
+    _first, page = second
+    for forged in ("lot-²", "lot-٣", "lot-\uff11"):  # superscript, Arabic-Indic, full-width
+        rid = record_id(doctor("/sessions/2/record", carried_form(page, carried=forged)))
+        assert json.loads(row(app, rid)["carried_json"]) == []
+        assert doctor(f"/records/{rid}/discard").status_code == 303

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,11 +19,14 @@ from tests.helpers.records import (
     consent_form,
     draft,
     form,
+    gate_text,
     record_id,
     row,
     sign,
 )
 from tests.helpers.users import PASSWORD, login, make_user
+
+TODAY = f"{date.today().isoformat()}T00:00"
 
 
 def soup(response) -> BeautifulSoup:
@@ -43,7 +47,8 @@ def unconsented(doctor) -> dict[str, int]:
     """A patient with a saved knee plan and a draft record of it; no consent signed yet."""
     patient = created_id(add(doctor, family_name="Rossi", given_name="Maria", **HEALTHY))
     plan = saved_id(save(doctor, patient, knee_plan()))
-    rid = record_id(doctor(f"/plans/{plan}/record", form()))
+    # Done today: the patient signs the consent before the session (a test below signs after).
+    rid = record_id(doctor(f"/plans/{plan}/record", form(performed_at=TODAY)))
     return {"patient": patient, "plan": plan, "record": rid}
 
 
@@ -217,3 +222,81 @@ def test_the_cycle_report_prints_the_consent_its_sessions_were_signed_on(client,
     italian = pdf_text(pdf)
     assert "Il consenso del paziente" in italian and "Sedute firmate" in italian
     assert "The doctor has explained the treatment" in italian  # the text as read, in English
+
+
+def test_a_consent_signed_after_the_session_blocks_until_the_doctor_says_why(app, doctor):
+    """A session recorded late, its consent signed on the screen only today: the doctor says
+    why (a paper consent at the time) or it is not signed."""
+    patient = created_id(add(doctor, family_name="Rossi", given_name="Maria", **HEALTHY))
+    plan = saved_id(save(doctor, patient, knee_plan()))
+    rid = record_id(doctor(f"/plans/{plan}/record", form(performed_at="2026-10-05T10:00")))
+    assert doctor(f"/patients/{patient}/consent/antalgic", consent_form()).status_code == 303
+    refused = sign(doctor, rid)
+    assert refused.status_code == 422
+    assert f"The consent was signed on {date.today().isoformat()}, after this session" in \
+        gate_text(refused)
+    reason = "Paper consent signed on 2026-10-05, scanned into the chart."
+    # A wrong password signs nothing and keeps the reason typed.
+    wrong = sign(doctor, rid, reason=reason, password="not my password")
+    assert wrong.status_code == 422
+    assert soup(wrong).select_one("textarea[name=override_reason]").get_text() == reason
+    assert sign(doctor, rid, reason=reason).status_code == 303
+    stored = row(app, rid)
+    assert stored["override_reason"] == reason and "after this session" in \
+        stored["override_findings"]
+    assert ("override", "consent-late") in audit_actions(app, "session_record")
+
+
+def test_a_consent_to_another_treatment_does_not_sign_the_record(app, doctor, unconsented):
+    patient, rid = unconsented["patient"], unconsented["record"]
+    assert doctor(f"/patients/{patient}/consent/face", consent_form()).status_code == 303
+    refused = sign(doctor, rid)
+    assert refused.status_code == 422
+    assert "has not signed the consent to this treatment" in refused.get_data(as_text=True)
+    assert row(app, rid)["status"] == "draft"
+
+
+def test_viewing_a_consent_is_audited_with_its_id(app, client, doctor, unconsented):
+    assert doctor(f"/patients/{unconsented['patient']}/consent/antalgic",
+                  consent_form()).status_code == 303
+    assert client.get("/consents/1").status_code == 200
+    assert "view" in [action for action, _detail in audit_actions(app, "consent")]
+
+
+def test_a_forged_consent_text_form_publishes_nothing(app, doctor):
+    make_user(app, "admin", role="admin")
+    admin = app.test_client()
+    login(admin, "admin")
+    token = soup(admin.get("/settings/consents")).select_one("input[name=csrf_token]")["value"]
+    for forged in ({"treatment": "botox", "language": "en"},
+                   {"treatment": "face", "language": "de"}, {"treatment": "face"}):
+        response = admin.post("/settings/consents", data={
+            **forged, "version": "1", "body": "Forged", "csrf_token": token})
+        assert response.status_code == 422, forged
+    assert "create" not in [a for a, _d in audit_actions(app, "consent_text")]
+    assert "Forged" not in admin.get("/settings/consents?treatment=face&language=en").get_data(
+        as_text=True)
+
+
+def test_wrong_signing_passwords_wait_as_logins_do(app, doctor, cycle, monkeypatch):
+    """A password guessed at an unattended tablet's signature waits as a login's does, and the
+    failures count for the login too."""
+    from sqlalchemy import func, select
+
+    from planner.extensions import db
+    from planner.models import LoginFailure
+    from planner.web import login_waits
+
+    rid = draft(doctor)
+    for _ in range(login_waits.FREE_FAILURES_PER_USER):
+        assert sign(doctor, rid, password="a guess").status_code == 422
+    with app.app_context():
+        last = db.session.scalar(select(func.max(LoginFailure.at)).where(
+            LoginFailure.username == "doctor"))
+    monkeypatch.setattr(login_waits, "now", lambda: last)  # no time has passed since
+    waited = sign(doctor, rid)
+    assert waited.status_code == 429
+    assert "Too many wrong passwords: wait 1 second" in waited.get_data(as_text=True)
+    assert row(app, rid)["status"] == "draft"
+    monkeypatch.setattr(login_waits, "now", lambda: last + timedelta(seconds=2))
+    assert sign(doctor, rid).status_code == 303  # the wait over, the right password signs

@@ -555,7 +555,7 @@ def test_plans_and_signed_records_keep_the_version_they_used(app, client, doctor
         "performed_at": "2026-10-05T10:00", "performer_id": "1", "pain_scale": "nrs",
         "pain_before": "7", "product-0": "lidocaine 2%", "lot-0": "L-1",
         "product-1": "saline 0.9%", "lot-1": "S-1", **CLEAR}))
-    consented(doctor, patient)
+    consented(doctor, patient, app=app)
     assert doctor(f"/records/{rid}/sign", {"password": PASSWORD, "version": "1"}).status_code == 303
     signed_page = record_text(client, rid)
     assert "lidocaine 2%" in signed_page and "Lidocaine 10" not in signed_page
@@ -620,12 +620,12 @@ def warning_items(response) -> dict[str, str]:
     return {li["data-code"]: li.get_text(" ", strip=True) for li in panel.select("li")}
 
 
-def record_on(doctor, patient: int, doc: dict[str, Any]) -> tuple[int, int]:
+def record_on(app, doctor, patient: int, doc: dict[str, Any]) -> tuple[int, int]:
     plan = saved_id(save(doctor, patient, doc))
     rid = record_id(doctor(f"/plans/{plan}/record", {
         "performed_at": "2026-10-05T10:00", "performer_id": "1", "pain_scale": "nrs",
         "pain_before": "7", "product-0": "anaesthetic", "lot-0": "A-1", **CLEAR}))
-    consented(doctor, patient)
+    consented(doctor, patient, app=app)
     return plan, rid
 
 
@@ -644,7 +644,7 @@ def test_an_unchecked_dose_is_warned_and_needs_an_override_to_sign(app, client, 
         assert "Unknown local anaesthetic: dose not checked" in shown["anaesthetic-unidentified"]
     else:
         assert "400" in shown["anaesthetic-dose"]
-    plan, rid = record_on(doctor, patient, doc)
+    plan, rid = record_on(app, doctor, patient, doc)
     assert warning_items(client.get(f"/plans/{plan}"))  # the saved plan's editor shows them
     gate = soup_of(client.get(f"/records/{rid}")).select_one("[data-testid=gate]")
     blocks = [li.get_text(" ", strip=True) for li in gate.select("[data-testid=blocks] li")]

@@ -216,17 +216,17 @@ def fail(app, username: str, address: str, count: int, ago: timedelta = timedelt
 
 
 def wait(app, username: str, address: str, monkeypatch) -> int:
-    from planner.web import auth
+    from planner.web import login_waits
 
-    monkeypatch.setattr(auth, "now", lambda: NOW)
+    monkeypatch.setattr(login_waits, "now", lambda: NOW)
     with app.test_request_context():
-        return auth.wait_seconds(username, address)
+        return login_waits.wait_seconds(username, address)
 
 
 @settings(max_examples=30, deadline=None)
 @given(by_user=st.integers(0, 200), by_address=st.integers(0, 500))
 def test_the_wait_grows_with_the_failures_and_never_becomes_a_lockout(by_user, by_address):
-    from planner.web.auth import (
+    from planner.web.login_waits import (
         FREE_FAILURES_PER_ADDRESS,
         FREE_FAILURES_PER_USER,
         MAX_WAIT_PER_ADDRESS_S,

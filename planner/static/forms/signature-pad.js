@@ -43,7 +43,13 @@ function setUp(svg) {
   svg.addEventListener("pointermove", (evt) => {
     if (!current) return;
     const events = evt.getCoalescedEvents ? evt.getCoalescedEvents() : [evt];
-    for (const one of events.length ? events : [evt]) current.points.push(where(one));
+    for (const one of events.length ? events : [evt]) {
+      // A point less than a unit from the last adds nothing to the line: a fast pen's
+      // hundreds of events a second would fill the signature's limit (core/signature.py).
+      const next = where(one);
+      const last = current.points.at(-1);
+      if (Math.hypot(next[0] - last[0], next[1] - last[1]) >= 1) current.points.push(next);
+    }
     draw();
   });
   const end = () => { current = null; };
