@@ -138,4 +138,10 @@ def _for_side(base: View, side: str) -> View:
                for edge, word in base.edges.items()},
         captions=tuple(replace(c, x=width - c.x, anchor={"start": "end", "end": "start"}.get(
             c.anchor, c.anchor)) for c in base.captions) if mirror else base.captions,
+        # A part's axis mirrored with its drawing: the lateral inset of a left elbow still
+        # shows its lateral aspect, its forearm now pointing the other way.
+        parts=tuple(replace(part, area=geom(part.area), axis=(
+            (width - start[0], start[1]), (width - joint[0], joint[1]), (width - end[0], end[1])))
+            for part in base.parts for start, joint, end in [part.axis]) if mirror
+        else base.parts,
     )

@@ -27,6 +27,7 @@ from planner.bodymaps.view import (
     Caption,
     Geometry,
     Guide,
+    Part,
     Region,
     View,
     polygonal,
@@ -43,6 +44,7 @@ PATIENT_RIGHT = ("left", "right", "none")
 # What an edge of a limb's drawing faces: data-edge-top, -bottom, -left, -right (optional).
 EDGE_WORDS = ("proximal", "distal", "anterior", "posterior", "lateral", "medial", "plantar")
 EDGES = ("top", "bottom", "left", "right")
+BENDS = ("anterior", "posterior")  # the side a part's joint folds toward (data-bend)
 LAYERS = ("outline", "decor", "landmarks", "regions", "guides")
 SHAPE_TAGS = ("path", "rect", "circle", "ellipse", "polygon", "polyline", "line")
 
@@ -200,6 +202,7 @@ def parse(text: str, view_id: str, where: str) -> View:
         raise BodyMapError(f'{where}: the drawing has no outline (<g id="outline">).')
     outline = polygonal(shapely.union_all(outline_parts), f"{where}, outline")
     earlier = _earlier_outlines(root, parents, version, where)
+    parts = _parts(root, outline, where)
     return View(
         id=view_id,
         label=label,
@@ -218,6 +221,7 @@ def parse(text: str, view_id: str, where: str) -> View:
         captions=captions,
         earlier_outlines=MappingProxyType(earlier),
         regions_since=regions_since,
+        parts=parts,
     )
 
 
@@ -240,6 +244,51 @@ def _captions(root: ET.Element, where: str) -> tuple[Caption, ...]:
             raise BodyMapError(f"{where}: a caption's text-anchor must be start, middle or end.")
         out.append(Caption(word, x, y, anchor))
     return tuple(out)
+
+
+def _parts(root: ET.Element, outline: Geometry, where: str) -> tuple[Part, ...]:
+    """The parts drawn with their own axes: ``<polyline data-part="lateral" data-bend="anterior"
+    points="proximal end, joint, distal end">`` in ``<g id="axes">`` (CONVENTIONS.md, "Parts"),
+    each in the outline's part that holds its joint."""
+    pieces = list(shapely.get_parts(outline))
+    out: list[Part] = []
+    for elem in root.iter():
+        name = elem.get("data-part")
+        if name is None:
+            continue
+        here = f"{where}, the axis of the part '{name}'"
+        if _local(elem.tag) != "polyline" or name not in EDGE_WORDS:
+            raise BodyMapError(f"{here}: a part's axis is a <polyline> whose data-part is one "
+                               f"of {', '.join(EDGE_WORDS)}.")
+        bend = elem.get("data-bend", "")
+        if bend not in BENDS:
+            raise BodyMapError(f"{here}: data-bend must be one of {', '.join(BENDS)}.")
+        try:
+            numbers = [float(v) for v in re.split(r"[\s,]+", elem.get("points", "").strip())]
+        except ValueError:
+            numbers = []
+        if len(numbers) != 6:
+            raise BodyMapError(f"{here}: its points are three x,y pairs (the proximal end, the "
+                               "joint's centre, the distal end).")
+        start, joint, end = ((numbers[0], numbers[1]), (numbers[2], numbers[3]),
+                             (numbers[4], numbers[5]))
+        up, down = _unit(joint, start), _unit(joint, end)
+        if up is None or down is None or abs(up[0] * down[0] + up[1] * down[1]) > 0.9:
+            raise BodyMapError(f"{here}: the axis must bend at the joint (two segments of some "
+                               "length, at an angle).")
+        holding = [piece for piece in pieces if piece.covers(shapely.Point(joint))]
+        if not holding:
+            raise BodyMapError(f"{here}: the joint's centre must lie inside the outline.")
+        if any(part.area.equals(holding[0]) for part in out):
+            raise BodyMapError(f"{here}: two parts' joints lie in one part of the outline.")
+        out.append(Part(name, holding[0], (start, joint, end), bend))
+    return tuple(out)
+
+
+def _unit(origin: tuple[float, float], to: tuple[float, float]) -> tuple[float, float] | None:
+    dx, dy = to[0] - origin[0], to[1] - origin[1]
+    length = (dx * dx + dy * dy) ** 0.5
+    return None if length < 1.0 else (dx / length, dy / length)
 
 
 def _version_attr(value: str, name: str, highest: int, where: str) -> int:

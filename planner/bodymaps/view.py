@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["BodyMapError", "Geometry", "Guide", "Region", "View", "polygonal", "view_of"]
+__all__ = ["BodyMapError", "Geometry", "Guide", "Part", "Region", "View", "polygonal", "view_of"]
 
 
 class BodyMapError(ValueError):
@@ -78,6 +78,39 @@ class Caption:
     anchor: str
 
 
+Point: TypeAlias = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of a drawing with its own anatomical axes: one inset of the elbow, a limb drawn
+    bent at its joint (CONVENTIONS.md, "Parts"). ``axis`` runs from the proximal segment's cut
+    end (the humerus's, toward the shoulder) to the joint's centre, then along the distal
+    segment to its cut end (the forearm's, toward the wrist); ``bend`` is the side the joint
+    folds toward (``anterior`` for the elbow). ``name`` is what the part shows (an edge word:
+    lateral, medial) and ``area`` the outline's part it is drawn in."""
+
+    name: str
+    area: Geometry = field(compare=False)
+    axis: tuple[Point, Point, Point]
+    bend: str
+
+    @property
+    def proximal_end(self) -> Point:
+        """Where the proximal segment's axis leaves the drawing (toward the shoulder)."""
+        return self.axis[0]
+
+    @property
+    def joint(self) -> Point:
+        """The joint's centre, where the two segments' axes meet."""
+        return self.axis[1]
+
+    @property
+    def distal_end(self) -> Point:
+        """Where the distal segment's axis leaves the drawing (toward the wrist)."""
+        return self.axis[2]
+
+
 @dataclass(frozen=True)
 class View:
     """One body-map drawing, in millimetres, possibly mirrored for the left limb."""
@@ -107,6 +140,9 @@ class View:
     # The earliest version whose regions, landmarks and guides are this version's
     # (data-regions-since); None: only this version.
     regions_since: int | None = None
+    # The parts drawn with their own anatomical axes (the elbow's two insets, each a limb bent
+    # at its joint: <g id="axes">), as drawn for the right limb; none on most views.
+    parts: tuple[Part, ...] = field(default=(), hash=False, compare=False)
 
     def outline_for(self, version: int | None) -> Geometry:
         """The outline a plan saved on ``version`` is clipped to: the kept outline of that

@@ -1,10 +1,12 @@
 """Where a point lies from a named anatomical landmark, as a clinician finds it with a ruler:
 the distance from the landmark's centre split into the drawing's two anatomical axes, in whole
 millimetres, each with the direction it goes (lateral or medial, proximal or distal on a limb;
-the patient's right or left, above or below on the trunk, the face and the whole body).
+the patient's right or left, above or below on the trunk, the face and the whole body). On a
+limb drawn bent at its joint (the elbow's insets: ``Bend``) the axes are those of the bone the
+point lies over: along the humerus or along the forearm, and across it.
 
 Pure: the caller passes the landmarks as plain data (id, name, shapely geometry in mm) and what
-the drawing's edges face (``axes_of``); nothing here reads the atlas.
+the drawing's edges face (``axes_of``) or its bent parts' axes; nothing here reads the atlas.
 
 >>> from shapely.geometry import box
 >>> patella = Landmark("knee-anterior/patella", "Patella", box(60, 110, 100, 160))
@@ -29,8 +31,8 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-__all__ = ["Axes", "Landmark", "Offset", "Whereabouts", "axes_of", "nearest", "whereabouts",
-           "whereabouts_of"]
+__all__ = ["Axes", "Bend", "Landmark", "Offset", "Whereabouts", "axes_at", "axes_of", "nearest",
+           "whereabouts", "whereabouts_of"]
 
 # The opposite of each direction a drawing's edge can face (planner.bodymaps' data-edge-*).
 OPPOSITE = {"proximal": "distal", "distal": "proximal", "lateral": "medial",
@@ -62,16 +64,23 @@ class Landmark:
         return float(c.x), float(c.y)
 
 
+Vector = tuple[float, float]
+
+
 @dataclass(frozen=True)
 class Axes:
     """What the drawing's four directions are on the patient, as direction codes: towards the
     drawing's left and right edges (x smaller, larger) and its top and bottom (y smaller,
-    larger)."""
+    larger). On a bent limb's segment the two axes are turned with the bone: ``across`` is the
+    unit vector (mm of the drawing) whose way is ``right`` (``left`` the other way), ``along``
+    the one whose way is ``down`` (``up`` the other way)."""
 
     left: str
     right: str
     up: str
     down: str
+    across: Vector = field(default=(1.0, 0.0), repr=False)
+    along: Vector = field(default=(0.0, 1.0), repr=False)
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,99 @@ def _known(edges: Mapping[str, str], a: str, b: str) -> bool:
     return OPPOSITE.get(first) == second
 
 
+@dataclass(frozen=True)
+class Bend:
+    """A limb drawn bent at its joint, seen from the side (each inset of the elbow, flexed 90
+    degrees): its axis from the proximal segment's cut end (the humerus's, toward the shoulder)
+    to the joint's centre, then to the distal segment's cut end (the forearm's, toward the
+    wrist), in mm of the drawing; ``bend`` is the side the joint folds toward (the elbow
+    flexes forward: anterior); ``area`` the part of the drawing it is drawn in.
+
+    A point is measured along the segment it lies over, the one on its side of the line that
+    halves the joint's angle: over the humerus proximal or distal along it and anterior
+    (toward the crook of the elbow) or posterior across it; over the forearm proximal or
+    distal along it and anterior (toward the crook) or posterior (along the ulna) across it.
+    So the words hold whatever the elbow's flexion: 20 mm distal along the forearm is the
+    same place on the skin at 60 or at 120 degrees.
+
+    >>> lateral = Bend((59, 5), (59, 127), (152, 127))
+    >>> lateral.axes_at(100, 120).down, lateral.axes_at(100, 120).along
+    ('distal', (1.0, 0.0))
+    >>> lateral.axes_at(50, 60).up, lateral.axes_at(50, 60).right
+    ('proximal', 'anterior')
+    """
+
+    proximal_end: Vector
+    joint: Vector
+    distal_end: Vector
+    bend: str = "anterior"
+    area: BaseGeometry | None = field(default=None, compare=False)
+
+    @cached_property
+    def proximal(self) -> Vector:
+        """The unit vector from the joint along the proximal segment (toward the shoulder)."""
+        return _unit(self.joint, self.proximal_end)
+
+    @cached_property
+    def distal(self) -> Vector:
+        """The unit vector from the joint along the distal segment (toward the wrist)."""
+        return _unit(self.joint, self.distal_end)
+
+    def over_proximal(self, x: float, y: float) -> bool:
+        """Whether the point lies over the proximal segment (the humerus): nearer its axis's
+        way than the distal segment's, seen from the joint."""
+        dx, dy = x - self.joint[0], y - self.joint[1]
+        (px, py), (qx, qy) = self.proximal, self.distal
+        return dx * px + dy * py >= dx * qx + dy * qy
+
+    def axes_at(self, x: float, y: float) -> Axes:
+        """The axes a point is measured along: its segment's, proximal and distal along the
+        bone, the crook's side (``bend``) and the other across it."""
+        (px, py), (qx, qy) = self.proximal, self.distal
+        if self.over_proximal(x, y):  # distal down the humerus, the crook where the forearm is
+            along, across = (-px, -py), (qx, qy)
+        else:  # distal along the forearm, the crook where the humerus is
+            along, across = (qx, qy), (px, py)
+        return Axes(OPPOSITE[self.bend], self.bend, "proximal", "distal", across, along)
+
+    def edges(self) -> dict[str, str]:
+        """What the drawing's edges face on this part, where one word holds for the whole of
+        it: the edge the proximal segment runs to is proximal, the distal one's is distal
+        (the elbow's humerus up: PROXIMAL at the top; its forearm to one side: DISTAL there)."""
+        return {_edge_toward(self.proximal): "proximal", _edge_toward(self.distal): "distal"}
+
+
+def _unit(origin: Vector, to: Vector) -> Vector:
+    dx, dy = to[0] - origin[0], to[1] - origin[1]
+    length = math.hypot(dx, dy)
+    return (dx / length, dy / length) if length else (0.0, 0.0)
+
+
+def _edge_toward(vector: Vector) -> str:
+    """The drawing's edge a direction mostly runs to (y grows downward)."""
+    x, y = vector
+    if abs(x) > abs(y):
+        return "right" if x > 0 else "left"
+    return "bottom" if y > 0 else "top"
+
+
+def bend_at(x: float, y: float, bends: Sequence[Bend]) -> Bend | None:
+    """The bent part a point is on: the one whose area is nearest (the point's own inset, as
+    ``in_its_part``); None on a drawing of none."""
+    if not bends:
+        return None
+    here = Point(x, y)
+    return min(bends, key=lambda b: here.distance(b.area) if b.area is not None
+               else math.dist((x, y), b.joint))
+
+
+def axes_at(x: float, y: float, axes: Axes, bends: Sequence[Bend] = ()) -> Axes:
+    """The axes a point is measured along: on a drawing of bent limbs (the elbow's insets) its
+    own part's segment's (``Bend.axes_at``), else the drawing's."""
+    bend = bend_at(x, y, bends)
+    return axes if bend is None else bend.axes_at(x, y)
+
+
 def rounded_mm(distance: float) -> int:
     """A distance to the nearest whole millimetre, halves up (never banker's rounding).
 
@@ -152,10 +254,13 @@ def rounded_mm(distance: float) -> int:
 
 
 def whereabouts(x: float, y: float, landmark: Landmark, axes: Axes) -> Whereabouts:
-    """The position of the point (``x``, ``y``, mm) from ``landmark``'s centre."""
+    """The position of the point (``x``, ``y``, mm) from ``landmark``'s centre: its two legs
+    along ``axes`` (the drawing's horizontal and vertical unless they are turned)."""
     cx, cy = landmark.centre
-    return Whereabouts(landmark, _offset(x - cx, axes.left, axes.right),
-                       _offset(y - cy, axes.up, axes.down))
+    dx, dy = x - cx, y - cy
+    (ax, ay), (bx, by) = axes.across, axes.along
+    return Whereabouts(landmark, _offset(dx * ax + dy * ay, axes.left, axes.right),
+                       _offset(dx * bx + dy * by, axes.up, axes.down))
 
 
 def _offset(delta: float, negative: str, positive: str) -> Offset:
@@ -201,14 +306,15 @@ def ranked(x: float, y: float, landmarks: Sequence[Landmark], count: int) -> lis
     return sorted(landmarks, key=lambda lm: math.dist((x, y), lm.centre))[:count]
 
 
-def whereabouts_of(xy: npt.ArrayLike, landmarks: Sequence[Landmark],
-                   axes: Axes) -> list[Whereabouts | None]:
-    """Each point's position from its nearest landmark; None for every point when there is
-    no landmark."""
+def whereabouts_of(xy: npt.ArrayLike, landmarks: Sequence[Landmark], axes: Axes,
+                   bends: Sequence[Bend] = ()) -> list[Whereabouts | None]:
+    """Each point's position from its nearest landmark, along its own axes (``axes_at``);
+    None for every point when there is no landmark."""
     points = np.asarray(xy, dtype=float).reshape(-1, 2)
     if not landmarks:
         return [None] * len(points)
-    return [whereabouts(float(x), float(y), landmarks[k], axes)
+    return [whereabouts(float(x), float(y), landmarks[k], axes_at(float(x), float(y), axes,
+                                                                   bends))
             for (x, y), k in zip(points, nearest(points, landmarks), strict=True)]
 
 

@@ -24,8 +24,10 @@ from planner.core.compute import PlacedPoint, Result
 from planner.core.point_names import EdgeName, grid_names
 from planner.core.whereabouts import (
     Axes,
+    Bend,
     Landmark,
     Whereabouts,
+    axes_at,
     in_its_part,
     ranked,
     whereabouts,
@@ -35,6 +37,7 @@ from planner.drawing.labels import OWN_MARGIN_EM, Obstacles, reads_as_own
 from planner.drawing.paths import path_d
 from planner.drawing.stencil_landmarks import NAME_MM, draw_landmark, name_landmark
 from planner.drawing.stencil_names import area_edges, draw_edge_names, grid_edges
+from planner.drawing.stencil_sides import draw_sides
 from planner.drawing.stencil_words import ASCENT_EM, RING, Box, Words, text_width
 from planner.drawing.style import (
     FONT_FAMILY,
@@ -60,6 +63,7 @@ class Backdrop:
     landmarks: tuple[Landmark, ...]
     axes: Axes | None
     sides: Mapping[str, str] = field(default_factory=dict)  # direction code: word at an edge
+    bends: tuple[Bend, ...] = ()  # parts with their own axes (the elbow's insets)
 
 
 NO_BACKDROP = Backdrop(None, (), (), None)
@@ -92,7 +96,7 @@ def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[P
     for p in pts:  # before any word: no word lies on a point
         words.block((p.x - DOT_MM - 0.2, p.y - DOT_MM - 0.2, p.x + DOT_MM + 0.2,
                      p.y + DOT_MM + 0.2))
-    _draw_sides(dwg, back, frame, words)
+    draw_sides(dwg, back.axes, back.sides, back.bends, frame, words)
     on_tile = within(back.landmarks, (x, y, x + w, y + h))
     names = dwg.g(font_family=FONT_FAMILY, font_size=str(NAME_MM), fill="#111111")
     for lm in on_tile:  # every cross first: no name may lie on another landmark's cross
@@ -103,7 +107,8 @@ def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[P
     if triggers and back.axes is not None:
         for p in pts:
             for lm in _nearest(p, back):
-                _draw_legs(dwg, legs, whereabouts(p.x, p.y, lm, back.axes), p, words)
+                turned = axes_at(p.x, p.y, back.axes, back.bends)
+                _draw_legs(dwg, legs, whereabouts(p.x, p.y, lm, turned), p, words, turned)
     colours = mixture_colours(result)
     layer = dwg.g(font_family=FONT_FAMILY, font_size=str(NUMBER_MM))
     for p in pts:
@@ -165,47 +170,29 @@ def _draw_marks(dwg: svgwrite.Drawing, frame: tuple[float, float, float, float],
     return group
 
 
-def _draw_sides(dwg: svgwrite.Drawing, back: Backdrop, frame: tuple[float, float, float, float],
-                words: Words) -> None:
-    """What the tile's edges face, as the drawing says it at its own edges (LATERAL...)."""
-    if back.axes is None:
-        return
-    x, y, w, h = frame
-    a, s = back.axes, NAME_MM
-    along = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)  # the middle of the edge first
-    spots = {a.left: [(x, y + h * f, "start") for f in along],
-             a.right: [(x + w, y + h * f, "end") for f in along],
-             a.up: [(x + w * f, y + 9.0 + d, "middle") for d in (0.0, 4.0) for f in along],
-             a.down: [(x + w * f, y + h - 2.0 - d, "middle") for d in (0.0, 4.0)
-                      for f in along]}
-    group = dwg.g(font_family=FONT_FAMILY, font_size=str(s), fill="#a52714")
-    for code, places in spots.items():
-        word = back.sides.get(code)
-        spot = words.place(word, s, places, shift_in=True) if word else None
-        if word and spot is not None:
-            group.add(dwg.text(word, insert=spot[:2], class_="side-word"))
-    dwg.add(group)
-
-
 def _draw_legs(dwg: svgwrite.Drawing, legs: Any, where: Whereabouts, p: PlacedPoint,
-               words: Words) -> None:
-    """A ruler's path from the landmark's centre to the point: across, then along, each leg
+               words: Words, axes: Axes) -> None:
+    """A ruler's path from the landmark's centre to the point: across, then along (``axes``:
+    the drawing's horizontal and vertical, or a bent limb's bone and across it), each leg
     dashed and marked with its millimetres."""
     cx, cy = where.landmark.centre
-    legs.add(dwg.path(d=f"M{cx:.2f},{cy:.2f} H{p.x:.2f} V{p.y:.2f}", fill="none",
-                      stroke="#333333", stroke_width=0.3, stroke_dasharray="1.5,1"))
-    if where.across.mm:
-        mid = (cx + p.x) / 2
-        text = f"{where.across.mm} mm"
-        spot = words.place(text, LEG_MM, [(mid, cy - 0.8, "middle"),
-                                          (mid, cy + 0.8 + ASCENT_EM * LEG_MM, "middle")],
-                           shift_in=False)
-        if spot is not None:
-            legs.add(dwg.text(text, insert=spot[:2]))
-    if where.along.mm:
-        mid = (cy + p.y) / 2 + LEG_MM * 0.3
-        text = f"{where.along.mm} mm"
-        spot = words.place(text, LEG_MM, [(p.x + 0.8, mid, "start"), (p.x - 0.8, mid, "end")])
+    ax, ay = axes.across
+    reach = (p.x - cx) * ax + (p.y - cy) * ay
+    corner = (cx + reach * ax, cy + reach * ay)
+    legs.add(dwg.path(d=f"M{cx:.2f},{cy:.2f} L{corner[0]:.2f},{corner[1]:.2f} "
+                        f"L{p.x:.2f},{p.y:.2f}", fill="none", stroke="#333333",
+                      stroke_width=0.3, stroke_dasharray="1.5,1"))
+    for offset, start, end in ((where.across, (cx, cy), corner), (where.along, corner, (p.x, p.y))):
+        if not offset.mm:
+            continue
+        text = f"{offset.mm} mm"
+        mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+        if abs(end[0] - start[0]) >= abs(end[1] - start[1]):  # a leg across the page
+            spots = [(mx, my - 0.8, "middle"), (mx, my + 0.8 + ASCENT_EM * LEG_MM, "middle")]
+        else:  # a leg down the page: beside it
+            my += LEG_MM * 0.3
+            spots = [(mx + 0.8, my, "start"), (mx - 0.8, my, "end")]
+        spot = words.place(text, LEG_MM, spots)
         if spot is not None:
             legs.add(dwg.text(text, insert=spot[:2]))
 
@@ -288,7 +275,8 @@ def stencil_tiles(result: Result, width_mm: float, height_mm: float,
                 frame = (left + c * step_x, top + r * step_y, width_mm, height)
                 fx, fy = frame[0], frame[1]
                 here = [p for p in pts if fx <= p.x <= fx + width_mm and fy <= p.y <= fy + height]
-                lines = tuple((p, tuple(whereabouts(p.x, p.y, lm, back.axes)
+                lines = tuple((p, tuple(whereabouts(p.x, p.y, lm, axes_at(p.x, p.y, back.axes,
+                                                                          back.bends))
                                         for lm in _nearest(p, back)))
                               for p in here) if triggers and back.axes is not None else ()
                 yield Tile(label, r + 1, c + 1, rows, columns,

@@ -48,7 +48,8 @@ class Words:
     def free(self, box: Box) -> bool:
         """``box`` is inside the tile and overlaps nothing kept."""
         ix0, iy0, ix1, iy1 = self.inner
-        if box[0] < ix0 or box[1] < iy0 or box[2] > ix1 or box[3] > iy1:
+        e = 1e-9  # a word moved in to the edge (``shift_in``) ends on it, give or take a bit
+        if box[0] < ix0 - e or box[1] < iy0 - e or box[2] > ix1 + e or box[3] > iy1 + e:
             return False
         return not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3]
                        for cell in self._cells(box) for b in self.cells.get(cell, ()))

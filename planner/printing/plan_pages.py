@@ -20,8 +20,10 @@ from planner.core.compute import Result
 from planner.core.point_names import grid_names
 from planner.core.whereabouts import (
     Axes,
+    Bend,
     Landmark,
     Whereabouts,
+    axes_at,
     axes_of,
     in_its_part,
     whereabouts,
@@ -70,7 +72,7 @@ def sheet_html(result: Result, view: View | None, info: SheetInfo) -> str:
     band_width = COMPACT_COLUMNS if info.compact else SHEET_COLUMNS
     axes = view_axes(view) if view is not None else None
     groups = _point_groups(result, info, band_width, landmarks, axes,
-                           view.outline if view is not None else None)
+                           view.outline if view is not None else None, view_bends(view))
     return template("sheet.html", info).render(
         **_common(result, view, info), **maps,
         groups=groups, band_width=band_width, positioned=bool(landmarks),
@@ -94,9 +96,11 @@ def stencil_html(result: Result, view: View | None, info: SheetInfo) -> str:
               for p, found in t.triggers] for t in tiles]
     # Each area's pages name its own site ("left thigh"), the trigger points' the plan's.
     sites = [treated_site(result, view, info.language, _, t.area) for t in tiles]
+    # On a limb drawn bent (the elbow) a trigger point's legs run along and across its bone.
     return template("stencil.html", info).render(**_common(result, view, info),
                                                  tiles=list(zip(tiles, lines, sites,
-                                                                strict=True)))
+                                                                strict=True)),
+                                                 bent=bool(view is not None and view.parts))
 
 
 def view_landmarks(view: View | None, language: str) -> tuple[Landmark, ...]:
@@ -113,13 +117,21 @@ def view_axes(view: View) -> Axes:
                    patient_right=view.patient_right, edges=view.edges)
 
 
+def view_bends(view: View | None) -> tuple[Bend, ...]:
+    """The view's parts drawn with their own axes (the elbow's insets), as the core takes
+    them (planner.core.whereabouts.Bend)."""
+    if view is None:
+        return ()
+    return tuple(Bend(*part.axis, bend=part.bend, area=part.area) for part in view.parts)
+
+
 def backdrop(view: View | None, language: str, sides: dict[str, str]) -> Backdrop:
     """The view's backdrop for the stencil (``sides``: planner.wording.tile_edge_words); an
     empty one on plain paper."""
     if view is None:
         return Backdrop(None, (), (), None)
     return Backdrop(view.outline, tuple(view.decor), view_landmarks(view, language),
-                    view_axes(view), sides)
+                    view_axes(view), sides, view_bends(view))
 
 
 def handout_html(result: Result, view: View | None, info: SheetInfo) -> str:
@@ -133,7 +145,8 @@ def handout_html(result: Result, view: View | None, info: SheetInfo) -> str:
 
 def _point_groups(result: Result, info: SheetInfo, width: int,
                   landmarks: tuple[Landmark, ...] = (), axes: Axes | None = None,
-                  outline: BaseGeometry | None = None) -> list[dict[str, Any]]:
+                  outline: BaseGeometry | None = None, bends: tuple[Bend, ...] = ()
+                  ) -> list[dict[str, Any]]:
     """The point table, area by area: a title and the area's shared details, then its points
     in bands of ``width``, each with its grid name ("C7", core/point_names.py) where it has
     one; the trigger points last, one row each with their own details.
@@ -142,10 +155,11 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
     landmark, the nearest to most of them (the heading names it: one ruler's origin for the
     area; the table was split by nearest landmark and its points then jumped out of injection
     order), each point's position from its centre in a few words ("18 medial, 6 distal"); a
-    trigger point is measured from its own nearest landmark, in full."""
+    trigger point is measured from its own nearest landmark, in full. On a limb drawn bent
+    (the elbow) each point is measured along the bone it lies over (core.whereabouts.Bend)."""
     _ = translations(info.language).gettext
     techniques = wording.technique_names(_)
-    where = _positions(result, landmarks, axes, outline)
+    where = _positions(result, landmarks, axes, outline, bends)
     names = grid_names(result).names
     groups: list[dict[str, Any]] = []
     for res in result.areas:
@@ -157,7 +171,8 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
         rows = []
         for k in mine:
             p = result.points[k]
-            w = whereabouts(p.x, p.y, origin, axes) if origin and axes else None
+            w = whereabouts(p.x, p.y, origin, axes_at(p.x, p.y, axes, bends)) \
+                if origin and axes else None
             rows.append({"number": p.number, "name": names[k], "volume": p.volume_ml,
                          "where": w and wording.offsets_text(w, _, unit="")})
         heading = origin and _("Position from %(landmark)s (its centre), in mm") % {
@@ -179,14 +194,16 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
 
 
 def _positions(result: Result, landmarks: tuple[Landmark, ...], axes: Axes | None,
-               outline: BaseGeometry | None) -> list[Whereabouts | None]:
-    """Each point's position from its nearest landmark of its own part of the drawing."""
+               outline: BaseGeometry | None, bends: tuple[Bend, ...] = ()
+               ) -> list[Whereabouts | None]:
+    """Each point's position from its nearest landmark of its own part of the drawing, along
+    its own axes."""
     if not landmarks or axes is None:
         return [None] * len(result.points)
     if outline is None or len(shapely.get_parts(outline)) < 2:
-        return whereabouts_of([(p.x, p.y) for p in result.points], landmarks, axes)
-    return [whereabouts_of([(p.x, p.y)], in_its_part(p.x, p.y, landmarks, outline), axes)[0]
-            for p in result.points]
+        return whereabouts_of([(p.x, p.y) for p in result.points], landmarks, axes, bends)
+    return [whereabouts_of([(p.x, p.y)], in_its_part(p.x, p.y, landmarks, outline), axes,
+                           bends)[0] for p in result.points]
 
 
 def _origin(nearest: list[Whereabouts | None]) -> Landmark | None:
