@@ -279,14 +279,19 @@ def test_the_ankle_and_hip_face_forward_where_their_edges_say():
         hip.region("greater-trochanter").geometry.centroid.y
 
 
-def test_a_limb_with_no_edges_said_keeps_only_its_name():
+def test_a_limb_with_no_edges_said_keeps_its_name_and_its_insets_words():
     result, view = engine.run(from_dict(plan([{"region": "elbow-lateral/radial-head"}],
                                              bodymap="elbow-lateral", side="right")))
     layer = parse(drawing.plan_svg(result, view)).find(f".//{SVG}g[@id='orientation']")
-    words = [t.text for t in layer]
-    # No word at the frame's edges (the insets face opposite ways): the site's name, and under
-    # each inset what it shows (data-caption), in the reader's words.
-    assert words[-1] == "RIGHT ELBOW"
+    words = {pin: [t.text for t in layer if t.tag == f"{SVG}text" and t.get("data-pin") == pin]
+             for pin in ("site", "caption", "part")}
+    # No word at the frame's edges (the insets face opposite ways): the site's name, under each
+    # inset what it shows (data-caption), and each inset's own PROXIMAL and DISTAL (its humerus
+    # and its forearm: planner/drawing/part_words.py), in the reader's words.
+    assert words["site"] == ["RIGHT ELBOW"]
     captions = [edge_words(identity)[c.word] for c in view.captions]
-    assert captions and sorted(words[:-1]) == sorted(captions)
-    assert not {"PROXIMAL", "DISTAL", "PATIENT'S RIGHT", "PATIENT'S LEFT"} & set(words)
+    assert captions and sorted(words["caption"]) == sorted(captions)
+    assert sorted(words["part"]) == ["DISTAL", "DISTAL", "PROXIMAL", "PROXIMAL"]
+    texts = [t.text for t in layer if t.tag == f"{SVG}text"]
+    assert not {"PATIENT'S RIGHT", "PATIENT'S LEFT"} & set(texts)
+    assert len(texts) == sum(len(w) for w in words.values())

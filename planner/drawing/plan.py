@@ -7,6 +7,8 @@ No request objects here: the web app, the print sheet and the command line all c
 
 from __future__ import annotations
 
+from typing import Any
+
 import shapely
 import svgwrite
 from shapely.geometry.base import BaseGeometry
@@ -16,6 +18,7 @@ from planner.core.compute import Result
 from planner.drawing.body import draw_view
 from planner.drawing.labels import Box
 from planner.drawing.legend import LEGEND_MARKERS, SCALE_BAR_MM, draw_legend, legend_height
+from planner.drawing.part_words import clear, part_words, spot
 from planner.drawing.paths import path_d, ring_d
 from planner.drawing.points_layer import points_markup
 from planner.drawing.style import (
@@ -90,13 +93,15 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     colours = mixture_colours(result)
     _draw_areas(dwg, result, colours, print_scale)
     dwg.add(dwg.g(id=POINTS_SLOT))
-    words = _draw_orientation(dwg, view, minx, miny, width, height, text, print_scale)
     swatches = ""
     if legend:
         # The legend's band is white: on a cropped view the drawing goes on below the frame.
         dwg.add(dwg.rect((minx, miny + height), (width, band), fill="#ffffff"))
         swatches = draw_legend(dwg, result, colours, minx, miny + height, width, title, text,
                                scale_bar, digits, print_scale)
+    # The words last, on top: the editor moves them to the edges of the part it shows, which
+    # may be over the legend's band.
+    words = _draw_orientation(dwg, view, minx, miny, width, height, text, print_scale)
     points = points_markup(result, colours, radius=point_radius(result, print_scale),
                            size=LABEL_SIZE_MM / print_scale,
                            frame=(minx, miny, minx + width, miny + height),
@@ -194,7 +199,9 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
                       ) -> list[Box]:
     """Which way the drawing faces, in the clinician's words: on a limb its lateral and medial
     sides (or what its view's edges face) and proximal and distal; on the trunk the patient's
-    right and left (never the viewer's). Returns the words' boxes, which no label may cover."""
+    right and left (never the viewer's); on each inset of the elbow, PROXIMAL over its humerus
+    and DISTAL at its forearm's side (part_words). Returns the words' boxes, which no label
+    may cover."""
     sides = _side_words(view, text)  # (words, x) at the top's two ends
     ends = _edge_words(view, text)  # the words at the top's middle and at the bottom
     u = 1.0 / print_scale  # a printed mm, in mm of the drawing
@@ -218,17 +225,22 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
     top = miny + 6.0 * u
     boxes: list[Box] = []
 
-    def word(words: str, at: float, y: float, anchor: str, pin: str, **style: str) -> None:
-        """``pin``: where the editor keeps the word as the map is zoomed and panned
-        (static/editor/labels.js): at the shown part's left, right, top, bottom, under the top
-        word (the site), or where it is (an inset's caption)."""
+    def box_of(words: str, at: float, y: float, anchor: str, pad: float = 0.5) -> Box:
+        """The word's box, ``pad`` printed mm around it."""
         wide = text_width(words, size, bold=True)
         left = at - {"start": 0.0, "middle": wide / 2, "end": wide}[anchor]
-        boxes.append((left - 0.5 * u, y - size - 0.5 * u, left + wide + 0.5 * u,
-                      y + 0.3 * size + 0.5 * u))
+        return left - pad * u, y - size - pad * u, left + wide + pad * u, y + 0.3 * size + pad * u
+
+    def word(words: str, at: float, y: float, anchor: str, pin: str, **style: str) -> Any:
+        """``pin``: where the editor keeps the word as the map is zoomed and panned
+        (static/editor/labels.js): at the shown part's left, right, top, bottom, under the top
+        word (the site), over an inset's own span (part), or where it is (an inset's
+        caption)."""
+        boxes.append(box_of(words, at, y, anchor))
         element = dwg.text(words, insert=(at, y), text_anchor=anchor, **style)
         element["data-pin"] = pin
         layer.add(element)
+        return element
 
     if view is None:  # on as many lines as the drawing's width needs
         for k, piece in enumerate(_lines_of(text("No body map: orientation as drawn"), size,
@@ -250,18 +262,40 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
         backing["data-pin"] = "bottom"
         layer.add(backing)
         word(ends["bottom"], minx + width / 2, base_y, "middle", "bottom")
+    # Each inset's own words, over the part of it shown: on the top lines, each on the first
+    # line where it keeps clear of the words before it (the bottom's from the bottom up).
+    for part in part_words(view, (minx, miny, minx + width, miny + height), text):
+        x, anchor = spot(part, text_width(part.words, size, bold=True),
+                         (minx, miny, minx + width, miny + height), 4.0 * u)
+        # A bottom line's word just under its part where the frame goes on below it.
+        low = min(miny + height - 2.0 * u, part.bounds[3] + size + 2.0 * u)
+        ys = [top + k * line if part.line == "top" else low - k * line for k in range(8)]
+        y = next((y for y in ys if clear(box_of(part.words, x, y, anchor), boxes, 2.0 * u)),
+                 ys[-1])
+        if part.line == "bottom":  # on a light box, as the bottom's word
+            wide = text_width(part.words, size, bold=True)
+            backing = dwg.rect((x - 0.5 * u, y - size), (wide + 1.0 * u, size + 1.0 * u),
+                               rx=0.4, fill="#ffffff", fill_opacity=0.8)
+            backing["data-pin"] = "part"
+            layer.add(backing)
+        element = word(part.words, x, y, anchor, "part")
+        element.update(part.attributes())
+    site = site_name(view.id, view.side, text) if view is not None and view.single_limb \
+        else None
+    if site is not None:  # under the top's words, on the first line clear of them
+        y = max(top + 6 * u, top + (3 * stacked + 1) * line)
+        while not clear(box_of(site.upper(), minx + width / 2, y, "middle", 0.0), boxes,
+                        2.0 * u):
+            y += line
+        word(site.upper(), minx + width / 2, y, "middle", "site", fill="#111111")
     for caption in view.captions if view is not None else ():  # what each of the elbow's
         words = edge_words(text)[caption.word]  # insets shows, where it is in the frame
         wide = text_width(words, size, bold=True)
         left = caption.x - {"start": 0.0, "middle": wide / 2, "end": wide}[caption.anchor]
         if minx <= left and left + wide <= minx + width and miny + size <= caption.y <= \
-                miny + height - 0.3 * size:
+                miny + height - 0.3 * size and clear(
+                    box_of(words, caption.x, caption.y, caption.anchor, 0.0), boxes, 0.0):
             word(words, caption.x, caption.y, caption.anchor, "caption", fill="#5b3b2a")
-    site = site_name(view.id, view.side, text) if view is not None and view.single_limb \
-        else None
-    if site is not None:
-        word(site.upper(), minx + width / 2, max(top + 6 * u, top + (3 * stacked + 1) * line),
-             "middle", "site", fill="#111111")
     dwg.add(layer)
     return boxes
 

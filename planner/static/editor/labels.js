@@ -14,11 +14,6 @@ const ASCENT_EM = 0.8;
 const PAD_EM = 0.12;
 const OWN_MARGIN_EM = 0.1; // a label is this much nearer its own point than any other
 const SVG_NS = "http://www.w3.org/2000/svg";
-const WORD_PX = 14; // the orientation words (lateral, medial, the site...), bold
-const WORD_MARGIN_PX = 8; // between them and the shown part's edge
-// The most the bands of orientation words take, in CSS px: two rows at the top (the sides and
-// what the top faces, then the site), one at the bottom.
-export const WORD_BANDS_PX = [WORD_MARGIN_PX + 2 * 1.3 * WORD_PX, WORD_MARGIN_PX + 1.3 * WORD_PX];
 
 function textWidth(text, size, bold) {
   let w = 0;
@@ -175,8 +170,9 @@ function pxPerMm(s, box) {
   return Math.min(r.width / box[2], r.height / box[3]);
 }
 
-/** Lay the labels out for the part of the map shown (`box`: x, y, w, h in mm). */
-export function layoutLabels(s, box) {
+/** Lay the labels out for the part of the map shown (`box`: x, y, w, h in mm), between the
+ * bands of orientation words at its top and bottom (`bands`: their heights in mm, map.js). */
+export function layoutLabels(s, box, bands) {
   const layer = s && s.querySelector("#points");
   if (!layer || !box) return;
   const scale = pxPerMm(s, box);
@@ -190,7 +186,6 @@ export function layoutLabels(s, box) {
   // The orientation words lie in bands at the top and the bottom of the part shown, on white:
   // the labels and the points' numbers are laid out between them, as if the bands were off
   // the screen.
-  const bands = layoutWords(s, [box[0], box[1], box[0] + box[2], box[1] + box[3]], scale);
   const frame = [box[0], box[1] + bands[0], box[0] + box[2], box[1] + box[3] - bands[1]];
   const points = [];
   for (const g of layer.querySelectorAll("g.point")) {
@@ -206,6 +201,7 @@ export function layoutLabels(s, box) {
   points.sort(function (a, b) { return (a.area === "" ? 0 : 1) - (b.area === "" ? 0 : 1); });
   const words = [];
   for (const t of s.querySelectorAll("#orientation text")) {
+    if (t.getAttribute("display") === "none") continue; // an inset's word, the inset not shown
     const b = t.getBBox();
     words.push([b.x, b.y, b.x + b.width, b.y + b.height]);
   }
@@ -310,85 +306,4 @@ function layoutEdges(names, schemed, taken, header, r, size, frame, fontSize) {
       }
     }
   }
-}
-
-/** The orientation words at the edges of the part of the map shown, WORD_PX whatever the zoom:
- * the drawing's sides (lateral, medial; the patient's right and left) at the top's two ends, what
- * its top faces between them, the site below, what its bottom faces at the bottom. Where a word
- * does not fit on a line beside the others, it goes on the next line. An inset's caption keeps
- * its place under the inset, at the same size. */
-function layoutWords(s, frame, scale) {
-  const layer = s.querySelector("#orientation");
-  if (!layer) return [0, 0];
-  const size = WORD_PX / scale;
-  const pad = WORD_MARGIN_PX / scale;
-  const line = 1.3 * size;
-  const gap = size;
-  const pins = {};
-  for (const t of layer.querySelectorAll("text[data-pin]")) {
-    t.setAttribute("font-size", size.toFixed(3));
-    pins[t.dataset.pin] = t;
-  }
-  const wide = (t) => (t ? t.getComputedTextLength() : 0);
-  const put = (t, x, row, anchor) => {
-    t.setAttribute("x", x.toFixed(3));
-    t.setAttribute("y", (frame[1] + pad + ASCENT_EM * size + row * line).toFixed(3));
-    t.setAttribute("text-anchor", anchor);
-  };
-  const room = frame[2] - frame[0] - 2 * pad;
-  const middle = (frame[0] + frame[2]) / 2;
-  const [left, right, top, site] = [pins.left, pins.right, pins.top, pins.site];
-  // The rows' words: [left end's width, right end's width] taken on each row so far.
-  const rows = [[0, 0]];
-  const row = (k) => { while (rows.length <= k) rows.push([0, 0]); return rows[k]; };
-  if (left) { put(left, frame[0] + pad, 0, "start"); rows[0][0] = wide(left); }
-  if (right) {
-    let k = 0;
-    while (row(k)[0] && row(k)[0] + gap + wide(right) > room) k++;
-    put(right, frame[2] - pad, k, "end");
-    row(k)[1] = wide(right);
-  }
-  let below = 0;
-  for (const t of [top, site]) {
-    if (!t) continue;
-    const half = wide(t) / 2;
-    let k = below;
-    while (Math.max(row(k)[0], row(k)[1]) + gap + half > room / 2) k++;
-    put(t, middle, k, "middle");
-    row(k)[0] = Math.max(row(k)[0], room / 2 + half);
-    row(k)[1] = row(k)[0];
-    below = k + 1;
-  }
-  const bands = [rows.some((r) => r[0] || r[1]) ? pad + rows.length * line : 0, 0];
-  const bottom = pins.bottom;
-  if (bottom) {
-    bands[1] = pad + line;
-    const y = frame[3] - pad - (1 - ASCENT_EM) * size;
-    bottom.setAttribute("x", middle.toFixed(3));
-    bottom.setAttribute("y", y.toFixed(3));
-    const backing = layer.querySelector("rect[data-pin=bottom]");
-    if (backing) {
-      const w = wide(bottom) + 0.6 * size;
-      backing.setAttribute("x", (middle - w / 2).toFixed(3));
-      backing.setAttribute("y", (y - ASCENT_EM * size - 0.2 * size).toFixed(3));
-      backing.setAttribute("width", w.toFixed(3));
-      backing.setAttribute("height", (1.2 * size).toFixed(3));
-    }
-  }
-  // The bands, white under the words, from edge to edge of the part shown.
-  for (const [k, y, h] of [[0, frame[1], bands[0]], [1, frame[3] - bands[1], bands[1]]]) {
-    let band = layer.querySelector(`rect[data-band="${k}"]`);
-    if (!band) {
-      band = document.createElementNS(SVG_NS, "rect");
-      band.dataset.band = String(k);
-      band.setAttribute("fill", "#ffffff");
-      band.setAttribute("fill-opacity", "0.92");
-      layer.insertBefore(band, layer.firstChild);
-    }
-    band.setAttribute("x", frame[0].toFixed(3));
-    band.setAttribute("y", y.toFixed(3));
-    band.setAttribute("width", (frame[2] - frame[0]).toFixed(3));
-    band.setAttribute("height", Math.max(h, 0).toFixed(3));
-  }
-  return bands;
 }
