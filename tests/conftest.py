@@ -6,6 +6,9 @@ The app runs on SQLite. With ``MESOPLANNER_TEST_POSTGRES`` set to a PostgreSQL s
 The migrations run once per test run (per xdist worker) on a template database, and each test
 gets its own copy of it: a copied file on SQLite, ``CREATE DATABASE ... TEMPLATE`` on
 PostgreSQL. tests/web/test_migrations.py runs the real migrations, up and down, itself.
+
+The test apps share what an app compiles, once per test process: its page templates, its URL
+rules' builders and its SQL (tests/helpers/templates.py, routing.py, statements.py).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import pytest
 from hypothesis import settings
 
 from tests.helpers.datafolder import copy_database
+from tests.helpers.routing import share_compiled_rules
+from tests.helpers.statements import share_compiled_statements
 from tests.helpers.templates import share_compiled_templates
 from tests.helpers.users import csrf_token, login, make_user
 
@@ -34,6 +39,9 @@ POSTGRES = os.environ.get("MESOPLANNER_TEST_POSTGRES", "")
 settings.register_profile("mesoplanner", deadline=None,
                           derandomize=bool(os.environ.get("CI")))
 settings.load_profile("mesoplanner")
+
+# Every test makes its own app: their URL rules' builders are compiled once per test process.
+share_compiled_rules()
 
 
 def _server() -> str:
@@ -115,6 +123,8 @@ def app(tmp_path, database) -> Iterator[Any]:
 
     app = share_compiled_templates(create_app({"DATA_DIR": str(tmp_path), "TESTING": True,
                                                "SQLALCHEMY_DATABASE_URI": database}))
+    with app.app_context():
+        share_compiled_statements(db.engine, db.Model.registry.mappers)
     yield app
     with app.app_context():
         db.engine.dispose()  # the test's connections close before its database is dropped
