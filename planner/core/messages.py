@@ -4,6 +4,8 @@ Every text is a :class:`Message`: an English template (marked with :func:`N_` so
 extracts it) and its parameters. ``str()`` gives the English text, the one the command line and
 the plan output print; :meth:`Message.render` gives it in another language, with a translation
 function and a number formatter that the caller brings (the core knows no Flask and no Babel).
+A message that counts something (:func:`ngettext`: "1 point lies", "2 points lie") has its
+singular and plural templates, said by the count, in each language by its own plural rule.
 
 >>> spacing = PlanError("areas[0].spacing_mm", N_("must be between %(lo)s and %(hi)s mm (got "
 ...                     "%(got)s)"), lo=2, hi=100, got=0)
@@ -29,6 +31,21 @@ Severity = Literal["info", "medium", "high"]
 def N_(template: str) -> str:
     """Mark a message template for extraction without translating it (gettext_noop)."""
     return template
+
+
+def ngettext(singular: str, plural: str, n: int, /, **params: Param) -> Message:
+    """A message said in the singular or the plural as ``n`` says, in each language by its own
+    rule (Babel extracts the two templates as one entry with its plural: the ``ngettext``
+    keyword); its parameters as :class:`Message`'s.
+
+    >>> lie = lambda n: ngettext("%(n)s point lies there", "%(n)s points lie there", n, n=n)
+    >>> str(lie(1)), str(lie(3))
+    ('1 point lies there', '3 points lie there')
+    >>> italian = {"%(n)s point lies there": ("%(n)s punto è lì", "%(n)s punti sono lì")}
+    >>> lie(2).render(str, str, "it", lambda one, many, k: italian[one][k != 1])
+    '2 punti sono lì'
+    """
+    return Message(singular, **params).counted(plural, n)
 
 
 @dataclass(frozen=True)
@@ -102,31 +119,56 @@ class Message:
 
     template: str
     params: tuple[tuple[str, Param], ...]
+    plural: str | None = None  # a counted message's plural template (ngettext)
+    n: int = 1  # ... and its count
 
     def __init__(self, template: str, /, **params: Param) -> None:
         object.__setattr__(self, "template", template)
         object.__setattr__(self, "params", tuple(params.items()))
+        object.__setattr__(self, "plural", None)
+        object.__setattr__(self, "n", 1)
+
+    def counted(self, plural: str, n: int) -> Message:
+        """The message said in the singular (``n`` 1) or in ``plural`` (:func:`ngettext`)."""
+        out = Message(self.template, **dict(self.params))
+        object.__setattr__(out, "plural", plural)
+        object.__setattr__(out, "n", n)
+        return out
+
+    def english(self) -> str:
+        """The English template said for the message's count."""
+        return self.plural if self.plural is not None and self.n != 1 else self.template
 
     def __str__(self) -> str:
         values = {key: str(value) for key, value in self.params}
-        return self.template % values if values else self.template
+        text = self.english()
+        return text % values if values else text
 
     def but(self, **params: Param) -> Message:
         """The same message with some parameters changed."""
-        return Message(self.template, **{**dict(self.params), **params})
+        out = Message(self.template, **{**dict(self.params), **params})
+        return out if self.plural is None else out.counted(self.plural, self.n)
 
     def render(self, translate: Callable[[str], str], number: Callable[[str], str],
-               language: str) -> str:
+               language: str, plural: Plural | None = None) -> str:
         """The message for a reader of ``language``.
 
         ``translate`` looks a template up in the reader's catalogue; ``number`` writes plain
         digits (``"-1234.50"``: a sign, digits, a point and decimals, kept exactly) the reader's
         way. Numbers that are not plain (``1E+3``, ``inf``, very long) stay as in English.
+        ``plural`` (a catalogue's ngettext: singular, plural, count) says a counted message by
+        the language's plural rule; without it, by English's, each template translated.
         """
-        values = {key: _render(value, translate, number, language)
+        values = {key: _render(value, translate, number, language, plural)
                   for key, value in self.params}
-        text = translate(self.template)
+        if self.plural is not None and plural is not None:
+            text = plural(self.template, self.plural, self.n)
+        else:
+            text = translate(self.english())
         return text % values if values else text
+
+
+Plural: TypeAlias = Callable[[str, str, int], str]  # a catalogue's ngettext
 
 
 def message_to_data(message: Message) -> dict[str, object]:
@@ -139,8 +181,12 @@ def message_to_data(message: Message) -> dict[str, object]:
     {'template': '%(mg)s mg of %(drug)s',
      'params': {'mg': {'decimal': '2.50'}, 'drug': {'text': 'lido'}}}
     """
-    return {"template": message.template,
-            "params": {key: _param_to_data(value) for key, value in message.params}}
+    data: dict[str, object] = {
+        "template": message.template,
+        "params": {key: _param_to_data(value) for key, value in message.params}}
+    if message.plural is not None:
+        data.update(plural=message.plural, n=message.n)
+    return data
 
 
 def message_from_data(data: object) -> Message:
@@ -155,7 +201,13 @@ def message_from_data(data: object) -> Message:
             or not isinstance(data.get("params"), dict):
         raise ValueError("not a stored message")
     params = {str(key): _param_from_data(value) for key, value in data["params"].items()}
-    return Message(data["template"], **params)
+    message = Message(data["template"], **params)
+    if "plural" in data:
+        plural, n = data.get("plural"), data.get("n")
+        if not isinstance(plural, str) or not isinstance(n, int) or isinstance(n, bool):
+            raise ValueError("not a stored message")
+        message = message.counted(plural, n)
+    return message
 
 
 def _param_to_data(value: Param) -> dict[str, object]:
@@ -204,13 +256,13 @@ def _param_from_data(data: object) -> Param:
 
 
 def _render(value: Param, translate: Callable[[str], str], number: Callable[[str], str],
-            language: str) -> str:
+            language: str, plural: Plural | None) -> str:
     if isinstance(value, Message):
-        return value.render(translate, number, language)
+        return value.render(translate, number, language, plural)
     if isinstance(value, Label):
         return value.text_in(language)
     if isinstance(value, Worded):
-        return value.words().render(translate, number, language)
+        return value.words().render(translate, number, language, plural)
     if isinstance(value, str):
         return value
     digits = value.digits() if isinstance(value, Number) else str(value)

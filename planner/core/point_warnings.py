@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from planner.core import grid, safety
 from planner.core.field_words import Field
 from planner.core.geometry import AreaShape, MapShapes, covers_xy
-from planner.core.messages import N_, Label, Message, Number, Param, PlanWarning
+from planner.core.messages import N_, Label, Message, Number, Param, PlanWarning, ngettext
 from planner.core.plan import Area, Plan
 
 # A warning about points in a zone lists this many numbers, then "...".
@@ -86,27 +86,36 @@ def zone_notes(xy: NDArray[np.float64], shapes: MapShapes) -> list[PlanWarning]:
     for name, zone in shapes.no_go_zones.items():
         inside = covers_xy(zone, xy)
         if inside.any():
-            notes.append(PlanWarning("no-go-zone", "high", Message(
-                N_("%(count)s point(s) lie in a no-go zone, %(zone)s (points %(numbers)s): do "
-                   "not inject there; move or remove them"),
-                count=int(inside.sum()), zone=_zone_label(name, shapes),
+            count = int(inside.sum())
+            notes.append(PlanWarning("no-go-zone", "high", ngettext(
+                "%(count)s point lies in a no-go zone: %(zone)s (point %(numbers)s); do not "
+                "inject there: move or remove it",
+                "%(count)s points lie in a no-go zone: %(zone)s (points %(numbers)s); do not "
+                "inject there: move or remove them", count,
+                count=count, zone=_zone_label(name, shapes),
                 numbers=_numbers(inside)), points=_chosen(inside)))
     if shapes.outline is not None and not shapes.outline.is_empty:
         outside = ~covers_xy(shapes.outline, xy)
         if outside.any():
-            notes.append(PlanWarning("outside-outline", "high", Message(
-                N_("%(count)s point(s) lie outside the body outline (points %(numbers)s): "
-                   "they are not on the body; move or remove them"),
-                count=int(outside.sum()), numbers=_numbers(outside)), points=_chosen(outside)))
+            count = int(outside.sum())
+            notes.append(PlanWarning("outside-outline", "high", ngettext(
+                "%(count)s point lies outside the body outline (point %(numbers)s): it is not "
+                "on the body; move or remove it",
+                "%(count)s points lie outside the body outline (points %(numbers)s): they are "
+                "not on the body; move or remove them", count,
+                count=count, numbers=_numbers(outside)), points=_chosen(outside)))
     for name, zone in shapes.warning_zones.items():
         inside = covers_xy(zone, xy)
         if inside.any():
             # The zone's name says what lies there (the face's arteries, Scheuer et al., Plast
             # Reconstr Surg 2017; the elbow's ulnar nerve): the message cannot name one source.
-            notes.append(PlanWarning("danger-zone", "high", Message(
-                N_("%(count)s point(s) lie in a danger zone, %(zone)s (points %(numbers)s): the "
-                   "vessel or nerve there can be reached by mistake"),
-                count=int(inside.sum()), zone=_zone_label(name, shapes),
+            count = int(inside.sum())
+            notes.append(PlanWarning("danger-zone", "high", ngettext(
+                "%(count)s point lies in a danger zone: %(zone)s (point %(numbers)s); the "
+                "vessel or nerve there can be reached by mistake",
+                "%(count)s points lie in a danger zone: %(zone)s (points %(numbers)s); the "
+                "vessel or nerve there can be reached by mistake", count,
+                count=count, zone=_zone_label(name, shapes),
                 numbers=_numbers(inside)), points=_chosen(inside)))
     return notes
 

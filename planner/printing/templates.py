@@ -36,7 +36,8 @@ def environment(language: str) -> Environment:
     env.globals["percent"] = partial(percent_text, language=language)
     env.globals["language"] = language
     env.globals["detail"] = lambda warning: warning.text.render(
-        translations(language).gettext, partial(digits_text, language=language), language)
+        translations(language).gettext, partial(digits_text, language=language), language,
+        translations(language).ngettext)
     return env
 
 

@@ -95,7 +95,8 @@ def plan_message(item: PlanError | PlanWarning | Message) -> str:
     text = item if isinstance(item, Message) else item.text
     if isinstance(item, PlanError):
         text = Message(N_("%(field)s: %(reason)s"), field=Field(item.field), reason=text)
-    return text.render(get_translations().gettext, format_digits, current_locale())
+    catalogue = get_translations()
+    return text.render(catalogue.gettext, format_digits, current_locale(), catalogue.ngettext)
 
 
 def init_app(app: Flask) -> None:

@@ -402,9 +402,10 @@ def test_the_command_line_warns_about_a_point_in_a_no_go_zone(tmp_path):
     codes = {w["code"]: w for w in out["warnings"]}
     n = len(out["points"])
     assert codes["no-go-zone"]["severity"] == "high"
-    assert f"(points {n - 1})" in codes["no-go-zone"]["message"]
+    assert codes["no-go-zone"]["message"].startswith("1 point lies in a no-go zone: ")
+    assert f"(point {n - 1})" in codes["no-go-zone"]["message"]
     assert "Right eye" in codes["no-go-zone"]["message"]
-    assert f"(points {n})" in codes["outside-outline"]["message"]
+    assert f"(point {n})" in codes["outside-outline"]["message"]
     assert "warning: [high] no-go-zone:" in done.stderr
     assert "warning: [high] outside-outline:" in done.stderr
 
