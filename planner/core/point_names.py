@@ -127,23 +127,34 @@ def _lattice_indices(xy: NDArray[np.float64], spacing: float, pattern: str, angl
 
 def _edges(index: int, xy: NDArray[np.float64], rows: NDArray[np.int64],
            columns: NDArray[np.int64], angle_deg: float) -> AreaNames:
-    """Each row's letter at the area's left edge (else its right edge), on the row's line;
-    each column's number at its top edge (else its bottom edge), on the column's line (in the
-    grid's own frame): the rows and columns read as a spreadsheet's, whatever its shape."""
+    """Each row's letter beside the row's own first point (else its last), on the row's line:
+    read as its row's whatever the area's shape (at the area's widest row's end, a short
+    row's letter lay far from it, over another row's end or a landmark); each column's number
+    at the area's top edge (else its bottom edge), on the column's line, as a spreadsheet's
+    header (in the grid's own frame).
+
+    >>> import numpy as np
+    >>> xy = np.array([[10.0, 0.0], [20.0, 0.0], [0.0, 10.0], [10.0, 10.0], [20.0, 10.0]])
+    >>> names = _edges(0, xy, np.array([0, 0, 1, 1, 1]), np.array([1, 2, 0, 1, 2]), 0.0)
+    >>> [(e.text, e.x, e.x2) for e in names.rows]
+    [('A', 10.0, 20.0), ('B', 0.0, 20.0)]
+    >>> [(e.text, e.y, e.y2) for e in names.columns]
+    [('1', 0.0, 10.0), ('2', 0.0, 10.0), ('3', 0.0, 10.0)]
+    """
     turned = _turned(xy, angle_deg)
     a = math.radians(angle_deg)
     c, s = math.cos(a), math.sin(a)
-    left_x, top_y = float(turned[:, 0].min()), float(turned[:, 1].min())
-    right_x, bottom_y = float(turned[:, 0].max()), float(turned[:, 1].max())
 
     def back(x: float, y: float) -> tuple[float, float]:  # from the grid's frame to the map
         return x * c - y * s, x * s + y * c
 
     row_names = []
     for row in np.unique(rows).tolist():
-        y = float(turned[rows == row, 1].mean())
-        row_names.append(EdgeName(row_letters(row), *back(left_x, y), -c, -s,
-                                  *back(right_x, y)))
+        xs, ys = turned[rows == row, 0], turned[rows == row, 1]
+        y = float(ys.mean())
+        row_names.append(EdgeName(row_letters(row), *back(float(xs.min()), y), -c, -s,
+                                  *back(float(xs.max()), y)))
+    top_y, bottom_y = float(turned[:, 1].min()), float(turned[:, 1].max())
     column_names = []
     for column in np.unique(columns).tolist():
         x = float(turned[columns == column, 0].mean())

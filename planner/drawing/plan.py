@@ -31,6 +31,7 @@ from planner.drawing.style import (
     mixture_colours,
 )
 from planner.drawing.text_width import text_width
+from planner.drawing.word_band import words_band
 from planner.wording import edge_words, limb_edges, site_name
 
 PAPER_MARGIN_MM = 15.0
@@ -74,6 +75,13 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
                                              least=LEAST_MM[scale_bar] / print_scale)
     if frame is not None:
         minx, miny, width, height = frame[0], frame[1], frame[2] - frame[0], frame[3] - frame[1]
+    lift = 0.0  # a band at the top for the side words, where they would cover the anatomy
+    if view is not None and (crop or frame is not None):
+        probe = _draw_orientation(svgwrite.Drawing(debug=False), view, minx, miny, width, height,
+                                  text, print_scale)
+        lift = words_band(view, probe, miny, print_scale)
+        if frame is None:  # a cropped drawing grows by the band; a framed one has its room
+            miny, height = miny - lift, height + lift
     band = legend_height(result, width, text, print_scale, title, digits, scale_bar) \
         if legend else 0.0
     total_h = height + band
@@ -86,17 +94,23 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
             f"{v:.2f}" for v in _cropped(result, (minx, miny, width, height)))
     dwg.add(dwg.rect((minx, miny), (width, total_h), fill="#ffffff"))
     if view is not None:
+        # A drawing of a part of the view (cropped or framed) holds that part only: nothing
+        # of the body under its legend's band, where a reader's anti-aliasing showed its lines
+        # as a strip of ticks along the drawing's edge.
+        part = crop or frame is not None
         draw_view(dwg, view, language,
-                  clip=None if frame is None else (minx, miny, minx + width, miny + height))
+                  clip=(minx, miny + lift, minx + width, miny + height) if part else None)
     else:
         _draw_paper_grid(dwg, minx, miny, width, height)
     colours = mixture_colours(result)
     _draw_areas(dwg, result, colours, print_scale)
+    if lift:
+        dwg.add(dwg.rect((minx, miny), (width, lift), fill="#ffffff", class_="words-band"))
     dwg.add(dwg.g(id=POINTS_SLOT))
     swatches = ""
     if legend:
         # The legend's band is white: on a cropped view the drawing goes on below the frame.
-        dwg.add(dwg.rect((minx, miny + height), (width, band), fill="#ffffff"))
+        dwg.add(dwg.rect((minx, miny + height), (width, band), fill="#ffffff", id="legend-band"))
         swatches = draw_legend(dwg, result, colours, minx, miny + height, width, title, text,
                                scale_bar, digits, print_scale)
     # The words last, on top: the editor moves them to the edges of the part it shows, which

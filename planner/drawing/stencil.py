@@ -36,6 +36,7 @@ from planner.core.whereabouts import (
 from planner.drawing.labels import OWN_MARGIN_EM, Obstacles, reads_as_own
 from planner.drawing.paths import path_d
 from planner.drawing.stencil_landmarks import NAME_MM, draw_landmark, name_landmark
+from planner.drawing.stencil_legs import LEG_MM, draw_legs
 from planner.drawing.stencil_names import area_edges, draw_edge_names, grid_edges
 from planner.drawing.stencil_sides import draw_sides
 from planner.drawing.stencil_words import ASCENT_EM, RING, Box, Words, text_width
@@ -49,7 +50,6 @@ from planner.drawing.style import (
 STENCIL_MARK_INSET_MM = 5.0  # alignment marks this far inside each stencil tile's edges
 OVERLAP_MM = 2 * STENCIL_MARK_INSET_MM  # a tile's marks lie on its neighbour's
 NUMBER_MM = 2.8  # a point's number: its digits 2 mm tall on paper, as on the sheet (issue 17)
-LEG_MM = 2.4  # the millimetres written along a trigger point's legs
 DOT_MM = POINT_RADIUS_MM * 0.4  # a pen's mark: small, so that a dense grid's numbers fit
 TRIGGER_LANDMARKS = 2  # a trigger point is drawn with its two nearest landmarks
 TRIGGER_REACH_MM = 200.0  # ... when their centres are this near: else the words say it
@@ -64,6 +64,7 @@ class Backdrop:
     axes: Axes | None
     sides: Mapping[str, str] = field(default_factory=dict)  # direction code: word at an edge
     bends: tuple[Bend, ...] = ()  # parts with their own axes (the elbow's insets)
+    zones: tuple[BaseGeometry, ...] = ()  # no-go and danger zones: the edge words keep off
 
 
 NO_BACKDROP = Backdrop(None, (), (), None)
@@ -96,7 +97,8 @@ def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[P
     for p in pts:  # before any word: no word lies on a point
         words.block((p.x - DOT_MM - 0.2, p.y - DOT_MM - 0.2, p.x + DOT_MM + 0.2,
                      p.y + DOT_MM + 0.2))
-    draw_sides(dwg, back.axes, back.sides, back.bends, frame, words)
+    draw_sides(dwg, back.axes, back.sides, back.bends, frame, words,
+               *_anatomy(back, surface, clip))
     on_tile = within(back.landmarks, (x, y, x + w, y + h))
     names = dwg.g(font_family=FONT_FAMILY, font_size=str(NAME_MM), fill="#111111")
     for lm in on_tile:  # every cross first: no name may lie on another landmark's cross
@@ -105,10 +107,10 @@ def stencil_svg(result: Result, surface: BaseGeometry | None, points: Iterable[P
         name_landmark(dwg, names, lm, clip, words, on_tile)
     legs = dwg.g(font_family=FONT_FAMILY, font_size=str(LEG_MM), fill="#333333")
     if triggers and back.axes is not None:
-        for p in pts:
-            for lm in _nearest(p, back):
-                turned = axes_at(p.x, p.y, back.axes, back.bends)
-                _draw_legs(dwg, legs, whereabouts(p.x, p.y, lm, turned), p, words, turned)
+        axes = back.axes
+        draw_legs(dwg, legs, [(p, whereabouts(p.x, p.y, lm, turned), turned) for p in pts
+                              for turned in [axes_at(p.x, p.y, axes, back.bends)]
+                              for lm in _nearest(p, back)], words)
     colours = mixture_colours(result)
     layer = dwg.g(font_family=FONT_FAMILY, font_size=str(NUMBER_MM))
     for p in pts:
@@ -137,6 +139,22 @@ def _nearest(p: PlacedPoint, back: Backdrop) -> list[Landmark]:
     """A trigger point's nearest landmarks, of its own part of the drawing."""
     return ranked(p.x, p.y, in_its_part(p.x, p.y, back.landmarks, back.outline),
                   TRIGGER_LANDMARKS)
+
+
+def _anatomy(back: Backdrop, surface: BaseGeometry | None, clip: BaseGeometry
+             ) -> tuple[BaseGeometry | None, BaseGeometry | None, BaseGeometry | None]:
+    """What the tile's side words keep off: the lines drawn on it (the body's outline and
+    details, the area's outline), the landmarks and the no-go and danger zones (the eyes, the
+    face's arteries) and, where they can, the body."""
+    lines = [geom for geom in back.decor if not geom.is_empty]
+    if back.outline is not None:
+        lines.append(back.outline.boundary)
+    if surface is not None and not surface.is_empty:
+        lines.append(surface.boundary)
+    drawn = shapely.union_all(lines).intersection(clip) if lines else None
+    kept = [lm.geometry for lm in back.landmarks] + list(back.zones)
+    shapes = shapely.union_all(kept).intersection(clip) if kept else None
+    return drawn, shapes, back.outline
 
 
 def _draw_body(dwg: svgwrite.Drawing, back: Backdrop, clip: BaseGeometry) -> None:
@@ -168,33 +186,6 @@ def _draw_marks(dwg: svgwrite.Drawing, frame: tuple[float, float, float, float],
         group.add(dwg.line((mx, my - 4), (mx, my + 4)))
         words.block((mx - 4, my - 4, mx + 4, my + 4))
     return group
-
-
-def _draw_legs(dwg: svgwrite.Drawing, legs: Any, where: Whereabouts, p: PlacedPoint,
-               words: Words, axes: Axes) -> None:
-    """A ruler's path from the landmark's centre to the point: across, then along (``axes``:
-    the drawing's horizontal and vertical, or a bent limb's bone and across it), each leg
-    dashed and marked with its millimetres."""
-    cx, cy = where.landmark.centre
-    ax, ay = axes.across
-    reach = (p.x - cx) * ax + (p.y - cy) * ay
-    corner = (cx + reach * ax, cy + reach * ay)
-    legs.add(dwg.path(d=f"M{cx:.2f},{cy:.2f} L{corner[0]:.2f},{corner[1]:.2f} "
-                        f"L{p.x:.2f},{p.y:.2f}", fill="none", stroke="#333333",
-                      stroke_width=0.3, stroke_dasharray="1.5,1"))
-    for offset, start, end in ((where.across, (cx, cy), corner), (where.along, corner, (p.x, p.y))):
-        if not offset.mm:
-            continue
-        text = f"{offset.mm} mm"
-        mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
-        if abs(end[0] - start[0]) >= abs(end[1] - start[1]):  # a leg across the page
-            spots = [(mx, my - 0.8, "middle"), (mx, my + 0.8 + ASCENT_EM * LEG_MM, "middle")]
-        else:  # a leg down the page: beside it
-            my += LEG_MM * 0.3
-            spots = [(mx + 0.8, my, "start"), (mx - 0.8, my, "end")]
-        spot = words.place(text, LEG_MM, spots)
-        if spot is not None:
-            legs.add(dwg.text(text, insert=spot[:2]))
 
 
 def _label_point(dwg: svgwrite.Drawing, layer: Any, p: PlacedPoint, words: Words,

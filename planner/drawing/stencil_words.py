@@ -40,6 +40,13 @@ class Words:
             for j in range(math.floor(box[1] / self.CELL), math.floor(box[3] / self.CELL) + 1):
                 yield i, j
 
+    def copy(self) -> Words:
+        """Another layout of the same tile holding what this one holds (to try words on)."""
+        out = Words((0.0, 0.0, 0.0, 0.0))
+        out.inner = self.inner
+        out.cells = {cell: list(boxes) for cell, boxes in self.cells.items()}
+        return out
+
     def block(self, box: Box) -> None:
         """Keep words off ``box`` (a point's dot, an alignment mark, a placed word)."""
         for cell in self._cells(box):

@@ -131,7 +131,8 @@ def backdrop(view: View | None, language: str, sides: dict[str, str]) -> Backdro
     if view is None:
         return Backdrop(None, (), (), None)
     return Backdrop(view.outline, tuple(view.decor), view_landmarks(view, language),
-                    view_axes(view), sides, view_bends(view))
+                    view_axes(view), sides, view_bends(view),
+                    tuple(r.geometry for r in view.regions if r.kind in ("no-go", "warning")))
 
 
 def handout_html(result: Result, view: View | None, info: SheetInfo) -> str:
