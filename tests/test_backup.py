@@ -151,6 +151,18 @@ def flip(at: int, value: int | None = None):
     return change
 
 
+@pytest.fixture(scope="module")
+def sealed_content(tmp_path_factory, template_database) -> bytes:
+    """An encrypted backup of a data folder like ``data``'s, made once for the damaged copies
+    below (scrypt takes a quarter of a second at each backup): each test damages its own."""
+    folder = tmp_path_factory.mktemp("sealed")
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("DATABASE_URL", raising=False)
+        data = migrated_folder(folder / "data", template_database)
+        add_patient(data, "Before")
+    return sealed_backup(data, folder).read_bytes()
+
+
 @pytest.mark.parametrize(("damage", "said"), [
     (lambda c: c[:len(c) // 2], "is damaged: its content does not match"),
     (lambda c: c[:-1], "is damaged: its content does not match"),
@@ -170,11 +182,11 @@ def flip(at: int, value: int | None = None):
         "tag", "data", "first-data-byte", "salt", "version", "cost", "cost-too-high",
         "nonce"])
 def test_a_damaged_encrypted_backup_is_refused_and_nothing_changes(
-        data, tmp_path, monkeypatch, capsys, damage, said):
+        data, tmp_path, monkeypatch, capsys, sealed_content, damage, said):
     from planner.cli import main
 
-    sealed = sealed_backup(data, tmp_path)
-    sealed.write_bytes(damage(sealed.read_bytes()))
+    sealed = tmp_path / "copy.enc"
+    sealed.write_bytes(damage(sealed_content))
     add_patient(data, "After")
     before = listing(data)
     monkeypatch.setenv("MESOPLANNER_BACKUP_PASSPHRASE", PASSPHRASE)
