@@ -34,8 +34,12 @@ def server(tmp_path, database) -> Iterator[tuple[str, Any]]:
         db.engine.dispose()
 
 
-@pytest.fixture
-def browser():
+@pytest.fixture(scope="module")
+def chromium():
+    """Chromium, launched once for a test module's tests (half a second a launch).
+
+    Not once per test process: while Playwright's sync API runs, it marks the thread's asyncio
+    loop as running, and asyncio.run() in a later test of another module would then fail."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Chromium is required for the browser tests in CI (.ci/run installs it)")
@@ -46,3 +50,13 @@ def browser():
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser(chromium):
+    """The module's Chromium: a test's pages are its own (each page or context a fresh
+    profile: no cookie or storage of another test's), and closed after it."""
+    assert not chromium.contexts, "a page of another test is still open"
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
