@@ -11,58 +11,59 @@ to refuse or withdraw at any time. A clinic should have its own text checked by 
 
 from __future__ import annotations
 
-LANGUAGES = ("it", "es", "en")
+from planner.vocabulary import LANGUAGES
 
+# Each treatment in the languages of vocabulary.LANGUAGES, in its order.
 _WHAT = {
-    "antalgic": {
-        "it": "mesoterapia antalgica: piccole iniezioni intradermiche di farmaci (di solito un "
-              "anestetico locale, talvolta un antinfiammatorio) sopra la zona dolorosa, per "
-              "ridurre il dolore con dosi basse di farmaco",
-        "es": "mesoterapia analgésica: pequeñas inyecciones intradérmicas de fármacos (por lo "
-              "general un anestésico local, a veces un antiinflamatorio) sobre la zona dolorosa, "
-              "para aliviar el dolor con dosis bajas de fármaco",
-        "en": "pain mesotherapy: small intradermal injections of medicines (usually a local "
-              "anaesthetic, sometimes an anti-inflammatory) over the painful area, to relieve "
-              "pain with low doses of medicine",
-    },
-    "cellulite": {
-        "it": "mesoterapia per la cellulite: piccole iniezioni intradermiche di prodotti sulle "
-              "zone indicate, ripetute in un ciclo di sedute, per migliorare l'aspetto della "
-              "pelle; il risultato varia da persona a persona e non è garantito",
-        "es": "mesoterapia para la celulitis: pequeñas inyecciones intradérmicas de productos en "
-              "las zonas indicadas, repetidas en un ciclo de sesiones, para mejorar el aspecto de "
-              "la piel; el resultado varía de una persona a otra y no está garantizado",
-        "en": "cellulite mesotherapy: small intradermal injections of products over the areas "
-              "marked, repeated over a cycle of sessions, to improve the look of the skin; the "
-              "result varies from person to person and is not guaranteed",
-    },
-    "face": {
-        "it": "mesoterapia del viso: piccole iniezioni intradermiche molto superficiali di "
-              "prodotti sulle zone del viso indicate, per migliorare l'idratazione e la qualità "
-              "della pelle; il risultato varia da persona a persona e non è garantito",
-        "es": "mesoterapia facial: pequeñas inyecciones intradérmicas muy superficiales de "
-              "productos en las zonas del rostro indicadas, para mejorar la hidratación y la "
-              "calidad de la piel; el resultado varía de una persona a otra y no está garantizado",
-        "en": "facial mesotherapy: very superficial small intradermal injections of products "
-              "over the areas of the face marked, to improve the skin's hydration and quality; "
-              "the result varies from person to person and is not guaranteed",
-    },
-    "microneedling": {
-        "it": "microneedling: micro-perforazioni superficiali della pelle con aghi sottili "
-              "(0,5-1,5 mm), talvolta con un prodotto applicato sulla pelle, per stimolarne il "
-              "rinnovamento; il risultato varia da persona a persona e non è garantito",
-        "es": "microneedling: microperforaciones superficiales de la piel con agujas finas "
-              "(0,5-1,5 mm), a veces con un producto aplicado sobre la piel, para estimular su "
-              "renovación; el resultado varía de una persona a otra y no está garantizado",
-        "en": "microneedling: superficial micro-punctures of the skin with fine needles "
-              "(0.5-1.5 mm), sometimes with a product applied to the skin, to stimulate its "
-              "renewal; the result varies from person to person and is not guaranteed",
-    },
+    "antalgic": (
+        "mesoterapia antalgica: piccole iniezioni intradermiche di farmaci (di solito un "
+            "anestetico locale, talvolta un antinfiammatorio) sopra la zona dolorosa, per "
+            "ridurre il dolore con dosi basse di farmaco",
+        "mesoterapia analgésica: pequeñas inyecciones intradérmicas de fármacos (por lo "
+            "general un anestésico local, a veces un antiinflamatorio) sobre la zona dolorosa, "
+            "para aliviar el dolor con dosis bajas de fármaco",
+        "pain mesotherapy: small intradermal injections of medicines (usually a local "
+            "anaesthetic, sometimes an anti-inflammatory) over the painful area, to relieve "
+            "pain with low doses of medicine",
+    ),
+    "cellulite": (
+        "mesoterapia per la cellulite: piccole iniezioni intradermiche di prodotti sulle "
+            "zone indicate, ripetute in un ciclo di sedute, per migliorare l'aspetto della "
+            "pelle; il risultato varia da persona a persona e non è garantito",
+        "mesoterapia para la celulitis: pequeñas inyecciones intradérmicas de productos en "
+            "las zonas indicadas, repetidas en un ciclo de sesiones, para mejorar el aspecto de "
+            "la piel; el resultado varía de una persona a otra y no está garantizado",
+        "cellulite mesotherapy: small intradermal injections of products over the areas "
+            "marked, repeated over a cycle of sessions, to improve the look of the skin; the "
+            "result varies from person to person and is not guaranteed",
+    ),
+    "face": (
+        "mesoterapia del viso: piccole iniezioni intradermiche molto superficiali di "
+            "prodotti sulle zone del viso indicate, per migliorare l'idratazione e la qualità "
+            "della pelle; il risultato varia da persona a persona e non è garantito",
+        "mesoterapia facial: pequeñas inyecciones intradérmicas muy superficiales de "
+            "productos en las zonas del rostro indicadas, para mejorar la hidratación y la "
+            "calidad de la piel; el resultado varía de una persona a otra y no está garantizado",
+        "facial mesotherapy: very superficial small intradermal injections of products "
+            "over the areas of the face marked, to improve the skin's hydration and quality; "
+            "the result varies from person to person and is not guaranteed",
+    ),
+    "microneedling": (
+        "microneedling: micro-perforazioni superficiali della pelle con aghi sottili "
+            "(0,5-1,5 mm), talvolta con un prodotto applicato sulla pelle, per stimolarne il "
+            "rinnovamento; il risultato varia da persona a persona e non è garantito",
+        "microneedling: microperforaciones superficiales de la piel con agujas finas "
+            "(0,5-1,5 mm), a veces con un producto aplicado sobre la piel, para estimular su "
+            "renovación; el resultado varía de una persona a otra y no está garantizado",
+        "microneedling: superficial micro-punctures of the skin with fine needles "
+            "(0.5-1.5 mm), sometimes with a product applied to the skin, to stimulate its "
+            "renewal; the result varies from person to person and is not guaranteed",
+    ),
 }
 
-# Paragraphs, joined with a blank line between them.
-_BODY: dict[str, tuple[str, ...]] = {
-    "it": (
+# Paragraphs, joined with a blank line between them; the languages of vocabulary.LANGUAGES.
+_BODY: tuple[tuple[str, ...], ...] = (
+    (
         'Il medico mi ha spiegato il trattamento proposto: {what}.',
         ('Mi ha spiegato gli effetti attesi e le alternative, compreso il non fare il '
          'trattamento.'),
@@ -78,7 +79,7 @@ _BODY: dict[str, tuple[str, ...]] = {
          'cure.'),
         'Acconsento al trattamento.',
     ),
-    "es": (
+    (
         'El médico me ha explicado el tratamiento propuesto: {what}.',
         ('Me ha explicado los efectos esperados y las alternativas, incluida la de no hacer '
          'el tratamiento.'),
@@ -95,7 +96,7 @@ _BODY: dict[str, tuple[str, ...]] = {
          'atención.'),
         'Doy mi consentimiento al tratamiento.',
     ),
-    "en": (
+    (
         'The doctor has explained the treatment proposed to me: {what}.',
         ('The doctor has explained the expected effects and the alternatives, including not '
          'having the treatment.'),
@@ -110,9 +111,11 @@ _BODY: dict[str, tuple[str, ...]] = {
          'treatment or stop it at any time, with no consequence for my care.'),
         'I consent to the treatment.',
     ),
-}
+)
 
 
 def built_in(treatment: str, language: str) -> str:
-    """Version 1 of ``treatment``'s consent text in ``language`` (KeyError: no such text)."""
-    return "\n\n".join(_BODY[language]).format(what=_WHAT[treatment][language])
+    """Version 1 of ``treatment``'s consent text in ``language`` (KeyError, ValueError: no
+    such treatment or language)."""
+    index = LANGUAGES.index(language)
+    return "\n\n".join(_BODY[index]).format(what=_WHAT[treatment][index])

@@ -12,7 +12,7 @@ from babel.support import Translations
 
 from planner.bodymaps import atlas
 from planner.core.messages import Message, message_from_data, message_to_data, ngettext
-from tests.core.test_zones import with_manual_points
+from tests.helpers.zones import with_manual_points
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "planner" / "translations"
 

@@ -15,7 +15,6 @@ import os
 import subprocess
 import sys
 from datetime import date
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -26,13 +25,13 @@ from hypothesis import strategies as st
 
 from planner import engine
 from planner.bodymaps import atlas
-from planner.bodymaps.view import Region, View
+from planner.bodymaps.view import Region
 from planner.core import checklist, sessions
 from planner.core.compute import Result, compute
-from planner.core.geometry import MapShapes
 from planner.core.messages import PlanError
-from planner.core.plan import FORMAT, Plan
+from planner.core.plan import FORMAT
 from planner.core.plan_reader import from_dict
+from tests.helpers.zones import view_of, with_manual_points
 
 ZONE_CODES = {"no-go": "no-go-zone", "warning": "danger-zone"}
 POSITION_CODES = {"no-go-zone", "outside-outline", "danger-zone"}
@@ -56,10 +55,6 @@ def view_cases() -> list[tuple[str, str | None]]:
 VIEWS = view_cases()
 
 
-def view_of(view_id: str, side: str | None) -> View:
-    return atlas.get_view(view_id, side)
-
-
 def zone_cases() -> list[tuple[str, str | None, str]]:
     """Every no-go and danger zone of every view (and side)."""
     return [(view_id, side, r.id) for view_id, side in VIEWS
@@ -71,24 +66,6 @@ ZONES = zone_cases()
 
 def case_id(case: tuple[Any, ...]) -> str:
     return "-".join(str(part) for part in case if part is not None)
-
-
-@cache
-def shapes(view_id: str, side: str | None) -> MapShapes:
-    return engine.shapes_of(view_of(view_id, side), Plan(areas=()))
-
-
-def manual_plan(view_id: str, side: str | None, xy: Any) -> Plan:
-    doc: dict[str, Any] = {"format": FORMAT, "bodymap": view_id, "areas": [],
-                           "points": [{"x": float(x), "y": float(y)} for x, y in xy]}
-    if side is not None:
-        doc["side"] = side
-    return from_dict(doc)
-
-
-def with_manual_points(view_id: str, side: str | None, xy: Any) -> Result:
-    """The plan computed on the view's shapes, as the engine hands them to the core."""
-    return compute(manual_plan(view_id, side, xy), shapes(view_id, side))
 
 
 def named(result: Result, code: str) -> dict[str, list[str]]:

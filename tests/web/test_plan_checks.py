@@ -87,8 +87,8 @@ def test_the_api_grid_warns_about_points_in_an_eye_and_off_the_body(api):
     warnings = {w["code"]: w for w in response.json["warnings"]}
     n = len(response.json["points"])
     assert warnings["no-go-zone"]["severity"] == "high"
-    assert f"(points {n - 1})" in warnings["no-go-zone"]["message"]
-    assert f"(points {n})" in warnings["outside-outline"]["message"]
+    assert f"(point {n - 1})" in warnings["no-go-zone"]["message"]
+    assert f"(point {n})" in warnings["outside-outline"]["message"]
 
 
 def test_the_preview_of_a_whole_region_has_no_zone_warning(doctor, patient):
