@@ -87,6 +87,9 @@ def log_in(page, base: str, username: str = "rossi") -> None:
 def top_menu(page: Page, text: str) -> Locator:
     """A link or button of the top bar with this text: on a screen where the bar is folded into
     its Menu (a tablet), the Menu is opened first."""
+    # Until tablet.css has come, planner.css hides the Menu's button: seen hidden then, the Menu
+    # was left closed (on a busy machine). The page's scripts, after tablet.css, wait for it.
+    page.wait_for_load_state("domcontentloaded")
     button = page.locator(".topbar summary.menu-button")
     if button.is_visible() and page.locator(".topbar details.menu[open]").count() == 0:
         button.click()
