@@ -180,11 +180,22 @@ def _check_products(rows: list[dict[str, str]], problems: dict[str, str]) -> Non
                 problems[f"expiry-{i}"] = _("Enter a date (year-month-day).")
 
 
+def product_rows(record: SessionRecord) -> list[dict[str, str]]:
+    """A stored record's products as the form's rows."""
+    return [{"product": p.product, "lot": p.lot,
+             "expiry": p.expiry.isoformat() if p.expiry else ""} for p in record.products]
+
+
+def padded(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Product rows with the form's empty rows after them (within MAX_PRODUCTS)."""
+    return rows + [{"product": "", "lot": "", "expiry": ""}] * max(
+        0, min(EMPTY_PRODUCT_ROWS, MAX_PRODUCTS - len(rows)))
+
+
 def form_values(record: SessionRecord) -> dict[str, Any]:
     """A stored record as the form shows it."""
     adjustments = sessions.Adjustments.from_dict(json.loads(record.adjustments_json))
-    products = [{"product": p.product, "lot": p.lot,
-                 "expiry": p.expiry.isoformat() if p.expiry else ""} for p in record.products]
+    products = product_rows(record)
     return {
         "performed_at": record.performed_at.strftime("%Y-%m-%dT%H:%M"),
         "performer_id": str(record.performer_id),
@@ -204,8 +215,7 @@ def form_values(record: SessionRecord) -> dict[str, Any]:
         "adverse": json.loads(record.adverse_json), "adverse_details": record.adverse_details,
         "notes": record.notes, "checklist": json.loads(record.checklist_json),
         "carried": form_carried(record),
-        "products": products + [{"product": "", "lot": "", "expiry": ""}] * max(
-            0, min(EMPTY_PRODUCT_ROWS, MAX_PRODUCTS - len(products))),
+        "products": padded(products),
     }
 
 
@@ -218,10 +228,7 @@ def new_values(plan: PlanRecord, result: Result) -> dict[str, Any]:
             "added_volume_ml": "", "added_mixture": "", "added_at": "", "pain_scale": "nrs",
             "pain_before": "", "pain_after": "", "adverse": [], "adverse_details": "",
             "notes": "", "checklist": {}, "carried": [],
-            "products": products + [{"product": "", "lot": "", "expiry": ""}] * max(
-                0, min(EMPTY_PRODUCT_ROWS, MAX_PRODUCTS - len(products)))}
-
-
+            "products": padded(products)}
 
 
 def carried_values(previous: SessionRecord, first: bool) -> dict[str, Any]:
@@ -230,12 +237,9 @@ def carried_values(previous: SessionRecord, first: bool) -> dict[str, Any]:
     marked as carried over until someone confirms it (``carried``: the form's field names)."""
     asked = {q.code for q in checklist.questions(first)}
     answers = {k: v for k, v in json.loads(previous.checklist_json).items() if k in asked}
-    products = [{"product": p.product, "lot": p.lot,
-                 "expiry": p.expiry.isoformat() if p.expiry else ""}
-                for p in previous.products][:MAX_PRODUCTS]
+    products = product_rows(previous)[:MAX_PRODUCTS]
     return {"checklist": answers,
-            "products": products + [{"product": "", "lot": "", "expiry": ""}] * max(
-                0, min(EMPTY_PRODUCT_ROWS, MAX_PRODUCTS - len(products))),
+            "products": padded(products),
             "carried": [f"q-{code}" for code in answers]
             + [f"lot-{i}" for i, row in enumerate(products) if row["lot"]]}
 

@@ -591,7 +591,7 @@ def test_every_static_file_is_ours_or_vendored():
             "editor/drafting.js", "editor/editor.js",
             "editor/history.js", "editor/map.js", "editor/mixtures.js", "editor/points.js",
             "editor/tools.js", "editor/labels.js", "editor/landmarks.js", "landmarks.css",
-            "print-stencil.css", "menu.js", "tablet.css", "consent.css",
+            "print-stencil.css", "menu.js", "tablet.css", "records.css",
             "forms/signature-pad.js", "forms/carried.js", "forms/points-given.js"}
     for path in (ROOT / "static").rglob("*"):
         name = path.relative_to(ROOT / "static").as_posix()
