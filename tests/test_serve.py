@@ -9,6 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from tests.helpers.commands import command, environment, free_port
 
@@ -40,6 +41,21 @@ def setup_link(proc: subprocess.Popen[str]) -> str:
         if found:
             return found.group(1)
     raise AssertionError("no setup link printed")
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (read off /proc; one may end while read)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if stat.rsplit(") ", 1)[-1].split()[1] == str(pid):
+            found.append(int(entry.name))
+    return found
 
 
 def test_serve_prints_a_one_time_setup_link_that_works(tmp_path):
@@ -89,7 +105,6 @@ def test_create_user_makes_an_account_from_the_command_line(tmp_path):
 def test_serve_with_workers_runs_several_processes_that_share_the_login(tmp_path):
     import http.cookiejar
     import urllib.parse
-    from pathlib import Path
 
     port = free_port()
     proc = subprocess.Popen([*command(), "serve", "--workers", "2", "--port", str(port),
@@ -105,10 +120,13 @@ def test_serve_with_workers_runs_several_processes_that_share_the_login(tmp_path
                 break
             except urllib.error.URLError:
                 time.sleep(0.2)
-        workers = [p for p in Path("/proc").iterdir() if p.name.isdigit()
-                   and (p / "stat").exists()
-                   and (p / "stat").read_text().split(") ")[-1].split()[1] == str(proc.pid)]
-        assert len(workers) == 2
+        # gunicorn forks its workers one after another, with a short random pause between
+        # them: the first may answer before the second exists (seen in CI). A wait, not a
+        # speed check.
+        deadline = time.monotonic() + 60
+        while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(children(proc.pid)) == 2
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         form = urllib.parse.urlencode({
             "csrf_token": token, "token": link.rsplit("=", 1)[1], "full_name": "Dr Uno",
