@@ -7,12 +7,15 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from planner.extensions import db
 from planner.models import Patient, User, audit, folded
 from planner.search_index import in_index
 
 LIST_LIMIT = 200  # [our default]: patients shown by a search or the list
+# [our default]: tries of an automatic record number taken meanwhile by another save
+AUTOMATIC_NUMBER_TRIES = 5
 
 
 def next_record_number() -> str:
@@ -27,14 +30,27 @@ def next_record_number() -> str:
 
 def create_patient(values: dict[str, Any], actor: User, detail: str = "") -> Patient:
     """A new patient from a checked form's values (an automatic record number if none was
-    given); committed with its audit event."""
-    values = {**values, "record_number": values.get("record_number") or next_record_number()}
-    patient = Patient(**values)
-    db.session.add(patient)
-    db.session.flush()
-    audit(actor, "create", "patient", patient.id, detail)
-    db.session.commit()
-    return patient
+    given); committed with its audit event.
+
+    Two clinicians saving new patients at the same moment (on two server processes) may be
+    given the same automatic number: the database's unique index refuses the second, which
+    is then tried again with the next free number, never answered with a server error."""
+    automatic = not values.get("record_number")
+    tries = 0
+    while True:
+        row = {**values, "record_number": values.get("record_number") or next_record_number()}
+        patient = Patient(**row)
+        try:
+            db.session.add(patient)
+            db.session.flush()
+            audit(actor, "create", "patient", patient.id, detail)
+            db.session.commit()
+            return patient
+        except IntegrityError:
+            db.session.rollback()
+            tries += 1
+            if not automatic or tries == AUTOMATIC_NUMBER_TRIES:
+                raise
 
 
 def search(query: str, archived: bool) -> list[Patient]:

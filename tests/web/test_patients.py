@@ -171,6 +171,42 @@ def test_automatic_record_number_skips_a_taken_one(app, doctor):
     assert all(re.fullmatch(r"MP-\d{6}", n) for n in numbers)
 
 
+
+def test_a_number_taken_meanwhile_by_another_server_is_skipped_not_a_server_error(
+        app, doctor, monkeypatch):
+    """Two processes pick the same automatic number at the same moment: the one that saves
+    second is refused by the unique index and takes the next free number (seen as a 500 with
+    two gunicorn workers)."""
+    from planner.services import patients as service
+
+    created_id(add(doctor, family_name="First", record_number=""))
+    picked = iter(["MP-000001", "MP-000001"])  # both stale: what the other process took
+    real = service.next_record_number
+    monkeypatch.setattr(service, "next_record_number", lambda: next(picked, None) or real())
+    created_id(add(doctor, family_name="Second", record_number=""))
+    numbers = [(p.family_name, p.record_number) for p in patients(app)]
+    assert numbers == [("First", "MP-000001"), ("Second", "MP-000002")]
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from planner.extensions import db
+        from planner.models import AuditEvent
+
+        creations = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "create", AuditEvent.entity == "patient"))
+    assert creations == 2  # the refused try left no audit event behind
+
+
+def test_a_number_that_stays_taken_is_given_up_after_a_few_tries(app, doctor, monkeypatch):
+    from planner.services import patients as service
+
+    created_id(add(doctor, family_name="First", record_number=""))
+    monkeypatch.setattr(service, "next_record_number", lambda: "MP-000001")
+    with pytest.raises(Exception, match="UNIQUE|unique|duplicate"):
+        add(doctor, family_name="Second", record_number="")
+    assert [p.family_name for p in patients(app)] == ["First"]
+
+
 # ---------------------------------------------------------------------------------- edit
 
 
