@@ -121,8 +121,12 @@ def app(tmp_path, database) -> Iterator[Any]:
     from planner.app import create_app
     from planner.extensions import db
 
+    # PRINTOUTS_INLINE: a PDF's address makes its queued job itself and answers with the PDF
+    # (the print worker's own functions, web/print_delivery.py); tests/web/test_print_jobs.py
+    # tests the queue, the waiting page and the print worker without it.
     app = share_compiled_templates(create_app({"DATA_DIR": str(tmp_path), "TESTING": True,
-                                               "SQLALCHEMY_DATABASE_URI": database}))
+                                               "SQLALCHEMY_DATABASE_URI": database,
+                                               "PRINTOUTS_INLINE": True}))
     with app.app_context():
         share_compiled_statements(db.engine, db.Model.registry.mappers)
     yield app

@@ -43,17 +43,20 @@ def setup_link(proc: subprocess.Popen[str]) -> str:
     raise AssertionError("no setup link printed")
 
 
-def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (read off /proc; one may end while read)."""
+def children(pid: int, print_workers: bool = False) -> list[int]:
+    """The processes whose parent is ``pid`` (read off /proc; one may end while read): its web
+    workers, or its print workers (``mesoplanner print-worker``, which serve starts too)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if stat.rsplit(") ", 1)[-1].split()[1] == str(pid):
+        if stat.rsplit(") ", 1)[-1].split()[1] == str(pid) and \
+                (b"print-worker" in command) == print_workers:
             found.append(int(entry.name))
     return found
 

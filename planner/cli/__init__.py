@@ -1,5 +1,6 @@
 """The ``mesoplanner`` command: its parser and its entry point. Each command lives in its own
-module (grid, bodymaps, serve, accounts, backups, audit), which adds its parser here.
+module (grid, bodymaps, serve, print_worker, accounts, backups, audit), which adds its parser
+here.
 
 Imports inside functions, a deliberate exception to the house rule: a command imports what is
 heavy (numpy, shapely, the atlas, the Flask app, the database) inside the function that runs it,
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from planner import __version__
-from planner.cli import accounts, audit, backups, bodymaps, grid, serve
+from planner.cli import accounts, audit, backups, bodymaps, grid, print_worker, serve
 from planner.cli.usage import EXIT_INVALID, UsageError
 from planner.core.messages import PlanError
 
@@ -45,6 +46,7 @@ def parser() -> argparse.ArgumentParser:
     grid.add_parser(sub)
     bodymaps.add_parser(sub)
     serve.add_parser(sub)
+    print_worker.add_parser(sub)
     accounts.add_create_user_parser(sub)
     backups.add_backup_parser(sub)
     backups.add_restore_parser(sub)

@@ -1,6 +1,6 @@
 """The database, one module per kind of record: accounts, patients, plans and mixtures, cycles,
-session records, consents, the clinic's settings and the audit trail. Every model and helper is
-reachable from here (``from planner.models import Patient, audit, now``).
+session records, consents, the clinic's settings, the printouts' PDFs and the audit trail.
+Every model and helper is reachable from here (``from planner.models import Patient, audit, now``).
 
 Every schema change has an Alembic migration in ``planner/migrations/versions``.
 """
@@ -14,6 +14,7 @@ from planner.models.consents import Consent, ConsentText
 from planner.models.cycles import Cycle, ScheduledSession
 from planner.models.patients import Patient
 from planner.models.plans import PlanRecord, SavedMixture
+from planner.models.printouts import Printout
 from planner.models.records import ADVERSE_EVENTS, Addendum, SessionProduct, SessionRecord
 from planner.models.search_keys import folded, search_key
 from planner.models.times import now
@@ -32,6 +33,7 @@ __all__ = [
     "LoginSession",
     "Patient",
     "PlanRecord",
+    "Printout",
     "SavedMixture",
     "ScheduledSession",
     "SessionProduct",

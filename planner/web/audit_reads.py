@@ -38,6 +38,9 @@ UNAUDITED = {
     "api.bodymap": "the body map atlas, the same for every patient",
     "api.grid": "computes a plan file sent in the request; reads no record",
     "auth.alive": "a page being typed in keeps its session open; it shows nothing",
+    "printouts.progress_of": "a printout's progress while it is made (its state and times, "
+                             "no patient data), asked every half second; asking for the "
+                             "printout and getting its PDF are audited",
     "plans.preview": "the editor's live drawing of what the form holds, on every slider move; "
                     "opening the plan (plans.edit) is audited",
 }

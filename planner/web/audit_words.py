@@ -82,6 +82,9 @@ FIXED = {
     "cancel: reason too long": N_("cancelling: reason too long"),
     "disabled account": N_("disabled account"),
     "signing: wrong password": N_("signing: the password was not right"),
+    # A PDF asked for while the print worker makes it (web/print_delivery.py), or that failed.
+    "being made": N_("being made (opened when ready)"),
+    "failed": N_("could not be made"),
 }
 SHAPES: tuple[tuple[str, str], ...] = (
     (r"answer (?P<status>\d+)", N_("answer %(status)s")),

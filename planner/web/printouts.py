@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -25,6 +25,7 @@ from planner.models import (
     Cycle,
     Patient,
     PlanRecord,
+    Printout,
     ScheduledSession,
     User,
     audit,
@@ -36,11 +37,13 @@ from planner.printing.paper import PAPERS, SheetInfo
 from planner.printing.plan_pages import handout_html, sheet_html, stencil_html
 from planner.services.cycle_outcomes import cycle_outcome
 from planner.services.plans import compute_doc
+from planner.services.print_progress import progress
 from planner.vocabulary import LANGUAGE_NAMES, LANGUAGES
-from planner.web import pdf_thread
+from planner.web import print_delivery
 from planner.web.i18n import current_locale
 from planner.web.lookups import get_plan
 from planner.web.record_form import signed_as
+from planner.web.roles import allowed
 from planner.wording import treatment_names
 
 bp = Blueprint("printouts", __name__)
@@ -125,14 +128,33 @@ def page(plan_id: int, kind: str) -> ResponseReturnValue:
 
 @bp.get("/plans/<int:plan_id>/<any(sheet, stencil, handout):kind>.pdf")
 def pdf(plan_id: int, kind: str) -> ResponseReturnValue:
-    """A printout as PDF. The file name has the plan's number, never the patient's name."""
+    """A printout as PDF, made by the print worker (web/print_delivery.py). The file name has
+    the plan's number, never the patient's name."""
     record = get_plan(plan_id)
-    data = pdf_thread.to_pdf(printed(record, kind, for_screen=False))
-    audit(current_user, "print", "plan", record.id, f"{kind} PDF, version {record.version}")
-    db.session.commit()
-    name = f"mesoplanner-{kind}-{record.id}-v{record.version}.pdf"
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return print_delivery.answer(
+        kind, printed(record, kind, for_screen=False), entity="plan", entity_id=record.id,
+        filename=f"mesoplanner-{kind}-{record.id}-v{record.version}.pdf",
+        detail=f"{kind} PDF, version {record.version}",
+        page_url=url_for("printouts.page", plan_id=record.id, kind=kind, **_asked()))
+
+
+def _asked() -> dict[str, str]:
+    """What the PDF's address asked (language, paper), for the same printout as a page."""
+    return {k: v for k, v in request.args.items() if k in ("lang", "paper", "compact")}
+
+
+@bp.get("/printouts/<int:job_id>")
+def progress_of(job_id: int) -> ResponseReturnValue:
+    """How far a printout has got (JSON, no patient data), for the page that waits for it;
+    allowed to whoever may open the printout itself."""
+    found = progress(job_id)
+    if found is None:
+        abort(404)
+    job = db.session.get_one(Printout, job_id)
+    source = "printouts.cycle_pdf" if job.entity == "cycle" else "printouts.pdf"
+    if not allowed(source, "GET", str(current_user.role)):
+        abort(403)
+    return jsonify(print_delivery.progress_words(found))
 
 
 def cycle_report(cycle: Cycle, language: str, *, for_screen: bool) -> str:
@@ -211,13 +233,13 @@ def cycle_page(cycle_id: int) -> ResponseReturnValue:
 
 @bp.get("/cycles/<int:cycle_id>/report.pdf")
 def cycle_pdf(cycle_id: int) -> ResponseReturnValue:
-    """A cycle's report as PDF (named by the cycle's number, not the patient)."""
+    """A cycle's report as PDF (named by the cycle's number, not the patient), made by the
+    print worker."""
     cycle = db.get_or_404(Cycle, cycle_id)
-    data = pdf_thread.to_pdf(localized_report(cycle, for_screen=False))
-    audit(current_user, "print", "cycle", cycle.id, "report PDF")
-    db.session.commit()
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="mesoplanner-cycle-{cycle.id}.pdf"'})
+    return print_delivery.answer(
+        "report", localized_report(cycle, for_screen=False), entity="cycle",
+        entity_id=cycle.id, filename=f"mesoplanner-cycle-{cycle.id}.pdf", detail="report PDF",
+        page_url=url_for("printouts.cycle_page", cycle_id=cycle.id, **_asked()))
 
 
 @bp.route("/settings", methods=["GET", "POST"])

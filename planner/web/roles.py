@@ -58,6 +58,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "printouts.pdf": ALL,
     "printouts.cycle_page": ALL,
     "printouts.cycle_pdf": ALL,
+    # A printout's progress while the print worker makes it; the view also asks the PDF's own
+    # endpoint's roles of the printout (web/printouts.py).
+    "printouts.progress_of": ALL,
     "printouts.settings": ADMIN,
     # The patient signs; whoever is with them (the assistant too) hands over the tablet.
     "consents.take": ALL,

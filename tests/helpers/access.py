@@ -118,6 +118,8 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/api/v1/plans/<int:plan_id>", "PUT"): ("/api/v1/plans/1", {}, 401, 401, 401, 401),
     ("/api/v1/patients/<int:patient_id>/sessions", "GET"): ("/api/v1/patients/1/sessions", {}, 401, 401, 401, 401),
     ("/api/v1/sessions/<int:session_id>", "GET"): ("/api/v1/sessions/1", {}, 401, 401, 401, 401),
+    # A printout's progress while the print worker makes it (job 1: the seeded queued sheet).
+    ("/printouts/<int:job_id>", "GET"): ("/printouts/1", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/report", "GET"): ("/cycles/1/report", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/report.pdf", "GET"): ("/cycles/1/report.pdf", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/sessions", "POST"): ("/cycles/1/sessions",
@@ -169,7 +171,7 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
 
 def seed(app) -> None:
     """A user, patient 1 and their plan 1, a cycle of two sessions, a draft record of the
-    first (record 1, lot S-1)."""
+    first (record 1, lot S-1), a sheet of plan 1 queued for the print worker (printout 1)."""
     from planner import engine
     from planner.consent_texts import built_in
     from planner.core.plan_reader import from_dict
@@ -180,6 +182,7 @@ def seed(app) -> None:
         Cycle,
         Patient,
         PlanRecord,
+        Printout,
         ScheduledSession,
         SessionProduct,
         SessionRecord,
@@ -216,4 +219,6 @@ def seed(app) -> None:
                                signer_name="Giulia Seeded", strokes_json=SIGNATURE,
                                taken_by_id=user_id, taken_by_name="Marta Ferrari",
                                signed_at=FIRST_VISIT))
+        db.session.add(Printout(digest="0" * 64, kind="sheet", entity="plan", entity_id=1,
+                                html="<p>seeded</p>", html_bytes=14))
         db.session.commit()

@@ -592,7 +592,8 @@ def test_every_static_file_is_ours_or_vendored():
             "editor/history.js", "editor/map.js", "editor/mixtures.js", "editor/points.js",
             "editor/tools.js", "editor/labels.js", "editor/landmarks.js", "landmarks.css",
             "print-stencil.css", "menu.js", "tablet.css", "records.css",
-            "forms/signature-pad.js", "forms/carried.js", "forms/points-given.js"}
+            "forms/signature-pad.js", "forms/carried.js", "forms/points-given.js",
+            "print-progress.js", "print-progress.css"}
     for path in (ROOT / "static").rglob("*"):
         name = path.relative_to(ROOT / "static").as_posix()
         assert path.is_dir() or name in ours or f"| {name} |" in table, name
