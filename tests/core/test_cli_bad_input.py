@@ -2,7 +2,9 @@
 
 PLAN-FORMAT.md "Errors": invalid input exits with status 2 and one line on stderr that names the
 field; no traceback, no partial output. Warnings do not fail: they are in the output and on
-stderr. Every test runs this checkout's command (``python -m planner.cli``) in a subprocess.
+stderr. The catalogue of bad inputs runs the command's ``main`` in this process (its exit status
+and what it writes to file descriptors 1 and 2); a case of each kind, and every other test, runs
+this checkout's command (``python -m planner.cli``) in a subprocess.
 """
 
 from __future__ import annotations
@@ -204,13 +206,46 @@ def check_one_error_line(proc: subprocess.CompletedProcess[bytes], expected: str
 # below count the areas filled). The real timings are measured in bench/, not here.
 
 
+def in_process(*args: str, cwd: Path, capfd: pytest.CaptureFixture[str],
+               monkeypatch: pytest.MonkeyPatch) -> subprocess.CompletedProcess[bytes]:
+    """The command's own ``main`` in this process, its exit status and what it wrote to the
+    real stdout and stderr (file descriptors 1 and 2): what the command does, without an
+    interpreter's start-up per case (the cases below show that the command run in a process
+    of its own does the same)."""
+    from planner.cli import main
+
+    monkeypatch.chdir(cwd)
+    capfd.readouterr()
+    status = main(list(args))
+    out, err = capfd.readouterr()
+    return subprocess.CompletedProcess(list(args), status, out.encode(), err.encode())
+
+
 @pytest.mark.parametrize(("content", "expected"), BAD)
 def test_bad_input_exits_2_with_one_error_line_naming_the_field(
+        tmp_path: Path, content: str | bytes | Callable[[Path], str], expected: str,
+        capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    target = content(tmp_path) if callable(content) else write(tmp_path, content)
+    proc = in_process("grid", target, cwd=tmp_path, capfd=capfd, monkeypatch=monkeypatch)
+    line = check_one_error_line(proc, expected)
+    assert len(line) < 1000, "the error line stays readable"
+
+
+# A case of each kind through the real command, in a process of its own: a file that is not
+# JSON, a field out of range, a file too big, a folder given as the plan.
+REAL = ["not-json", "spacing-0", "file-over-5-MB", "folder-as-plan"]
+
+
+@pytest.mark.parametrize(("content", "expected"), [p for p in BAD if p.id in REAL])
+def test_the_real_command_exits_2_with_the_same_one_line(
         tmp_path: Path, content: str | bytes | Callable[[Path], str], expected: str) -> None:
     target = content(tmp_path) if callable(content) else write(tmp_path, content)
     proc = run("grid", target, cwd=tmp_path)
-    line = check_one_error_line(proc, expected)
-    assert len(line) < 1000, "the error line stays readable"
+    check_one_error_line(proc, expected)
+
+
+def test_every_real_case_is_a_case() -> None:
+    assert {p.id for p in BAD} >= set(REAL)
 
 
 def test_more_than_5000_points_is_refused(tmp_path: Path) -> None:
