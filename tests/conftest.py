@@ -14,6 +14,7 @@ rules' builders and its SQL (tests/helpers/templates.py, routing.py, statements.
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
+from sqlalchemy import Engine, event
 
 from tests.helpers.datafolder import copy_database
 from tests.helpers.routing import share_compiled_rules
@@ -30,6 +32,16 @@ from tests.helpers.templates import share_compiled_templates
 from tests.helpers.users import csrf_token, login, make_user
 
 POSTGRES = os.environ.get("MESOPLANNER_TEST_POSTGRES", "")
+
+
+@event.listens_for(Engine, "connect")
+def _no_flush_to_disk(connection: Any, _record: object) -> None:
+    """The tests' SQLite databases are thrown away with the test: a commit need not wait for
+    the disk (PRAGMA synchronous=OFF; the app's own setting, FULL, is for a clinic's data).
+    Only the connections made in the test processes: a server a test starts as a command
+    (tests/test_kill.py, a killed server loses no acknowledged save) keeps the app's setting."""
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("PRAGMA synchronous=OFF")
 
 # No test depends on the machine's speed: hypothesis's 200 ms deadline per example is off for
 # every test (a loaded CI machine made it fail). Set before the test modules make their settings.
