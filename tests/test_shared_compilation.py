@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import event, select
 from sqlalchemy.util import LRUCache
 
-from tests.helpers.routing import COMPILE_BUILDER, builder_key
+from tests.helpers.routing import COMPILE_BUILDER, COMPILE_RULE, builder_key
 from tests.helpers.statements import SHARED, share_compiled_statements
 from tests.helpers.users import make_user
 
@@ -33,6 +33,30 @@ def test_every_rule_gets_the_builder_werkzeug_would_compile(app):
         from flask import url_for
 
         assert url_for("patients.show", patient_id=7, q="a b") == "/patients/7?q=a+b"
+
+
+def test_every_rule_gets_the_parts_werkzeug_would_parse(app):
+    """The shared parse of each rule (pieces, matching expressions, converters, arguments) is
+    what Werkzeug's own Rule.compile makes of it for this app."""
+    from copy import copy
+
+    rules = list(app.url_map.iter_rules())
+    assert len(rules) > 50
+    for rule in rules:
+        own = copy(rule)
+        own.arguments = set(map(str, rule.defaults or {}))
+        COMPILE_RULE(own)
+        assert rule._parts == own._parts, rule.rule
+        assert rule._trace == own._trace, rule.rule
+        assert rule.arguments == own.arguments, rule.rule
+        assert {k: (type(v), v.regex) for k, v in rule._converters.items()} == \
+            {k: (type(v), v.regex) for k, v in own._converters.items()}, rule.rule
+    with app.test_request_context():
+        from flask import url_for
+
+        assert url_for("plans.edit", plan_id=3) == "/plans/3"
+    adapter = app.url_map.bind("localhost")
+    assert adapter.match("/plans/3") == ("plans.edit", {"plan_id": 3})
 
 
 def work(app, n: int) -> None:
