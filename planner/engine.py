@@ -16,6 +16,7 @@ from planner.bodymaps import atlas
 from planner.bodymaps.view import BodyMapError, Region, View, view_of
 from planner.core.compute import Result, compute
 from planner.core.geometry import MapShapes
+from planner.core.memo import Recent, ready
 from planner.core.messages import N_, Message, PlanError, PlanWarning, by_severity
 from planner.core.plan import Plan
 
@@ -91,10 +92,26 @@ def shapes_of(view: View, plan: Plan) -> MapShapes:
             raise PlanError(f"areas[{i}].region", N_("unknown region %(region)s in %(view)s (see "
                                                      "'mesoplanner bodymaps')"),
                             region=repr(area.region), view=view.id)
+    outline = view.outline_for(plan.bodymap_version)
+    return _KEPT.get((id(view), id(outline)), (view, outline),
+                     lambda: _map_shapes(view, outline, regions))
+
+
+# The map shapes of a view and outline, kept (planner.core.memo): one object for every plan on
+# them, so that the areas the core keeps for that object are found again, and the no-go zones'
+# union and the zones by name are made once.
+_KEPT: Recent[MapShapes] = Recent(64)
+
+
+def _map_shapes(view: View, outline: BaseGeometry, regions: dict[str, BaseGeometry]
+                ) -> MapShapes:
     no_go = tuple(r for r in view.regions if r.kind == "no-go")
+    union = view.no_go()
     return MapShapes(
-        outline=view.outline_for(plan.bodymap_version),
-        no_go=view.no_go(),
+        outline=outline,
+        # Prepared before any thread sees it (memo.ready): geometry.covers_xy's first point
+        # test would prepare it in place, on whichever thread came first.
+        no_go=None if union is None else ready(union),
         regions=regions,
         guides={g.id: g.geometry for g in view.guides},
         warning_zones=_by_name(view.warning_regions()),

@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,7 +22,7 @@ from numpy.typing import NDArray
 from planner.core import grid, safety
 from planner.core.dosing import ComponentTotal, SyringePlan, components_of, syringe_plan
 from planner.core.field_words import Field
-from planner.core.geometry import AreaShape, MapShapes, area_shape, covers_xy
+from planner.core.geometry import NO_MAP, AreaShape, MapShapes, area_shape, covers_xy
 from planner.core.messages import N_, Message, Number, PlanWarning, by_severity
 from planner.core.plan import FORMAT, Area, Plan
 from planner.core.point_limit import refuse_huge, refuse_too_many
@@ -155,7 +157,7 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
     Raises PlanError for input that cannot be computed (unknown region, empty outline,
     more than ``clinical.MAX_POINTS_PER_PLAN`` points).
     """
-    shapes = shapes or MapShapes()
+    shapes = NO_MAP if shapes is None else shapes
     notes: list[PlanWarning] = []
     area_shapes = [area_shape(a, i, shapes) for i, a in enumerate(plan.areas)]
     for s in area_shapes:
@@ -171,15 +173,20 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
     chunks_volume: list[NDArray[np.int64]] = []
     results: list[AreaResult] = []
     volume_by_mixture: dict[str, Decimal] = {}
+    components_in = _components_memo(plan)
     for i, (area, shape, fill) in enumerate(zip(plan.areas, area_shapes, fills, strict=True)):
         notes.extend(placement_notes(i, area, shape, fill))
         volumes, area_notes = _volumes(i, area, fill.points, plan.treatment)
         notes.extend(area_notes)
-        kept = volumes >= 0
-        chunks_xy.append(fill.points[kept])
-        chunks_volume.append(volumes[kept])
-        chunks_area.append(np.full(int(kept.sum()), i, dtype=np.int64))
-        area_total = _ml(int(volumes[kept].sum()))
+        points = fill.points
+        if area.overrides or area.volume_ml < 0:  # only an override skips a point (-1)
+            kept = volumes >= 0
+            points, volumes = points[kept], volumes[kept]
+        chunks_xy.append(points)
+        chunks_volume.append(volumes)
+        chunks_area.append(np.full(len(points), i, dtype=np.int64))
+        area_total = _ml(int(volumes.sum()) if area.overrides else
+                         len(points) * _cents(area.volume_ml))
         if area.pattern == "area" and not shape.surface.is_empty:
             area_total = area.volume_ml
         by_mixture = {area.mixture: area_total} if area.mixture and area_total else {}
@@ -190,8 +197,8 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
                 N_("%(where)s has no mixture: its %(ml)s mL are not in the totals per drug"),
                 where=Field(f"areas[{i}]"), ml=area_total), i))
         notes.extend(technique_notes(i, area))
-        results.append(AreaResult(i, area, shape, fill.how, int(kept.sum()), area_total,
-                                  tuple(components_of(by_mixture, plan.mixtures))))
+        results.append(AreaResult(i, area, shape, fill.how, len(points), area_total,
+                                  components_in(by_mixture)))
     if plan.points:
         chunks_xy.append(np.array([(p.x, p.y) for p in plan.points], dtype=np.float64))
         chunks_volume.append(np.array([_cents(p.volume_ml) for p in plan.points],
@@ -201,14 +208,14 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
         if point.mixture:
             volume_by_mixture[point.mixture] = (volume_by_mixture.get(point.mixture, Decimal(0))
                                                 + point.volume_ml)
-    xy = np.concatenate(chunks_xy) if chunks_xy else np.empty((0, 2))
-    hundredths = np.concatenate(chunks_volume) if chunks_volume else np.empty(0, np.int64)
-    area_of = np.concatenate(chunks_area) if chunks_area else np.empty(0, np.int64)
+    xy = _joined(chunks_xy, np.empty((0, 2)))
+    hundredths = _joined(chunks_volume, np.empty(0, np.int64))
+    area_of = _joined(chunks_area, np.empty(0, np.int64))
     notes.extend(manual_point_notes(plan))
     notes.extend(zone_notes(xy, shapes))
     total = sum((a.total_ml for a in results), Decimal("0.00")) + sum(
         (p.volume_ml for p in plan.points), Decimal("0.00"))
-    components = tuple(components_of(volume_by_mixture, plan.mixtures))
+    components = components_in(volume_by_mixture)
     notes.extend(safety.anaesthetic_warnings(components, plan.weight_kg))
     syringes = tuple(
         syringe_plan(plan.mixtures[name], volume, plan.syringe_ml)
@@ -221,6 +228,28 @@ def compute(plan: Plan, shapes: MapShapes | None = None) -> Result:
                 note=syringe.notice)))
     return Result(plan, xy, area_of, hundredths, tuple(results),
                   total.quantize(Decimal("0.01")), components, syringes, by_severity(notes))
+
+
+def _components_memo(plan: Plan) -> Callable[[dict[str, Decimal]], tuple[ComponentTotal, ...]]:
+    """dosing.components_of for this plan's mixtures, each set of volumes reckoned once (a plan
+    of one area has the same volumes in that area as in all)."""
+    found: dict[tuple[tuple[str, Decimal], ...], tuple[ComponentTotal, ...]] = {}
+
+    def components_in(volume_by_mixture: dict[str, Decimal]) -> tuple[ComponentTotal, ...]:
+        # Equal volumes (0.10 or 0.1) are the same exact amounts: the same components.
+        key = tuple(volume_by_mixture.items())
+        if key not in found:
+            found[key] = tuple(components_of(volume_by_mixture, plan.mixtures))
+        return found[key]
+
+    return components_in
+
+
+def _joined(chunks: list[NDArray[Any]], empty: NDArray[Any]) -> NDArray[Any]:
+    """The areas' (and manual points') arrays end to end: a plan's only one as it is."""
+    if len(chunks) == 1:
+        return chunks[0]
+    return np.concatenate(chunks) if chunks else empty
 
 
 def _cents(volume_ml: Decimal) -> int:

@@ -294,6 +294,7 @@ _PER_VOLUME = re.compile(_NUMBER + r"\s*(mg|g|mcg|ug)\s*(?:/|per|in|en)\s*" + _N
 _MG_IN = {"mg": Decimal(1), "g": Decimal(1000), "mcg": Decimal("0.001"), "ug": Decimal("0.001")}
 
 
+@lru_cache(maxsize=4096)
 def strength_in(name: str) -> Decimal | None:
     """The concentration a label states, in mg/mL ("2%", "2 per cento": 20 mg/mL; "100 mg/2
     mL": 50; "0,02 g/ml": 20), or None when it states none or several different ones.

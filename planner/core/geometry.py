@@ -9,6 +9,7 @@ All coordinates are millimetres in the body-map view (x to the right, y down, as
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from planner.core.field_words import Field
+from planner.core.memo import Recent, ready
 from planner.core.messages import N_, Message, Number, PlanError, PlanWarning
 from planner.core.plan import Area
 
@@ -32,6 +34,8 @@ MIN_SURFACE_MM2 = 0.01
 ZONE_TOLERANCE_MM = 1e-6
 
 Coords = Sequence[tuple[float, float]]
+# [our default]: the areas kept between calls (memo.Recent): a few plans' worth of areas.
+KEPT_AREAS = 256
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,10 @@ class MapShapes:
     no_go_zones: Mapping[str, BaseGeometry] = field(default_factory=dict)
     # The danger and no-go zones' names in other languages, by name and language ({"it": ...}).
     zone_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+# Plain paper: no body map. One object, so that the areas kept for it are found again.
+NO_MAP = MapShapes()
 
 
 @dataclass(frozen=True)
@@ -155,8 +163,35 @@ def _shoelace(coords: Coords) -> float:
     return total / 2.0
 
 
+_KEPT: Recent[AreaShape] = Recent(KEPT_AREAS)
+
+
 def area_shape(area: Area, index: int, shapes: MapShapes) -> AreaShape:
-    """The surface (and line) to fill for one area, after clipping and exclusions."""
+    """The surface (and line) to fill for one area, after clipping and exclusions.
+
+    Kept between calls (memo.Recent), by the area's outlines, region and line (coordinates to
+    the bit), its pattern and index, and the very map shapes given: the same area on the same
+    map is checked, repaired, clipped and prepared once, whatever its spacing.
+    """
+    # marshal (version 2: no back-references) writes each coordinate's 8 bytes: -0.0 is not
+    # 0.0, nor 1 1.0; equal bytes are equal areas.
+    try:
+        key = (marshal.dumps((area.region, area.polygon, area.exclude, area.line, area.pattern,
+                              index), 2), id(shapes))
+    except ValueError:  # coordinates that are not plain numbers (made by hand): not kept
+        return _area_shape(area, index, shapes)
+    return _KEPT.get(key, (shapes,), lambda: _ready(_area_shape(area, index, shapes)))
+
+
+def _ready(shape: AreaShape) -> AreaShape:
+    """The shape's geometries prepared before another thread can see them (memo.ready)."""
+    ready(shape.surface)
+    if shape.line is not None:
+        ready(shape.line)
+    return shape
+
+
+def _area_shape(area: Area, index: int, shapes: MapShapes) -> AreaShape:
     where = f"areas[{index}]"
     notes: list[PlanWarning] = []
     surface: BaseGeometry | None = None

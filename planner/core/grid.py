@@ -19,11 +19,12 @@ import numpy as np
 import shapely
 import shapely.affinity
 from numpy.typing import NDArray
-from shapely.geometry import LineString, MultiPolygon
+from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from planner.core.along_line import spaced_along
 from planner.core.geometry import polygonal
+from planner.core.memo import Recent, ready
 from planner.core.narrow import along_centre_line, centre, extent
 
 Points = NDArray[np.float64]
@@ -35,6 +36,8 @@ EDGE_EPSILON_MM = 1e-6
 # Candidate lattice points handled at once: bounds the memory of one contains_xy call.
 CHUNK_CANDIDATES = 1_000_000
 SQRT3_2 = math.sqrt(3.0) / 2.0
+# [our default]: the surfaces' frames kept between calls (memo.Recent), as many as the areas.
+KEPT_FRAMES = 256
 
 
 @dataclass(frozen=True)
@@ -80,18 +83,13 @@ def points_in(surface: BaseGeometry, *, spacing_mm: float, pattern: str = "squar
     line or one point at their centre instead of none; points on a centre line are numbered
     along it, left to right and top to bottom (planner.core.centre_line.REFERENCE_DEG).
     """
-    surface = polygonal(surface)
-    if surface.is_empty:
+    frame = _frame_of(surface, angle_deg, margin_mm)
+    if frame is None:
         return Fill(np.empty((0, 2)), "empty")
-    inner = surface
-    margin_kept = True
-    if margin_mm > EDGE_EPSILON_MM:
-        # GEOS may drop a hole when it erodes by a vanishing distance (1e-100 mm): intersecting
-        # with the surface keeps every exclusion out of the eroded area whatever happens.
-        inner = polygonal(surface.buffer(-margin_mm, quad_segs=32).intersection(surface))
-        if inner.is_empty:
-            inner, margin_kept = surface, False
-    width, length = extent(inner, spacing_mm)
+    inner, margin_kept = frame.inner, frame.margin_kept
+    # narrow.extent's own first test, with the area and length measured once for the frame.
+    width, length = ((math.inf, math.inf) if frame.wide >= spacing_mm
+                     else extent(inner, spacing_mm))
     if length < spacing_mm:
         return Fill(centre(inner), "centre", margin_kept)
     if width < spacing_mm or not margin_kept:
@@ -99,7 +97,7 @@ def points_in(surface: BaseGeometry, *, spacing_mm: float, pattern: str = "squar
         if len(line_points):
             return Fill(line_points, "centre-line", margin_kept)
         return Fill(centre(inner), "centre", margin_kept)
-    points = _lattice(surface, inner, spacing_mm, pattern, angle_deg, margin_mm)
+    points = _lattice(frame, spacing_mm, pattern, angle_deg, margin_mm)
     if len(points):
         return Fill(points, "grid", margin_kept)
     line_points = along_centre_line(inner, spacing_mm)
@@ -119,22 +117,70 @@ def points_along(line: BaseGeometry, *, spacing_mm: float) -> Points:
     return np.concatenate(chunks) if chunks else np.empty((0, 2))
 
 
-# --- the lattice -----------------------------------------------------------------------------
+# --- the frame: what the grid needs of a surface, whatever the spacing ----------------------
 
-def _lattice(surface: BaseGeometry, inner: BaseGeometry, spacing: float, pattern: str,
-             angle_deg: float, margin: float) -> Points:
-    centre = surface.centroid
-    origin = (centre.x, centre.y)
+@dataclass(frozen=True)
+class _Frame:
+    """A surface as the lattice sees it: within its margin (``inner``), turned back by the
+    grid's angle about ``origin`` (``turned``, prepared), and the turned outer edge that the
+    margin is measured from (``edge``, None without a margin). ``wide``: for an area of one
+    part, twice its area over its perimeter, a width it is sure to have (narrow.extent);
+    ``bounds`` and ``parts``: the turned area's bounds and number of parts."""
+
+    inner: BaseGeometry
+    margin_kept: bool
+    origin: tuple[float, float]
+    turned: BaseGeometry
+    edge: BaseGeometry | None
+    wide: float
+    bounds: tuple[float, float, float, float]
+    parts: int
+
+
+_FRAMES: Recent[_Frame | None] = Recent(KEPT_FRAMES)
+
+
+def _frame_of(surface: BaseGeometry, angle_deg: float, margin_mm: float) -> _Frame | None:
+    """The surface's frame (None when it has no surface), kept between calls for this very
+    surface object, angle and margin (memo.Recent): a slider moving the spacing reuses it."""
+    return _FRAMES.get((id(surface), angle_deg, margin_mm), (surface,),
+                       lambda: _make_frame(surface, angle_deg, margin_mm))
+
+
+def _make_frame(surface: BaseGeometry, angle_deg: float, margin_mm: float) -> _Frame | None:
+    surface = polygonal(surface)
+    if surface.is_empty:
+        return None
+    inner = surface
+    margin_kept = True
+    if margin_mm > EDGE_EPSILON_MM:
+        # GEOS may drop a hole when it erodes by a vanishing distance (1e-100 mm): intersecting
+        # with the surface keeps every exclusion out of the eroded area whatever happens.
+        inner = polygonal(surface.buffer(-margin_mm, quad_segs=32).intersection(surface))
+        if inner.is_empty:
+            inner, margin_kept = surface, False
+    centre_point = surface.centroid
+    origin = (centre_point.x, centre_point.y)
     # Work in a frame where the grid is axis-aligned: turn the area back by the grid's angle.
     turned = shapely.affinity.rotate(inner, -angle_deg, origin=origin) if angle_deg else inner
-    turned_edge = None
-    if margin > EDGE_EPSILON_MM:
+    edge = None
+    if margin_mm > EDGE_EPSILON_MM:
         outer = shapely.affinity.rotate(surface, -angle_deg, origin=origin) if angle_deg \
             else surface
-        turned_edge = outer.boundary
-        shapely.prepare(turned_edge)
-    shapely.prepare(turned)
+        edge = ready(outer.boundary)
+    wide = 2 * inner.area / inner.length if isinstance(inner, Polygon) else -math.inf
+    # Every geometry kept is ready before another thread can see it (memo.ready).
     minx, miny, maxx, maxy = turned.bounds
+    return _Frame(ready(inner), margin_kept, origin, ready(turned), edge, wide,
+                  (minx, miny, maxx, maxy), int(shapely.get_num_geometries(turned)))
+
+
+# --- the lattice -----------------------------------------------------------------------------
+
+def _lattice(frame: _Frame, spacing: float, pattern: str, angle_deg: float,
+             margin: float) -> Points:
+    turned, edge = frame.turned, frame.edge
+    minx, miny, maxx, maxy = frame.bounds
     xs = _centred(minx, maxx, spacing)
     if len(xs) == 1:
         # One column only: the shifted rows of a staggered grid would be empty, so the points
@@ -142,44 +188,75 @@ def _lattice(surface: BaseGeometry, inner: BaseGeometry, spacing: float, pattern
         pattern = "square"
     row_step = spacing * SQRT3_2 if pattern == "staggered" else spacing
     ys = _centred(miny, maxy, row_step)
-    kept: list[Points] = []
+    shift = spacing if pattern == "staggered" else 0.0
+    if len(xs) * len(ys) <= CHUNK_CANDIDATES and frame.parts == 1:
+        x, y = _one_part(turned, edge, margin, xs, ys, shift)
+        return _placed(np.column_stack([x, y]), angle_deg, frame.origin)
     if len(xs) * len(ys) > CHUNK_CANDIDATES:
         # A thin shape across a large box (a long diagonal strip): test only the stretch of
         # each row that crosses the shape, not the whole box.
-        xs_of_row = _row_spans(turned, xs, ys, spacing if pattern == "staggered" else 0.0)
+        x, y, row = _scan_rows(turned, _row_spans(turned, xs, ys, shift), ys, edge, margin)
     else:
-        xs_of_row = None
-    rows_per_chunk = max(1, CHUNK_CANDIDATES // max(1, len(xs)))
-    if xs_of_row is not None:
-        found = _scan_rows(turned, xs_of_row, ys, turned_edge, margin)
-        return _finish(found, turned, angle_deg, origin)
-    for start in range(0, len(ys), rows_per_chunk):
-        row_index = np.arange(start, min(start + rows_per_chunk, len(ys)))
-        gx, gy = np.meshgrid(xs, ys[row_index])
-        gr = np.broadcast_to(row_index[:, None], gx.shape)
-        if pattern == "staggered":
-            # Odd rows shift by half a spacing: with the even rows centred, they are centred too.
-            gx = gx + np.where(gr % 2 == 1, spacing / 2.0, 0.0)
-        x, y, r = gx.ravel(), gy.ravel(), gr.ravel().astype(np.float64)
-        inside = shapely.contains_xy(turned, x, y)
-        if turned_edge is not None and inside.any():
-            # The eroded outline is approximated by chords; check the true distance as well.
-            near = shapely.dwithin(shapely.points(x[inside], y[inside]), turned_edge,
-                                   margin - 1e-9)
-            inside[np.flatnonzero(inside)[near]] = False
-        kept.append(np.column_stack([x[inside], y[inside], r[inside]]))
-    found = np.concatenate(kept) if kept else np.empty((0, 3))
-    return _finish(found, turned, angle_deg, origin)
+        # Row-major, as numpy.meshgrid(xs, ys) raveled: x ascending in each row.
+        x = np.tile(xs, len(ys))
+        y = np.repeat(ys, len(xs))
+        row = np.repeat(np.arange(len(ys)), len(xs))
+        if shift:
+            x = x + np.repeat(np.where(np.arange(len(ys)) % 2 == 1, shift / 2.0, 0.0), len(xs))
+        inside = _inside(turned, edge, margin, x, y)
+        x, y, row = x[inside], y[inside], row[inside]
+    return _finish(x, y, row, turned, angle_deg, frame.origin)
 
 
-def _finish(found: Points, turned: BaseGeometry, angle_deg: float,
-            origin: tuple[float, float]) -> Points:
-    if not len(found):
+def _one_part(turned: BaseGeometry, edge: BaseGeometry | None, margin: float,
+              xs: NDArray[np.float64], ys: NDArray[np.float64], shift: float
+              ) -> tuple[Points, Points]:
+    """The lattice points in an area of one part, in serpentine order, from one test of every
+    candidate: the candidates of every other row that has points are turned right to left
+    before the inside ones are taken (serpentine_order's order, with no index built)."""
+    rows, columns = len(ys), len(xs)
+    grid_x = np.empty((rows, columns))
+    grid_x[...] = xs
+    if shift:
+        # Odd rows shift by half a spacing: with the even rows centred, they are centred too.
+        grid_x[1::2] += shift / 2.0
+    grid_y = np.empty((rows, columns))
+    grid_y[...] = ys[:, None]
+    cx, cy = grid_x.ravel(), grid_y.ravel()  # views, row after row
+    inside = _inside(turned, edge, margin, cx, cy)
+    grid_inside = inside.reshape(rows, columns)
+    back = np.flatnonzero(grid_inside.any(axis=1))[1::2]  # the 2nd, 4th... rows with points
+    if len(back):
+        grid_x[back] = grid_x[back, ::-1]
+        grid_inside[back] = grid_inside[back, ::-1]
+    return cx[inside], cy[inside]
+
+
+def _inside(turned: BaseGeometry, edge: BaseGeometry | None, margin: float, x: Points,
+            y: Points) -> NDArray[np.bool_]:
+    """Which candidates are inside the (turned) area and, with a margin, far enough from its
+    outer edge."""
+    inside: NDArray[np.bool_] = shapely.contains_xy(turned, x, y)
+    if edge is not None and inside.any():
+        # The eroded outline is approximated by chords; check the true distance as well.
+        near = shapely.dwithin(shapely.points(x[inside], y[inside]), edge, margin - 1e-9)
+        inside[np.flatnonzero(inside)[near]] = False
+    return inside
+
+
+def _finish(x: Points, y: Points, row: NDArray[np.int64], turned: BaseGeometry,
+            angle_deg: float, origin: tuple[float, float]) -> Points:
+    if not len(x):
         return np.empty((0, 2))
-    ordered = _serpentine(found, turned)
-    if angle_deg:
-        ordered = _rotate(ordered, angle_deg, origin)
-    return ordered
+    order = serpentine_order(x, row, _part_ranks(x, y, row, turned))
+    return _placed(np.column_stack([x[order], y[order]]), angle_deg, origin)
+
+
+def _placed(ordered: Points, angle_deg: float, origin: tuple[float, float]) -> Points:
+    """Ordered points turned back from the lattice's frame to the drawing's."""
+    if angle_deg and len(ordered):
+        return _rotate(ordered, angle_deg, origin)
+    return ordered if len(ordered) else np.empty((0, 2))
 
 
 def _row_spans(turned: BaseGeometry, xs: NDArray[np.float64], ys: NDArray[np.float64],
@@ -202,18 +279,16 @@ def _row_spans(turned: BaseGeometry, xs: NDArray[np.float64], ys: NDArray[np.flo
 
 
 def _scan_rows(turned: BaseGeometry, xs_of_row: list[NDArray[np.float64]],
-               ys: NDArray[np.float64], edge: BaseGeometry | None, margin: float) -> Points:
+               ys: NDArray[np.float64], edge: BaseGeometry | None, margin: float
+               ) -> tuple[Points, Points, NDArray[np.int64]]:
     counts = np.array([len(r) for r in xs_of_row])
     if counts.sum() == 0:
-        return np.empty((0, 3))
+        return np.empty(0), np.empty(0), np.empty(0, dtype=np.int64)
     x = np.concatenate(xs_of_row)
     y = np.repeat(ys, counts)
-    r = np.repeat(np.arange(len(ys), dtype=np.float64), counts)
-    inside = shapely.contains_xy(turned, x, y)
-    if edge is not None and inside.any():
-        near = shapely.dwithin(shapely.points(x[inside], y[inside]), edge, margin - 1e-9)
-        inside[np.flatnonzero(inside)[near]] = False
-    return np.column_stack([x[inside], y[inside], r[inside]])
+    row = np.repeat(np.arange(len(ys), dtype=np.int64), counts)
+    inside = _inside(turned, edge, margin, x, y)
+    return x[inside], y[inside], row[inside]
 
 
 def _centred(low: float, high: float, step: float) -> NDArray[np.float64]:
@@ -224,26 +299,65 @@ def _centred(low: float, high: float, step: float) -> NDArray[np.float64]:
     return first + step * np.arange(count, dtype=np.float64)
 
 
-def _serpentine(found: Points, turned: BaseGeometry) -> Points:
-    """Order points row by row, alternating direction, one part of the area after another."""
-    x, y, row = found[:, 0], found[:, 1], found[:, 2]
-    part = np.zeros(len(found), dtype=np.int64)
+# --- the numbering ---------------------------------------------------------------------------
+
+def _part_ranks(x: Points, y: Points, row: NDArray[np.int64], turned: BaseGeometry
+                ) -> NDArray[np.int64] | None:
+    """Which part of the area each point is in, as the rank of that part in injection order:
+    parts are treated top first, then left first, by their first row of points (None: the area
+    is in one part)."""
     parts = list(shapely.get_parts(turned)) if isinstance(turned, MultiPolygon) else []
-    if len(parts) > 1:
-        for k, piece in enumerate(parts):
-            part[shapely.contains_xy(piece, x, y)] = k
-        # Parts are treated top first, then left first, by their first row of points.
-        first_row = {k: (row[part == k].min(), x[part == k].min()) for k in np.unique(part)}
-        rank = {k: i for i, k in enumerate(sorted(first_row, key=lambda k: first_row[k]))}
-        part = np.array([rank[k] for k in part], dtype=np.int64)
-    # Rank of each row within its part, so the direction alternates over rows that have points.
-    stride = int(row.max()) + 2
-    keys, inverse = np.unique(part * stride + row.astype(np.int64), return_inverse=True)
-    key_part = keys // stride
-    row_rank = np.arange(len(keys)) - np.searchsorted(key_part, key_part)
-    direction = np.where(row_rank[inverse] % 2 == 0, 1.0, -1.0)
-    order = np.lexsort((x * direction, row, part))
-    return np.column_stack([x[order], y[order]])
+    if len(parts) <= 1:
+        return None
+    part = np.zeros(len(x), dtype=np.int64)
+    for k, piece in enumerate(parts):
+        part[shapely.contains_xy(piece, x, y)] = k
+    first_row = {int(k): (row[part == k].min(), x[part == k].min()) for k in np.unique(part)}
+    rank = np.zeros(len(parts), dtype=np.int64)
+    for i, k in enumerate(sorted(first_row, key=lambda k: first_row[k])):
+        rank[k] = i
+    ranked: NDArray[np.int64] = rank[part]
+    return ranked
+
+
+def serpentine_order(x: Points, row: NDArray[np.int64], part: NDArray[np.int64] | None
+                     ) -> NDArray[np.intp]:
+    """The injection order of lattice points given row by row (rows ascending, x ascending in
+    each row, as the lattice makes them): one part after another, row by row, the direction
+    alternating over each part's rows that have points (the first left to right).
+
+    In linear time, with no sort but a stable one by part: each row's run of points is kept,
+    or reversed.
+
+    >>> serpentine_order(np.array([0., 1., 2., 0., 1., 5.]), np.array([0, 0, 0, 1, 1, 3]),
+    ...                  None).tolist()
+    [0, 1, 2, 4, 3, 5]
+    """
+    n = len(x)
+    order = np.arange(n) if part is None else np.argsort(part, kind="stable")
+    row = row[order]
+    new_group = np.empty(n, dtype=bool)
+    new_group[0] = True
+    np.not_equal(row[1:], row[:-1], out=new_group[1:])
+    if part is not None:
+        part = part[order]
+        new_part = np.empty(n, dtype=bool)
+        new_part[0] = True
+        np.not_equal(part[1:], part[:-1], out=new_part[1:])
+        new_group |= new_part
+    starts = np.flatnonzero(new_group)
+    ends = np.append(starts[1:], n)
+    group_rank = np.arange(len(starts))
+    if part is not None:
+        # Rank of each row within its part: the direction starts left to right in every part.
+        part_start = np.maximum.accumulate(np.where(new_part[starts], group_rank, 0))
+        group_rank = group_rank - part_start
+    of = np.repeat(np.arange(len(starts)), ends - starts)
+    flip = (group_rank % 2 == 1)[of]
+    position = np.arange(n)
+    position[flip] = (starts + ends - 1)[of[flip]] - position[flip]
+    result: NDArray[np.intp] = order[position]
+    return result
 
 
 def _rotate(points: Points, angle_deg: float, origin: tuple[float, float]) -> Points:
@@ -254,4 +368,5 @@ def _rotate(points: Points, angle_deg: float, origin: tuple[float, float]) -> Po
     return np.column_stack([ox + c * dx - s * dy, oy + s * dx + c * dy])
 
 
-__all__ = ["Fill", "cell_area_mm2", "estimate_count", "points_along", "points_in"]
+__all__ = ["Fill", "cell_area_mm2", "estimate_count", "points_along", "points_in",
+           "serpentine_order"]

@@ -11,10 +11,10 @@ The limits are those of ``clinical.py`` (each with its source). The clinician de
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from planner.core import clinical, drugs
 from planner.core.dosing import ComponentTotal, exact, to_hundredths
@@ -51,12 +51,14 @@ def anaesthetic_warnings(totals: Sequence[ComponentTotal],
         mg, more = _dose_of(total, found)
         notes.extend(more)
         if found.drug is not None and found.drug.limit is not None and mg is not None:
-            by_limit[found.drug.limit] = by_limit.get(found.drug.limit, Fraction(0)) + mg
+            key = found.drug.limit
+            by_limit[key] = by_limit[key] + mg if key in by_limit else mg
     used_fraction = Fraction(0)
     for key, mg in by_limit.items():
         limit = clinical.ANAESTHETIC_LIMITS[key]
         limit_mg = _limit_mg(limit, weight_kg)
-        used_fraction += mg / limit_mg
+        if len(by_limit) > 1:
+            used_fraction += mg / limit_mg
         notes.extend(_limit_notes(limit, mg, limit_mg, weight_kg))
     if len(by_limit) > 1 and used_fraction > 1:
         # Local anaesthetic toxicity is additive: fractions of each drug's limit add up.
@@ -155,15 +157,14 @@ def _limit_notes(limit: clinical.AnaestheticLimit, mg: Fraction, limit_mg: Fract
     """A drug's total against its limit: above it, near it, or unchecked per kg."""
     notes: list[PlanWarning] = []
     name, source = Message(limit.label), Message(limit.source)
-    if mg > limit_mg or mg > limit_mg * NEAR_LIMIT:
+    if mg > limit_mg or mg > _near(limit_mg):
         mg_shown, limit_shown = shown_apart(mg, limit_mg)
         dose: Message
         if weight_kg is None:
             dose = Message(N_("%(drug)s: %(mg)s mg in this plan"), drug=name, mg=mg_shown)
         else:
-            kg = exact(Decimal(str(weight_kg)))
-            per_kg = mg / kg
-            per_kg_shown = (shown_apart(per_kg, exact(limit.mg_per_kg))[0]
+            per_kg = mg / _kg(weight_kg)
+            per_kg_shown = (shown_apart(per_kg, _exact(limit.mg_per_kg))[0]
                             if limit.mg_per_kg is not None else to_hundredths(per_kg))
             dose = Message(N_("%(drug)s: %(mg)s mg in this plan (%(per_kg)s mg/kg at %(kg)s "
                               "kg)"), drug=name, mg=mg_shown, per_kg=per_kg_shown,
@@ -185,19 +186,36 @@ def _limit_notes(limit: clinical.AnaestheticLimit, mg: Fraction, limit_mg: Fract
     return notes
 
 
+@lru_cache(maxsize=256)
 def _limit_mg(limit: clinical.AnaestheticLimit, weight_kg: float | None) -> Fraction:
     """The limit in mg for this patient: by weight where the label gives mg/kg, never above
-    the absolute maximum."""
+    the absolute maximum (the same for every plan of the patient: kept)."""
     cap = exact(limit.max_mg)
     if limit.mg_per_kg is None or weight_kg is None:
         return cap
-    return min(cap, exact(limit.mg_per_kg) * exact(Decimal(str(weight_kg))))
+    return min(cap, exact(limit.mg_per_kg) * _kg(weight_kg))
+
+
+# What does not change from one plan to the next, reckoned once (Fractions are slow to make).
+@lru_cache(maxsize=256)
+def _kg(weight_kg: float) -> Fraction:
+    return exact(Decimal(str(weight_kg)))
+
+
+@lru_cache(maxsize=256)
+def _near(limit_mg: Fraction) -> Fraction:
+    return limit_mg * NEAR_LIMIT
+
+
+@lru_cache(maxsize=256)
+def _exact(value: Decimal) -> Fraction:
+    return exact(value)
 
 
 def _basis(limit: clinical.AnaestheticLimit, limit_mg: Fraction, shown: Decimal,
            weight_kg: float | None) -> Message:
     """How the limit was reached, for the message."""
-    cap = exact(limit.max_mg)
+    cap = _exact(limit.max_mg)
     if limit.mg_per_kg is None or weight_kg is None:
         return Message(N_("%(mg)s mg"), mg=limit.max_mg)
     if limit_mg < cap:
@@ -215,9 +233,10 @@ def shown_apart(value: Fraction, limit: Fraction) -> tuple[Decimal, Decimal]:
     >>> shown_apart(Fraction(300) + Fraction(1, 10**20), Fraction(300))[0] > 300
     True
     """
+    above, below = value > limit, value < limit
     for places in range(2, MAX_PLACES + 1):
         v, lim = _rounded(value, places), _rounded(limit, places)
-        if (v > lim) == (value > limit) and (v < lim) == (value < limit):
+        if (v > lim) == above and (v < lim) == below:
             return v, lim
     # Closer than 1e-12 but not equal: round away from the limit, so the side stays true.
     return _rounded(value, MAX_PLACES, away_from=limit), _rounded(limit, MAX_PLACES)
@@ -225,16 +244,20 @@ def shown_apart(value: Fraction, limit: Fraction) -> tuple[Decimal, Decimal]:
 
 def _rounded(value: Fraction, places: int, away_from: Fraction | None = None) -> Decimal:
     """An exact amount rounded to ``places`` decimals: half up, or away from ``away_from``."""
-    scaled = value * 10**places
+    # In whole numbers (a Fraction's denominator is positive): floor(n/d + 1/2) is
+    # (2n + d) // 2d, ceil(n/d) is -(-n // d).
+    scaled, d = value.numerator * 10**places, value.denominator
     if away_from is None:
-        whole = math.floor(scaled + Fraction(1, 2))
+        whole = (2 * scaled + d) // (2 * d)
     else:
-        whole = math.ceil(scaled) if value > away_from else math.floor(scaled)
+        whole = -(-scaled // d) if value > away_from else scaled // d
     return Decimal(whole).scaleb(-places)
 
 
 def _unique(notes: list[PlanWarning]) -> list[PlanWarning]:
     """Each warning once (the same component may be totalled in several mixtures)."""
+    if len(notes) < 2:
+        return notes
     seen: set[tuple[str, str]] = set()
     out = []
     for note in notes:

@@ -1,0 +1,88 @@
+"""What the engine keeps between calls: the shapes it made last, by what they were made from.
+
+The editor computes a plan again at every move of a slider, from the same outlines. Checking
+and repairing an outline, clipping it, cutting its exclusions out and preparing it for fast
+point tests cost more than filling it with a thousand points, so the results are kept in small
+tables of the most recent (the least recently used is dropped first), keyed by the exact
+coordinates they came from, or by the identity of a geometry that the table holds on to (so
+that its id cannot be given to another object while the entry lives).
+
+A geometry goes into a table prepared and already queried once (``ready``): GEOS builds a
+prepared geometry's index on its first query, which two threads must not do at once, and a
+kept geometry is shared by every thread of a server.
+
+>>> calls = []
+>>> kept = Recent[int](2)
+>>> kept.get(("a",), (), lambda: calls.append("a") or 1), kept.get(("a",), (), lambda: 2)
+(1, 1)
+>>> calls
+['a']
+"""
+
+from __future__ import annotations
+
+import operator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+V = TypeVar("V")
+G = TypeVar("G", bound=BaseGeometry)
+
+
+class Recent(Generic[V]):
+    """A bounded, thread-safe table of the ``size`` most recently used values."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, tuple[tuple[object, ...], V]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, held: tuple[object, ...], make: Callable[[], V]) -> V:
+        """The value kept for ``key``, else ``make()``'s, kept (an exception keeps nothing).
+
+        ``held``: the objects whose ``id()`` is part of the key; the entry holds on to them,
+        and is used only for these very objects.
+        """
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None and len(found[0]) == len(held) and all(
+                    map(operator.is_, found[0], held)):
+                self._items.move_to_end(key)
+                return found[1]
+        value = make()  # outside the lock: another thread may make the same value meanwhile
+        with self._lock:
+            self._items[key] = (held, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget every value."""
+        with self._lock:
+            self._items.clear()
+
+
+def ready(geom: G) -> G:
+    """A geometry prepared for fast point tests, its lazy indexes built by one query each (a
+    point in it, and the distance to a point just off its corner).
+
+    >>> square = ready(shapely.box(0, 0, 10, 10))
+    >>> bool(shapely.is_prepared(square))
+    True
+    """
+    if geom.is_empty:
+        return geom
+    shapely.prepare(geom)
+    minx, miny, maxx, maxy = geom.bounds
+    shapely.contains_xy(geom, (minx + maxx) / 2.0, (miny + maxy) / 2.0)
+    shapely.dwithin(geom, shapely.points(maxx + 1.0, maxy + 1.0), 2.0)
+    return geom
+
+
+__all__ = ["Recent", "ready"]
