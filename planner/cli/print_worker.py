@@ -121,6 +121,7 @@ def work(data_dir: str | None, poll_s: float, *, once: bool = False,
     name = print_jobs.worker_name()
     tidied = 0.0
     failing = ""
+    warm_up()
     with app.app_context():
         log.info("making the queued printouts (%s database)", db.engine.url.get_backend_name())
         while not stopping and (supervisor is None or os.getppid() == supervisor):
@@ -148,6 +149,17 @@ def work(data_dir: str | None, poll_s: float, *, once: bool = False,
                 time.sleep(poll_s)
         db.engine.dispose()
     return 0
+
+
+def warm_up() -> None:
+    """Lay out a page once before the first job: WeasyPrint's import and its fonts' set-up
+    (about a second) are then not waited for by the first clinician who prints."""
+    from planner.printing import pdf
+
+    try:
+        pdf.to_pdf("<p>Mesoplanner</p>")
+    except Exception:  # the first job will say what is wrong, in its own error
+        log.exception("the PDF renderer could not lay out a test page")
 
 
 def lower_priority() -> None:

@@ -33,6 +33,9 @@ class Printout(db.Model):  # type: ignore[name-defined,misc]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)  # hex SHA-256
+    # The key of what the HTML was made from (print_jobs.inputs_key), when known: the PDF is
+    # then found without drawing the HTML again.
+    inputs_key: Mapped[str | None] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # sheet, stencil, handout, report
     # What it prints, for the audit trail and the worker's log: ("plan", 3) or ("cycle", 2).
     entity: Mapped[str] = mapped_column(String(20))

@@ -15,6 +15,7 @@ longer exists) or after ``LEASE`` (another machine), failing it after ``MAX_ATTE
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -51,6 +52,10 @@ MAX_ATTEMPTS = 3  # a job whose worker stopped three times (out of memory?) is f
 ERROR_CHARS = 300  # the model's error column
 
 Render = Callable[[str], bytes]
+PACKAGE = Path(__file__).resolve().parents[1]  # planner/
+# The libraries whose versions change a printout's HTML or PDF (the drawing, the QR code, the
+# geometry of the points, the layout).
+LIBRARIES = ("svgwrite", "segno", "shapely", "numpy", "jinja2", "babel", "weasyprint")
 
 
 def fingerprint(kind: str, html: str) -> str:
@@ -94,11 +99,46 @@ def _renderer() -> str:
     return f"weasyprint {version}, pdf.py {hashlib.sha256(source).hexdigest()[:16]}"
 
 
-def ask(kind: str, html: str, entity: str, entity_id: int, *, retry: bool = False
-        ) -> Printout:
+def inputs_key(*inputs: object) -> str:
+    """The key of what a printout's HTML is made from (``repr`` of each input, and this
+    installation's code, templates, translations and atlas): the same key, the same HTML. A
+    PDF is found by it without drawing its HTML again (``made_from``)."""
+    digest = hashlib.sha256(_code().encode())
+    for part in inputs:
+        digest.update(b"\0" + repr(part).encode())
+    return digest.hexdigest()
+
+
+@cache
+def _code() -> str:
+    """A digest of every file of the installed app and the versions of the libraries that
+    draw the printouts: a new release or library makes new printouts (read once a process)."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    for library in LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{library} {metadata.version(library)}".encode())
+    return digest.hexdigest()
+
+
+def made_from(inputs: str) -> Printout | None:
+    """The PDF made from ``inputs`` (an ``inputs_key``), if it is made; marked as asked for."""
+    job = db.session.scalars(select(Printout).where(Printout.inputs_key == inputs,
+                                                    Printout.status == "done")
+                             .order_by(Printout.id.desc()).limit(1)).first()
+    if job is not None:
+        job.asked_at = now()
+    return job
+
+
+def ask(kind: str, html: str, entity: str, entity_id: int, *, retry: bool = False,
+        inputs: str | None = None) -> Printout:
     """The printout of ``html``: made already, being made, or queued now. A failed one stays
-    failed (its message shown) unless ``retry``. Not committed: the caller commits with its
-    audit event."""
+    failed (its message shown) unless ``retry``. ``inputs`` is the key of what ``html`` was made
+    from, kept with it. Not committed: the caller commits with its audit event."""
     digest = fingerprint(kind, html)
     found = select(Printout).where(Printout.digest == digest)
     job = db.session.scalars(found).one_or_none()
@@ -112,6 +152,8 @@ def ask(kind: str, html: str, entity: str, entity_id: int, *, retry: bool = Fals
             queued_at=now(), asked_at=now()).on_conflict_do_nothing(index_elements=["digest"]))
         job = db.session.scalars(found).one()
     job.asked_at = now()
+    if inputs:
+        job.inputs_key = inputs
     if job.status == "failed" and retry:
         job.status, job.error, job.attempts, job.html = "queued", "", 0, html
         job.queued_at, job.started_at, job.finished_at = now(), None, None
@@ -148,7 +190,7 @@ def take(job_id: int, worker: str) -> bool:
         .values(status="making", worker=worker, started_at=now(),
                 attempts=Printout.attempts + 1)
         .execution_options(synchronize_session=False))
-    return bool(taken.rowcount == 1)
+    return bool(getattr(taken, "rowcount", 0) == 1)
 
 
 def make(job_id: int, worker: str, render: Render | None = None) -> bool:
@@ -252,10 +294,10 @@ def prune(at: datetime | None = None) -> int:
     """Forget the printouts nobody asked for in ``KEEP_DAYS``, then the least recently asked
     beyond ``KEEP_BYTES`` of PDF; how many were forgotten."""
     at = at or now()
-    gone = db.session.execute(
+    gone = int(getattr(db.session.execute(
         delete(Printout).where(Printout.asked_at < at - timedelta(days=KEEP_DAYS),
                                Printout.status != "making")
-        .execution_options(synchronize_session=False)).rowcount or 0
+        .execution_options(synchronize_session=False)), "rowcount", 0) or 0)
     total = db.session.scalar(select(func.coalesce(func.sum(Printout.size_bytes), 0))) or 0
     if total > KEEP_BYTES:
         rows = db.session.execute(select(Printout.id, Printout.size_bytes)

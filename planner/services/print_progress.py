@@ -77,7 +77,8 @@ def expected_s(kind: str, html_bytes: int) -> float:
         .where(Printout.kind == kind, Printout.status == "done", Printout.html_bytes > 0,
                Printout.started_at.is_not(None), Printout.finished_at.is_not(None))
         .order_by(Printout.finished_at.desc()).limit(RECENT)).all()
-    rates = [(end - start).total_seconds() / size for start, end, size in rows]
+    rates = [(end - start).total_seconds() / size for start, end, size in rows
+             if start is not None and end is not None]
     if not rates:  # a new clinic: our measure, and at least the layout's fixed second
         return max(1.0, SECONDS_PER_BYTE * html_bytes)
     return max(0.2, statistics.median(rates) * html_bytes)

@@ -3,12 +3,15 @@ page that shows its progress while the print worker makes it and opens it when i
 
 The request only builds the printout's HTML (tens of milliseconds) and looks its digest up
 (services/print_jobs.py): no web worker lays out a PDF, so a printout never holds up the
-editor. With ``PRINTOUTS_INLINE`` set (the test configuration) the request makes a queued job
-itself, with the print worker's own functions, and answers with the PDF.
+editor. A printout asked for again from the same inputs (the same plan, patient, day, language,
+paper, clinic texts and code) is found by their key, without drawing its HTML again. With
+``PRINTOUTS_INLINE`` set (the test configuration) the request makes a queued job itself, with
+the print worker's own functions, and answers with the PDF.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from flask import Response, current_app, render_template, request
@@ -27,12 +30,18 @@ from planner.services.print_progress import Progress
 POLL_MS = 400
 
 
-def answer(kind: str, html: str, *, entity: str, entity_id: int, filename: str, detail: str,
-           page_url: str) -> ResponseReturnValue:
-    """The PDF of ``html`` if it is made, else the page that waits for it (202), or the page
-    that says it could not be made. ``detail`` is the audit event's (``sheet PDF, version
-    3``); ``page_url`` the printout as a page, which the browser can print instead."""
-    job = print_jobs.ask(kind, html, entity, entity_id, retry=request.args.get("retry") == "1")
+def answer(kind: str, html: Callable[[], str], *, entity: str, entity_id: int,
+           filename: str, detail: str, page_url: str, inputs: str | None = None
+           ) -> ResponseReturnValue:
+    """The PDF of the HTML ``html()`` makes if it is made, else the page that waits for it
+    (202), or the page that says it could not be made. ``inputs`` is the key of everything the
+    HTML is made from (print_jobs.inputs_key), if known: a PDF made from the same is sent
+    without making the HTML again. ``detail`` is the audit event's (``sheet PDF, version 3``);
+    ``page_url`` the printout as a page, which the browser can print instead."""
+    retry = request.args.get("retry") == "1"
+    job = print_jobs.made_from(inputs) if inputs and not retry else None
+    if job is None:
+        job = print_jobs.ask(kind, html(), entity, entity_id, retry=retry, inputs=inputs)
     if job.status == "queued" and current_app.config.get("PRINTOUTS_INLINE"):
         job_id = job.id
         db.session.commit()
@@ -87,5 +96,5 @@ def progress_words(progress: Progress) -> dict[str, object]:
         words = _("The PDF could not be made.")
     return {"state": progress.state, "stalled": progress.stalled,
             "fraction": round(progress.fraction, 3), "words": str(words),
-            "time": str(_("%(elapsed)s s so far; a printout like this takes about "
-                          "%(expected)s s.", elapsed=elapsed, expected=expected))}
+            "time": str(_("%(elapsed)s s so far; laying out a printout like this takes "
+                          "about %(expected)s s.", elapsed=elapsed, expected=expected))}

@@ -4,6 +4,7 @@ stencil and the patient's aftercare handout; and the clinic's own words on paper
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,7 @@ from planner.models import (
 from planner.printing.cycle_report import ConsentPrint, CycleReport, CycleRow, cycle_html
 from planner.printing.paper import PAPERS, SheetInfo
 from planner.printing.plan_pages import handout_html, sheet_html, stencil_html
+from planner.services import print_jobs
 from planner.services.cycle_outcomes import cycle_outcome
 from planner.services.plans import compute_doc
 from planner.services.print_progress import progress
@@ -97,16 +99,29 @@ def next_session(patient: Patient) -> date | None:
 
 def printed(record: PlanRecord, kind: str, *, for_screen: bool) -> str:
     """The HTML of one printout of a saved plan (the handout in the patient's language)."""
-    try:
-        result, view = compute_doc(json.loads(record.plan_json), record.patient)
-    except PlanError:
-        abort(404)
+    return printout(record, kind, for_screen=for_screen)[1]()
+
+
+def printout(record: PlanRecord, kind: str, *, for_screen: bool
+             ) -> tuple[str, Callable[[], str]]:
+    """A printout of a saved plan: the key of everything its HTML is made from (cheap: no
+    drawing), and the function that makes the HTML."""
     default = record.patient.language if kind == "handout" else current_locale()
     language = printout_language(default)
-    make = {"sheet": sheet_html, "stencil": stencil_html,
-            "handout": handout_html}[kind]
     with force_locale(language):  # every string of the printout, the record's notes included
-        return make(result, view, sheet_info(record, language, for_screen=for_screen))
+        info = sheet_info(record, language, for_screen=for_screen)
+    make = {"sheet": sheet_html, "stencil": stencil_html, "handout": handout_html}[kind]
+
+    def html() -> str:
+        try:
+            result, view = compute_doc(json.loads(record.plan_json), record.patient)
+        except PlanError:
+            abort(404)
+        with force_locale(language):
+            return make(result, view, info)
+
+    # compute_doc reads the plan and the patient's weight; the rest is in ``info``.
+    return print_jobs.inputs_key(kind, info, record.plan_json, record.patient.weight_kg), html
 
 
 def printout_language(default: str) -> str:
@@ -131,14 +146,15 @@ def pdf(plan_id: int, kind: str) -> ResponseReturnValue:
     """A printout as PDF, made by the print worker (web/print_delivery.py). The file name has
     the plan's number, never the patient's name."""
     record = get_plan(plan_id)
+    inputs, html = printout(record, kind, for_screen=False)
     return print_delivery.answer(
-        kind, printed(record, kind, for_screen=False), entity="plan", entity_id=record.id,
+        kind, html, inputs=inputs, entity="plan", entity_id=record.id,
         filename=f"mesoplanner-{kind}-{record.id}-v{record.version}.pdf",
         detail=f"{kind} PDF, version {record.version}",
         page_url=url_for("printouts.page", plan_id=record.id, kind=kind, **_asked()))
 
 
-def _asked() -> dict[str, str]:
+def _asked() -> dict[str, Any]:
     """What the PDF's address asked (language, paper), for the same printout as a page."""
     return {k: v for k, v in request.args.items() if k in ("lang", "paper", "compact")}
 
@@ -237,7 +253,7 @@ def cycle_pdf(cycle_id: int) -> ResponseReturnValue:
     print worker."""
     cycle = db.get_or_404(Cycle, cycle_id)
     return print_delivery.answer(
-        "report", localized_report(cycle, for_screen=False), entity="cycle",
+        "report", lambda: localized_report(cycle, for_screen=False), entity="cycle",
         entity_id=cycle.id, filename=f"mesoplanner-cycle-{cycle.id}.pdf", detail="report PDF",
         page_url=url_for("printouts.cycle_page", cycle_id=cycle.id, **_asked()))
 

@@ -100,6 +100,33 @@ def test_the_worker_makes_it_and_the_pdf_is_sent_then_kept(queued, client, plan_
         ["stencil PDF, version 1, being made"] * 2 + ["stencil PDF, version 1"] * 3
 
 
+def test_a_made_sheet_is_sent_without_drawing_it_again(queued, client, plan_id, monkeypatch):
+    """Asked again from the same inputs (plan, patient, day, language, paper, clinic, code), a
+    made PDF is found by their key: the sheet's HTML is not drawn again."""
+    from planner.services import print_jobs
+    from planner.web import printouts
+
+    drawn = []
+    real = printouts.sheet_html
+    monkeypatch.setattr(printouts, "sheet_html", lambda *a: drawn.append(1) or real(*a))
+    client.get(f"/plans/{plan_id}/sheet.pdf?lang=es")
+    client.get(f"/plans/{plan_id}/sheet.pdf?lang=es")  # being made: its HTML, its digest
+    assert len(drawn) == 2
+    work(queued, Renders())
+    for _ in range(3):
+        assert client.get(f"/plans/{plan_id}/sheet.pdf?lang=es").mimetype == "application/pdf"
+    assert len(drawn) == 2
+    client.get(f"/plans/{plan_id}/sheet.pdf?lang=it")  # other inputs: drawn
+    assert len(drawn) == 3
+    # Another release of the app: the key changes, the sheet is drawn again; its HTML is the
+    # same, so the PDF made is still the one sent.
+    monkeypatch.setattr(print_jobs, "_code", lambda: "another release")
+    assert client.get(f"/plans/{plan_id}/sheet.pdf?lang=es").mimetype == "application/pdf"
+    assert len(drawn) == 4
+    assert client.get(f"/plans/{plan_id}/sheet.pdf?lang=es").mimetype == "application/pdf"
+    assert len(drawn) == 4
+
+
 def test_whatever_is_printed_changes_the_printout(queued, client, plan_id):
     """The key is the HTML's digest: another language, paper or kind is another printout, and
     so is the same sheet once the patient's record changes."""
@@ -186,7 +213,7 @@ def test_the_progress_counts_the_jobs_ahead_and_the_time(queued, client, plan_id
     assert client.get("/printouts/2").get_json()["words"] == \
         "Waiting: 1 printout to be made before this one."
     assert client.get("/printouts/1").get_json()["words"] == "Waiting for the print worker…"
-    assert "s so far; a printout like this takes about" in status["time"]
+    assert "s so far; laying out a printout like this takes about" in status["time"]
     assert client.get("/printouts/99").status_code == 404
 
 

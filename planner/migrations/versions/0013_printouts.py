@@ -23,6 +23,7 @@ def upgrade():
     op.create_table('printouts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('inputs_key', sa.String(length=64), nullable=True),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('entity', sa.String(length=20), nullable=False),
     sa.Column('entity_id', sa.Integer(), nullable=False),
@@ -43,10 +44,13 @@ def upgrade():
     sa.UniqueConstraint('digest')
     )
     with op.batch_alter_table('printouts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_printouts_inputs_key'), ['inputs_key'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_printouts_status'), ['status'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('printouts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_printouts_status'))
+        batch_op.drop_index(batch_op.f('ix_printouts_inputs_key'))
     op.drop_table('printouts')
