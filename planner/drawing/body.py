@@ -7,6 +7,10 @@ Treatment regions are visible without a click (a light tint and a solid edge); l
 points) are drawn last, on top, so that hovering or tapping one names it (its <title>). On
 screen, planner/static/landmarks.css keeps the same line weights in CSS pixels at every zoom
 (classes ``bodymap-*`` below).
+
+A view's drawing depends on nothing but the view, the language of its regions' names and the
+part of it drawn: ``view_markup`` draws it once for each and keeps the markup (the editor's
+preview redrew the whole body's front, about 48 ms, on every slider move: issue 19).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from planner.bodymaps.palette import DECOR, DECOR_MM, KIND_STYLE, OUTLINE, OUTLINE_MM, SKIN
 from planner.bodymaps.view import Region, View
+from planner.drawing.kept import Kept
 from planner.drawing.paths import path_d
 
 
@@ -34,8 +39,28 @@ def _region_path(dwg: svgwrite.Drawing, region: Region, language: str,
     return path
 
 
-def draw_view(dwg: svgwrite.Drawing, view: View, language: str,
-              clip: tuple[float, float, float, float] | None = None) -> None:
+Clip = tuple[float, float, float, float]
+# The drawings kept (each process its own): the last ones asked for, at most this many and
+# this many characters in all (the whole body's front is about 0.9 million).
+KEPT = Kept(entries=64, characters=16_000_000)
+
+
+def view_markup(view: View, language: str, clip: Clip | None = None) -> str:
+    """The body map's group (draw_view's) as SVG markup, drawn once for each view, language
+    and ``clip`` and then kept: a view is never changed once read (the atlas reads each view,
+    and each side of a limb's, once), so it is known by the object itself, not by its id,
+    version or side (a view read from other SVG text for a test is another view)."""
+
+    def draw() -> str:
+        dwg = svgwrite.Drawing(debug=False, profile="full")
+        draw_view(dwg, view, language, clip)
+        return str(dwg.elements[-1].tostring())
+
+    return KEPT.get(view, (language, clip), draw)
+
+
+def draw_view(dwg: svgwrite.Drawing, view: View, language: str, clip: Clip | None = None
+              ) -> None:
     """The body map: its outline, its drawn details, and its regions (treatment regions,
     cautions and no-go zones, then landmarks on top), each carrying its region id and named in
     its title. ``clip`` (x0, y0, x1, y1): only what lies in that box is drawn (a part of the

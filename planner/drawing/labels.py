@@ -10,10 +10,17 @@ bold.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
+from planner.drawing.label_index import TOLERANCE, PointIndex, any_by_row, first_free
+from planner.drawing.text_width import UNKNOWN, WIDTHS
 from planner.drawing.text_width import text_width as width_of
 
 Box = tuple[float, float, float, float]
@@ -21,6 +28,9 @@ Box = tuple[float, float, float, float]
 ASCENT_EM = 0.8  # the em-box above the baseline; the rest (0.2) below
 PAD_EM = 0.12  # the light box around a label
 OWN_MARGIN_EM = 0.1  # a label is this much nearer its own point than any other
+# Labels on each other's first places resolved a point at a time before the rest of a batch of
+# points is placed one at a time (a dense grid: each costs a pass over the batch's arrays).
+CLASHES = 16
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
@@ -38,22 +48,47 @@ class Placed:
 
 
 class Obstacles:
-    """Boxes already taken, in a grid of cells for a quick look-up."""
+    """Boxes already taken, in a grid of cells for a quick look-up. A cell is known by one
+    number (its column times 2**32 plus its row), not a pair: a drawing's thousands of cells
+    are then no objects for Python's cycle collector to count (issue 19)."""
 
     def __init__(self, cell: float) -> None:
         self.cell = max(cell, 0.5)
-        self.cells: dict[tuple[int, int], list[Box]] = {}
+        self.cells: dict[int, list[Box]] = {}
 
-    def _keys(self, box: Box) -> Iterable[tuple[int, int]]:
-        c = self.cell
-        for i in range(int(box[0] // c), int(box[2] // c) + 1):
-            for j in range(int(box[1] // c), int(box[3] // c) + 1):
-                yield i, j
+    def _keys(self, box: Box) -> Sequence[int]:
+        c = self.cell  # a cell's column and row: any order-keeping function of x and y does
+        i0, j0, i1, j1 = math.floor(box[0] / c), math.floor(box[1] / c), \
+            math.floor(box[2] / c), math.floor(box[3] / c)
+        if j0 == j1 and i1 - i0 <= 1:  # most labels: one or two cells side by side
+            return ((i0 << 32) + j0, (i1 << 32) + j0) if i1 > i0 else ((i0 << 32) + j0,)
+        return [(i << 32) + j for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)]
 
     def add(self, box: Box) -> None:
         """Take ``box``."""
+        cells = self.cells
         for key in self._keys(box):
-            self.cells.setdefault(key, []).append(box)
+            if (found := cells.get(key)) is None:
+                cells[key] = [box]
+            else:
+                found.append(box)
+
+    def take(self, box: Box) -> bool:
+        """Take ``box`` if it overlaps no box taken (hits and add in one look); whether it
+        was free."""
+        keys = self._keys(box)
+        x0, y0, x1, y1 = box
+        cells = self.cells
+        for key in keys:
+            for other in cells.get(key, ()):
+                if x0 < other[2] and other[0] < x1 and y0 < other[3] and other[1] < y1:
+                    return False
+        for key in keys:
+            if (found := cells.get(key)) is None:
+                cells[key] = [box]
+            else:
+                found.append(box)
+        return True
 
     def within(self, box: Box) -> set[Box]:
         """The boxes taken that overlap ``box`` (or touch it)."""
@@ -63,18 +98,25 @@ class Obstacles:
 
     def hits(self, box: Box, ignore: Box | None = None) -> bool:
         """Whether ``box`` overlaps a box taken (other than ``ignore``)."""
+        x0, y0, x1, y1 = box
+        cells = self.cells
         for key in self._keys(box):
-            for other in self.cells.get(key, ()):
-                if other is not ignore and box[0] < other[2] and other[0] < box[2] \
-                        and box[1] < other[3] and other[1] < box[3]:
+            for other in cells.get(key, ()):
+                if other is not ignore and x0 < other[2] and other[0] < x1 \
+                        and y0 < other[3] and other[1] < y1:
                     return True
         return False
 
 
 def text_box(x: float, y: float, text: str, size: float, bold: bool = False) -> Box:
     """The box of ``text`` written from (x, y) (the left end of its baseline), padded."""
+    return _box(x, y, text_width(text, size, bold), size)
+
+
+def _box(x: Any, y: Any, w: Any, size: float) -> tuple[Any, Any, Any, Any]:
+    """text_box of a text ``w`` mm wide: for numbers, or for arrays of them alike."""
     pad = PAD_EM * size
-    return (x - pad, y - ASCENT_EM * size - pad, x + text_width(text, size, bold) + pad,
+    return (x - pad, y - ASCENT_EM * size - pad, x + w + pad,
             y + (1 - ASCENT_EM) * size + pad)
 
 
@@ -82,7 +124,11 @@ def point_places(x: float, y: float, r: float, text: str, size: float
                  ) -> list[tuple[float, float]]:
     """Where a point's label may go, best first: above right, right, below right, above left,
     left, below left, above, below (the left end of its baseline)."""
-    w = text_width(text, size)
+    return _places(x, y, text_width(text, size), r, size)
+
+
+def _places(x: Any, y: Any, w: Any, r: float, size: float) -> list[tuple[Any, Any]]:
+    """point_places of a label ``w`` mm wide: for numbers, or for arrays of them alike."""
     gap = 0.15 * size + 0.2
     d = r * 0.7 + gap * 0.5
     above, below, middle = y - d - (1 - ASCENT_EM) * size, y + d + ASCENT_EM * size, \
@@ -140,32 +186,116 @@ def inside(box: Box, frame: Box) -> bool:
         and box[3] <= frame[3]
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _thousandths(text: str) -> int:
+    """A label's width in thousandths of its size (text_width's sum), kept: a plan's labels
+    are its points' numbers, the same from one preview to the next."""
+    widths = WIDTHS[False]
+    return sum(widths.get(ch, UNKNOWN) for ch in text)
+
+
 def place_labels(xy: Sequence[tuple[float, float]], r: float, texts: Sequence[str | None],
                  size: float, frame: Box, taken: Iterable[Box] = (),
-                 order: Sequence[int] | None = None) -> list[Placed | None]:
+                 order: Sequence[int] | None = None,
+                 groups: Sequence[Hashable | None] | None = None) -> list[Placed | None]:
     """A place for each point's label (None: none free, or no text), trying the points in
     ``order`` (default: as given). No label covers another, a point or a box ``taken``, and
-    each is nearer its own point than any other (reads_as_own)."""
-    obstacles = Obstacles(size * 2)
-    centres = Obstacles(size * 2)
-    circles = [(x - r, y - r, x + r, y + r) for x, y in xy]
-    for box in circles:
-        obstacles.add(box)
-    for x, y in xy:
-        centres.add((x, y, x, y))
-    for box in taken:
-        obstacles.add(box)
+    each is nearer its own point than any other (reads_as_own).
+
+    ``groups`` (each point's group, None for none): the placing stops as soon as every point
+    left to place is in a group one of whose labels found no place (the caller names such a
+    group's rows and columns instead of numbering its points: their places are not needed).
+
+    What does not hang on the labels placed before (the frame, the points, ``taken``, the
+    nearest point) is checked for all of a batch of points' places at once, and so are the
+    labels on each other where few are (label_index.first_free); where many are, the labels are
+    placed one at a time, each on its first place still free."""
     placed: list[Placed | None] = [None] * len(xy)
-    for k in order if order is not None else range(len(xy)):
-        text = texts[k]
-        if not text:
-            continue
-        x, y = xy[k]
-        for tx, ty in point_places(x, y, r, text, size):
-            box = text_box(tx, ty, text, size)
-            if inside(box, frame) and not obstacles.hits(box, circles[k]) and \
-                    reads_as_own(box, x, y, centres, OWN_MARGIN_EM * size):
-                obstacles.add(box)
-                placed[k] = Placed(tx, ty, box)
+    todo = [k for k in (range(len(xy)) if order is None else order) if texts[k]]
+    if not todo:
+        return placed
+    index = PointIndex(xy, r)
+    taken = list(taken)
+    ends: dict[Hashable | None, int] = {}  # each group's last point in ``todo``
+    for position, k in enumerate(todo):
+        ends[None if groups is None else groups[k]] = position
+    given_up: set[Hashable] = set()
+    last = len(todo) - 1  # no point after this one is needed
+    fixed = np.empty((0, 4))  # the labels placed in the batches before
+    start, batch = 0, 64  # the first batch small: a dense grid gives up within a few points
+    while start <= last:
+        part = todo[start:start + batch]
+        places, free = _free_places(index, part, texts, size, frame, taken)
+        upto = min(len(part), last - start + 1)
+        chosen, done = first_free(places[:, :, 2:], free, fixed, CLASHES + len(part) // 32,
+                                  upto)
+        if done < upto:  # labels on each other in many places: the rest one at a time
+            labels = Obstacles(size * 2)
+            for i, box in enumerate((*fixed, *places[np.arange(done), chosen[:done], 2:])):
+                if i < len(fixed) or chosen[i - len(fixed)] >= 0:
+                    labels.add(tuple(box.tolist()))
+            for i in range(done, upto):
+                chosen[i] = next((c for c in np.flatnonzero(free[i]).tolist()
+                                  if labels.take(tuple(places[i, c, 2:].tolist()))), -1)
+        at = places[np.arange(len(part)), np.maximum(chosen, 0)].ravel().tolist()
+        for i, (k, c) in enumerate(zip(part, chosen.tolist(), strict=True)):
+            if start + i > last:
                 break
+            if c >= 0:
+                placed[k] = Placed(at[6 * i], at[6 * i + 1], tuple(at[6 * i + 2:6 * i + 6]))
+                continue
+            group = None if groups is None else groups[k]
+            if group is not None and group not in given_up:
+                given_up.add(group)
+                last = max((p for g, p in ends.items() if g is None or g not in given_up),
+                           default=-1)
+        fixed = np.array([p.box for p in placed if p is not None], dtype=np.float64).reshape(-1, 4)
+        start, batch = start + len(part), len(todo)  # then all the rest at once
     return placed
+
+
+def _free_places(index: PointIndex, part: list[int], texts: Sequence[str | None],
+                 size: float, frame: Box, taken: list[Box]
+                 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """The places of the points ``part`` (point_places: for each point 8 rows of its text's
+    left end and its box, x, y, x0, y0, x1, y1) and whether each is free but for the labels:
+    inside ``frame``, on no other point's dot and no box ``taken``, read as its own point's
+    (reads_as_own)."""
+    rows = np.asarray(part, dtype=np.intp)
+    x, y = index.x[rows][:, None], index.y[rows][:, None]
+    w = np.array([_thousandths(str(texts[k])) for k in part], dtype=np.float64)[:, None] \
+        * size / 1000  # text_width's arithmetic, to the bit
+    places = _places(x, y, w, index.r, size)
+    tx = np.hstack([np.broadcast_to(p[0], x.shape) for p in places])
+    ty = np.hstack([np.broadcast_to(p[1], x.shape) for p in places])
+    b0, b1, b2, b3 = _box(tx, ty, w, size)
+    free = (b0 >= frame[0]) & (b1 >= frame[1]) & (b2 <= frame[2]) & (b3 <= frame[3])
+    for t in taken:
+        free &= ~((b0 < t[2]) & (t[0] < b2) & (b1 < t[3]) & (t[1] < b3))
+    # reads_as_own: no other point as near the label as its own, give or take the margin.
+    margin = OWN_MARGIN_EM * size
+    mine = np.hypot(np.maximum(np.maximum(b0 - x, 0.0), x - b2),
+                    np.maximum(np.maximum(b1 - y, 0.0), y - b3)) + margin
+    reach = np.maximum(mine, index.r) + TOLERANCE
+    asked = np.nonzero(free.any(axis=1))[0]
+    qi, j = index.near((b0 - reach).min(axis=1)[asked], (b1 - reach).min(axis=1)[asked],
+                       (b2 + reach).max(axis=1)[asked], (b3 + reach).max(axis=1)[asked])
+    qi = asked[qi]
+    p0, p1, p2, p3 = b0[qi], b1[qi], b2[qi], b3[qi]
+    on_dot = index.dot_hits((qi, j), p0, p1, p2, p3) & (j != rows[qi])[:, None]
+    xj, yj = index.x[j][:, None], index.y[j][:, None]
+    other = (xj != x[qi]) | (yj != y[qi])  # a point at the label's own point's place is its
+    near = np.hypot(np.maximum(np.maximum(p0 - xj, 0.0), xj - p2),
+                    np.maximum(np.maximum(p1 - yj, 0.0), yj - p3)) - mine[qi]
+    shape = free.shape
+    free &= ~any_by_row(qi, on_dot | (other & (near < -TOLERANCE)), shape)
+    # As near as the own point but for a rounding error: checked the exact way (reads_as_own).
+    unsure = free & any_by_row(qi, other & (np.abs(near) <= TOLERANCE), shape)
+    for i, c in zip(*np.nonzero(unsure), strict=True):
+        centres = Obstacles(size * 2)
+        for m in j[qi == i]:
+            centres.add((float(index.x[m]), float(index.y[m]), float(index.x[m]),
+                         float(index.y[m])))
+        box = (float(b0[i, c]), float(b1[i, c]), float(b2[i, c]), float(b3[i, c]))
+        free[i, c] = reads_as_own(box, float(x[i, 0]), float(y[i, 0]), centres, margin)
+    return np.stack([tx, ty, b0, b1, b2, b3], axis=2), free

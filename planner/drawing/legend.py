@@ -93,9 +93,9 @@ def _heading_at(scale_bar: bool) -> float:
 
 
 def _heading(result: Result, title: str | None, text: Text, digits: Text) -> str:
-    words = text("1 point, {ml} mL in all") if len(result.points) == 1 else \
+    words = text("1 point, {ml} mL in all") if len(result.xy) == 1 else \
         text("{points} points, {ml} mL in all")
-    return title or words.format(points=len(result.points), ml=digits(str(result.total_ml)))
+    return title or words.format(points=len(result.xy), ml=digits(str(result.total_ml)))
 
 
 def _lines(result: Result, colours: dict[str | None, str], room: float, text: Text
@@ -106,7 +106,7 @@ def _lines(result: Result, colours: dict[str | None, str], room: float, text: Te
     line: Line = []
     x = 0.0
     for name, colour in colours.items():
-        if name is None and not any(p.mixture is None for p in result.points):
+        if name is None and not _unmixed(result):
             continue
         words = text("mixture {name}").format(name=name) if name is not None \
             else text("no mixture")
@@ -128,6 +128,15 @@ def _lines(result: Result, colours: dict[str | None, str], room: float, text: Te
     if line:
         lines.append(line)
     return lines
+
+
+def _unmixed(result: Result) -> bool:
+    """Whether a point of the plan has no mixture (read from the areas and the trigger points,
+    not from a point object made for each point)."""
+    owners = result.area_of.tolist()
+    manual = sum(1 for a in owners if a < 0)  # the trigger points drawn, in the plan's order
+    return any(result.plan.areas[a].mixture is None for a in set(owners) if a >= 0) or \
+        any(p.mixture is None for p in result.plan.points[:manual])
 
 
 def _broken(words: str, room: float, bold: bool = False) -> list[str]:

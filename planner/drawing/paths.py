@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -24,8 +25,11 @@ def path_d(geom: BaseGeometry) -> str:
 
 
 def ring_d(coords: Iterable[tuple[float, ...]], *, closed: bool) -> str:
-    """SVG path data for one ring or line of points (mm), to the hundredth."""
-    pts = [f"{c[0]:.2f},{c[1]:.2f}" for c in coords]
-    if not pts:
+    """SVG path data for one ring or line of points (mm), to the hundredth (the coordinates
+    read as one array, not a shapely object's coordinate at a time)."""
+    xy = np.asarray(coords if hasattr(coords, "__len__") else list(coords), dtype=np.float64)
+    if not xy.size:
         return ""
+    flat = iter(xy.reshape(len(xy), -1)[:, :2].ravel().tolist())  # no list for each point
+    pts = [f"{x:.2f},{y:.2f}" for x, y in zip(flat, flat, strict=True)]
     return "M" + " L".join(pts) + (" Z" if closed else "")

@@ -7,15 +7,17 @@ No request objects here: the web app, the print sheet and the command line all c
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import numpy as np
 import shapely
 import svgwrite
-from shapely.geometry.base import BaseGeometry
 
 from planner.bodymaps.view import View
 from planner.core.compute import Result
-from planner.drawing.body import draw_view
+from planner.drawing.body import view_markup
+from planner.drawing.kept import Kept
 from planner.drawing.labels import Box
 from planner.drawing.legend import LEGEND_MARKERS, SCALE_BAR_MM, draw_legend, legend_height
 from planner.drawing.part_words import clear, part_words, spot
@@ -39,9 +41,14 @@ PAPER_MARGIN_MM = 15.0
 # or without the bar (a map printed smaller than true scale), its orientation words.
 LEAST_MM = {True: SCALE_BAR_MM + 30.0, False: 70.0}
 POINTS_SLOT = "points-slot"  # replaced by the points layer once the document is written
+BODY_SLOT = "bodymap-slot"  # ... and by the body map's markup (drawn once, body.view_markup)
 ORIENTATION_MM = 4.2  # the patient's left and right: bold capitals 4.2 mm high where they fit
 ORIENTATION_MIN_MM = 2.2  # ... and never under 2.2 mm (issue 17: no word under 2 mm)
 ORIENTATION_GAP_MM = 6.0  # at least this much between the two on one line
+# The areas' outlines written as path data, kept by shape: the engine gives the same shape
+# again while only the spacing moves (the editor's slider), and the whole body's outline is
+# 17,000 points to write (issue 19).
+AREA_PATHS = Kept(entries=256, characters=8_000_000)
 
 
 def plan_svg(result: Result, view: View | None = None, *, title: str | None = None,
@@ -88,18 +95,21 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     dwg = svgwrite.Drawing(size=(f"{width:.2f}mm", f"{total_h:.2f}mm"), debug=False,
                            profile="full")
     dwg.viewbox(minx, miny, width, total_h)
-    if view is not None and not crop and frame is None and _plan_shapes(result):
+    if view is not None and not crop and frame is None and plan_bounds(result) is not None:
         # Where the editor opens: the plan's areas and points, with a margin.
         dwg["data-plan-box"] = " ".join(
             f"{v:.2f}" for v in _cropped(result, (minx, miny, width, height)))
     dwg.add(dwg.rect((minx, miny), (width, total_h), fill="#ffffff"))
+    slots: dict[str, str] = {}
     if view is not None:
         # A drawing of a part of the view (cropped or framed) holds that part only: nothing
         # of the body under its legend's band, where a reader's anti-aliasing showed its lines
         # as a strip of ticks along the drawing's edge.
         part = crop or frame is not None
-        draw_view(dwg, view, language,
-                  clip=(minx, miny + lift, minx + width, miny + height) if part else None)
+        slots[BODY_SLOT] = view_markup(
+            view, language, clip=(minx, miny + lift, minx + width, miny + height) if part
+            else None)
+        dwg.add(dwg.g(id=BODY_SLOT))
     else:
         _draw_paper_grid(dwg, minx, miny, width, height)
     colours = mixture_colours(result)
@@ -120,8 +130,15 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
                            size=LABEL_SIZE_MM / print_scale,
                            frame=(minx, miny, minx + width, miny + height),
                            taken=words, digits=digits, scheme=scheme, within=points_within)
-    return str(dwg.tostring()).replace(f'<g id="{POINTS_SLOT}" />', points, 1).replace(
-        f'<g id="{LEGEND_MARKERS}" />', swatches, 1)
+    slots.update({POINTS_SLOT: points, LEGEND_MARKERS: swatches})
+    return _filled(str(dwg.tostring()), slots)
+
+
+def _filled(skeleton: str, slots: dict[str, str]) -> str:
+    """The document with each empty group ``<g id="slot" />`` replaced by its markup, in one
+    pass over the document before the markup (a few kB, where the markup is up to megabytes)."""
+    pattern = "|".join(re.escape(f'<g id="{slot}" />') for slot in slots)
+    return re.sub(pattern, lambda found: slots[found.group(0)[7:-4]], skeleton)
 
 
 def point_radius(result: Result, print_scale: float) -> float:
@@ -136,10 +153,10 @@ def point_radius(result: Result, print_scale: float) -> float:
 def _frame(result: Result, view: View | None) -> tuple[float, float, float, float]:
     if view is not None:
         return 0.0, 0.0, float(view.width_mm), float(view.height_mm)
-    shapes = _plan_shapes(result)
-    if not shapes:
+    bounds = plan_bounds(result)
+    if bounds is None:
         return 0.0, 0.0, 160.0, 120.0
-    x0, y0, x1, y1 = shapely.GeometryCollection(shapes).bounds
+    x0, y0, x1, y1 = bounds
     width = max(x1 - x0 + 2 * PAPER_MARGIN_MM, SCALE_BAR_MM + 2 * PAPER_MARGIN_MM)
     height = y1 - y0 + 2 * PAPER_MARGIN_MM
     return x0 - PAPER_MARGIN_MM, y0 - PAPER_MARGIN_MM - 8.0, width, height + 8.0
@@ -149,11 +166,11 @@ def _cropped(result: Result, frame: tuple[float, float, float, float], above: fl
              least: float = 0.0) -> tuple[float, float, float, float]:
     """The part of the view's frame around the plan's areas and points (PAPER_MARGIN_MM on
     each side, ``above`` the plan for the orientation words, never narrower than ``least``)."""
-    shapes = _plan_shapes(result)
-    if not shapes:
+    bounds = plan_bounds(result)
+    if bounds is None:
         return frame
     fx, fy, fw, fh = frame
-    x0, y0, x1, y1 = shapely.GeometryCollection(shapes).bounds
+    x0, y0, x1, y1 = bounds
     x0, x1 = max(fx, x0 - PAPER_MARGIN_MM), min(fx + fw, x1 + PAPER_MARGIN_MM)
     y0, y1 = max(fy, y0 - PAPER_MARGIN_MM - above), min(fy + fh, y1 + PAPER_MARGIN_MM)
     if x1 - x0 < least:
@@ -163,11 +180,21 @@ def _cropped(result: Result, frame: tuple[float, float, float, float], above: fl
     return x0, y0, x1 - x0, y1 - y0
 
 
-def _plan_shapes(result: Result) -> list[BaseGeometry]:
-    shapes: list[BaseGeometry] = [a.shape.surface for a in result.areas]
+def plan_bounds(result: Result) -> Box | None:
+    """The box (x0, y0, x1, y1) around the plan's areas, lines and points (None: it has
+    none), from the shapes' own bounds and the points' array: no object is made for a point
+    (a shapely Point each took 64 ms at 5,000 points). An empty shape has no bounds."""
+    shapes = [a.shape.surface for a in result.areas]
     shapes += [a.shape.line for a in result.areas if a.shape.line is not None]
-    shapes += [shapely.Point(p.x, p.y) for p in result.points]
-    return [s for s in shapes if not s.is_empty]
+    boxes = shapely.bounds(shapes).reshape(-1, 4)
+    xy = np.asarray(result.xy, dtype=np.float64).reshape(-1, 2)
+    if len(xy):
+        boxes = np.vstack([boxes, np.concatenate([xy.min(axis=0), xy.max(axis=0)])])
+    boxes = boxes[~np.isnan(boxes).any(axis=1)]
+    if not len(boxes):
+        return None
+    return (float(boxes[:, 0].min()), float(boxes[:, 1].min()), float(boxes[:, 2].max()),
+            float(boxes[:, 3].max()))
 
 
 def _draw_paper_grid(dwg: svgwrite.Drawing, minx: float, miny: float, width: float,
@@ -192,7 +219,8 @@ def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None,
         colour = colours.get(res.area.mixture, NO_MIXTURE_COLOUR)
         surface = res.shape.surface
         if not surface.is_empty:
-            path = dwg.path(d=path_d(surface), fill=colour, stroke=colour,
+            path = dwg.path(d=AREA_PATHS.get(surface, (), lambda s=surface: path_d(s)),
+                            fill=colour, stroke=colour,
                             stroke_width=0.5 * u, fill_rule="evenodd")
             path["fill-opacity"] = "0.10" if res.area.pattern != "area" else "0.28"
             path["class"] = "area"
@@ -203,7 +231,8 @@ def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None,
                                stroke_width=0.4 * u, stroke_dasharray=f"{1.5 * u},{u}"))
         line = res.shape.line
         if line is not None and not line.is_empty:
-            layer.add(dwg.path(d=path_d(line), fill="none", stroke=colour, stroke_width=0.6 * u,
+            layer.add(dwg.path(d=AREA_PATHS.get(line, (), lambda s=line: path_d(s)),
+                               fill="none", stroke=colour, stroke_width=0.6 * u,
                                stroke_dasharray=f"{3 * u},{1.5 * u}"))
     dwg.add(layer)
 

@@ -3,6 +3,7 @@ the words as written (English) when no translation is given."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from planner.core.compute import Result
@@ -31,7 +32,18 @@ MARKERS = ("ring", "target", "eye", "dashed", "halo")
 
 def marker_svg(x: float, y: float, r: float, colour: str, marker: str) -> str:
     """A point's marker as SVG markup: its first element is the circle the editor reads."""
-    at = f'cx="{x:.3f}" cy="{y:.3f}"'
+    return f'cx="{x:.3f}" cy="{y:.3f}"'.join(marker_pieces(r, colour, marker))
+
+
+@functools.lru_cache(maxsize=256)
+def marker_pieces(r: float, colour: str, marker: str) -> tuple[str, ...]:
+    """marker_svg's markup but for its centre (``cx="..." cy="..."``), which goes between the
+    pieces: the same for all the points of a mixture, written once for them."""
+    at = "\0"  # where the centre goes: never in a colour or a number
+    return tuple(_marker(at, r, colour, marker).split(at))
+
+
+def _marker(at: str, r: float, colour: str, marker: str) -> str:
     if marker in ("ring", "target", "dashed"):
         dashes = f' stroke-dasharray="{r * 0.5:.3f},{r * 0.3:.3f}"' if marker == "dashed" \
             else ""

@@ -71,13 +71,15 @@ def drawing(result: Result, view: View | None) -> str:
                     digits=format_digits)
 
 
-def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None
-              ) -> tuple[str, int]:
-    """The editor's live part (map, areas, totals) for a document, and its HTTP status."""
+def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None,
+              computed: tuple[Result, View | None] | None = None) -> tuple[str, int]:
+    """The editor's live part (map, areas, totals) for a document, and its HTTP status.
+    ``computed``: the document already computed for the patient (the preview checks it
+    first), not computed again."""
     status = 200
     result = view = None
     try:
-        result, view = compute_doc(doc, patient)
+        result, view = computed if computed is not None else compute_doc(doc, patient)
         result = in_readers_language(result, view, current_locale())
     except PlanError as exc:
         error, status = plan_message(exc), 422

@@ -105,12 +105,12 @@ def preview() -> ResponseReturnValue:
     patient = get_patient(request.form.get("patient_id", type=int) or 0)
     try:
         doc = read_doc()
-        compute_doc(doc, patient)
+        computed = compute_doc(doc, patient)  # once: the workspace draws this
     except PlanError as exc:
         html = render_template("plans/_error.html", error=plan_message(exc))
         return html, 422, {"HX-Retarget": "#plan-error-slot", "HX-Reswap": "innerHTML",
                            "HX-Reselect": "#plan-error"}
-    html, status = workspace(doc, patient)
+    html, status = workspace(doc, patient, computed=computed)
     return html, status
 
 
