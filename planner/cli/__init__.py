@@ -2,10 +2,12 @@
 module (grid, bodymaps, serve, print_worker, accounts, backups, audit), which adds its parser
 here.
 
-Imports inside functions, a deliberate exception to the house rule: a command imports what is
-heavy (numpy, shapely, the atlas, the Flask app, the database) inside the function that runs it,
-so that ``mesoplanner --help`` and a mistyped option answer at once without loading them (a test
-in tests/test_docs.py checks that ``--help`` loads none of numpy, shapely and flask).
+Imports inside functions, a deliberate exception to the house rule (tests/house/
+test_import_graph.py's LAZY_ALLOWED): a command imports what is heavy (numpy, shapely, the
+atlas, the Flask app, the database, WeasyPrint) inside the function that runs it, and the entry
+point imports the core's error only once a command runs, so that ``mesoplanner --help``, a
+command's ``--help`` and a mistyped option answer at once without loading them
+(tests/test_startup_imports.py checks which modules they load; bench/bench_startup.py times it).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from collections.abc import Sequence
 from planner import __version__
 from planner.cli import accounts, audit, backups, bodymaps, grid, print_worker, serve
 from planner.cli.usage import EXIT_INVALID, UsageError
-from planner.core.messages import PlanError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     args = parser().parse_args(argv)
+    from planner.core.messages import PlanError  # a command runs: the core's error
+
     try:
         return int(args.run(args))
     except (PlanError, UsageError) as exc:
