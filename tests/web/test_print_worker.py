@@ -133,3 +133,34 @@ def test_the_command_refuses_a_poll_out_of_range():
     out = mesoplanner("print-worker", "--once", "--poll", "0")
     assert out.returncode == 2
     assert out.stderr.startswith("error: --poll")
+
+
+def test_a_restore_is_refused_while_a_print_worker_uses_the_database(tmp_path, monkeypatch,
+                                                                     template_database):
+    """On SQLite a print worker of its own holds the server's lock, as `serve` does."""
+    import subprocess
+    import time
+
+    from tests.helpers.commands import command, environment
+    from tests.helpers.datafolder import migrated_folder
+
+    if not template_database.startswith("sqlite"):
+        pytest.skip("a SQLite data folder's lock")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    data = migrated_folder(tmp_path / "data", template_database)
+    copy = tmp_path / "copy.sqlite3"
+    assert mesoplanner("backup", str(copy), "--data-dir", str(data)).returncode == 0
+    worker = subprocess.Popen([*command(), "print-worker", "--data-dir", str(data)],
+                              stderr=subprocess.PIPE, text=True,
+                              env=environment(DATABASE_URL=None))
+    try:
+        lock = data / "mesoplanner.sqlite3.serving"
+        deadline = time.monotonic() + 60
+        while str(worker.pid) not in (lock.read_text() if lock.exists() else "") and \
+                time.monotonic() < deadline:
+            time.sleep(0.1)
+        out = mesoplanner("restore", str(copy), "--yes", "--data-dir", str(data))
+        assert out.returncode == 2 and f"(pid {worker.pid})" in out.stderr, out.stderr
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
