@@ -284,7 +284,7 @@ def _free_places(index: PointIndex, part: list[int], texts: Sequence[str | None]
     p0, p1, p2, p3 = b0[qi], b1[qi], b2[qi], b3[qi]
     on_dot = index.dot_hits((qi, j), p0, p1, p2, p3) & (j != rows[qi])[:, None]
     xj, yj = index.x[j][:, None], index.y[j][:, None]
-    other = (xj != x[qi]) | (yj != y[qi])  # a point at the label's own point's place is its
+    other = (xj != x[qi]) | (yj != y[qi])  # a point on the label's own point counts as it
     near = np.hypot(np.maximum(np.maximum(p0 - xj, 0.0), xj - p2),
                     np.maximum(np.maximum(p1 - yj, 0.0), yj - p3)) - mine[qi]
     shape = free.shape
