@@ -1,5 +1,5 @@
 """The database, one module per kind of record: accounts, patients, plans and mixtures, cycles,
-session records, consents, the clinic's settings, the printouts' PDFs and the audit trail.
+session records, consents, photos, the clinic's settings, the printouts' PDFs and the audit trail.
 Every model and helper is reachable from here (``from planner.models import Patient, audit, now``).
 
 Every schema change has an Alembic migration in ``planner/migrations/versions``.
@@ -13,6 +13,7 @@ from planner.models.clinic import ClinicSettings, clinic_settings
 from planner.models.consents import Consent, ConsentText
 from planner.models.cycles import Cycle, ScheduledSession
 from planner.models.patients import Patient
+from planner.models.photos import MOMENTS, Photo
 from planner.models.plans import PlanRecord, SavedMixture
 from planner.models.printouts import Printout
 from planner.models.records import ADVERSE_EVENTS, Addendum, SessionProduct, SessionRecord
@@ -21,6 +22,7 @@ from planner.models.times import now
 
 __all__ = [
     "ADVERSE_EVENTS",
+    "MOMENTS",
     "Addendum",
     "ApiToken",
     "AuditEvent",
@@ -32,6 +34,7 @@ __all__ = [
     "LoginFailure",
     "LoginSession",
     "Patient",
+    "Photo",
     "PlanRecord",
     "Printout",
     "SavedMixture",
