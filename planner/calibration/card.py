@@ -4,7 +4,7 @@ id, and one line of instructions in the reader's language (the caller's words: n
 objects here).
 
 >>> svg = card_svg(CardWords("Calibration card", "Lay it flat beside the area."))
->>> svg.startswith("<svg") and 'width="85.6mm"' in svg and 'viewBox="0 0 85.6 53.98"' in svg
+>>> svg.startswith("<svg") and 'width="85.6mm"' in svg and 'viewBox="0,0,85.6,53.98"' in svg
 True
 """
 

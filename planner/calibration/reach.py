@@ -109,7 +109,7 @@ def surface_error_mm(distance_mm: float, radius_mm: float, camera_mm: float = 40
     >>> round(surface_error_mm(25, 50), 1), round(surface_error_mm(50, 50), 1)
     (1.4, 10.2)
     >>> round(surface_error_mm(50, 80), 1), surface_error_mm(0, 50)
-    (4.6, 0.0)
+    (4.9, 0.0)
     """
     if distance_mm <= 0:
         return 0.0
