@@ -65,7 +65,7 @@ def marker_path(marker_id: int, card: Card = CARD) -> str:
     white = shapely.union_all([shapely.box(x + (col + 1) * c, y + (row + 1) * c,
                                            x + (col + 2) * c, y + (row + 2) * c)
                                for row, col in white_cells(marker_id)])
-    parts = [f"M{x:g},{y:g}h{s:g}v{s:g}h{-s:g}z"]
+    parts = [f"M{x:g},{y:g}L{x + s:g},{y:g}L{x + s:g},{y + s:g}L{x:g},{y + s:g}z"]
     for polygon in shapely.get_parts(white):
         for ring in (polygon.exterior, *polygon.interiors):
             points = shapely.simplify(ring, 1e-9).coords[:-1]

@@ -93,8 +93,12 @@ class Calibration:
         return reach
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain numbers, lists and strings (JSON)."""
-        return asdict(self)
+        """Plain numbers, lists and strings, for JSON (an error past the plane's horizon, inf,
+        as None: JSON has no infinity)."""
+        data = asdict(self)
+        data["fit_error_mm"] = [[d, e if math.isfinite(e) else None]
+                                for d, e in self.fit_error_mm]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Calibration:
@@ -109,7 +113,8 @@ class Calibration:
             px_per_mm=float(data["px_per_mm"]), foreshortening=float(data["foreshortening"]),
             blur_mm=float(data["blur_mm"]),
             card_span_mm=(float(data["card_span_mm"][0]), float(data["card_span_mm"][1])),
-            fit_error_mm=tuple((float(d), float(e)) for d, e in data["fit_error_mm"]),
+            fit_error_mm=tuple((float(d), math.inf if e is None else float(e))
+                               for d, e in data["fit_error_mm"]),
             markers=tuple((int(i), tuple(float(v) for v in c)) for i, c in data["markers"]))
 
 
@@ -124,14 +129,12 @@ def calibrate(image: NDArray[np.generic], card: Card = CARD) -> Calibration:
         raise CalibrationError(
             "no_card", "no calibration card found in the photo: is the whole card in the "
             "picture, in focus and lit?", expected=expected)
-    if min(_cell_px(f) for f in found) < MIN_CELL_PX:
-        _check_seen(found, card)  # too small: said so, rather than markers missing
+    _check_seen(found, card)  # too small or blurred: said so, rather than markers missing
     if len(found) < MIN_MARKERS:
         raise CalibrationError(
             "too_few_markers", f"only {len(found)} of the card's {expected} markers found "
             f"(at least {MIN_MARKERS} are needed): is one covered, or out of the picture?",
             found=len(found), expected=expected, needed=MIN_MARKERS)
-    _check_seen(found, card)
     matrix, used = _fit_all(found, card)
     card_mm, photo_px = _pairs(used, card)
     back = _through(np.linalg.inv(matrix), photo_px)

@@ -62,16 +62,21 @@ class Look:
     jpeg: int | None = None  # quality, or no compression
 
 
-def card_raster(px_per_mm: float, card: Card = CARD, covered: tuple[int, ...] = ()
+def card_raster(px_per_mm: float, card: Card = CARD, covered: tuple[int, ...] = (),
+                moved: tuple[tuple[int, float, float], ...] = ()
                 ) -> tuple[np.ndarray, np.ndarray]:
     """The card as a grey image at ``px_per_mm`` (the markers exact to the pixel's area) and
     its shape (1 on the card, rounded corners cut); ``covered`` markers hidden under a
-    skin-coloured patch (a finger)."""
+    skin-coloured patch (a finger); ``moved`` markers (id, dx, dy in mm) printed off their
+    places (a card bent or crumpled there)."""
     k = px_per_mm
     w, h = round(card.width_mm * k), round(card.height_mm * k)
     grey = np.full((h, w), PAPER, np.float32)
+    shifts = {marker_id: (dx, dy) for marker_id, dx, dy in moved}
     for marker_id in card.marker_ids:
         x, y = marker_origin_mm(marker_id, card)
+        dx, dy = shifts.get(marker_id, (0.0, 0.0))
+        x, y = x + dx, y + dy
         _box(grey, k, x, y, card.marker_mm, card.marker_mm, INK)
         c = card.cell_mm
         for row, col in white_cells(marker_id):
@@ -122,28 +127,33 @@ def skin(seed: int, size: int = 600, px_per_mm: float = 2.0) -> tuple[np.ndarray
 
 
 def photo(view: View, look: Look = Look(), *, seed: int = 0, covered: tuple[int, ...] = (),
-          card: Card | None = CARD) -> np.ndarray:
+          card: Card | None = CARD, scale: float = 1.0,
+          moved: tuple[tuple[int, float, float], ...] = ()) -> np.ndarray:
     """The photo (BGR, uint8) of ``card`` on skin as ``view`` sees it and ``look`` spoils it;
-    no card at all if ``card`` is None."""
+    no card at all if ``card`` is None; ``scale`` the card as printed (1: exact)."""
     w, h = view.size
-    fine = np.array([[2, 0, 0.5], [0, 2, 0.5], [0, 0, 1.0]])  # twice the pixels, then averaged
-    to_fine = fine @ view.homography()
     texture, k = skin(seed)
     n = texture.shape[0]
     from_texture = np.array([[1 / k, 0, -(n - 1) / 2 / k], [0, 1 / k, -(n - 1) / 2 / k],
                              [0, 0, 1]])
-    big = cv2.warpPerspective(texture, to_fine @ from_texture, (2 * w, 2 * h),
-                              flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    image = cv2.warpPerspective(texture, view.homography() @ from_texture, (w, h),
+                                flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     if card is not None:
+        # The card at twice the photo's pixels, then each pixel the mean of its four: the
+        # markers' edges as a sensor sees them, not aliased.
+        fine = np.array([[2, 0, 0.5], [0, 2, 0.5], [0, 0, 1.0]])
         kc = max(16.0, 2.5 * view.px_per_mm)
-        grey, shape = card_raster(kc, card, covered)
-        from_card = np.array([[1 / kc, 0, 0.5 / kc - card.width_mm / 2],
-                              [0, 1 / kc, 0.5 / kc - card.height_mm / 2], [0, 0, 1]])
-        m = to_fine @ from_card
+        grey, shape = card_raster(kc, card, covered, moved)
+        centre = np.array([[1, 0, -card.width_mm / 2], [0, 1, -card.height_mm / 2], [0, 0, 1]])
+        printed = np.diag([scale, scale, 1.0])  # a card printed at the wrong scale
+        from_card = printed @ centre @ np.array([[1 / kc, 0, 0.5 / kc], [0, 1 / kc, 0.5 / kc],
+                                                 [0, 0, 1]])
+        m = fine @ view.homography() @ from_card
         seen = cv2.warpPerspective(grey, m, (2 * w, 2 * h), flags=cv2.INTER_LINEAR)
-        alpha = cv2.warpPerspective(shape, m, (2 * w, 2 * h), flags=cv2.INTER_LINEAR)[..., None]
-        big = big * (1 - alpha) + seen[..., None] * alpha
-    image = cv2.resize(big, (w, h), interpolation=cv2.INTER_AREA)
+        alpha = cv2.warpPerspective(shape, m, (2 * w, 2 * h), flags=cv2.INTER_LINEAR)
+        seen = cv2.resize(seen, (w, h), interpolation=cv2.INTER_AREA)[..., None]
+        alpha = cv2.resize(alpha, (w, h), interpolation=cv2.INTER_AREA)[..., None]
+        image = image * (1 - alpha) + seen * alpha
     return spoil(image, look, seed)
 
 
@@ -151,15 +161,17 @@ def spoil(image: np.ndarray, look: Look, seed: int) -> np.ndarray:
     """Uneven light, optical blur, sensor noise and JPEG, in that order."""
     h, w = image.shape[:2]
     a = math.radians(look.light_angle_deg)
-    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
-    along = (xs - w / 2) * math.cos(a) + (ys - h / 2) * math.sin(a)
+    xs = (np.arange(w, dtype=np.float32) - w / 2) * math.cos(a)
+    ys = (np.arange(h, dtype=np.float32) - h / 2) * math.sin(a)
+    along = ys[:, None] + xs[None, :]
     along = (along - along.min()) / max(float(along.max() - along.min()), 1.0)
     lo, hi = look.light
     image = image * (lo + (hi - lo) * along)[..., None]
     if look.blur_px > 0:
         image = cv2.GaussianBlur(image, (0, 0), look.blur_px)
     if look.noise > 0:
-        image = image + np.random.default_rng(seed + 1).normal(0, look.noise, image.shape)
+        noise = np.random.default_rng(seed + 1).standard_normal(image.shape, np.float32)
+        image = image + look.noise * noise
     out = np.clip(np.rint(image), 0, 255).astype(np.uint8)
     if look.jpeg is not None:
         ok, data = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, look.jpeg])
