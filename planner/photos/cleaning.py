@@ -42,8 +42,9 @@ CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png"}
 
 # Formats told by their first bytes, to say what a refused file is.
-MAGIC = ((b"GIF8", "GIF"), (b"%PDF", "PDF"), (b"BM", "BMP"), (b"II*\x00", "TIFF"),
-         (b"MM\x00*", "TIFF"), (b"\x00\x00\x01\x00", "ICO"))
+MAGIC = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"GIF8", "GIF"),
+         (b"%PDF", "PDF"), (b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
+         (b"\x00\x00\x01\x00", "ICO"))
 HEIF_BRANDS = (b"heic", b"heix", b"heif", b"mif1", b"msf1", b"hevc", b"avif")
 
 
@@ -110,6 +111,8 @@ def _opened(data: bytes) -> Image.Image:
         found = _format_of(data)
         if found == "HEIC":
             raise PhotoRefused("heic") from None
+        if found in OPENED:  # one of ours by its first bytes, that Pillow cannot read
+            raise PhotoRefused("damaged") from None
         raise PhotoRefused("format" if found else "not-image", found) from None
     if image.width * image.height > MAX_PIXELS:
         raise PhotoRefused("too-many-pixels")
@@ -124,6 +127,8 @@ def _format_of(data: bytes) -> str:
     for magic, name in MAGIC:
         if data.startswith(magic):
             return name
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
     if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
         return "HEIC"
     head = data[:256].lstrip().lower()

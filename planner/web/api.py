@@ -1,6 +1,7 @@
 """The JSON API, /api/v1 (issue 8): body maps, computing a plan file, patients, plans (with the
-version check) and session records, for programs acting for a user with one of their tokens
-(web/tokens.py). Described by the OpenAPI 3.1 document at /api/v1/openapi.json (web/openapi.py).
+version check), session records and photos (api_photos.py), for programs acting for a user with
+one of their tokens (web/tokens.py). Described by the OpenAPI 3.1 document at
+/api/v1/openapi.json (web/openapi.py).
 
 Only the ``Authorization: Bearer`` token authenticates here, never the browser's cookie, so no
 page can be made to call the API for a logged-in user (and CSRF does not apply). Every answer is
@@ -33,6 +34,7 @@ from planner.services.patients import search
 from planner.services.plans import compute_doc, save_plan
 from planner.services.refusals import Changed
 from planner.services.session_records import patient_records
+from planner.web import api_photos
 from planner.web.api_auth import audited, authenticate, user
 from planner.web.api_bodies import ApiError, body, check, error_body, plan_body
 from planner.web.api_json import patient_json, patient_summary, plan_json, session_json, view_json
@@ -43,6 +45,7 @@ from planner.web.patient_form import parse_form
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 bp.before_request(authenticate)
+api_photos.register(bp)  # a patient's photos, a photo and its bytes, a photo sent
 
 PAGE = 100  # patients per page of the list
 

@@ -3,7 +3,7 @@ language the program asks for (the app registers it: web/blueprints.py)."""
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -17,7 +17,8 @@ def http_error(exc: HTTPException) -> Response:
                 403: _("your role does not allow this"), 404: _("no such resource"),
                 405: _("this method is not allowed here"),
                 413: _("the body is larger than the %(mb)d MB allowed",
-                       mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))}
+                       mb=(request.max_content_length
+                           or current_app.config["MAX_CONTENT_LENGTH"]) // (1024 * 1024))}
     response = error_body(status, messages.get(status) or _(
         "the request was not accepted (error %(status)d)", status=status))
     for name, value in exc.get_headers():

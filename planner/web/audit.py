@@ -29,7 +29,7 @@ ACTIONS = ("view", "create", "update", "delete", "copy", "print", "export", "imp
            "login-refused", "denied", "refused", "unlock", "archive", "restore")
 ENTITIES = ("patient", "plan", "mixture", "cycle", "session", "session_record", "addendum",
             "recall", "settings", "user", "api_token", "audit", "database", "page", "consent",
-            "consent_text")
+            "consent_text", "photo")
 
 
 def filters() -> tuple[dict[str, str], dict[str, str]]:

@@ -48,7 +48,8 @@ UNAUDITED = {
 # The entity a URL's id names.
 ID_ENTITIES = {"patient_id": "patient", "plan_id": "plan", "record_id": "session_record",
                "session_id": "session", "cycle_id": "cycle", "mixture_id": "mixture",
-               "user_id": "user", "token_id": "api_token", "consent_id": "consent"}
+               "user_id": "user", "token_id": "api_token", "consent_id": "consent",
+               "photo_id": "photo"}
 
 # Pages with no id in the URL: the entity they list.
 LISTS = {"patients.index": "patient", "patients.create": "patient",
@@ -71,7 +72,7 @@ SEARCHES = frozenset({"recall.search", "api.search_patients"})
 FORMS = frozenset({"patients.edit", "patients.create", "records.record_plan",
                    "records.record_scheduled", "cycles.new", "files.import_plan", "plans.new",
                    "users.create", "users.edit", "mixtures.edit", "account.password",
-                   "printouts.settings"})
+                   "printouts.settings", "photos.new"})
 
 
 def event_of(endpoint: str, method: str, status: int, args: dict[str, object],

@@ -46,7 +46,7 @@ def entity_names() -> dict[str, str]:
             "recall": _("recall"), "settings": _("clinic settings"), "user": _("account"),
             "api_token": _("API token"), "audit": _("audit trail"),
             "database": _("database"), "page": _("page"), "consent": _("consent"),
-            "consent_text": _("consent text")}
+            "consent_text": _("consent text"), "photo": _("photo")}
 
 
 # The details the app writes, by shape: a pattern (matched whole) and the words for it. The
@@ -85,6 +85,16 @@ FIXED = {
     # A PDF asked for while the print worker makes it (web/print_delivery.py), or that failed.
     "being made": N_("being made (opened when ready)"),
     "failed": N_("could not be made"),
+    # Photos (web/photos.py, services/photos.py).
+    "before the session": N_("before the session"),
+    "after the session": N_("after the session"),
+    "other moment": N_("another moment"),
+    "preview": N_("preview"),
+    "full size": N_("full size"),
+    "download": N_("download"),
+    "teaching use marked": N_("marked for teaching use"),
+    "teaching use unmarked": N_("no longer marked for teaching use"),
+    "photos compared": N_("photos compared, session by session"),
 }
 SHAPES: tuple[tuple[str, str], ...] = (
     (r"answer (?P<status>\d+)", N_("answer %(status)s")),
@@ -114,6 +124,7 @@ SHAPES: tuple[tuple[str, str], ...] = (
     (r"CSV, (?P<n>\d+) sessions", N_("CSV, %(n)s sessions")),
     (r"CSV, (?P<n>\d+) events", N_("CSV, %(n)s events")),
     (r"(?P<n>\d+) sessions", N_("%(n)s sessions")),
+    (r"(?P<n>\d+) photos", N_("%(n)s photos")),  # in a FHIR export
     (r"plan (?P<plan>\d+), (?P<n>\d+) sessions", N_("plan %(plan)s, %(n)s sessions")),
     (r"plan (?P<plan>\d+) v(?P<v>\d+), session (?P<session>\d+)",
      N_("plan %(plan)s version %(v)s, planned session %(session)s")),

@@ -22,6 +22,7 @@ from planner.web import (
     files,
     mixtures,
     patients,
+    photos,
     plans,
     printouts,
     recall,
@@ -36,8 +37,8 @@ from planner.web.paths import MAX_ID, PUBLIC_ENDPOINTS, is_api
 def register(app: Flask) -> None:
     """Attach every blueprint and the login requirement to the app."""
     for bp in (auth.bp, patients.bp, plans.bp, mixtures.bp, printouts.bp, cycles.bp,
-               records.bp, consents.bp, fhir_export.bp, files.bp, recall.bp, accounts.account,
-               accounts.users, audit.bp, tokens.bp, api.bp):
+               records.bp, consents.bp, fhir_export.bp, files.bp, photos.bp, recall.bp,
+               accounts.account, accounts.users, audit.bp, tokens.bp, api.bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(HTTPException)

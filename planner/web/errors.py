@@ -22,7 +22,9 @@ def words(exc: HTTPException) -> tuple[str, str]:
             "or you logged in again in another window). Nothing was saved: go back, reload the "
             "page and send it again.")
     if status == 413:
-        limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        # The request's own limit: a photo's upload takes more than the other forms.
+        limit = (request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]) \
+            // (1024 * 1024)
         return _("Not accepted"), _(
             "What was sent is larger than %(mb)d MB, the most this app accepts at once: nothing "
             "was saved. (A plan file is a few kilobytes.)", mb=limit)

@@ -12,6 +12,7 @@ from planner.bodymaps import atlas
 from planner.core import clinical
 from planner.core.plan import FORMAT, PATTERNS, SIDES
 from planner.vocabulary import LANGUAGES, ROLES, SEXES
+from planner.web import openapi_photos
 from planner.web.decimal_pattern import decimal_range_pattern
 
 TEXT = {"type": "string"}
@@ -245,7 +246,8 @@ def schemas(today: date | None = None) -> dict[str, Any]:
             "PlanSummary": PLAN_SUMMARY, "PlanFile": PLAN_FILE,
             "StoredPlanFile": STORED_PLAN_FILE, "PlanInput": PLAN_INPUT,
             "PlanUpdate": PLAN_UPDATE, "Search": SEARCH_INPUT, "Session": SESSION,
-            "Region": REGION, "BodyMap": BODYMAP, "BodyMapDetail": BODYMAP_DETAIL}
+            "Region": REGION, "BodyMap": BODYMAP, "BodyMapDetail": BODYMAP_DETAIL,
+            **openapi_photos.schemas()}
 
 
 ERRORS = {"400": "the body is not a JSON object (not JSON, not UTF-8, empty, nested more than "
@@ -355,6 +357,7 @@ def document() -> dict[str, Any]:
             "summary": "A session record (audited)", "operationId": "session",
             "parameters": [path_id("session_id")],
             "responses": answers("200", ref("Session"), "404")}},
+        **openapi_photos.paths(answers, path_id, listing, ref),
     }
     return {
         "openapi": "3.1.0",

@@ -81,6 +81,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "records.discard": CLINICIANS,
     "records.add_addendum": CLINICIANS,
     "fhir_export.session_bundle": CLINICIANS,  # health data leaving the clinic
+    # Photos are part of the record: whoever sees the record sees them, and whoever prepares
+    # a session takes them (the assistant too, as with the draft record). Marking one for
+    # teaching and deleting one taken by mistake are a clinician's decisions.
+    "photos.new": ALL,
+    "photos.upload": ALL,
+    "photos.show": ALL,
+    "photos.image": ALL,
+    "photos.preview": ALL,
+    "photos.download": ALL,
+    "photos.compare": ALL,
+    "photos.teaching": CLINICIANS,
+    "photos.delete": CLINICIANS,
     "files.plan_points": ALL,  # the assistant prepares syringes from it
     "files.patient_sessions": CLINICIANS,
     "files.import_plan": CLINICIANS,  # it ends in the editor, where only they save
@@ -101,6 +113,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "api.update_plan": CLINICIANS,
     "api.patient_sessions": ALL,
     "api.session": ALL,
+    "api.patient_photos": ALL,
+    "api.upload_photo": ALL,
+    "api.photo": ALL,
+    "api.photo_image": ALL,
     "recall.search": ALL,
     "recall.export": CLINICIANS,
     "users.index": ADMIN,

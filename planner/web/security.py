@@ -58,7 +58,9 @@ def init_app(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.vary.add("HX-Request")
-        if request.endpoint != "static":
-            # Pages hold health data: never keep them in a shared or browser cache.
+        if request.endpoint != "static" and \
+                "no-store" not in response.headers.get("Cache-Control", ""):
+            # Pages hold health data: never keep them in a shared or browser cache (a photo
+            # says "private, no-store" itself: web/photo_files.py).
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from tests.helpers.photos import seed_photo
 from tests.helpers.records import FIRST_VISIT, SIGNATURE, consent_form
 from tests.helpers.users import PASSWORD, make_user
 
@@ -166,12 +167,30 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
         302, 303, 403, 403),
     ("/audit", "GET"): ("/audit", {}, 302, 200, 403, 403),
     ("/audit.csv", "GET"): ("/audit.csv", {}, 302, 200, 403, 403),
+    # Photos (photo 1: of record 1, seeded). The seeded consent says no to photos: an upload is
+    # refused, naming why (422). Marking for teaching and deleting are a clinician's.
+    ("/patients/<int:patient_id>/photos/new", "GET"): ("/patients/1/photos/new?record_id=1", {},
+                                                       302, 200, 200, 200),
+    ("/patients/<int:patient_id>/photos", "POST"): ("/patients/1/photos", {"moment": "before"},
+                                                    302, 422, 422, 422),
+    ("/photos/<int:photo_id>", "GET"): ("/photos/1", {}, 302, 200, 200, 200),
+    ("/photos/<int:photo_id>/image", "GET"): ("/photos/1/image", {}, 302, 200, 200, 200),
+    ("/photos/<int:photo_id>/preview", "GET"): ("/photos/1/preview", {}, 302, 200, 200, 200),
+    ("/photos/<int:photo_id>/download", "GET"): ("/photos/1/download", {}, 302, 200, 200, 200),
+    ("/photos/<int:photo_id>/teaching", "POST"): ("/photos/1/teaching", {}, 302, 303, 303, 403),
+    ("/photos/<int:photo_id>/delete", "POST"): ("/photos/1/delete", {}, 302, 303, 303, 403),
+    ("/cycles/<int:cycle_id>/photos", "GET"): ("/cycles/1/photos", {}, 302, 200, 200, 200),
+    ("/api/v1/patients/<int:patient_id>/photos", "GET"): ("/api/v1/patients/1/photos", {}, 401, 401, 401, 401),
+    ("/api/v1/patients/<int:patient_id>/photos", "POST"): ("/api/v1/patients/1/photos", {}, 401, 401, 401, 401),
+    ("/api/v1/photos/<int:photo_id>", "GET"): ("/api/v1/photos/1", {}, 401, 401, 401, 401),
+    ("/api/v1/photos/<int:photo_id>/image", "GET"): ("/api/v1/photos/1/image", {}, 401, 401, 401, 401),
 }
 
 
 def seed(app) -> None:
     """A user, patient 1 and their plan 1, a cycle of two sessions, a draft record of the
-    first (record 1, lot S-1), a sheet of plan 1 queued for the print worker (printout 1)."""
+    first (record 1, lot S-1), a sheet of plan 1 queued for the print worker (printout 1), a
+    photo of record 1 (photo 1)."""
     from planner import engine
     from planner.consent_texts import built_in
     from planner.core.plan_reader import from_dict
@@ -222,3 +241,4 @@ def seed(app) -> None:
         db.session.add(Printout(digest="0" * 64, kind="sheet", entity="plan", entity_id=1,
                                 html="<p>seeded</p>", html_bytes=14))
         db.session.commit()
+    seed_photo(app)

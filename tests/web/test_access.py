@@ -62,6 +62,16 @@ MISSING = [
                                     "version": "1"}),
     ("POST", "/mixtures/999/archive", {}),
     ("POST", "/mixtures/999/restore", {}),
+    ("GET", "/patients/999/photos/new", {}),
+    ("POST", "/patients/999/photos", {"moment": "before", "site_text": "knee"}),
+    ("GET", "/patients/1/photos/new?record_id=999", {}),
+    ("GET", "/photos/999", {}),
+    ("GET", "/photos/999/image", {}),
+    ("GET", "/photos/999/preview", {}),
+    ("GET", "/photos/999/download", {}),
+    ("POST", "/photos/999/teaching", {"teaching": "1"}),
+    ("POST", "/photos/999/delete", {}),
+    ("GET", "/cycles/999/photos", {}),
 ]
 
 

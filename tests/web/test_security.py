@@ -31,7 +31,8 @@ LOGGED_GETS = ["/", "/patients", "/patients/new", "/patients/1", "/patients/1/ed
                "/plans/1/stencil", "/plans/1/handout", "/plans/1/cycle", "/sessions",
                "/mixtures", "/sessions/2/record", "/plans/1/record", "/records/1", "/recall",
                "/recall?lot=S1", "/recall?lot=x", "/cycles/1/report", "/users", "/audit",
-               "/account/password",
+               "/account/password", "/patients/1/photos/new?record_id=1", "/photos/1",
+               "/cycles/1/photos",
                "/healthz", "/login",
                "/patients/999", "/no-such-page"]
 
@@ -157,6 +158,7 @@ def snapshot(app) -> dict[str, Any]:
         AuditEvent,
         Cycle,
         Patient,
+        Photo,
         PlanRecord,
         SavedMixture,
         ScheduledSession,
@@ -175,6 +177,7 @@ def snapshot(app) -> dict[str, Any]:
             "mixtures": rows(SavedMixture), "users": rows(User), "cycles": rows(Cycle),
             "sessions": rows(ScheduledSession), "records": rows(SessionRecord),
             "products": rows(SessionProduct), "addenda": rows(Addendum),
+            "photos": rows(Photo),
             "audit": [e for e in rows(AuditEvent) if e["action"] not in (
                 "view", "search", "refused", "denied", "login-failed")],
         }
@@ -225,6 +228,9 @@ CSRF_POSTS = [
     ("/patients/1/consent/antalgic", consent_form()),
     ("/settings/consents", {"treatment": "antalgic", "language": "en", "version": "1",
                             "body": "forged"}),
+    ("/patients/1/photos", {"moment": "before", "site_text": "knee"}),
+    ("/photos/1/teaching", {"teaching": "1"}),
+    ("/photos/1/delete", {}),
 ]
 
 
@@ -593,7 +599,7 @@ def test_every_static_file_is_ours_or_vendored():
             "editor/tools.js", "editor/labels.js", "editor/landmarks.js", "landmarks.css",
             "print-stencil.css", "menu.js", "tablet.css", "records.css",
             "forms/signature-pad.js", "forms/carried.js", "forms/points-given.js",
-            "print-progress.js", "print-progress.css"}
+            "print-progress.js", "print-progress.css", "photos.css", "photos.js"}
     for path in (ROOT / "static").rglob("*"):
         name = path.relative_to(ROOT / "static").as_posix()
         assert path.is_dir() or name in ours or f"| {name} |" in table, name
