@@ -1,6 +1,7 @@
 """A signed session as a FHIR R4 Bundle (issue 8): Patient, Practitioner (who performed it, and
 who signed it when someone else did), Procedure with its body sites and its signature, one
-MedicationAdministration per drug given, pain before and after as Observations.
+MedicationAdministration per drug given, pain before and after as Observations, and the photos
+taken at the session as Media (issue 20), each partOf the Procedure.
 
 Pure: it takes the facts of a session (no Flask, no database) and returns the Bundle as a dict
 ready for JSON. The codes are CLINICAL.md's ("Codes for interoperability"); the shape follows FHIR
@@ -10,6 +11,8 @@ R4 (hl7.org/fhir/R4): a ``collection`` Bundle whose entries reference each other
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -36,6 +39,9 @@ TARGET_BODY_STRUCTURE = "http://hl7.org/fhir/StructureDefinition/procedure-targe
 RECORD_NUMBER_SYSTEM = "urn:mesoplanner:patient-record-number"
 SESSION_SYSTEM = "urn:mesoplanner:session"
 GENDERS = {"female": "female", "male": "male", "other": "other"}
+MEDIA_TYPE = "http://terminology.hl7.org/CodeSystem/media-type"
+MOMENT_TEXT = {"before": "Before the session", "after": "After the session",
+               "other": "Photo of the treated site"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,21 @@ class Dose:
 
 
 @dataclass(frozen=True)
+class PhotoFacts:
+    """A photo taken at the session, as kept (no metadata): its bytes go into the Bundle, which
+    is read where our server cannot be reached."""
+
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+    created: datetime  # when taken (the camera's clock), else when kept; with its time zone
+    moment: str  # before, after, other
+    site: Site | None = None  # the body structure, when the photo is of a region of the map
+    site_text: str = ""  # the site in words (beside the structure, or alone)
+
+
+@dataclass(frozen=True)
 class SessionFacts:
     session_id: int
     patient: PatientFacts
@@ -91,6 +112,7 @@ class SessionFacts:
     signer_role: str | None = None
     signed_at: datetime | None = None  # with its time zone
     signer_is_performer: bool = False  # the same account: one Practitioner
+    photos: tuple[PhotoFacts, ...] = ()
 
 
 # The program's roles in the Bundle's words (English, like the rest of it).
@@ -168,6 +190,8 @@ def bundle(facts: SessionFacts) -> dict[str, Any]:
         if score is not None:
             entries.append((f"urn:uuid:{uuid.uuid4()}", pain(
                 facts.pain_scale, score, moment, subject, when, ids["procedure"])))
+    for photo in facts.photos:
+        entries.append((f"urn:uuid:{uuid.uuid4()}", media(photo, subject, ids["procedure"])))
     return {"resourceType": "Bundle", "type": "collection",
             "timestamp": when,
             "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries]}
@@ -244,6 +268,35 @@ def pain(scale: str, score: int, moment: str, subject: dict[str, str], when: str
                      "text": f"Pain {moment} the session"},
             "subject": subject, "effectiveDateTime": when, "partOf": [{"reference": procedure}],
             "valueQuantity": {"value": score, "unit": unit, "system": UCUM, "code": unit_code}}
+
+
+def media(photo: PhotoFacts, subject: dict[str, str], procedure: str) -> dict[str, Any]:
+    """A photo of the session: an image, partOf its Procedure, of its body site, with its
+    bytes (base64) and their SHA-1 (the hash R4's Attachment takes)."""
+    if photo.created.tzinfo is None:
+        raise ValueError("a photo's time needs a time zone")
+    created = photo.created.isoformat(timespec="seconds")
+    title = MOMENT_TEXT.get(photo.moment, MOMENT_TEXT["other"])
+    resource: dict[str, Any] = {
+        "resourceType": "Media", "status": "completed",
+        "type": {"coding": [{"system": MEDIA_TYPE, "code": "image", "display": "Image"}]},
+        "subject": subject, "partOf": [{"reference": procedure}],
+        "createdDateTime": created, "height": photo.height, "width": photo.width,
+        "frames": 1,
+        "content": {"contentType": photo.content_type,
+                    "data": base64.b64encode(photo.data).decode("ascii"),
+                    "size": len(photo.data),
+                    "hash": base64.b64encode(hashlib.sha1(photo.data).digest()).decode("ascii"),
+                    "title": title, "creation": created},
+        "note": [{"text": title}]}
+    if photo.site is not None:
+        site = site_concept(photo.site)
+        if photo.site_text:
+            site["text"] = f"{site['text']}: {photo.site_text}"
+        resource["bodySite"] = site
+    elif photo.site_text:
+        resource["bodySite"] = {"text": photo.site_text}
+    return resource
 
 
 def to_json(document: dict[str, Any]) -> str:

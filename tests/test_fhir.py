@@ -203,3 +203,48 @@ def test_doses_are_written_exactly_or_not_at_all():
     assert '"value": 2.35' in fhir.to_json({"value": Decimal("2.35")})
     with pytest.raises(ValueError, match="exactly"):
         fhir.to_json({"value": Decimal("0.1000000000000000055511151231257827")})
+
+
+def test_the_photos_of_the_session_are_media_part_of_the_procedure():
+    """Issue 20: each photo is an R4 Media, an image partOf the Procedure, of the patient, with
+    its body site, its time, and its bytes inline (the Bundle is read where our server is not
+    reachable) with their size and SHA-1."""
+    import base64
+    import hashlib
+    from dataclasses import replace
+
+    from tests.helpers.photos import png
+
+    before = png(40, 30)
+    after = png(30, 40, (200, 40, 40))
+    facts = replace(FACTS, photos=(
+        fhir.PhotoFacts(before, "image/png", 40, 30,
+                        datetime(2026, 11, 20, 10, 25, tzinfo=ROME), "before",
+                        fhir.Site("72696002", "Knee region", "right"), "medial side"),
+        fhir.PhotoFacts(after, "image/png", 30, 40, datetime(2026, 11, 20, 10, 5, tzinfo=UTC),
+                        "after", None, "scar on the calf")))
+    document = json.loads(fhir.to_json(fhir.bundle(facts)))
+    found = validated(document)
+    procedure = found["Procedure"][0]["fullUrl"]
+    subject = found["Patient"][0]["fullUrl"]
+    media = [entry["resource"] for entry in found["Media"]]
+    assert len(media) == 2
+    first, second = media
+    for resource, data in ((first, before), (second, after)):
+        assert resource["status"] == "completed"
+        assert resource["type"]["coding"][0]["code"] == "image"
+        assert resource["partOf"] == [{"reference": procedure}]
+        assert resource["subject"] == {"reference": subject}
+        content = resource["content"]
+        assert content["contentType"] == "image/png"
+        assert base64.b64decode(content["data"]) == data
+        assert content["size"] == len(data)
+        assert content["hash"] == base64.b64encode(hashlib.sha1(data).digest()).decode()
+    assert first["createdDateTime"] == "2026-11-20T10:25:00+01:00"
+    assert (first["width"], first["height"]) == (40, 30)
+    assert first["bodySite"] == {"coding": [{"system": "http://snomed.info/sct",
+                                             "code": "72696002"}],
+                                 "text": "Knee region, right: medial side"}
+    assert first["content"]["title"] == "Before the session"
+    assert second["bodySite"] == {"text": "scar on the calf"}
+    assert second["content"]["title"] == "After the session"

@@ -10,13 +10,17 @@ from flask_login import current_user
 
 from planner import fhir
 from planner.bodymaps import atlas
+from planner.bodymaps.view import BodyMapError
 from planner.core import drugs
 from planner.core.dosing import to_hundredths
 from planner.core.messages import PlanError
 from planner.core.plan import Plan
 from planner.extensions import db
-from planner.models import SessionRecord, audit, folded
+from planner.models import Photo, SessionRecord, audit, folded
+from planner.photos.stores import StoreError
+from planner.services.photos import record_photos
 from planner.services.session_records import given
+from planner.web.photo_files import photo_store
 from planner.web.record_pages import show_record
 
 bp = Blueprint("fhir_export", __name__)
@@ -36,8 +40,14 @@ def session_bundle(record_id: int) -> ResponseReturnValue:
         flash(_("This session's plan can no longer be computed (its body map changed): it "
                 "cannot be exported. The signed record itself is unchanged."), "error")
         return show_record(record, status=409)
+    except StoreError:
+        flash(_("A photo of this session cannot be read from the photo store: the session "
+                "cannot be exported now. Try again; if it happens again, tell the "
+                "administrator."), "error")
+        return show_record(record, status=503)
     body = fhir.to_json(fhir.bundle(facts))
-    audit(current_user, "export", "session_record", record.id, "FHIR R4 bundle")
+    audit(current_user, "export", "session_record", record.id, "FHIR R4 bundle" + (
+        f", {len(facts.photos)} photos" if facts.photos else ""))
     db.session.commit()
     return Response(body, mimetype="application/fhir+json", headers={
         "Content-Disposition": f'attachment; filename="mesoplanner-session-{record.id}.json"'})
@@ -71,7 +81,33 @@ def session_facts(record: SessionRecord) -> fhir.SessionFacts:
         performed_at=record.performed_at.astimezone(),
         sites=sites(result.plan), doses=tuple(doses), pain_scale=record.pain_scale,
         pain_before=record.pain_before, pain_after=record.pain_after,
-        points=done.points_done, total_ml=to_hundredths(done.total_ml))
+        points=done.points_done, total_ml=to_hundredths(done.total_ml),
+        photos=tuple(photo_facts(p) for p in record_photos(record.id)))
+
+
+def photo_facts(photo: Photo) -> fhir.PhotoFacts:
+    """A photo of the session as the Bundle carries it: its bytes as kept (StoreError)."""
+    site = None
+    if photo.site_view:
+        try:
+            view = atlas.get_view(photo.site_view, photo.site_side
+                                  if photo.site_side in ("left", "right") else None)
+            if photo.site_region:
+                region = view.region(photo.site_region)
+                code, name, side = region.snomed, region.label["en"], region.laterality
+            else:
+                code, name, side = view.snomed, view.label["en"], "none"
+            laterality = side if side in fhir.LATERALITY else photo.site_side \
+                if photo.site_side in fhir.LATERALITY else None
+            site = fhir.Site(code, name, laterality)
+        except (BodyMapError, KeyError):
+            site = None  # a region gone from the atlas: the photo keeps its words only
+    return fhir.PhotoFacts(
+        data=photo_store().get(photo.storage_key), content_type=photo.content_type,
+        width=photo.width, height=photo.height,
+        # The camera's clock is the clinic's (as a session's time); else when it was kept.
+        created=photo.taken_at.astimezone() if photo.taken_at else photo.created_at,
+        moment=photo.moment, site=site, site_text=photo.site_text)
 
 
 def sites(plan: Plan) -> tuple[fhir.Site, ...]:

@@ -67,3 +67,29 @@ def test_the_signed_record_page_offers_the_export(client, doctor, cycle):
     assert f'href="/records/{rid}/fhir.json"' in html
     assert f'href="/records/{rid}/fhir.json"' not in client.get(
         f"/records/{draft(doctor, session=2)}").get_data(as_text=True)
+
+
+def test_the_photos_of_the_session_go_with_it_as_media(app, client, doctor, cycle):
+    """Issue 20: the record's photos, as kept (no metadata), each a Media of the Procedure."""
+    import base64
+    import io
+
+    from tests.helpers.photos import phone_jpeg, upload_form
+
+    rid = signed(doctor)
+    for moment in ("before", "after"):
+        response = doctor(f"/patients/{cycle['patient']}/photos", upload_form(
+            phone_jpeg(), record_id=str(rid), moment=moment, site_text="",
+            site="knee-anterior|right|knee-anterior/medial"), content_type="multipart/form-data")
+        assert response.status_code == 303
+    response = client.get(f"/records/{rid}/fhir.json")
+    found = resources_by_type(json.loads(response.get_data(as_text=True)))
+    media = found["Media"]
+    assert [m["content"]["title"] for m in media] == ["Before the session", "After the session"]
+    assert {m["bodySite"]["coding"][0]["code"] for m in media} == {"72696002"}
+    served = client.get("/photos/1/image").data
+    assert base64.b64decode(media[0]["content"]["data"]) == served
+    from PIL import Image
+
+    assert not Image.open(io.BytesIO(served)).getexif()
+    assert ("export", "FHIR R4 bundle, 2 photos") in audit_actions(app, "session_record")
