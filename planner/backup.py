@@ -1,4 +1,5 @@
-"""Backing up and restoring the SQLite database (for PostgreSQL: pg_dump, see docs/backups.md).
+"""Backing up and restoring the SQLite database (for PostgreSQL: pg_dump, see docs/backups.md),
+with the photos' bytes in it (planner/backup_photos.py).
 
 A backup is SQLite's online backup (a consistent copy even while the app is writing), checked
 with ``PRAGMA integrity_check`` and then moved into place: the file named is either complete or
@@ -33,7 +34,7 @@ import sqlite3
 import struct
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -71,9 +72,11 @@ def sqlite_path(database_url: str) -> Path:
     return Path(database_url[len(prefix):])
 
 
-def backup(database: Path, target: Path, passphrase: str | None = None) -> None:
+def backup(database: Path, target: Path, passphrase: str | None = None,
+           add: Callable[[Path], object] | None = None) -> None:
     """Copy the live database to ``target`` (which must not exist yet); with a passphrase, the
-    copy is encrypted (its plain form only ever exists in the database's own folder)."""
+    copy is encrypted (its plain form only ever exists in the database's own folder). ``add``
+    puts more into the plain copy before it is checked (the photos: backup_photos.py)."""
     if target.exists():
         raise BackupError(f"{target} already exists: choose a new file name")
     if not database.exists():
@@ -90,6 +93,8 @@ def backup(database: Path, target: Path, passphrase: str | None = None) -> None:
         os.close(private_file(partial))
         if passphrase is None:
             _copy(database, partial)
+            if add is not None:
+                add(partial)
             check(partial, target.name)
         else:
             fd, name = tempfile.mkstemp(dir=database.parent, prefix=f".{database.name}.",
@@ -97,6 +102,8 @@ def backup(database: Path, target: Path, passphrase: str | None = None) -> None:
             os.close(fd)
             plain = Path(name)
             _copy(database, plain)
+            if add is not None:
+                add(plain)
             check(plain, target.name)
             encrypt(plain, partial, passphrase)
         os.replace(partial, target)

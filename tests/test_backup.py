@@ -301,3 +301,59 @@ def test_a_server_does_not_start_in_the_middle_of_a_restore(data):
         os.close(fd)
     with no_server(database):  # the lock goes with the server
         pass
+
+
+# -- photos (issue 20) -----------------------------------------------------------------------
+
+
+def photo_files(data: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (data / "photos").rglob("*") if p.is_file()} \
+        if (data / "photos").exists() else {}
+
+
+@pytest.mark.parametrize("sealed", [False, True], ids=["plain", "encrypted"])
+def test_the_photos_are_in_the_backup_and_come_back_with_it(data, tmp_path, sealed):
+    from tests.helpers.photos import add_photo
+
+    key, kept = add_photo(data, "Photographed")
+    before = photo_files(data)
+    assert set(before) == {key, key.replace(".jpg", "-preview.jpg")} and before[key] == kept
+    copy = tmp_path / ("copy.enc" if sealed else "copy.sqlite3")
+    secret = {"MESOPLANNER_BACKUP_PASSPHRASE": PASSPHRASE} if sealed else {}
+    out = mesoplanner("backup", str(copy), *(["--encrypt"] if sealed else []),
+                      "--data-dir", str(data), **secret)
+    assert out.returncode == 0, out.stderr
+    assert "with 1 photo" in out.stdout
+    if not sealed:
+        with closing(sqlite3.connect(copy)) as db:
+            assert dict(db.execute("SELECT key, data FROM backup_photos")) == before
+    else:
+        assert kept[100:140] not in copy.read_bytes()  # sealed with the rest
+    # Then the photos are lost, and another one is taken: the restore brings back the
+    # backup's, and keeps aside what the folder held.
+    for path in (data / "photos").rglob("*"):
+        if path.is_file():
+            path.unlink()
+    later, _bytes = add_photo(data, "Later")
+    out = mesoplanner("restore", str(copy), "--yes", "--data-dir", str(data), **secret)
+    assert out.returncode == 0, out.stderr
+    assert "with 1 photo" in out.stdout
+    assert photo_files(data) == before
+    [aside] = data.glob("photos.before-restore-*")
+    assert later in {p.name for p in aside.rglob("*")}
+    assert families(data) == ["Before", "Photographed"]
+    with closing(sqlite3.connect(data / "mesoplanner.sqlite3")) as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+        assert "backup_photos" not in tables and "photos" in tables
+        assert [r[0] for r in db.execute("SELECT storage_key FROM photos")] == [key]
+
+
+def test_a_photo_missing_from_the_store_is_said_not_a_failure(data, tmp_path):
+    from tests.helpers.photos import add_photo
+
+    key, _bytes = add_photo(data)
+    for path in (data / "photos").rglob(key):
+        path.unlink()
+    out = mesoplanner("backup", str(tmp_path / "copy.sqlite3"), "--data-dir", str(data))
+    assert out.returncode == 0, out.stderr
+    assert "1 photos named in the database are missing from the photo store" in out.stderr

@@ -1,7 +1,7 @@
 """Every file Mesoplanner makes is readable by its owner only (0600 files, 0700 folders), with a
 umask that would let everyone read them (022): the database and its -wal and -shm files, the
 data folder, the session key, the server lock, backups (plain and encrypted, and the partial
-file while it is written) and the copy a restore keeps."""
+file while it is written), the copy a restore keeps, and the photos a restore brings back."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 
 from tests.helpers.commands import mesoplanner, start_server, stop
 from tests.helpers.datafolder import PASSPHRASE, add_patient
+from tests.helpers.photos import add_photo
 
 
 @pytest.fixture
@@ -75,6 +76,7 @@ def test_serve_backup_and_restore_make_private_files(tmp_path, umask_022, monkey
 def test_a_restore_into_a_new_data_folder_makes_it_private(tmp_path, umask_022, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     add_patient(tmp_path / "old", "Kept")
+    add_photo(tmp_path / "old")  # its photos too: in the backup, then in the new folder
     copy = tmp_path / "copy.sqlite3"
     assert mesoplanner("backup", str(copy), "--data-dir", str(tmp_path / "old")).returncode == 0
     fresh = tmp_path / "fresh"
@@ -82,6 +84,7 @@ def test_a_restore_into_a_new_data_folder_makes_it_private(tmp_path, umask_022, 
     assert out.returncode == 0, out.stderr
     assert "kept as" not in out.stdout  # nothing to keep: the database was new
     assert modes(fresh) == private(fresh)
+    assert len(list((fresh / "photos").rglob("*.jpg"))) == 2  # the photo and its preview
 
 
 def test_files_are_private_while_they_are_written(tmp_path, umask_022, monkeypatch):

@@ -1,5 +1,5 @@
 """``mesoplanner backup`` and ``restore``: the SQLite database copied to a file (encrypted if
-asked) and put back, each written to the audit trail."""
+asked), with the photos' bytes in it, and put back, each written to the audit trail."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ PASSPHRASE_VARIABLE = "MESOPLANNER_BACKUP_PASSPHRASE"
 
 def add_backup_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     save = sub.add_parser("backup", help="copy the database to a file (safe while serving)",
-                          description="A consistent copy of the SQLite database, checked, "
-                                      "written to FILE (which must not exist), readable by "
-                                      "its owner only.")
+                          description="A consistent copy of the SQLite database, with the "
+                                      "photos' bytes in it, checked, written to FILE (which "
+                                      "must not exist), readable by its owner only.")
     save.add_argument("file", metavar="FILE")
     save.add_argument("--encrypt", action="store_true",
                       help="encrypt the copy with a passphrase (asked twice, or read from "
@@ -32,7 +32,9 @@ def add_restore_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
                           description="Replace the database with the backup FILE (stop "
                                       "'mesoplanner serve' first: a restore is refused while a "
                                       "server uses the database). The current database is "
-                                      "kept beside it as <database>.before-restore-<time>. "
+                                      "kept beside it as <database>.before-restore-<time>, "
+                                      "and the data folder's photos as "
+                                      "photos.before-restore-<time>. "
                                       "An encrypted backup's passphrase is asked (or read "
                                       f"from ${PASSPHRASE_VARIABLE}).")
     back.add_argument("file", metavar="FILE")
@@ -64,8 +66,10 @@ def _passphrase(twice: bool) -> str:
 
 def backup(args: argparse.Namespace) -> int:
     from planner import backup as copying
+    from planner.backup_photos import add_photos
     from planner.extensions import db
     from planner.models import audit
+    from planner.photos.stores import StoreError, store_for
 
     source = database(args)  # PostgreSQL: the pg_dump guidance, before connecting at all
     target = Path(args.file)
@@ -78,18 +82,30 @@ def backup(args: argparse.Namespace) -> int:
               f"backup to {target.name}{' (encrypted)' if args.encrypt else ''}"[:200])
         db.session.commit()
         db.engine.dispose()
+    photos: list[tuple[int, int]] = []
     try:
-        copying.backup(source, target, passphrase)
+        store = store_for(web.config)
+        copying.backup(source, target, passphrase,
+                       add=lambda copy: photos.append(add_photos(copy, store.get)))
     except copying.BackupError as exc:
         raise UsageError(str(exc)) from None
-    print(f"backed up to {args.file}" + (" (encrypted)" if args.encrypt else ""))
+    except StoreError as exc:
+        raise UsageError(f"{exc}: no backup was written") from None
+    kept, missing = photos[0] if photos else (0, 0)
+    print(f"backed up to {args.file}" + (" (encrypted)" if args.encrypt else "")
+          + (f", with {kept} photo{'s' if kept != 1 else ''}" if kept else ""))
+    if missing:
+        print(f"warning: {missing} photos named in the database are missing from the photo "
+              "store: they are not in the backup", file=sys.stderr)
     return 0
 
 
 def restore(args: argparse.Namespace) -> int:
     from planner import backup as copying
+    from planner.backup_photos import restore_photos
     from planner.extensions import db
     from planner.models import audit
+    from planner.photos.stores import StoreError, store_for
 
     target = database(args)
     source = Path(args.file)
@@ -110,12 +126,19 @@ def restore(args: argparse.Namespace) -> int:
                 kept = copying.restore(plain, target, str(source))
             web = app(args)  # upgrades a backup made by an older version
             with web.app_context():
+                db.engine.dispose()
+                # The backup's photos back into the store (a failure: restore again).
+                photos = restore_photos(target, store_for(web.config))
                 audit(None, "update", "database", None,
                       f"restored from {source.name}"[:200])
                 db.session.commit()
                 db.engine.dispose()
     except copying.BackupError as exc:
         raise UsageError(str(exc)) from None
-    print(f"restored from {args.file}" + (f"; the previous database is kept as {kept}"
-                                          if kept else ""))
+    except StoreError as exc:
+        raise UsageError(f"{exc}: the database is restored, its photos are not; restore "
+                         "again when the photo store answers") from None
+    said = f", with {photos} photo{'s' if photos != 1 else ''}" if photos else ""
+    print(f"restored from {args.file}{said}"
+          + (f"; the previous database is kept as {kept}" if kept else ""))
     return 0

@@ -84,3 +84,36 @@ def seed_photo(app, patient_id: int = 1, record_id: int | None = 1, user_id: int
         db.session.add(photo)
         db.session.commit()
         return int(photo.id)
+
+
+def add_photo(data_dir, family: str = "Photographed") -> tuple[str, bytes]:
+    """A patient with a photo in a data folder's database and its photo store, made without
+    the web pages: the photo's storage key and its bytes as kept."""
+    from datetime import date
+
+    from flask_migrate import upgrade
+
+    from planner.app import create_app
+    from planner.extensions import db
+    from planner.models import Patient
+    from tests.helpers.users import make_user
+
+    app = create_app({"DATA_DIR": str(data_dir)})
+    with app.app_context():
+        upgrade()
+        patient = Patient(record_number=family, family_name=family, given_name="X",
+                          birth_date=date(1970, 1, 1), sex="male")
+        db.session.add(patient)
+        db.session.commit()
+        patient_id = patient.id
+        db.engine.dispose()
+    user = make_user(app, f"u{patient_id}")
+    photo = seed_photo(app, patient_id, None, user)
+    from planner.models import Photo
+    from planner.photos.stores import store_for
+
+    with app.app_context():
+        key = db.session.get(Photo, photo).storage_key
+        data = store_for(app.config).get(key)
+        db.engine.dispose()
+    return key, data
