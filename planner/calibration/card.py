@@ -45,7 +45,7 @@ def card_svg(words: CardWords, card: Card = CARD) -> str:
     dwg.viewbox(0, 0, w, h)
     dwg["class"] = "calibration-card"
     dwg["role"] = "img"
-    dwg["aria-label"] = f"{words.title} {card.card_id}"
+    dwg["aria-label"] = words.title
     r = card.corner_radius_mm
     dwg.add(dwg.rect((0.1, 0.1), (w - 0.2, h - 0.2), rx=r, ry=r, fill="#ffffff",
                      stroke=CUT_LINE, stroke_width=0.2))
@@ -83,7 +83,8 @@ def _words(dwg: svgwrite.Drawing, words: CardWords, card: Card) -> None:
     text.add(dwg.text(words.title, insert=(centre, card.margin_mm + 4.2),
                       font_size=f"{title:.2f}", font_weight="bold"))
     ident = f"{card.card_id} · ArUco {DICTIONARY.removeprefix('DICT_')} · {card.marker_mm:g} mm"
-    text.add(dwg.text(ident, insert=(centre, card.margin_mm + 8.6),
+    # A code, in no language (zxx): the same on every card.
+    text.add(dwg.text(ident, insert=(centre, card.margin_mm + 8.6), lang="zxx",
                       font_size=f"{fitted(ident, ID_MM, between):.2f}"))
     band_top = card.margin_mm + card.marker_mm + 1.0
     band = card.height_mm - 2 * (card.margin_mm + card.marker_mm) - 2.0

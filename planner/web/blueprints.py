@@ -15,6 +15,7 @@ from planner.web import (
     audit,
     audit_reads,
     auth,
+    calibration,
     consents,
     cycles,
     errors,
@@ -38,7 +39,7 @@ def register(app: Flask) -> None:
     """Attach every blueprint and the login requirement to the app."""
     for bp in (auth.bp, patients.bp, plans.bp, mixtures.bp, printouts.bp, cycles.bp,
                records.bp, consents.bp, fhir_export.bp, files.bp, photos.bp, recall.bp,
-               accounts.account, accounts.users, audit.bp, tokens.bp, api.bp):
+               accounts.account, accounts.users, audit.bp, tokens.bp, api.bp, calibration.bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(HTTPException)

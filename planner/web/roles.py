@@ -62,6 +62,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # endpoint's roles of the printout (web/printouts.py).
     "printouts.progress_of": ALL,
     "printouts.settings": ADMIN,
+    "calibration.card": ALL,  # the calibration card for photos: no patient data
     # The patient signs; whoever is with them (the assistant too) hands over the tablet.
     "consents.take": ALL,
     "consents.show": ALL,
