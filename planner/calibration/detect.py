@@ -20,6 +20,7 @@ from planner.calibration.layout import CARD, DICTIONARY, Card
 # minMarkerPerimeterRate is 0.03): a card seen too small is found, and refused with that reason
 # (plane.py), rather than reported as no card at all.
 MIN_PERIMETER_RATE = 0.01
+WORKING_PX = 2000  # [our default] the longer side at which a large photo is searched first
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,33 @@ def detector() -> cv2.aruco.ArucoDetector:
 
 def find_markers(image: NDArray[np.uint8], card: Card = CARD) -> list[Found]:
     """The card's markers in a grey photo, in the card's order; none if there is no card.
-    Refused if a marker is seen twice (two cards in the photo: which plane is meant?)."""
+    Refused if a marker is seen twice (two cards in the photo: which plane is meant?).
+
+    A large photo is searched at ``WORKING_PX`` first (a 12 MP photo at a quarter of its
+    pixels: ArUco's time grows with the dark blobs it looks at, tenfold on a noisy photo), and
+    at full size only if a marker is missing there; the corners are then measured on the
+    full photo either way (edges.py), so nothing is lost to the smaller copy."""
+    height, width = image.shape[:2]
+    factor = max(height, width) / WORKING_PX
+    if factor > 1.25:
+        small = np.asarray(cv2.resize(image, (round(width / factor), round(height / factor)),
+                                      interpolation=cv2.INTER_AREA), dtype=np.uint8)
+        scale = np.array([width / small.shape[1], height / small.shape[0]])
+        seen = {i: (quad + 0.5) * scale - 0.5 for i, quad in _quads(small, card).items()}
+        if len(seen) < len(card.marker_ids):
+            whole = _quads(image, card)
+            seen = whole if len(whole) > len(seen) else seen
+    else:
+        seen = _quads(image, card)
+    return [Found(i, (edges := refine(image, seen[i])).corners, edges)
+            for i in card.marker_ids if i in seen]
+
+
+def _quads(image: NDArray[np.uint8], card: Card) -> dict[int, NDArray[np.floating[Any]]]:
+    """ArUco's corners of each of the card's markers found in ``image`` (id -> 4 x 2 px)."""
     corners, ids, _rejected = detector().detectMarkers(image)
     if ids is None:
-        return []
+        return {}
     seen: dict[int, NDArray[np.floating[Any]]] = {}
     for quad, found_id in zip(corners, ids.ravel().tolist(), strict=True):
         marker_id = int(found_id)
@@ -75,5 +99,4 @@ def find_markers(image: NDArray[np.uint8], card: Card = CARD) -> list[Found]:
                 "two_cards", "two calibration cards in the photo: keep one in the picture",
                 marker=marker_id)
         seen[marker_id] = np.asarray(quad, dtype=np.float64).reshape(4, 2)
-    return [Found(i, (edges := refine(image, seen[i])).corners, edges)
-            for i in card.marker_ids if i in seen]
+    return seen

@@ -81,8 +81,15 @@ def _edge(grey: NDArray[np.uint8], a: Array, b: Array, centre: Array, cell_px: f
     t = np.arange(-reach, reach + STEP_PX / 2, STEP_PX)
     s = np.linspace(SPAN[0] * length, SPAN[1] * length, max(MIN_POINTS, int(length * 0.6)))
     xy = a + s[:, None, None] * d + t[None, :, None] * n  # (edge points, profile, 2)
-    profiles = cv2.remap(grey.astype(np.float32), xy[..., 0].astype(np.float32),
-                         xy[..., 1].astype(np.float32), cv2.INTER_LINEAR,
+    # Only the patch round the edge, in floating point (not the whole 12 MP photo).
+    x0, y0 = (max(0, int(np.floor(xy[..., k].min())) - 2) for k in (0, 1))
+    x1 = min(grey.shape[1], int(np.ceil(xy[..., 0].max())) + 3)
+    y1 = min(grey.shape[0], int(np.ceil(xy[..., 1].max())) + 3)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    patch = grey[y0:y1, x0:x1].astype(np.float32)
+    profiles = cv2.remap(patch, (xy[..., 0] - x0).astype(np.float32),
+                         (xy[..., 1] - y0).astype(np.float32), cv2.INTER_LINEAR,
                          borderMode=cv2.BORDER_REPLICATE).astype(np.float64)
     ends = max(2, len(t) // 6)
     dark = profiles[:, :ends].mean(axis=1)
