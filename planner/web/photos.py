@@ -266,7 +266,9 @@ def compare(cycle_id: int) -> ResponseReturnValue:
     rows = service.comparison(cycle, photos)
     labels = {service.site_key(p): photo_form.photo_site(p) for p in photos}
     chosen = request.args.get("site", "")
-    shown = {key: columns for key, columns in rows.items() if not chosen or key == chosen}
+    # The sites of the body map first (the plan's), then those described in words.
+    order = sorted(rows, key=lambda key: (key.startswith("text|"), labels[key]))
+    shown = {key: rows[key] for key in order if not chosen or key == chosen}
     audit(current_user, "view", "cycle", cycle.id, "photos compared")
     db.session.commit()
     return render_template("photos/compare.html", cycle=cycle, patient=cycle.plan.patient,

@@ -265,12 +265,17 @@ def test_the_record_the_patient_and_the_cycle_show_the_photos(app, doctor, cycle
                             "html.parser")
     sites = compare.select("[data-testid=compare-site]")
     assert len(sites) == 2
-    knee = next(s for s in sites if "knee" in s.h2.get_text().lower())
-    columns = knee.select("[data-testid=compare-column]")
-    assert [c.h3.get_text(" ", strip=True).split()[:2] for c in columns] == [
+    knee = sites[0]  # the body map's sites first, then those in words
+    assert "knee" in knee.h2.get_text().lower() and "calf" in sites[1].h2.get_text()
+    heads = knee.select("[data-testid=compare-column-head]")
+    assert [h.get_text(" ", strip=True).split()[:2] for h in heads] == [
         ["Session", "1"], ["Session", "2"]]
-    assert [[f["data-moment"] for f in c.select("[data-testid=photo]")] for c in columns] == [
-        ["before", "after"], ["before", "after"]]
+    rows = knee.select("tbody tr")
+    assert [r["data-moment"] for r in rows] == ["before", "after"]
+    for row in rows:  # each session's photo of that moment, side by side
+        cells = row.select("[data-testid=compare-cell]")
+        assert [[f["data-moment"] for f in c.select("[data-testid=photo]")] for c in cells] == [
+            [row["data-moment"]]] * 2
     assert not re.search(r"Rossi|Maria", " ".join(
         img["src"] for img in compare.select("img")))  # no patient data in an address
     only = BeautifulSoup(client.get("/cycles/1/photos", query_string={
