@@ -38,7 +38,7 @@ class Site:
 def field_labels() -> dict[str, str]:
     """The form's fields as the page names them (each message starts with its field)."""
     return {"photo": _("Photo"), "moment": _("When"), "site": _("Site"),
-            "site_text": _("Site in words"), "note": _("Note"),
+            "site_text": _("Site in words"), "note": _("Notes"),
             "teaching": _("For teaching"), "consent": _("Consent")}
 
 
