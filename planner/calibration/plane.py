@@ -120,8 +120,10 @@ class Calibration:
 
 def calibrate(image: NDArray[np.generic], card: Card = CARD) -> Calibration:
     """The plane of the card in a photo (a numpy array: BGR, BGRA or grey, as OpenCV reads
-    it), or CalibrationError saying why there is none: no card, too few of its markers, seen
-    too small, too blurred or too oblique, or not lying flat."""
+    it; Pillow's RGB does as well, the markers being black and white), or CalibrationError
+    saying why there is none: no card, too few of its markers, seen too small, too blurred or
+    too oblique, or not lying flat. The photo is taken as it is: turned upright first (its
+    orientation tag applied, as the photo store does)."""
     photo = grey(image)
     found = find_markers(photo, card)
     expected = len(card.marker_ids)
