@@ -202,7 +202,7 @@ def test_a_number_that_stays_taken_is_given_up_after_a_few_tries(app, doctor, mo
 
     created_id(add(doctor, family_name="First", record_number=""))
     monkeypatch.setattr(service, "next_record_number", lambda: "MP-000001")
-    with pytest.raises(Exception, match="UNIQUE|unique|duplicate"):
+    with pytest.raises(Exception, match=r"UNIQUE|unique|duplicate"):
         add(doctor, family_name="Second", record_number="")
     assert [p.family_name for p in patients(app)] == ["First"]
 
