@@ -31,6 +31,10 @@ API_ROUTES = {
     ("/api/v1/plans/<int:plan_id>", "PUT"): "/api/v1/plans/1",
     ("/api/v1/patients/<int:patient_id>/sessions", "GET"): "/api/v1/patients/1/sessions",
     ("/api/v1/sessions/<int:session_id>", "GET"): "/api/v1/sessions/1",
+    ("/api/v1/patients/<int:patient_id>/photos", "GET"): "/api/v1/patients/1/photos",
+    ("/api/v1/patients/<int:patient_id>/photos", "POST"): "/api/v1/patients/1/photos",
+    ("/api/v1/photos/<int:photo_id>", "GET"): "/api/v1/photos/1",
+    ("/api/v1/photos/<int:photo_id>/image", "GET"): "/api/v1/photos/1/image",
 }
 
 
