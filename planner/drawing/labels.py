@@ -194,7 +194,8 @@ def _thousandths(text: str) -> int:
     return sum(widths.get(ch, UNKNOWN) for ch in text)
 
 
-def place_labels(xy: Sequence[tuple[float, float]], r: float, texts: Sequence[str | None],
+def place_labels(xy: Sequence[tuple[float, float]] | NDArray[np.float64], r: float,
+                 texts: Sequence[str | None],
                  size: float, frame: Box, taken: Iterable[Box] = (),
                  order: Sequence[int] | None = None,
                  groups: Sequence[Hashable | None] | None = None) -> list[Placed | None]:
@@ -242,7 +243,8 @@ def place_labels(xy: Sequence[tuple[float, float]], r: float, texts: Sequence[st
             if start + i > last:
                 break
             if c >= 0:
-                placed[k] = Placed(at[6 * i], at[6 * i + 1], tuple(at[6 * i + 2:6 * i + 6]))
+                x0, y0, x1, y1 = at[6 * i + 2:6 * i + 6]
+                placed[k] = Placed(at[6 * i], at[6 * i + 1], (x0, y0, x1, y1))
                 continue
             group = None if groups is None else groups[k]
             if group is not None and group not in given_up:
