@@ -3,7 +3,8 @@ record's photo form sends to the consent; signed with a yes, the doctor takes a 
 camera's input into the session record, sees it there, is refused a file that is not a photo
 (the field named), and compares the cycle's sessions side by side.
 
-Screenshots: photos-record-tablet, photos-refused-tablet, photos-cycle-compare-tablet."""
+Screenshots: photos-record-tablet, photos-refused-tablet, photos-cycle-compare-tablet,
+photos-photo-tablet, photos-patient-tablet."""
 
 from __future__ import annotations
 
@@ -129,4 +130,13 @@ def test_a_photo_is_taken_into_the_record_and_compared_across_the_cycle(server, 
         assert boxes[0]["y"] == boxes[1]["y"] and boxes[0]["x"] < boxes[1]["x"]
     images_shown(page, "[data-testid=compare-site]", 5)  # and the seeded one
     shot(page, "photos-cycle-compare-tablet")
+
+    # A photo at full size, and the patient's photos.
+    knee.locator("[data-testid=photo] a").first.tap()
+    expect(page.locator("[data-testid=photo-scale]")).to_contain_text("none")
+    images_shown(page, ".photo-full", 1)
+    shot(page, "photos-photo-tablet")
+    page.goto(f"{base}/patients/1#photos")
+    images_shown(page, "[data-testid=patient-photos]", 5)
+    shot(page, "photos-patient-tablet")
     assert problems == []

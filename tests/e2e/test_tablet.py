@@ -26,8 +26,8 @@ FINGER_PX = 44
 
 # What a logged-in administrator reaches (a doctor reaches a part of it), on the seeded clinic
 # (tests/helpers/access.py: patient 1, plan 1, its cycle 1 of sessions 1 and 2, draft record
-# 1, consent 1) with record 2 signed and mixture 1 added here. The pages whose every control
-# is measured against a fingertip are marked True.
+# 1, consent 1, photo 1) with record 2 signed, mixture 1 and the consent to photos added here.
+# The pages whose every control is measured against a fingertip are marked True.
 PAGES = {
     "/patients": False, "/patients/new": False, "/patients/1": True, "/patients/1/edit": False,
     "/patients/1/plans/new": False, "/patients/1/plans/import": False, "/plans/1": True,
@@ -36,7 +36,8 @@ PAGES = {
     "/recall?lot=S-1": False, "/users": False, "/users/new": False, "/users/1": False,
     "/audit": False, "/settings": False, "/account/password": False, "/account/tokens": False,
     "/account/sessions": False, "/patients/1/consent/antalgic": True, "/consents/1": False,
-    "/settings/consents": False,
+    "/settings/consents": False, "/patients/1/photos/new?record_id=1": True, "/photos/1": True,
+    "/cycles/1/photos": False,
 }
 
 # Every control a finger taps, as shown (not in a closed menu, not hidden): buttons, links drawn
@@ -81,13 +82,14 @@ def sideways(page: Page) -> int:
 
 
 def clinic(app) -> None:
-    """The seeded clinic, with a clinic mixture and a signed record (session 1's, as record 2)
-    and an administrator whose name is a long one."""
+    """The seeded clinic, with a clinic mixture and a signed record (session 1's, as record 2),
+    an administrator whose name is a long one, and the patient's consent to photos."""
     from planner.extensions import db
-    from planner.models import SavedMixture, SessionRecord, User
+    from planner.models import Consent, SavedMixture, SessionRecord, User
 
     seed(app)
     with app.app_context():
+        db.session.get(Consent, 1).photos_record = True  # the photo form, not its refusal
         admin = db.session.query(User).filter_by(username="admin").one()
         admin.full_name = "Dott.ssa Giulia Ferrari Bianchi"
         draft = db.session.get(SessionRecord, 1)
