@@ -157,8 +157,9 @@ def set_teaching(photo: Photo, teaching: bool, actor: User) -> None:
 
 def delete_photo(photo: Photo, actor: User, store: PhotoStore) -> None:
     """Delete a photo taken by mistake (the wrong patient, the wrong site): its row, then its
-    bytes. A photo of a signed record stays, as the record does (NotDraft)."""
-    if photo.record is not None and photo.record.status != "draft":
+    bytes. A photo of a signed record stays, as the record does (NotDraft); one of a draft,
+    even a discarded one, can go."""
+    if photo.record is not None and photo.record.signed:
         raise NotDraft()
     keys = (photo.storage_key, photo.preview_key)
     audit(actor, "delete", "photo", photo.id, moment_detail(photo.moment))

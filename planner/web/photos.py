@@ -194,7 +194,7 @@ def show(photo_id: int) -> ResponseReturnValue:
     return render_template("photos/show.html", photo=photo, site=photo_form.photo_site(photo),
                            moments=photo_form.moment_names(), consent=consent,
                            teaching_use=service.teaching_use(photo, consent),
-                           deletable=photo.record is None or photo.record.status == "draft")
+                           deletable=photo.record is None or not photo.record.signed)
 
 
 def _read(photo_id: int, kind: str) -> ResponseReturnValue:
