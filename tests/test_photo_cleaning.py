@@ -85,3 +85,16 @@ def test_an_image_claiming_too_many_pixels_is_refused_before_its_pixels_are_read
     with pytest.raises(PhotoRefused) as refused:
         clean(huge)
     assert refused.value.code == "too-many-pixels"
+
+
+def test_a_photo_cut_short_is_refused_even_where_pillow_was_told_to_take_them(monkeypatch):
+    """WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process: a photo cut
+    short is still refused, and the setting is left as it was."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(PhotoRefused) as refused:
+        clean(phone_jpeg(640, 480)[:-3000])
+    assert refused.value.code == "damaged"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    assert clean(phone_jpeg()).width == 32

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 # [our default]: a phone's photo is 2-8 MB; 20 MB leaves room for a 48-megapixel JPEG.
 MAX_BYTES = 20 * 1024 * 1024
@@ -81,8 +84,9 @@ def clean(data: bytes) -> CleanPhoto:
     image = _opened(data)
     taken_at = _taken_at(image)
     try:
-        upright = ImageOps.exif_transpose(image)
-        upright.load()
+        with _strict_loading():
+            image.load()
+            upright = ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError) as exc:  # cut short, or damaged
         raise PhotoRefused("damaged") from exc
     stored_as = STORED_AS[str(image.format)]
@@ -96,6 +100,24 @@ def clean(data: bytes) -> CleanPhoto:
     return CleanPhoto(kept, CONTENT_TYPES[stored_as], EXTENSIONS[stored_as], pixels.width,
                       pixels.height, _preview(pixels), hashlib.sha256(kept).hexdigest(),
                       taken_at)
+
+
+_LOADING = threading.Lock()
+
+
+@contextmanager
+def _strict_loading() -> Iterator[None]:
+    """Pillow refuses a file cut short while a photo loads, whatever the process set: WeasyPrint
+    (the printouts) turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when it is
+    imported, and a photo cut short would then be kept with its missing part grey. The setting
+    is Pillow's module's own: photos load one at a time, and it is given back after each."""
+    with _LOADING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _opened(data: bytes) -> Image.Image:
