@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from tests.helpers.access import seed
 from tests.helpers.browser import SIZES, log_in, shot, watch
-from tests.helpers.signing import sign_consent
+from tests.helpers.signing import draw_signature
 
 SITE = "knee-anterior|right|knee-anterior/medial"
 
@@ -89,7 +89,15 @@ def test_a_photo_is_taken_into_the_record_and_compared_across_the_cycle(server, 
     card = page.locator("[data-testid=record-photos]")
     expect(card.locator("[data-testid=photo-consent]")).to_contain_text(
         "says no to photos in the record")
-    sign_consent(page, photos_record="yes", photos_teaching="no")
+    # The way to the consent, from the photo form: the patient answers yes to photos in the
+    # record, signs, and the record comes back.
+    card.locator("[data-testid=photo-consent-link]").tap()
+    page.check("input[name=photos_record][value=yes]")
+    page.check("input[name=photos_teaching][value=no]")
+    draw_signature(page)
+    page.click("button:has-text('Sign the consent')")
+    expect(page.locator(".flash")).to_contain_text("Consent signed.")
+    expect(page.locator("[data-testid=record-photos] details.photo-add")).to_have_count(1)
 
     page.goto(f"{base}/records/1#photos")
     add_photo(page, knee_photo(250), "before")
