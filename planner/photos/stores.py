@@ -128,7 +128,7 @@ class S3Store:
                    Body=data, ContentType=content_type)
 
     def get(self, key: str) -> bytes:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
         try:
             answer = self.client.get_object(Bucket=self.bucket, Key=self.prefix + checked(key))
@@ -164,8 +164,8 @@ class S3Store:
 
 def s3_client(endpoint: str | None) -> Any:
     """A boto3 S3 client: the standard AWS settings, ``endpoint`` if given (path-style)."""
-    import boto3
-    from botocore.config import Config
+    import boto3  # type: ignore[import-untyped]
+    from botocore.config import Config  # type: ignore[import-untyped]
 
     options: dict[str, Any] = {"connect_timeout": 5, "read_timeout": 30,
                                "retries": {"max_attempts": 3, "mode": "standard"}}
