@@ -52,8 +52,8 @@ def printout_html() -> Any:
     element the styles of five pseudo-elements for footnotes and notes (::footnote-call,
     ::note-marker...) and of a ::marker: six styles computed for each of a sheet's thousand
     elements, none of them shown (the printouts have no footnote, no note, and markers only on
-    list items, which keep theirs). WeasyPrint's own class where its stylesheet is not the one
-    expected."""
+    list items, which keep theirs, as a summary does). WeasyPrint's own class where its
+    stylesheet is not the one expected."""
     from weasyprint import CSS, HTML
 
     try:
@@ -63,7 +63,7 @@ def printout_html() -> Any:
         if dropped != 5 or trimmed.count("\n::marker {") != 1 or \
                 not callable(getattr(HTML, "_ua_stylesheets", None)):
             return HTML
-        sheet = CSS(string=trimmed.replace("\n::marker {", "\nli::marker {"),
+        sheet = CSS(string=trimmed.replace("\n::marker {", "\nli::marker, summary::marker {"),
                     counter_style=own.UA_COUNTER_STYLE)
         form = own.UA_FORM_STYLESHEET
     except (ImportError, AttributeError):
