@@ -21,7 +21,8 @@ def test_now_is_aware_and_utc():
 
 
 def test_every_time_column_says_which_kind_of_time_it_holds():
-    """Every datetime column is an instant, but the one time a clinician types."""
+    """Every datetime column is an instant, but the time a clinician types and the time a
+    camera's clock wrote in a photo (both local wall-clock times, with no zone)."""
     from sqlalchemy import DateTime
 
     from planner.extensions import db
@@ -31,8 +32,9 @@ def test_every_time_column_says_which_kind_of_time_it_holds():
              for table in db.metadata.tables.values() for column in table.columns
              if isinstance(column.type, (DateTime, UtcInstant, ClinicWallClock))}
     assert kinds["session_records.performed_at"] == "ClinicWallClock"
+    assert kinds["photos.taken_at"] == "ClinicWallClock"  # EXIF's DateTimeOriginal
     assert {name for name, kind in kinds.items() if kind != "UtcInstant"} == {
-        "session_records.performed_at"}
+        "session_records.performed_at", "photos.taken_at"}
     assert len(kinds) > 15
 
 
