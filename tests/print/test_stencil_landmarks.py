@@ -144,9 +144,9 @@ def test_the_point_table_measures_each_area_from_the_landmark_nearest_most_of_it
     result, view = engine.run(from_dict(knee_doc(15, "left")))
     html = plan_pages.sheet_html(result, view, INFO)
     landmarks = plan_pages.view_landmarks(view, "en")
-    # Each point's position under its number in its own cell of the table (a trigger point's
-    # under its row); a point's cell and a trigger point's row each say it once.
-    cells = [c for c in re.findall(r'<span class="w">([^<]*)</span>', html) if c]
+    # Each point's position on the line under its number in its own cell of the table (a
+    # trigger point's under its row); a point's cell and a trigger point's row each say it once.
+    cells = [c for c in re.findall(r"<td>[^<]*&#10;([^<]*)</td>", html) if c]
     cells += re.findall(r'<tr class="where"><td></td><td colspan="\d">([^<]*)</td>', html)
     manual = [p for p in result.points if p.area is None]
     areas = [p for p in result.points if p.area is not None]
