@@ -56,6 +56,7 @@ def second_record(app) -> int:
 def add_photo(page: Page, photo: dict, moment: str) -> None:
     """On a record's page: open Add a photo, take it with the camera's input, say when and
     where, save; back on the record."""
+    page.wait_for_load_state("load")  # the form's script listens before a photo is chosen
     card = page.locator("[data-testid=record-photos]")
     if card.locator("details.photo-add[open]").count() == 0:
         card.locator("details.photo-add summary").tap()
