@@ -46,8 +46,9 @@ def test_a_killed_server_loses_no_acknowledged_save(tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([*command(), "serve", "--workers", "2", "--port", str(port),
-                               "--data-dir", str(tmp_path)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+                               "--data-dir", str(tmp_path), "--print-workers", "0"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True, env=env)
     acknowledged: list[str] = []
     lock = threading.Lock()
     stop = threading.Event()

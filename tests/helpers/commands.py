@@ -60,9 +60,11 @@ def command() -> list[str]:
 
 
 def start_server(data: Path) -> subprocess.Popen[str]:
-    """``mesoplanner serve`` on ``data``, answering."""
+    """``mesoplanner serve`` on ``data``, answering; without its print worker (these tests
+    print nothing, and a print worker's start, WeasyPrint warmed, is a second of CPU)."""
     port = free_port()
-    proc = subprocess.Popen([*command(), "serve", "--port", str(port), "--data-dir", str(data)],
+    proc = subprocess.Popen([*command(), "serve", "--port", str(port), "--data-dir", str(data),
+                             "--print-workers", "0"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
                             env=environment(DATABASE_URL=None))
     for _ in range(150):
