@@ -251,6 +251,30 @@ def start_server(folder: str, url: str, workers: int) -> tuple[subprocess.Popen[
     raise SystemExit("the server did not start")
 
 
+def scratch_database(prefix: str, server_url: str) -> tuple[str, str, str]:
+    """A scratch data folder and database for a bench: (folder, database URL, name of the
+    PostgreSQL database made on ``server_url``, or "" for SQLite in the folder)."""
+    folder = tempfile.mkdtemp()
+    if not server_url:
+        return folder, f"sqlite:///{folder}/mesoplanner.sqlite3", ""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = "postgresql+psycopg://" + server_url.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
+    return folder, url, name
+
+
+def drop_database(server_url: str, name: str) -> None:
+    """Drop a scratch database made by scratch_database (nothing for SQLite)."""
+    if name:
+        import psycopg
+
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
@@ -272,18 +296,7 @@ def main() -> None:
     args = parser.parse_args()
 
     server_url = os.environ.get("MESOPLANNER_BENCH_POSTGRES", "")
-    folder = tempfile.mkdtemp()
-    name = ""
-    if server_url:
-        import psycopg
-
-        name = f"load_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = "postgresql+psycopg://" + server_url.split("://", 1)[1].rsplit("/", 1)[0] + \
-            "/" + name
-    else:
-        url = f"sqlite:///{folder}/mesoplanner.sqlite3"
+    folder, url, name = scratch_database("load", server_url)
     fill(url, folder, args.clinicians + args.printers, args.patients)
     server, base = start_server(folder, url, args.workers)
     times: dict[str, list[float]] = defaultdict(list)
@@ -333,9 +346,7 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
-        if name:
-            with psycopg.connect(server_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        drop_database(server_url, name)
         shutil.rmtree(folder, ignore_errors=True)
 
     report(args, "PostgreSQL" if server_url else "SQLite", times, errors, elapsed,

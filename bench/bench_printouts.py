@@ -25,18 +25,16 @@ import re
 import signal
 import statistics
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_load import percentile, start_server
+from bench_load import drop_database, percentile, scratch_database, start_server
 
 PASSWORD = "printouts bench password"
 TARGET_MS = 200  # issue 19: a sheet the clinic has already made opens in under 200 ms
@@ -139,18 +137,7 @@ def main() -> None:
     args = parser.parse_args()
 
     server_url = os.environ.get("MESOPLANNER_BENCH_POSTGRES", "")
-    folder = tempfile.mkdtemp()
-    name = ""
-    if server_url:
-        import psycopg
-
-        name = f"printouts_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = "postgresql+psycopg://" + server_url.split("://", 1)[1].rsplit("/", 1)[0] + \
-            "/" + name
-    else:
-        url = f"sqlite:///{folder}/mesoplanner.sqlite3"
+    folder, url, name = scratch_database("printouts", server_url)
     fill(folder, url)
     server, base = start_server(folder, url, args.workers)
     try:
@@ -189,11 +176,7 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
-        if name:
-            import psycopg
-
-            with psycopg.connect(server_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(server_url, name)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-from tests.helpers.commands import command, environment, free_port
+from tests.helpers.commands import children, command, environment, free_port
 
 
 def setup_link(proc: subprocess.Popen[str]) -> str:
@@ -43,22 +42,9 @@ def setup_link(proc: subprocess.Popen[str]) -> str:
     raise AssertionError("no setup link printed")
 
 
-def children(pid: int, print_workers: bool = False) -> list[int]:
-    """The processes whose parent is ``pid`` (read off /proc; one may end while read): its web
-    workers, or its print workers (``mesoplanner print-worker``, which serve starts too)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if stat.rsplit(") ", 1)[-1].split()[1] == str(pid) and \
-                (b"print-worker" in command) == print_workers:
-            found.append(int(entry.name))
-    return found
+def web_workers(pid: int) -> list[int]:
+    """The gunicorn workers of serve's process ``pid`` (not its print worker)."""
+    return [p for p, line in children(pid) if b"print-worker" not in line]
 
 
 def test_serve_prints_a_one_time_setup_link_that_works(tmp_path):
@@ -127,9 +113,9 @@ def test_serve_with_workers_runs_several_processes_that_share_the_login(tmp_path
         # them: the first may answer before the second exists (seen in CI). A wait, not a
         # speed check.
         deadline = time.monotonic() + 60
-        while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
+        while len(web_workers(proc.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert len(children(proc.pid)) == 2
+        assert len(web_workers(proc.pid)) == 2
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         form = urllib.parse.urlencode({
             "csrf_token": token, "token": link.rsplit("=", 1)[1], "full_name": "Dr Uno",

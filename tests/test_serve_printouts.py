@@ -14,23 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.commands import command, environment, free_port
-
-
-def children(pid: int) -> list[tuple[int, bytes]]:
-    """(process id, command line) of each process whose parent is ``pid``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            line = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if stat.rsplit(") ", 1)[-1].split()[1] == str(pid):
-            found.append((int(entry.name), line))
-    return found
+from tests.helpers.commands import children, command, environment, free_port
 
 
 def alive(pid: int) -> bool:

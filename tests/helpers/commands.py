@@ -80,3 +80,20 @@ def start_server(data: Path) -> subprocess.Popen[str]:
 def stop(proc: subprocess.Popen[str]) -> None:
     proc.terminate()
     proc.wait(timeout=20)
+
+
+def children(pid: int) -> list[tuple[int, bytes]]:
+    """(process id, command line) of each process whose parent is ``pid``, read off /proc (a
+    process may end while it is read: it is left out)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            line = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if stat.rsplit(") ", 1)[-1].split()[1] == str(pid):
+            found.append((int(entry.name), line))
+    return found
