@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from planner import fhir
 from planner.bodymaps import atlas
-from planner.bodymaps.view import BodyMapError
+from planner.bodymaps.view import BodyMapError, View
 from planner.core import drugs
 from planner.core.dosing import to_hundredths
 from planner.core.messages import PlanError
@@ -92,14 +92,7 @@ def photo_facts(photo: Photo) -> fhir.PhotoFacts:
         try:
             view = atlas.get_view(photo.site_view, photo.site_side
                                   if photo.site_side in ("left", "right") else None)
-            if photo.site_region:
-                region = view.region(photo.site_region)
-                code, name, side = region.snomed, region.label["en"], region.laterality
-            else:
-                code, name, side = view.snomed, view.label["en"], "none"
-            laterality = side if side in fhir.LATERALITY else photo.site_side \
-                if photo.site_side in fhir.LATERALITY else None
-            site = fhir.Site(code, name, laterality)
+            site = site_of(view, photo.site_region or None, photo.site_side)
         except (BodyMapError, KeyError):
             site = None  # a region gone from the atlas: the photo keeps its words only
     return fhir.PhotoFacts(
@@ -118,13 +111,19 @@ def sites(plan: Plan) -> tuple[fhir.Site, ...]:
     view = atlas.get_view(plan.bodymap, plan.side)
     found: dict[tuple[str, str | None], fhir.Site] = {}
     for area in plan.areas:
-        if area.region is not None:
-            region = view.region(area.region)
-            code, name, side = region.snomed, region.label["en"], region.laterality
-        else:
-            code, name, side = view.snomed, view.label["en"], "none"
-        laterality = side if side in fhir.LATERALITY else plan.side \
-            if plan.side in fhir.LATERALITY else None
-        found.setdefault((code, laterality), fhir.Site(code, name, laterality))
+        site = site_of(view, area.region, plan.side)
+        found.setdefault((site.snomed, site.laterality), site)
     return tuple(found.values())
+
+
+def site_of(view: View, region_id: str | None, side: str | None) -> fhir.Site:
+    """The body structure of a region of ``view`` (the whole view's if None), with its side:
+    the region's own, else ``side`` (a single-limb view drawn for one side)."""
+    if region_id is not None:
+        region = view.region(region_id)
+        code, name, own = region.snomed, region.label["en"], region.laterality
+    else:
+        code, name, own = view.snomed, view.label["en"], "none"
+    laterality = own if own in fhir.LATERALITY else side if side in fhir.LATERALITY else None
+    return fhir.Site(code, name, laterality)
 

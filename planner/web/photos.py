@@ -8,7 +8,7 @@ The events are the service's (services/photos.py); the form and its words are ph
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
@@ -52,22 +52,17 @@ def _upload_limit(endpoint: str | None, _values: dict[str, Any] | None) -> None:
 # ------------------------------------------------------------------------------ the pages
 
 
-def _record_of(patient: Patient, record_id: int | None) -> SessionRecord | None:
-    if record_id is None:
-        return None
-    record = db.session.get(SessionRecord, record_id)
-    if record is None or record.patient_id != patient.id:
-        abort(404)
-    return record
+M = TypeVar("M", SessionRecord, Cycle)
 
 
-def _cycle_of(patient: Patient, cycle_id: int | None) -> Cycle | None:
-    if cycle_id is None:
+def _of_patient(model: type[M], patient: Patient, row_id: int | None) -> M | None:
+    """The patient's own record or cycle ``row_id`` (None if none asked; 404 if another's)."""
+    if row_id is None:
         return None
-    cycle = db.session.get(Cycle, cycle_id)
-    if cycle is None or cycle.patient_id != patient.id:
+    row = db.session.get(model, row_id)
+    if row is None or row.patient_id != patient.id:
         abort(404)
-    return cycle
+    return row
 
 
 def sites_for(patient: Patient, record: SessionRecord | None) -> list[photo_form.Site]:
@@ -112,8 +107,8 @@ def form_context(patient: Patient, record: SessionRecord | None, cycle: Cycle | 
 def new(patient_id: int) -> ResponseReturnValue:
     """The form to take a photo (the tablet's camera) or send one from the computer."""
     patient = get_patient(patient_id)
-    record = _record_of(patient, request.args.get("record_id", type=int))
-    cycle = _cycle_of(patient, request.args.get("cycle_id", type=int))
+    record = _of_patient(SessionRecord, patient, request.args.get("record_id", type=int))
+    cycle = _of_patient(Cycle, patient, request.args.get("cycle_id", type=int))
     return render_template("photos/new.html", problems={},
                            **form_context(patient, record, cycle))
 
@@ -131,8 +126,8 @@ def upload(patient_id: int) -> ResponseReturnValue:
     """Keep a photo: checked against the patient's consent, cleaned, stored; or the form again
     naming what is wrong (nothing kept)."""
     patient = get_patient(patient_id)
-    record = _record_of(patient, request.form.get("record_id", type=int))
-    cycle = _cycle_of(patient, request.form.get("cycle_id", type=int))
+    record = _of_patient(SessionRecord, patient, request.form.get("record_id", type=int))
+    cycle = _of_patient(Cycle, patient, request.form.get("cycle_id", type=int))
     values, problems = photo_form.parse(request.form, sites_for(patient, record))
     if record is not None and record.status == "discarded":
         flash(_("This draft was discarded: a photo is not added to it."), "error")
