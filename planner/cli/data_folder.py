@@ -47,3 +47,17 @@ def database(args: argparse.Namespace) -> Path:
         return sqlite_path(settings["SQLALCHEMY_DATABASE_URI"])
     except BackupError as exc:
         raise UsageError(str(exc)) from None
+
+
+def hold_server_lock(args: argparse.Namespace) -> None:
+    """On SQLite, hold the database's server lock for as long as this process (and the ones it
+    forks) runs, so that 'restore' refuses while it uses the database; a restore in progress
+    is a usage error."""
+    from planner.backup import BackupError, hold_for_server
+
+    database = sqlite_database(args)
+    if database is not None:
+        try:
+            hold_for_server(database)  # the descriptor stays open: the lock lasts
+        except BackupError as exc:
+            raise UsageError(str(exc)) from None

@@ -22,7 +22,7 @@ import sys
 import time
 from typing import Any
 
-from planner.cli.data_folder import add_data_dir_option
+from planner.cli.data_folder import add_data_dir_option, hold_server_lock
 
 POLL_S = 0.2  # [our default]: a queued job waits a fifth of a second at most for its worker
 TIDY_S = 60.0  # [our default]: how often jobs of stopped workers are taken back, and old pruned
@@ -63,25 +63,10 @@ def run(args: argparse.Namespace) -> int:
     for name in (log.name, "planner.services.print_jobs"):  # its own news, not the libraries'
         logging.getLogger(name).setLevel(logging.INFO)
     if args.stop_with is None:  # started by serve (--stop-with): serve holds the lock
-        hold_database(args)
+        hold_server_lock(args)
     if args.once:
         return work(args.data_dir, args.poll, once=True)
     return supervise(args)
-
-
-def hold_database(args: argparse.Namespace) -> None:
-    """On SQLite, hold the server's lock as ``serve`` does (its forked worker too), so that a
-    restore is refused while this process uses the database."""
-    from planner.backup import BackupError, hold_for_server
-    from planner.cli.data_folder import sqlite_database
-    from planner.cli.usage import UsageError
-
-    database = sqlite_database(args)
-    if database is not None:
-        try:
-            hold_for_server(database)  # the descriptor stays open: the lock lasts
-        except BackupError as exc:
-            raise UsageError(str(exc)) from None
 
 
 def supervise(args: argparse.Namespace) -> int:

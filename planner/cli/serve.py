@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from planner.cli.data_folder import add_data_dir_option, app, sqlite_database
+from planner.cli.data_folder import add_data_dir_option, app, hold_server_lock
 from planner.cli.usage import UsageError
 
 MAX_WORKERS = 64  # [our default]: far beyond what one server's cores make useful
@@ -39,17 +39,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from planner.backup import BackupError, hold_for_server
     from planner.web.accounts_rules import has_users, new_setup_token
 
-    database = sqlite_database(args)
-    if database is not None:
-        try:
-            # The descriptor stays open, so the lock is held until the process ends (its
-            # forked workers' too): 'restore' sees it.
-            hold_for_server(database)
-        except BackupError as exc:
-            raise UsageError(str(exc)) from None
+    hold_server_lock(args)  # its forked workers' too: 'restore' sees it
     web = app(args)
     with web.app_context():
         if not has_users():

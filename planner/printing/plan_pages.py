@@ -162,7 +162,7 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
     techniques = wording.technique_names(_)
     where = _positions(result, landmarks, axes, outline, bends)
     names = grid_names(result).names
-    volumes: dict[Any, str] = {}  # each volume written once (Babel), not once per point
+    volumes: dict[str, str] = {}  # each volume written once (Babel), not once per point
     groups: list[dict[str, Any]] = []
     for res in result.areas:
         a = res.area
@@ -175,10 +175,13 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
             p = result.points[k]
             w = whereabouts(p.x, p.y, origin, axes_at(p.x, p.y, axes, bends)) \
                 if origin and axes else None
-            if p.volume_ml not in volumes:
-                volumes[p.volume_ml] = number_text(p.volume_ml, info.language)
+            # Keyed by its text: Decimal("0.1") == Decimal("0.10"), and each is printed as
+            # written (a dose is never shortened).
+            key = str(p.volume_ml)
+            if key not in volumes:
+                volumes[key] = number_text(p.volume_ml, info.language)
             rows.append({"number": p.number, "name": names[k], "volume": p.volume_ml,
-                         "volume_text": volumes[p.volume_ml],
+                         "volume_text": volumes[key],
                          "where": w and wording.offsets_text(w, _, unit="")})
         heading = origin and _("Position from %(landmark)s (its centre), in mm") % {
             "landmark": origin.name}
