@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from planner.bodymaps import atlas
 from planner.bodymaps.view import BodyMapError
 from planner.extensions import db
-from planner.models import MOMENTS, Cycle, Patient, Photo, SessionRecord
+from planner.models import MOMENTS, Consent, Cycle, Patient, Photo, SessionRecord
 from planner.photos.cleaning import MAX_BYTES, PhotoRefused
 from planner.photos.stores import PhotoMissing, StoreError
 from planner.services import photos as service
@@ -30,9 +30,9 @@ FIELDS = ("moment", "record_id", "cycle_id", "site_view", "site_side", "site_reg
 WHOLE = re.compile(r"[0-9]{1,10}")
 
 
-def photo_json(photo: Photo) -> dict[str, Any]:
-    """A photo's facts (its bytes: ``/photos/{id}/image``)."""
-    consent = service.photo_consent(photo.patient_id)
+def photo_json(photo: Photo, consent: Consent | None) -> dict[str, Any]:
+    """A photo's facts (its bytes: ``/photos/{id}/image``); ``consent``: the patient's photo
+    consent (service.photo_consent, looked up once for a list of photos)."""
     calibration = photo.calibration
     return {"id": photo.id, "patient_id": photo.patient_id, "record_id": photo.record_id,
             "cycle_id": photo.cycle_id, "moment": photo.moment,
@@ -68,13 +68,14 @@ def _photo(photo_id: int) -> Photo:
 def patient_photos(patient_id: int) -> ResponseReturnValue:
     patient = _patient(patient_id)
     audited("view", "patient", patient.id, "API, photos")
-    return {"photos": [photo_json(p) for p in service.patient_photos(patient.id)]}
+    consent = service.photo_consent(patient.id)
+    return {"photos": [photo_json(p, consent) for p in service.patient_photos(patient.id)]}
 
 
 def photo(photo_id: int) -> ResponseReturnValue:
     found = _photo(photo_id)
     audited("view", "photo", found.id)
-    return photo_json(found)
+    return photo_json(found, service.photo_consent(found.patient_id))
 
 
 def photo_image(photo_id: int) -> ResponseReturnValue:
@@ -168,7 +169,8 @@ def upload_photo(patient_id: int) -> ResponseReturnValue:
         raise ApiError(409, teaching_refusal(), "teaching") from None
     except StoreError:
         raise ApiError(503, _("the photo store did not answer: nothing was saved")) from None
-    return photo_json(found), 201, {"Location": f"/api/v1/photos/{found.id}"}
+    return (photo_json(found, service.photo_consent(found.patient_id)), 201,
+            {"Location": f"/api/v1/photos/{found.id}"})
 
 
 def register(bp: Blueprint) -> None:
