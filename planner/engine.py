@@ -77,8 +77,9 @@ def shapes_of(view: View, plan: Plan) -> MapShapes:
     """The plain shapes the core needs from a view, checking the plan's region ids; the
     outline is that of the version the plan was saved on (View.outline_for), so that a saved
     plan reopens with the same points after the silhouette is redrawn."""
-    regions = {r.id: r.geometry for r in view.regions if r.kind != "no-go"}
-    no_go_ids = {r.id for r in view.regions if r.kind == "no-go"}
+    regions, no_go_ids = _REGION_IDS.get((id(view),), (view,), lambda: (
+        {r.id: r.geometry for r in view.regions if r.kind != "no-go"},
+        frozenset(r.id for r in view.regions if r.kind == "no-go")))
     for i, area in enumerate(plan.areas):
         if area.region in no_go_ids:
             raise PlanError(f"areas[{i}].region", N_("%(region)s is a no-go zone: no points may "
@@ -101,6 +102,8 @@ def shapes_of(view: View, plan: Plan) -> MapShapes:
 # them, so that the areas the core keeps for that object are found again, and the no-go zones'
 # union and the zones by name are made once.
 _KEPT: Recent[MapShapes] = Recent(64)
+# A view's regions by id and its no-go ids, made once per view (not at every slider move).
+_REGION_IDS: Recent[tuple[dict[str, BaseGeometry], frozenset[str]]] = Recent(64)
 
 
 def _map_shapes(view: View, outline: BaseGeometry, regions: dict[str, BaseGeometry]
