@@ -37,8 +37,13 @@ G = TypeVar("G", bound=BaseGeometry)
 class Recent(Generic[V]):
     """A bounded, thread-safe table of the ``size`` most recently used values."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, weight: Callable[[V], int] | None = None,
+                 budget: int | None = None) -> None:
+        """``weight`` and ``budget``: besides ``size`` entries, at most ``budget`` in all of
+        their weights (the most recent entry is always kept)."""
         self._size = size
+        self._weight, self._budget = weight, budget
+        self._weighed = 0
         self._items: OrderedDict[Hashable, tuple[tuple[object, ...], V]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -56,16 +61,25 @@ class Recent(Generic[V]):
                 return found[1]
         value = make()  # outside the lock: another thread may make the same value meanwhile
         with self._lock:
+            old = self._items.pop(key, None)
             self._items[key] = (held, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            self._weighed += self._weigh(value) - (self._weigh(old[1]) if old else 0)
+            while len(self._items) > 1 and (len(self._items) > self._size or (
+                    self._budget is not None and self._weighed > self._budget)):
+                self._weighed -= self._weigh(self._items.popitem(last=False)[1][1])
         return value
+
+    def _weigh(self, value: V) -> int:
+        return self._weight(value) if self._weight is not None else 0
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def clear(self) -> None:
         """Forget every value."""
         with self._lock:
             self._items.clear()
+            self._weighed = 0
 
 
 def ready(geom: G) -> G:

@@ -56,7 +56,7 @@ def view_markup(view: View, language: str, clip: Clip | None = None) -> str:
         draw_view(dwg, view, language, clip)
         return str(dwg.elements[-1].tostring())
 
-    return KEPT.get(view, (language, clip), draw)
+    return KEPT.draw(view, (language, clip), draw)
 
 
 def draw_view(dwg: svgwrite.Drawing, view: View, language: str, clip: Clip | None = None

@@ -220,7 +220,7 @@ def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None,
         colour = colours.get(res.area.mixture, NO_MIXTURE_COLOUR)
         surface = res.shape.surface
         if not surface.is_empty:
-            path = dwg.path(d=AREA_PATHS.get(surface, (), partial(path_d, surface)),
+            path = dwg.path(d=AREA_PATHS.draw(surface, (), partial(path_d, surface)),
                             fill=colour, stroke=colour,
                             stroke_width=0.5 * u, fill_rule="evenodd")
             path["fill-opacity"] = "0.10" if res.area.pattern != "area" else "0.28"
@@ -232,7 +232,7 @@ def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None,
                                stroke_width=0.4 * u, stroke_dasharray=f"{1.5 * u},{u}"))
         line = res.shape.line
         if line is not None and not line.is_empty:
-            layer.add(dwg.path(d=AREA_PATHS.get(line, (), partial(path_d, line)),
+            layer.add(dwg.path(d=AREA_PATHS.draw(line, (), partial(path_d, line)),
                                fill="none", stroke=colour, stroke_width=0.6 * u,
                                stroke_dasharray=f"{3 * u},{1.5 * u}"))
     dwg.add(layer)
