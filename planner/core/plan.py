@@ -105,3 +105,7 @@ class Plan:
     # The version of the body-map view the areas were drawn on, so a later redrawing of the
     # view can be noticed (positions are mm on that version of the drawing).
     bodymap_version: int | None = None
+    # Drawn on a calibrated photo of the patient instead of a body map (issue 20): the photo's
+    # number in the clinic's records. Positions are then mm on the plane of the calibration
+    # card in that photo, the origin at the card's centre (planner/calibration/plane.py).
+    photo: int | None = None

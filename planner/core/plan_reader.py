@@ -91,8 +91,8 @@ def from_dict(data: object) -> Plan:
 # --- version 1 -------------------------------------------------------------------------------
 
 _TOP_KEYS = {
-    "format", "bodymap", "bodymap_version", "side", "treatment", "patient", "mixtures", "areas",
-    "points", "syringe_ml",
+    "format", "bodymap", "bodymap_version", "photo", "side", "treatment", "patient", "mixtures",
+    "areas", "points", "syringe_ml",
 }
 _AREA_KEYS = {
     "label", "region", "polygon", "exclude", "pattern", "line", "spacing_mm", "angle_deg",
@@ -118,6 +118,7 @@ def _read_v1(obj: dict[str, Any]) -> Plan:
             raise PlanError("bodymap_version", N_("must be a whole number from 1 (got "
                                                   "%(got)s)"), got=describe(raw))
         bodymap_version = raw
+    photo = _photo(obj, bodymap)
     weight_kg = None
     if "patient" in obj:
         patient = read_object(obj["patient"], "patient")
@@ -155,7 +156,20 @@ def _read_v1(obj: dict[str, Any]) -> Plan:
         syringe_ml = read_volume(obj["syringe_ml"], "syringe_ml", clinical.SYRINGE_RANGE_ML)
     return Plan(areas=areas, treatment=treatment, bodymap=bodymap, side=side,
                 weight_kg=weight_kg, mixtures=mixtures, points=points, syringe_ml=syringe_ml,
-                bodymap_version=bodymap_version)
+                bodymap_version=bodymap_version, photo=photo)
+
+
+def _photo(obj: dict[str, Any], bodymap: str | None) -> int | None:
+    """The photo the plan is drawn on (its number), if any: never with a body map."""
+    if "photo" not in obj:
+        return None
+    raw = obj["photo"]
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 2 ** 53:
+        raise PlanError("photo", N_("must be a photo's number, a whole number from 1 (got "
+                                    "%(got)s)"), got=describe(raw))
+    if bodymap is not None:
+        raise PlanError("photo", N_("a plan is drawn on a body map or on a photo, not both"))
+    return raw
 
 
 def _mixtures(value: object) -> dict[str, Mixture]:

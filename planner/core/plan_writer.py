@@ -29,6 +29,8 @@ def dump(plan: Plan) -> dict[str, Any]:
         doc["bodymap"] = plan.bodymap
     if plan.bodymap_version is not None:
         doc["bodymap_version"] = plan.bodymap_version
+    if plan.photo is not None:
+        doc["photo"] = plan.photo
     if plan.side is not None:
         doc["side"] = plan.side
     if plan.weight_kg is not None:

@@ -18,6 +18,7 @@ import svgwrite
 from planner.bodymaps.view import View
 from planner.core.compute import Result
 from planner.drawing.body import view_markup
+from planner.drawing.ground import Ground, draw_ground
 from planner.drawing.kept import Kept
 from planner.drawing.labels import Box
 from planner.drawing.legend import LEGEND_MARKERS, SCALE_BAR_MM, draw_legend, legend_height
@@ -56,7 +57,8 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
              text: Text = identity, language: str = "en", crop: bool = False,
              scale_bar: bool = True, print_scale: float = 1.0,
              digits: Text = identity, frame: Box | None = None, legend: bool = True,
-             scheme: bool = True, points_within: Box | None = None) -> str:
+             scheme: bool = True, points_within: Box | None = None,
+             ground: Ground | None = None) -> str:
     """The plan drawn as a standalone SVG document (mm units), on its view or on plain paper.
 
     ``text`` translates the drawing's words (the web app passes gettext), ``digits`` writes a
@@ -73,9 +75,14 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     points, their labels and the orientation words are drawn so that they print at their own
     size whatever the drawing's. ``scheme=False`` keeps the numbers that fit where an area's
     do not all fit, instead of naming its grid at its edges (points_layer); with
-    ``points_within``, only the points inside that box are drawn.
+    ``points_within``, only the points inside that box are drawn. ``ground``: a calibrated
+    photo to draw under a plan on plain paper (its millimetres are the photo's plane's); the
+    whole drawing then shows what of the plane the photo shows, unless cropped or framed.
     """
     minx, miny, width, height = _frame(result, view)
+    if ground is not None and view is None and not crop:
+        x0, y0, x1, y1 = ground.box_mm
+        minx, miny, width, height = x0, y0, x1 - x0, y1 - y0
     if crop and view is not None:
         # Room above the plan for the orientation words (and the site's name), as printed.
         above = (14.0 if view.single_limb else 8.0) / print_scale
@@ -111,6 +118,8 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
             view, language, clip=(minx, miny + lift, minx + width, miny + height) if part
             else None)
         dwg.add(dwg.g(id=BODY_SLOT))
+    elif ground is not None:
+        draw_ground(dwg, ground)
     else:
         _draw_paper_grid(dwg, minx, miny, width, height)
     colours = mixture_colours(result)

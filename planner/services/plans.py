@@ -22,6 +22,7 @@ from planner.core.plan_reader import from_dict
 from planner.core.plan_writer import dump
 from planner.extensions import db
 from planner.models import Cycle, Patient, PlanRecord, SessionRecord, User, audit, now
+from planner.services.photo_plans import plan_photo
 from planner.services.refusals import Changed
 
 
@@ -42,10 +43,13 @@ def with_patient(doc: dict[str, Any], patient: Patient) -> dict[str, Any]:
 
 
 def compute_doc(doc: object, patient: Patient) -> tuple[Result, View | None]:
-    """Validate and compute a plan document for a patient (PlanError when invalid)."""
+    """Validate and compute a plan document for a patient (PlanError when invalid: a plan
+    on a photo must be on one of the patient's calibrated photos)."""
     if not isinstance(doc, dict):
         raise PlanError("plan", N_("must be a JSON object"))
-    return engine.run(from_dict(with_patient(doc, patient)))
+    plan = from_dict(with_patient(doc, patient))
+    plan_photo(plan, patient)
+    return engine.run(plan)
 
 
 def without_patient(plan: Plan) -> Plan:

@@ -23,6 +23,7 @@ from planner.web import (
     files,
     mixtures,
     patients,
+    photo_plane,
     photos,
     plans,
     printouts,
@@ -39,7 +40,8 @@ def register(app: Flask) -> None:
     """Attach every blueprint and the login requirement to the app."""
     for bp in (auth.bp, patients.bp, plans.bp, mixtures.bp, printouts.bp, cycles.bp,
                records.bp, consents.bp, fhir_export.bp, files.bp, photos.bp, recall.bp,
-               accounts.account, accounts.users, audit.bp, tokens.bp, api.bp, calibration.bp):
+               accounts.account, accounts.users, audit.bp, tokens.bp, api.bp, calibration.bp,
+               photo_plane.bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(HTTPException)

@@ -17,11 +17,13 @@ from planner.core import clinical
 from planner.core.compute import Result
 from planner.core.messages import N_, PlanError
 from planner.core.plan import FORMAT
+from planner.drawing.ground import Ground
 from planner.drawing.plan import plan_svg
 from planner.models import Patient, PlanRecord
 from planner.services.plans import compute_doc, used_in_signed
 from planner.web import clinic_mixtures
 from planner.web.i18n import current_locale, format_digits, plan_message
+from planner.web.photo_ground import ground_for
 
 TREATMENTS = tuple(clinical.TREATMENTS)
 
@@ -65,10 +67,10 @@ def read_doc() -> dict[str, Any]:
     return doc
 
 
-def drawing(result: Result, view: View | None) -> str:
-    """The plan's SVG for the screen, in the user's language."""
+def drawing(result: Result, view: View | None, ground: Ground | None = None) -> str:
+    """The plan's SVG for the screen, in the user's language (on its photo, if any)."""
     return plan_svg(result, view, text=_, language=current_locale(),
-                    digits=format_digits)
+                    digits=format_digits, ground=ground)
 
 
 def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None,
@@ -85,7 +87,8 @@ def workspace(doc: dict[str, Any], patient: Patient, error: str | None = None,
         error, status = plan_message(exc), 422
     html = render_template(
         "plans/_workspace.html", result=result, view=view, doc=doc, error=error,
-        svg=drawing(result, view) if result is not None else None,
+        svg=drawing(result, view, ground_for(result.plan, patient))
+        if result is not None else None,
         treatments=treatment_names(), patterns=pattern_names(),
         saved_mixtures=clinic_mixtures.current(),
         origins=clinic_mixtures.origins(result.plan.mixtures) if result is not None else {},

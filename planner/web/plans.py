@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,6 +34,7 @@ from planner.extensions import db
 from planner.formatting import clock_text
 from planner.models import Patient, audit
 from planner.services import plan_files
+from planner.services.photo_plans import calibration_of
 from planner.services.plans import compute_doc, copy_plan, save_plan
 from planner.services.refusals import Changed
 from planner.web import clinic_mixtures
@@ -48,7 +50,7 @@ from planner.web.editor import (
     workspace,
 )
 from planner.web.i18n import current_locale, plan_message
-from planner.web.lookups import get_patient, get_plan
+from planner.web.lookups import get_patient, get_photo, get_plan
 
 bp = Blueprint("plans", __name__)
 
@@ -63,6 +65,9 @@ def new(patient_id: int) -> ResponseReturnValue:
     side = request.args.get("side", "")
     if treatment not in TREATMENTS:
         treatment = "antalgic"
+    photo_id = request.args.get("photo", type=int)
+    if photo_id is not None:
+        return _new_on_photo(patient, photo_id, treatment)
     views = {v.id: v for v in atlas.views()}
     chosen = views.get(view_id)
     if chosen is None or chosen.id.startswith("body-") or (
@@ -74,16 +79,38 @@ def new(patient_id: int) -> ResponseReturnValue:
                            "areas": [], "points": []}
     if chosen.single_limb:
         doc["side"] = side
-    # The clinic's default mixture for the treatment (its current version): every area taken
-    # gets it (static/editor/history.js), and the doctor can change or remove it.
-    starting = clinic_mixtures.default_for(treatment)
-    if starting is not None:
-        doc["mixtures"] = {starting.name: {"components": clinic_mixtures.components(starting)}}
+    _with_default_mixture(doc, treatment)
     # The title a clinician would write: the site with its side ("Right knee"), else the view.
     site = wording.site_name(chosen.id, side, _) if chosen.single_limb else None
     title = site[:1].upper() + site[1:] if site else \
         chosen.label.get(current_locale(), chosen.label["en"])
     return editor_page(patient, doc, None, title)
+
+
+def _with_default_mixture(doc: dict[str, Any], treatment: str) -> None:
+    """The clinic's default mixture for the treatment (its current version) put in a new
+    plan: every area taken gets it (static/editor/history.js), and the doctor can change or
+    remove it."""
+    starting = clinic_mixtures.default_for(treatment)
+    if starting is not None:
+        doc["mixtures"] = {starting.name: {"components": clinic_mixtures.components(starting)}}
+
+
+def _new_on_photo(patient: Patient, photo_id: int, treatment: str) -> ResponseReturnValue:
+    """The editor on a new plan drawn on one of the patient's calibrated photos (its grid in
+    mm on the card's plane); back to the photo, saying why, when it has no scale."""
+    photo = get_photo(photo_id)
+    if photo.patient_id != patient.id:
+        abort(404)
+    if calibration_of(photo) is None:
+        flash(_("This photo has no scale (no calibration card was found in it): a grid "
+                "cannot be planned on it."), "error")
+        return redirect(url_for("photos.show", photo_id=photo.id), 303)
+    doc: dict[str, Any] = {"format": FORMAT, "photo": photo.id, "treatment": treatment,
+                           "areas": [], "points": []}
+    _with_default_mixture(doc, treatment)
+    when = format_date(photo.taken_at or photo.created_at)
+    return editor_page(patient, doc, None, _("Plan on the photo of %(date)s", date=when))
 
 
 @bp.get("/plans/<int:plan_id>")

@@ -92,6 +92,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "photos.preview": ALL,
     "photos.download": ALL,
     "photos.compare": ALL,
+    "photo_plane.plane": ALL,
     "photos.teaching": CLINICIANS,
     "photos.delete": CLINICIANS,
     "files.plan_points": ALL,  # the assistant prepares syringes from it

@@ -1,0 +1,92 @@
+"""Plans drawn on a calibrated photo of the patient (issue 20, item 4): which photo a plan is
+drawn on, checked to be the patient's and to have a scale, and the photo seen square on
+(calibration/rectify.py) to draw it under the plan, in mm on the card's plane.
+
+A plan on a photo is a plan on plain paper whose millimetres are those of the card's plane
+(origin at the card's centre): the engine computes it as any other; only the drawing puts the
+photo under it, and the photo's own pages put its points back on the photo as taken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from planner.calibration.plane import Calibration
+from planner.calibration.rectify import Box, rectified, shown_mm
+from planner.core.memo import Recent
+from planner.core.messages import N_, PlanError
+from planner.core.plan import Plan
+from planner.extensions import db
+from planner.models import Patient, Photo
+from planner.photos.stores import PhotoStore
+
+# [our default] The warped photos kept in memory (one per photo planned on, while a clinician
+# moves the slider: a preview must not decode and warp a 12-megapixel photo each time).
+KEPT = Recent[bytes](8, weight=len, budget=64 * 1024 * 1024)
+JPEG_QUALITY = 88  # [our default] a background to draw on, not the record's copy
+
+
+@dataclass(frozen=True)
+class PhotoPlane:
+    """A calibrated photo as a plan's ground: the photo, its calibration and the box of the
+    plane (mm) it shows."""
+
+    photo: Photo
+    calibration: Calibration
+
+    @property
+    def box_mm(self) -> Box:
+        """The part of the card's plane the photo shows, near enough the card (rectify)."""
+        return shown_mm(self.calibration)
+
+
+def calibration_of(photo: Photo) -> Calibration | None:
+    """The photo's calibration, if the card was found in it (None: no scale)."""
+    data = photo.calibration
+    if not data or "homography" not in data:
+        return None
+    return Calibration.from_dict(data)
+
+
+def plan_photo(plan: Plan, patient: Patient) -> PhotoPlane | None:
+    """The calibrated photo ``plan`` is drawn on (None: it is drawn on a body map or plain
+    paper); PlanError naming ``photo`` when it is not one of the patient's, or has no scale."""
+    if plan.photo is None:
+        return None
+    photo = db.session.get(Photo, plan.photo)
+    if photo is None or photo.patient_id != patient.id:
+        raise PlanError("photo", N_("not one of this patient's photos (%(got)s)"),
+                        got=plan.photo)
+    found = calibration_of(photo)
+    if found is None:
+        raise PlanError("photo", N_("this photo has no scale (no calibration card was found "
+                                    "in it): a grid cannot be planned on it"))
+    return PhotoPlane(photo, found)
+
+
+def plane_jpeg(ground: PhotoPlane, store: PhotoStore) -> bytes:
+    """The photo seen square on over ``ground.box_mm``, as JPEG (kept by the photo and its
+    calibration: a photo's bytes never change, a calibration may be found again)."""
+    photo = ground.photo
+    key = (photo.id, photo.sha256, ground.calibration.homography)
+    return KEPT.get(key, (), lambda: _warped(ground, store.get(photo.storage_key)))
+
+
+def _warped(ground: PhotoPlane, data: bytes) -> bytes:
+    """The photo's bytes decoded, warped onto the plane and written as JPEG."""
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError("the stored photo cannot be decoded")
+    found = ground.calibration
+    width, height = found.image_size
+    if (image.shape[1], image.shape[0]) != (width, height):
+        # Calibrated on a copy of another size: the same photo, scaled.
+        image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+    plane = rectified(np.asarray(image, dtype=np.uint8), found)
+    ok, jpeg = cv2.imencode(".jpg", plane.image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+    if not ok:
+        raise ValueError("the warped photo cannot be written as JPEG")
+    return bytes(jpeg.tobytes())

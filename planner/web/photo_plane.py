@@ -1,0 +1,37 @@
+"""A calibrated photo seen square on (issue 20): the ground a plan on the photo is drawn on,
+handed out as the photo itself is (role-checked, never cached, every look audited)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from planner.extensions import db
+from planner.models import audit
+from planner.photos.stores import PhotoMissing, StoreError
+from planner.services.photo_plans import PhotoPlane, calibration_of, plane_jpeg
+from planner.web.lookups import get_photo
+from planner.web.photo_files import photo_store
+
+bp = Blueprint("photo_plane", __name__)
+
+
+@bp.get("/photos/<int:photo_id>/plane")
+def plane(photo_id: int) -> ResponseReturnValue:
+    """The photo warped onto its card's plane (JPEG), to plan on; 404 without a scale."""
+    photo = get_photo(photo_id)
+    found = calibration_of(photo)
+    if found is None:
+        abort(404)
+    try:
+        data = plane_jpeg(PhotoPlane(photo, found), photo_store())
+    except PhotoMissing:
+        abort(404)
+    except StoreError:
+        abort(503)
+    audit(current_user, "view", "photo", photo.id, "seen square on, to plan on")
+    db.session.commit()
+    response = Response(data, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,66 @@
+"""Planning on a calibrated photo on a 1024x768 touch tablet (issue 20, item 4): from the photo,
+the editor opens on it seen square on; the doctor draws an area beside the card with a finger,
+the grid comes in mm on the card's plane; the plan is saved with its photo.
+
+Screenshots: photo-plan-editor-tablet."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from playwright.sync_api import Page, expect
+
+from tests.helpers.browser import SIZES, log_in, map_point, shot, total_points, watch
+from tests.helpers.photo_plans import seed_card_photo
+from tests.helpers.users import make_user
+
+
+def seed_patient(app) -> int:
+    from planner.extensions import db
+    from planner.models import Patient
+
+    with app.app_context():
+        patient = Patient(record_number="E2E-P", family_name="Neri", given_name="Paolo",
+                          birth_date=date(1970, 3, 3), sex="male", weight_kg=70)
+        db.session.add(patient)
+        db.session.commit()
+        return int(patient.id)
+
+
+def plan_doc(page: Page) -> dict:
+    return page.evaluate("JSON.parse(document.getElementById('plan-json').value)")
+
+
+def finger(page: Page, path: list[tuple[float, float]]) -> None:
+    """A freehand stroke through ``path`` (mm on the card's plane)."""
+    page.mouse.move(*map_point(page, *path[0]))
+    page.mouse.down()
+    for x, y in path[1:]:
+        page.mouse.move(*map_point(page, x, y), steps=4)
+    page.mouse.up()
+
+
+def test_a_plan_is_drawn_on_the_patients_photo(server, browser):
+    base, app = server
+    make_user(app)
+    patient = seed_patient(app)
+    photo = seed_card_photo(app, patient)
+    width, height = SIZES["tablet"]
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
+    page = context.new_page()
+    problems = watch(page)
+    log_in(page, base, "doctor")
+    page.goto(f"{base}/patients/{patient}/plans/new?photo={photo}")
+    page.locator("#map svg #photo-ground image").wait_for(state="attached")
+    page.locator("#plan-form[data-ready]").wait_for(state="attached")
+    page.wait_for_function("""() => { const img = new Image();
+        img.src = document.querySelector('#photo-ground image').getAttribute('xlink:href');
+        return img.decode().then(() => img.naturalWidth > 0); }""")
+    page.click("button[data-tool=freehand]")
+    finger(page, [(50, -25), (110, -25), (115, 0), (110, 25), (50, 25), (48, 0), (50, -24)])
+    expect(page.locator(".area-panel")).to_have_count(1)
+    doc = plan_doc(page)
+    assert doc["photo"] == photo and "bodymap" not in doc
+    assert total_points(page) >= 6
+    shot(page, "photo-plan-editor-tablet")
+    assert not problems, problems

@@ -1,0 +1,117 @@
+"""Planning on a calibrated photo (issue 20, item 4): the editor opens on the patient's photo
+seen square on, in mm on the card's plane; the grid is computed in those mm as on plain paper;
+a plan is saved with its photo and reopens on it. A photo without a scale, or another patient's,
+is refused naming the field, and nothing is saved."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from planner.calibration.layout import CARD
+from tests.helpers.audit import audit_actions
+from tests.helpers.patients import add, created_id
+from tests.helpers.photo_plans import photo_plan, seed_card_photo
+from tests.helpers.plans import engine_result, plan_error, preview, records, save, saved_id
+
+
+@pytest.fixture
+def patient(doctor):
+    return created_id(add(doctor, weight_kg="70"))
+
+
+@pytest.fixture
+def photo(app, patient):
+    return seed_card_photo(app, patient)
+
+
+def ground(html: str) -> BeautifulSoup:
+    soup = BeautifulSoup(html, "html.parser")
+    layer = soup.select_one("svg #photo-ground")
+    assert layer is not None, "no photo under the plan"
+    return layer
+
+
+def test_the_editor_opens_on_the_photo_seen_square_on(client, doctor, patient, photo):
+    response = client.get(f"/patients/{patient}/plans/new?photo={photo}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    layer = ground(html)
+    image = layer.select_one("image")
+    assert image["xlink:href"] == f"/photos/{photo}/plane"
+    # The card's outline where it lay: its corners in mm, centred on the plane's origin.
+    outline = layer.select_one("polygon.card-outline")["points"].split()
+    xs = sorted({round(float(p.split(",")[0]), 1) for p in outline})
+    assert xs == [-CARD.width_mm / 2, CARD.width_mm / 2]
+    # The drawing shows the plane the photo shows: 300 x 225 mm at 5 px/mm, tilted.
+    svg = BeautifulSoup(html, "html.parser").select_one("svg")
+    x0, y0, w, h = map(float, svg["viewbox"].replace(",", " ").split())
+    assert x0 < -CARD.width_mm and y0 < -CARD.height_mm and w > 250 and h > 180
+    assert "Plan on the photo of" in html
+
+
+def test_the_photo_seen_square_on_is_private_and_audited(app, client, doctor, photo):
+    response = client.get(f"/photos/{photo}/plane")
+    assert response.status_code == 200
+    assert response.mimetype == "image/jpeg"
+    assert "no-store" in response.headers["Cache-Control"]
+    image = Image.open(io.BytesIO(response.data))
+    assert image.width > 800 and image.height > 600
+    assert ("view", "seen square on, to plan on") in audit_actions(app, "photo")
+
+
+def test_the_grid_is_in_mm_on_the_cards_plane(doctor, patient, photo):
+    doc = photo_plan(photo)
+    response = preview(doctor, patient, doc)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    html = response.get_data(as_text=True)
+    points = BeautifulSoup(html, "html.parser").select("svg .point")
+    # The same grid as on plain paper: 60 x 40 mm at 10 mm.
+    plain = {k: v for k, v in doc.items() if k != "photo"}
+    assert len(points) == len(engine_result(plain).xy) == 24
+    ground(html)
+
+
+def test_a_plan_on_a_photo_is_saved_with_it_and_reopens_on_it(app, client, doctor, patient,
+                                                               photo):
+    plan_id = saved_id(save(doctor, patient, photo_plan(photo)))
+    saved = json.loads(next(r for r in records(app) if r.id == plan_id).plan_json)
+    assert saved["photo"] == photo and "bodymap" not in saved
+    html = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert ground(html).select_one("image")["xlink:href"] == f"/photos/{photo}/plane"
+
+
+def test_a_photo_without_a_scale_is_refused_naming_the_field(app, client, doctor, patient):
+    bare = seed_card_photo(app, patient, calibrated=False)
+    response = preview(doctor, patient, photo_plan(bare))
+    assert response.status_code == 422
+    assert "no scale" in plan_error(response.get_data(as_text=True))
+    before = len(records(app))
+    assert save(doctor, patient, photo_plan(bare)).status_code == 422
+    assert len(records(app)) == before
+    opened = client.get(f"/patients/{patient}/plans/new?photo={bare}")
+    assert opened.status_code == 303 and opened.location.endswith(f"/photos/{bare}")
+    assert client.get(f"/photos/{bare}/plane").status_code == 404
+
+
+def test_another_patients_photo_is_refused(app, client, doctor, patient, photo):
+    other = created_id(add(doctor, family_name="Other"))
+    response = preview(doctor, other, photo_plan(photo))
+    assert response.status_code == 422
+    assert "not one of this patient's photos" in plan_error(response.get_data(as_text=True))
+    assert client.get(f"/patients/{other}/plans/new?photo={photo}").status_code == 404
+
+
+@pytest.mark.parametrize("bad, words", [
+    ({"photo": 0}, "photo"), ({"photo": "1"}, "photo"), ({"photo": True}, "photo"),
+    ({"bodymap": "knee-anterior", "side": "right"}, "not both"),
+])
+def test_a_damaged_photo_key_names_the_field(doctor, patient, photo, bad, words):
+    doc = {**photo_plan(photo), **bad}
+    response = preview(doctor, patient, doc)
+    assert response.status_code == 422
+    assert words in plan_error(response.get_data(as_text=True))
