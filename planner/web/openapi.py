@@ -185,6 +185,8 @@ def plan_file(patient: bool) -> dict[str, Any]:
         "format": {"enum": [FORMAT]}, "bodymap": {"enum": list(atlas.view_ids())},
         "bodymap_version": {
             "type": "integer", "minimum": 1, "maximum": 10_000},
+        # A plan drawn on one of the patient's calibrated photos: mm on its card's plane.
+        "photo": {"type": "integer", "minimum": 1, "maximum": 2 ** 53},
         "side": {"enum": list(SIDES)}, "treatment": {"enum": list(clinical.TREATMENTS)},
         "patient": obj({"weight_kg": number(*clinical.WEIGHT_RANGE_KG)}, required=[]),
         "mixtures": MIXTURES, "areas": {"type": "array", "maxItems": limit, "items": AREA},
