@@ -94,7 +94,8 @@ def rectified(photo: NDArray[np.uint8], found: Calibration, *, reach_mm: float =
     u, v = np.meshgrid(np.arange(size[0]) + 0.5, np.arange(size[1]) + 0.5)
     w = to_photo[2, 0] * u + to_photo[2, 1] * v + to_photo[2, 2]
     image[np.sign(w) != np.sign(found.matrix()[2, 2])] = FILL  # past the horizon: nothing
-    return Plane(image=np.asarray(image, dtype=np.uint8), box_mm=(float(x0), float(y0), float(x1), float(y1)),
+    return Plane(image=np.asarray(image, dtype=np.uint8),
+                 box_mm=(float(x0), float(y0), float(x1), float(y1)),
                  px_per_mm=float(k))
 
 

@@ -72,7 +72,7 @@ def _px_per_mm(to_image: ToImage, xy: NDArray[np.floating]) -> NDArray[np.floati
     """How many of the photo's pixels a millimetre of the plane is at each point (the square
     root of the local areal scale, from a millimetre step each way)."""
     here = to_image(xy)
-    across = to_image(xy + [1.0, 0.0]) - here
-    down = to_image(xy + [0.0, 1.0]) - here
+    across = to_image(xy + np.array([1.0, 0.0])) - here
+    down = to_image(xy + np.array([0.0, 1.0])) - here
     area = np.abs(across[:, 0] * down[:, 1] - across[:, 1] * down[:, 0])
     return np.sqrt(np.nan_to_num(area, nan=0.0))

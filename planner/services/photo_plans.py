@@ -9,19 +9,23 @@ photo under it, and the photo's own pages put its points back on the photo as ta
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from sqlalchemy import select
 
 from planner.calibration.plane import Calibration
 from planner.calibration.rectify import Box, rectified, shown_mm
+from planner.core.compute import Result
 from planner.core.memo import Recent
 from planner.core.messages import N_, PlanError
 from planner.core.plan import Plan
 from planner.extensions import db
-from planner.models import Patient, Photo
+from planner.models import Patient, Photo, PlanRecord
 from planner.photos.stores import PhotoStore
+from planner.services.session_records import computed_plan
 
 # [our default] The warped photos kept in memory (one per photo planned on, while a clinician
 # moves the slider: a preview must not decode and warp a 12-megapixel photo each time).
@@ -51,6 +55,15 @@ def calibration_of(photo: Photo) -> Calibration | None:
     return Calibration.from_dict(data)
 
 
+def calibrated_photos(patient_id: int) -> list[Photo]:
+    """The patient's photos with a scale (the card found in them), newest first: the ones a
+    plan can be drawn on."""
+    rows = db.session.scalars(select(Photo).where(Photo.patient_id == patient_id,
+                                                  Photo.calibration_json.is_not(None))
+                              .order_by(Photo.created_at.desc(), Photo.id.desc()))
+    return [photo for photo in rows if calibration_of(photo) is not None]
+
+
 def plan_photo(plan: Plan, patient: Patient) -> PhotoPlane | None:
     """The calibrated photo ``plan`` is drawn on (None: it is drawn on a body map or plain
     paper); PlanError naming ``photo`` when it is not one of the patient's, or has no scale."""
@@ -65,6 +78,63 @@ def plan_photo(plan: Plan, patient: Patient) -> PhotoPlane | None:
         raise PlanError("photo", N_("this photo has no scale (no calibration card was found "
                                     "in it): a grid cannot be planned on it"))
     return PhotoPlane(photo, found)
+
+
+@dataclass(frozen=True)
+class PlanOver:
+    """A plan to draw over a calibrated photo: computed, whose it is, and whether it was
+    drawn on this very photo (else on another photo of the site: its points are placed from
+    the card, laid again where it lay then)."""
+
+    result: Result
+    plan_id: int
+    title: str
+    here: bool
+
+
+def plan_over(photo: Photo) -> PlanOver | None:
+    """The plan whose points belong over ``photo`` (None: no plan on a photo fits, or the
+    photo has no scale): the plan its session record gave, if drawn on a photo; else the
+    newest saved plan drawn on this photo."""
+    if calibration_of(photo) is None:
+        return None
+    kg = photo.patient.weight_kg
+    weight = float(kg) if kg is not None else None
+    record = photo.record
+    if record is not None:
+        drawn_on = _photo_of(record.plan_json)
+        if drawn_on is not None:
+            result = _computed(record.plan_json, weight)
+            if result is not None:
+                return PlanOver(result, record.plan_id, record.plan.title,
+                                drawn_on == photo.id)
+    plans = db.session.scalars(select(PlanRecord).where(PlanRecord.patient_id ==
+                                                        photo.patient_id)
+                               .order_by(PlanRecord.updated_at.desc(), PlanRecord.id.desc()))
+    for plan in plans:
+        if _photo_of(plan.plan_json) == photo.id:
+            result = _computed(plan.plan_json, weight)
+            if result is not None:
+                return PlanOver(result, plan.id, plan.title, True)
+    return None
+
+
+def _photo_of(plan_json: str) -> int | None:
+    """The photo a saved plan file is drawn on (None: a body map, plain paper, or damaged)."""
+    try:
+        doc = json.loads(plan_json)
+    except ValueError:
+        return None
+    found = doc.get("photo") if isinstance(doc, dict) else None
+    return found if isinstance(found, int) and not isinstance(found, bool) else None
+
+
+def _computed(plan_json: str, weight_kg: float | None) -> Result | None:
+    """A saved plan file computed (None if it no longer computes)."""
+    try:
+        return computed_plan(plan_json, weight_kg)
+    except PlanError:
+        return None
 
 
 def plane_jpeg(ground: PhotoPlane, store: PhotoStore) -> bytes:

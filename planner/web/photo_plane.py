@@ -3,18 +3,37 @@ handed out as the photo itself is (role-checked, never cached, every look audite
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from markupsafe import Markup
 
+from planner.drawing.on_photo import points_on_photo
 from planner.extensions import db
-from planner.models import audit
+from planner.models import Photo, audit
 from planner.photos.stores import PhotoMissing, StoreError
-from planner.services.photo_plans import PhotoPlane, calibration_of, plane_jpeg
+from planner.services.photo_plans import PhotoPlane, calibration_of, plan_over, plane_jpeg
+from planner.web.i18n import format_digits
 from planner.web.lookups import get_photo
 from planner.web.photo_files import photo_store
 
 bp = Blueprint("photo_plane", __name__)
+
+
+@bp.app_template_global()
+def plan_on_photo(photo: Photo) -> dict[str, Any] | None:
+    """For a photo's overlay (templates/photos/_overlay.html): the points of the plan that
+    belongs over it, drawn back on the photo as taken (services/photo_plans.plan_over), in its
+    pixels; None if none does."""
+    over = plan_over(photo)
+    found = calibration_of(photo)
+    if over is None or found is None:
+        return None
+    return {"markup": Markup(points_on_photo(over.result, found.to_image, format_digits)),
+            "plan_id": over.plan_id, "title": over.title, "here": over.here,
+            "points": len(over.result.xy)}
 
 
 @bp.get("/photos/<int:photo_id>/plane")

@@ -34,7 +34,7 @@ from planner.extensions import db
 from planner.formatting import clock_text
 from planner.models import Patient, audit
 from planner.services import plan_files
-from planner.services.photo_plans import calibration_of
+from planner.services.photo_plans import calibrated_photos, calibration_of
 from planner.services.plans import compute_doc, copy_plan, save_plan
 from planner.services.refusals import Changed
 from planner.web import clinic_mixtures
@@ -51,6 +51,7 @@ from planner.web.editor import (
 )
 from planner.web.i18n import current_locale, plan_message
 from planner.web.lookups import get_patient, get_photo, get_plan
+from planner.web.photo_form import photo_site
 
 bp = Blueprint("plans", __name__)
 
@@ -74,7 +75,9 @@ def new(patient_id: int) -> ResponseReturnValue:
             chosen.single_limb and side not in ("left", "right")):
         return render_template("plans/choose.html", patient=patient, views=views,
                                chosen=chosen, treatment=treatment,
-                               treatments=treatment_names(), language=current_locale())
+                               treatments=treatment_names(), language=current_locale(),
+                               photos=[(photo, photo_site(photo))
+                                       for photo in calibrated_photos(patient.id)])
     doc: dict[str, Any] = {"format": FORMAT, "bodymap": chosen.id, "treatment": treatment,
                            "areas": [], "points": []}
     if chosen.single_limb:

@@ -57,9 +57,9 @@ def test_points_nearer_the_camera_are_drawn_larger():
     result = plan()
     soup = BeautifulSoup(points_on_photo(result, homography), "html.parser")
     radii = np.array([float(c["r"]) for c in soup.select("circle")])
-    scale = np.array([np.sqrt(abs(np.linalg.det(np.c_[homography([p + [1, 0]])[0]
+    scale = np.array([np.sqrt(abs(np.linalg.det(np.c_[homography([p + np.array([1, 0])])[0]
                                                       - homography([p])[0],
-                                                      homography([p + [0, 1]])[0]
+                                                      homography([p + np.array([0, 1])])[0]
                                                       - homography([p])[0]])))
                       for p in result.xy])
     assert radii.max() > radii.min() * 1.1  # the tilt is seen

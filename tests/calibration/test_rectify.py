@@ -22,9 +22,9 @@ from planner.calibration.rectify import (
 from tests.helpers.calibration_photos import Look, View, photo
 
 
-def markers_on_plane(view: View, look: Look = Look()) -> dict[int, np.ndarray]:
+def markers_on_plane(view: View, look: Look | None = None) -> dict[int, np.ndarray]:
     """Each marker found again in the warped photo, its corners in mm on the plane."""
-    image = photo(view, look)
+    image = photo(view, look or Look())
     plane = rectified(image, calibrate(image))
     x0, y0, _x1, _y1 = plane.box_mm
     found = find_markers(grey(plane.image), CARD)

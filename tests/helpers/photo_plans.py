@@ -24,7 +24,7 @@ def card_jpeg(view: View = TILTED, card: bool = True) -> bytes:
 
 
 def seed_card_photo(app, patient_id: int, user_id: int = 1, view: View = TILTED,
-                    calibrated: bool = True) -> int:
+                    calibrated: bool = True, record_id: int | None = None) -> int:
     """A photo of the card in the patient's record, stored as the app stores one and
     calibrated (or not) as the app calibrates one: its id."""
     import json
@@ -45,7 +45,8 @@ def seed_card_photo(app, patient_id: int, user_id: int = 1, view: View = TILTED,
         store = store_for(app.config)
         store.put(key, cleaned.data, cleaned.content_type)
         store.put(preview_key(key), cleaned.preview, "image/jpeg")
-        row = Photo(patient_id=patient_id, moment="before", site_text="knee", storage_key=key,
+        row = Photo(patient_id=patient_id, record_id=record_id, moment="before",
+                    site_text="knee", storage_key=key,
                     preview_key=preview_key(key), content_type=cleaned.content_type,
                     width=cleaned.width, height=cleaned.height, byte_size=len(cleaned.data),
                     sha256=cleaned.sha256, created_by_id=user_id, created_by_name="Seeded",

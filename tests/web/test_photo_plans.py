@@ -17,6 +17,7 @@ from tests.helpers.audit import audit_actions
 from tests.helpers.patients import add, created_id
 from tests.helpers.photo_plans import photo_plan, seed_card_photo
 from tests.helpers.plans import engine_result, plan_error, preview, records, save, saved_id
+from tests.helpers.records import draft
 
 
 @pytest.fixture
@@ -115,3 +116,43 @@ def test_a_damaged_photo_key_names_the_field(doctor, patient, photo, bad, words)
     response = preview(doctor, patient, doc)
     assert response.status_code == 422
     assert words in plan_error(response.get_data(as_text=True))
+
+
+def test_the_new_plan_page_offers_the_patients_calibrated_photos(app, client, doctor, patient,
+                                                                  photo):
+    bare = seed_card_photo(app, patient, calibrated=False)
+    page = BeautifulSoup(client.get(f"/patients/{patient}/plans/new").get_data(as_text=True),
+                         "html.parser")
+    offered = [int(b["value"]) for b in page.select("[data-testid=plan-on-photo] "
+                                                    "button[name=photo]")]
+    assert offered == [photo] and bare not in offered
+    other = created_id(add(doctor, family_name="Other"))
+    page = client.get(f"/patients/{other}/plans/new").get_data(as_text=True)
+    assert "plan-on-photo" not in page
+
+
+def plan_over(app, photo_id):
+    from planner.extensions import db
+    from planner.models import Photo
+    from planner.services.photo_plans import plan_over as over
+
+    with app.app_context():
+        found = over(db.session.get(Photo, photo_id))
+        return None if found is None else (found.plan_id, len(found.result.xy), found.here)
+
+
+def test_the_plan_drawn_on_a_photo_and_the_plan_of_its_session_go_over_photos(app, doctor,
+                                                                             patient, photo):
+    assert plan_over(app, photo) is None  # no plan on it yet
+    plan_id = saved_id(save(doctor, patient, photo_plan(photo)))
+    assert plan_over(app, photo) == (plan_id, 24, True)
+    # A session of a cycle on that plan: a later photo of it (the card laid where it lay)
+    # gets the session's plan, placed from its own card.
+    response = doctor(f"/plans/{plan_id}/cycle", {"template": "antalgic",
+                                                   "start": "2026-11-23", "confirm": "1"})
+    assert response.status_code == 303
+    record = draft(doctor, 1)
+    later = seed_card_photo(app, patient, record_id=record)
+    assert plan_over(app, later) == (plan_id, 24, False)
+    assert plan_over(app, seed_card_photo(app, patient, calibrated=False,
+                                          record_id=record)) is None
