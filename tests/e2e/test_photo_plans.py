@@ -56,6 +56,8 @@ def test_a_plan_is_drawn_on_the_patients_photo(server, browser):
     page.wait_for_function("""() => { const img = new Image();
         img.src = document.querySelector('#photo-ground image').getAttribute('xlink:href');
         return img.decode().then(() => img.naturalWidth > 0); }""")
+    expect(page.locator(".tool[aria-pressed=true]")).to_have_attribute("data-tool", "polygon")
+    expect(page.locator(".tool[data-tool=region]")).to_have_count(0)
     page.click("button[data-tool=freehand]")
     finger(page, [(50, -25), (110, -25), (115, 0), (110, 25), (50, 25), (48, 0), (50, -24)])
     expect(page.locator(".area-panel")).to_have_count(1)

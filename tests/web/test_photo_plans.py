@@ -53,6 +53,10 @@ def test_the_editor_opens_on_the_photo_seen_square_on(client, doctor, patient, p
     x0, y0, w, h = map(float, svg["viewbox"].replace(",", " ").split())
     assert x0 < -CARD.width_mm and y0 < -CARD.height_mm and w > 250 and h > 180
     assert "Plan on the photo of" in html
+    # No atlas regions to take on a photo: the editor starts with the polygon.
+    page = BeautifulSoup(html, "html.parser")
+    assert not page.select(".tool[data-tool=region]")
+    assert page.select_one(".tool[aria-pressed=true]")["data-tool"] == "polygon"
 
 
 def test_the_photo_seen_square_on_is_private_and_audited(app, client, doctor, photo):

@@ -68,7 +68,9 @@ function startEditor(form) {
   fitMapToScreen();
   zoomToPlan();
   window.addEventListener("resize", function () { fitMapToScreen(); relayout(); });
-  setTool("region");
+  // The tool the page starts with (region on a body map; polygon on a photo, which has none).
+  const first = document.querySelector(".tool[aria-pressed=true]");
+  setTool(first ? first.dataset.tool : "region");
   updateButtons();
   form.dataset.ready = "1"; // the handlers are set: what a browser test waits for
 }
