@@ -6,6 +6,8 @@ hands the core plain shapes in millimetres.
 
 from __future__ import annotations
 
+import functools
+import threading
 from dataclasses import replace
 
 import numpy as np
@@ -16,7 +18,7 @@ from planner.bodymaps import atlas
 from planner.bodymaps.view import BodyMapError, Region, View, view_of
 from planner.core.compute import Result, compute
 from planner.core.geometry import MapShapes
-from planner.core.memo import Recent, ready
+from planner.core.memo import Recent, ready_for_all
 from planner.core.messages import N_, Message, PlanError, PlanWarning, by_severity
 from planner.core.plan import Plan
 
@@ -95,7 +97,7 @@ def shapes_of(view: View, plan: Plan) -> MapShapes:
                             region=repr(area.region), view=view.id)
     outline = view.outline_for(plan.bodymap_version)
     return _KEPT.get((id(view), id(outline)), (view, outline),
-                     lambda: _map_shapes(view, outline, regions))
+                     lambda: _readied(_map_shapes(view, outline, regions)))
 
 
 # The map shapes of a view and outline, kept (planner.core.memo): one object for every plan on
@@ -104,6 +106,8 @@ def shapes_of(view: View, plan: Plan) -> MapShapes:
 _KEPT: Recent[MapShapes] = Recent(64)
 # A view's regions by id and its no-go ids, made once per view (not at every slider move).
 _REGION_IDS: Recent[tuple[dict[str, BaseGeometry], frozenset[str]]] = Recent(64)
+# Held while the geometries of a view that did not come ready are readied (_readied).
+_READYING = threading.Lock()
 
 
 def _map_shapes(view: View, outline: BaseGeometry, regions: dict[str, BaseGeometry]
@@ -112,9 +116,10 @@ def _map_shapes(view: View, outline: BaseGeometry, regions: dict[str, BaseGeomet
     union = view.no_go()
     return MapShapes(
         outline=outline,
-        # Prepared before any thread sees it (memo.ready): geometry.covers_xy's first point
-        # test would prepare it in place, on whichever thread came first.
-        no_go=None if union is None else ready(union),
+        # Made here for these shapes alone, and readied (memo.ready_for_all, as the atlas
+        # readies the view's) before any thread sees them: geometry.covers_xy's first point
+        # test would prepare it in place.
+        no_go=None if union is None else ready_for_all(union),
         regions=regions,
         guides={g.id: g.geometry for g in view.guides},
         warning_zones=_by_name(view.warning_regions()),
@@ -125,12 +130,29 @@ def _map_shapes(view: View, outline: BaseGeometry, regions: dict[str, BaseGeomet
 
 def _by_name(regions: tuple[Region, ...]) -> dict[str, BaseGeometry]:
     """Zones by their English name (the name the warnings give); two regions with one name are
-    one zone, so that neither is lost."""
-    out: dict[str, BaseGeometry] = {}
+    one zone, so that neither is lost (their union is made here: readied at once)."""
+    groups: dict[str, list[BaseGeometry]] = {}
     for r in regions:
-        name = r.label["en"]
-        out[name] = shapely.union(out[name], r.geometry) if name in out else r.geometry
-    return out
+        groups.setdefault(r.label["en"], []).append(r.geometry)
+    return {name: parts[0] if len(parts) == 1
+            else ready_for_all(functools.reduce(shapely.union, parts))
+            for name, parts in groups.items()}
+
+
+def _readied(shapes: MapShapes) -> MapShapes:
+    """The shapes, every geometry of them ready for tests from any thread before they are
+    kept and shared (memo.ready_for_all, as the atlas readies a view's). The atlas's views
+    come ready: nothing is left to do for them. A view built or altered by hand (a test's, a
+    tool's) may already be in other threads' hands: its geometries are readied one thread at
+    a time, and looked at under the same lock (a geometry is marked prepared before its
+    indexes are built)."""
+    held = (shapes.outline, shapes.no_go, *shapes.regions.values(), *shapes.guides.values(),
+            *shapes.warning_zones.values(), *shapes.no_go_zones.values())
+    with _READYING:
+        for geometry in held:
+            if geometry is not None and not shapely.is_prepared(geometry):
+                ready_for_all(geometry)
+    return shapes
 
 
 def _on_current_version(result: Result, view: View) -> Result:

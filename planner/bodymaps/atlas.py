@@ -1,8 +1,12 @@
 """The atlas: every body-map view in this folder, found by id, read once and mirrored by side.
 
 The contract of the drawings lives in ``CONVENTIONS.md`` next to this file (1 SVG user unit =
-1 mm). This package is pure (stdlib, shapely, svgelements): it knows nothing of the web, the
-database or rendering.
+1 mm). This package is pure (stdlib, shapely, svgelements, the core's memo): it knows nothing of
+the web, the database or rendering.
+
+A view is shared by every thread of a server: each of its geometries is prepared, its indexes
+built (planner.core.memo.ready_for_all), before the atlas hands the view out, so that no point
+test ever prepares one in place on whichever thread comes first.
 
 >>> view_ids()[:2]
 ('abdomen-anterior', 'ankle-lateral')
@@ -22,6 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from planner.bodymaps.svg_reading import parse
 from planner.bodymaps.view import BodyMapError, Region, View, view_of
+from planner.core.memo import ready_for_all
 
 __all__ = [
     "BODYMAP_DIR",
@@ -83,7 +88,7 @@ def parse_view(source: str | Path, view_id: str | None = None) -> View:
     """Parse a body-map SVG given as a path or as SVG text (not cached; for tools and tests)."""
     if isinstance(source, Path):
         return _load_file(source)
-    return parse(source, view_id or "", "<svg text>")
+    return _ready(parse(source, view_id or "", "<svg text>"))
 
 
 @functools.cache
@@ -92,7 +97,15 @@ def _load_file(path: Path) -> View:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise BodyMapError(f"The body map file '{path.name}' cannot be read: {exc}.") from exc
-    return parse(text, path.stem, path.name)
+    return _ready(parse(text, path.stem, path.name))
+
+
+def _ready(view: View) -> View:
+    """The view, every geometry of it ready for tests of any kind from any thread
+    (memo.ready_for_all)."""
+    for geometry in view.geometries():
+        ready_for_all(geometry)
+    return view
 
 
 # --------------------------------------------------------------------------- mirroring
@@ -125,7 +138,7 @@ def _for_side(base: View, side: str) -> View:
         for r in base.regions
     )
     guides = tuple(replace(g, geometry=geom(g.geometry)) for g in base.guides)
-    return replace(
+    view = replace(
         base,
         side=side,
         outline=geom(base.outline),
@@ -145,3 +158,6 @@ def _for_side(base: View, side: str) -> View:
             for part in base.parts for start, joint, end in [part.axis]) if mirror
         else base.parts,
     )
+    # The right limb's view holds the drawing's own geometries, ready already; the left's
+    # mirror images are readied before anyone sees them.
+    return _ready(view) if mirror else view

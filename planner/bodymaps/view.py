@@ -144,6 +144,16 @@ class View:
     # at its joint: <g id="axes">), as drawn for the right limb; none on most views.
     parts: tuple[Part, ...] = field(default=(), hash=False, compare=False)
 
+    def geometries(self) -> Iterator[BaseGeometry]:
+        """Every geometry the view holds: its outline and earlier outlines, its regions and
+        landmarks, guide lines, decor and parts."""
+        yield self.outline
+        yield from self.earlier_outlines.values()
+        yield from (r.geometry for r in self.regions)
+        yield from (g.geometry for g in self.guides)
+        yield from self.decor
+        yield from (p.area for p in self.parts)
+
     def outline_for(self, version: int | None) -> Geometry:
         """The outline a plan saved on ``version`` is clipped to: the kept outline of that
         version or, failing that, of the nearest later version kept (a plan on version 1 of a

@@ -75,6 +75,8 @@ def covers_xy(zone: BaseGeometry, xy: NDArray[np.float64],
     ``tolerance_mm`` of it (coordinates in mm, one row per point).
 
     Only the points within the zone's bounds are tested, so thousands of points cost little.
+    The test prepares a zone not yet prepared in place: a zone shared by several threads comes
+    prepared (the atlas's and the engine's: memo.ready, memo.ready_for_all).
 
     >>> square = shapely.box(0, 0, 10, 10)
     >>> covers_xy(square, np.array([[5, 5], [10, 3], [10 + 1e-9, 3], [10.01, 3]])).tolist()

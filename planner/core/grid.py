@@ -189,47 +189,47 @@ def _lattice(frame: _Frame, spacing: float, pattern: str, angle_deg: float,
     row_step = spacing * SQRT3_2 if pattern == "staggered" else spacing
     ys = _centred(miny, maxy, row_step)
     shift = spacing if pattern == "staggered" else 0.0
-    if len(xs) * len(ys) <= CHUNK_CANDIDATES and frame.parts == 1:
-        x, y = _one_part(turned, edge, margin, xs, ys, shift)
-        return _placed(np.column_stack([x, y]), angle_deg, frame.origin)
     if len(xs) * len(ys) > CHUNK_CANDIDATES:
         # A thin shape across a large box (a long diagonal strip): test only the stretch of
         # each row that crosses the shape, not the whole box.
         x, y, row = _scan_rows(turned, _row_spans(turned, xs, ys, shift), ys, edge, margin)
-    else:
-        # Row-major, as numpy.meshgrid(xs, ys) raveled: x ascending in each row.
-        x = np.tile(xs, len(ys))
-        y = np.repeat(ys, len(xs))
-        row = np.repeat(np.arange(len(ys)), len(xs))
-        if shift:
-            x = x + np.repeat(np.where(np.arange(len(ys)) % 2 == 1, shift / 2.0, 0.0), len(xs))
-        inside = _inside(turned, edge, margin, x, y)
-        x, y, row = x[inside], y[inside], row[inside]
-    return _finish(x, y, row, turned, angle_deg, frame.origin)
+        return _finish(x, y, row, turned, angle_deg, frame.origin)
+    grid_x, grid_y = _candidates(xs, ys, shift)
+    cx, cy = grid_x.ravel(), grid_y.ravel()  # row after row
+    inside = _inside(turned, edge, margin, cx, cy)
+    if frame.parts == 1:
+        return _placed(_serpentine_rows(grid_x, grid_y, inside.reshape(grid_x.shape)),
+                       angle_deg, frame.origin)
+    taken = np.flatnonzero(inside)
+    return _finish(cx[taken], cy[taken], taken // len(xs), turned, angle_deg, frame.origin)
 
 
-def _one_part(turned: BaseGeometry, edge: BaseGeometry | None, margin: float,
-              xs: NDArray[np.float64], ys: NDArray[np.float64], shift: float
-              ) -> tuple[Points, Points]:
-    """The lattice points in an area of one part, in serpentine order, from one test of every
-    candidate: the candidates of every other row that has points are turned right to left
-    before the inside ones are taken (serpentine_order's order, with no index built)."""
-    rows, columns = len(ys), len(xs)
-    grid_x = np.empty((rows, columns))
+def _candidates(xs: NDArray[np.float64], ys: NDArray[np.float64], shift: float
+                ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Every lattice position, one row of the grid for each of ``ys`` (x ascending in each row,
+    as numpy.meshgrid(xs, ys)), the odd rows shifted by half of ``shift``."""
+    grid_x = np.empty((len(ys), len(xs)))
     grid_x[...] = xs
     if shift:
         # Odd rows shift by half a spacing: with the even rows centred, they are centred too.
         grid_x[1::2] += shift / 2.0
-    grid_y = np.empty((rows, columns))
+    grid_y = np.empty((len(ys), len(xs)))
     grid_y[...] = ys[:, None]
-    cx, cy = grid_x.ravel(), grid_y.ravel()  # views, row after row
-    inside = _inside(turned, edge, margin, cx, cy)
-    grid_inside = inside.reshape(rows, columns)
+    return grid_x, grid_y
+
+
+def _serpentine_rows(grid_x: NDArray[np.float64], grid_y: NDArray[np.float64],
+                     grid_inside: NDArray[np.bool_]) -> Points:
+    """The inside candidates of an area of one part in serpentine_order's order, with no index
+    built: every other row that has points is turned right to left (its x, in place, and which
+    of its candidates are inside) before the inside ones are taken, row after row. The grid's
+    fast path (nearly every area is of one part); tests/core/test_serpentine_reference.py
+    holds it to the reference order, as it holds serpentine_order."""
     back = np.flatnonzero(grid_inside.any(axis=1))[1::2]  # the 2nd, 4th... rows with points
     if len(back):
         grid_x[back] = grid_x[back, ::-1]
         grid_inside[back] = grid_inside[back, ::-1]
-    return cx[inside], cy[inside]
+    return np.column_stack([grid_x[grid_inside], grid_y[grid_inside]])
 
 
 def _inside(turned: BaseGeometry, edge: BaseGeometry | None, margin: float, x: Points,

@@ -7,9 +7,13 @@ tables of the most recent (the least recently used is dropped first), keyed by t
 coordinates they came from, or by the identity of a geometry that the table holds on to (so
 that its id cannot be given to another object while the entry lives).
 
-A geometry goes into a table prepared and already queried once (``ready``): GEOS builds a
-prepared geometry's index on its first query, which two threads must not do at once, and a
-kept geometry is shared by every thread of a server.
+A geometry goes into a table prepared and already queried (``ready``): GEOS builds a prepared
+geometry's indexes on their first query, which two threads must not do at once, and a kept
+geometry is shared by every thread of a server. A point test (``shapely.contains_xy``,
+``intersects_xy``) on a geometry not yet prepared prepares it in place: so the body-map atlas
+readies every geometry of a view before it hands the view out (``ready_for_all``: a view's
+geometries are tested every way, by the drawings too), and the engine whatever it keeps,
+never leaving a shared geometry to the first test.
 
 >>> calls = []
 >>> kept = Recent[int](2)
@@ -83,8 +87,9 @@ class Recent(Generic[V]):
 
 
 def ready(geom: G) -> G:
-    """A geometry prepared for fast point tests, its lazy indexes built by one query each (a
-    point in it, and the distance to a point just off its corner).
+    """A geometry prepared for fast point tests, the indexes they use built now by one query
+    each: the point locator (a point in it) and the distance index (the distance to a point
+    just off its corner). Enough for the core's own shapes, which it only tests with points.
 
     >>> square = ready(shapely.box(0, 0, 10, 10))
     >>> bool(shapely.is_prepared(square))
@@ -99,4 +104,24 @@ def ready(geom: G) -> G:
     return geom
 
 
-__all__ = ["Recent", "ready"]
+def ready_for_all(geom: G) -> G:
+    """A geometry ready (``ready``) and, besides, with the indexes that GEOS builds for tests
+    against lines and areas built too, by a line across it: its edge index (intersects, covers,
+    contains) and its relate graph (touches, within, overlaps, disjoint...). For a geometry
+    handed to code that may test it any way: a body-map view's, drawn and printed as well as
+    planned on.
+
+    >>> bool(shapely.is_prepared(ready_for_all(shapely.box(0, 0, 10, 10))))
+    True
+    """
+    if geom.is_empty:
+        return geom
+    ready(geom)
+    minx, miny, maxx, maxy = geom.bounds
+    across = shapely.linestrings([(minx - 1.0, miny - 1.0), (maxx + 1.0, maxy + 1.0)])
+    shapely.intersects(geom, across)
+    shapely.touches(geom, across)
+    return geom
+
+
+__all__ = ["Recent", "ready", "ready_for_all"]

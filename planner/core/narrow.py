@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from planner.core.along_line import spaced_along
 from planner.core.centre_line import centre_line
 from planner.core.geometry import MIN_SURFACE_MM2
+from planner.core.memo import Recent
 
 Points = NDArray[np.float64]
 
@@ -27,10 +28,22 @@ def extent(shape: BaseGeometry, spacing: float) -> tuple[float, float]:
 
     A connected shape inside a w x L rectangle has area <= w * L and perimeter >= 2 * L, so
     its width is at least 2 * area / perimeter: when that is already the spacing, the shape is
-    neither narrow nor tiny and the (costlier) rectangle is not needed.
+    neither narrow nor tiny and the (costlier) rectangle is not needed. The rectangle does not
+    depend on the spacing: it is kept for this very shape object (memo.Recent), so that a
+    slider moving the spacing of a narrow area measures it once.
     """
     if isinstance(shape, Polygon) and 2 * shape.area / shape.length >= spacing:
         return float("inf"), float("inf")
+    return _SIDES.get((id(shape),), (shape,), lambda: _sides(shape))
+
+
+# [our default]: the shapes' rectangles kept between calls, as many as grid.KEPT_FRAMES.
+KEPT_SIDES = 256
+_SIDES: Recent[tuple[float, float]] = Recent(KEPT_SIDES)
+
+
+def _sides(shape: BaseGeometry) -> tuple[float, float]:
+    """Width and length of the smallest rotated rectangle around a shape (extent's)."""
     rect = shapely.minimum_rotated_rectangle(shape)
     if isinstance(rect, Polygon) and rect.area >= shape.area * (1 - 1e-6):
         corners = np.asarray(rect.exterior.coords)[:4]
