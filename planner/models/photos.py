@@ -4,10 +4,21 @@ another moment), of a site of the body map or one described in words.
 A row says whose photo it is and what it shows; the bytes are in the photo store under a random
 key (planner/photos/stores.py), stripped of every metadata (planner/photos/cleaning.py).
 
-A photo's calibration (issue 20, items 3-4, planner/calibration) is filled in later by the code
-that finds the calibration card in it: the homography from the photo's pixels to millimetres on
-the card's plane, how many markers were found and the residual error in mm. Until then, and for
-a photo without a card, those columns are empty: the photo has no scale.
+A photo's scale (issue 20, items 3-4, planner/calibration; services/photo_scale.py): the
+calibration card is looked for in the photo when it is taken, and the three calibration columns
+say what was found:
+
+- ``calibration_json`` is ``Calibration.as_dict()`` (the homography from the card's plane in mm
+  to the photo's pixels, the markers found and their corners in px, the residual, the scale,
+  the fit's estimated error by distance): the photo has a scale (``plane``);
+- or ``{"refused": reason, "message": words, "numbers": {...}}`` (CalibrationError's reason
+  code, its English words, its finite numbers): looked for, no scale, and why
+  (``calibration_refusal``);
+- or empty: never looked for (a photo taken before the app looked, or whose search failed
+  unexpectedly): no scale; the photo's page offers to look.
+
+``calibration_residual_mm`` is the largest corner residual of a calibration (None otherwise);
+``calibrated_at`` is when the card was looked for, whatever was found (None: never).
 """
 
 from __future__ import annotations
@@ -19,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from planner.calibration.plane import Calibration
 from planner.extensions import db
 from planner.models.times import ClinicWallClock, UtcInstant, now
 
@@ -65,9 +77,8 @@ class Photo(db.Model):  # type: ignore[name-defined,misc]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_by_name: Mapped[str] = mapped_column(String(120))  # as when it was taken
     created_at: Mapped[datetime] = mapped_column(UtcInstant, default=now)
-    # The calibration card found in the photo (issue 20, items 3-4; empty until then):
-    # {"homography": 3x3 rows, image px -> mm on the card's plane, "markers": [ids found],
-    #  "detector": its version}, and the residual error in mm as its own column.
+    # The calibration card looked for in the photo (see the module's docstring): its plane or
+    # why there is none; the plane's largest residual in mm; when it was looked for.
     calibration_json: Mapped[str | None] = mapped_column(Text)
     calibration_residual_mm: Mapped[float | None] = mapped_column(Float)
     calibrated_at: Mapped[datetime | None] = mapped_column(UtcInstant)
@@ -78,11 +89,33 @@ class Photo(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def calibration(self) -> dict[str, Any] | None:
-        """The calibration found in the photo (None: none, the photo has no scale)."""
+        """What the search for the card left, as stored: a calibration or a refusal (None:
+        never looked for). ``plane`` and ``calibration_refusal`` tell them apart."""
         if not self.calibration_json:
             return None
         found: dict[str, Any] = json.loads(self.calibration_json)
         return found
+
+    @property
+    def plane(self) -> Calibration | None:
+        """The card's plane found in the photo: its scale (None: the photo has none)."""
+        found = self.calibration
+        if found is None or "refused" in found:
+            return None
+        try:
+            return Calibration.from_dict(found)
+        except (KeyError, TypeError, ValueError, IndexError):  # not a calibration as we keep one
+            return None
+
+    @property
+    def calibration_refusal(self) -> tuple[str, dict[str, float]] | None:
+        """Why the card gave the photo no scale: the reason's code (CalibrationError's) and
+        its numbers (None: calibrated, or never looked for)."""
+        found = self.calibration
+        if found is None or "refused" not in found:
+            return None
+        numbers = found.get("numbers") or {}
+        return str(found["refused"]), {str(k): float(v) for k, v in numbers.items()}
 
     @property
     def file_name(self) -> str:

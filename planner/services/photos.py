@@ -35,6 +35,7 @@ from planner.models import (
 )
 from planner.photos.cleaning import clean
 from planner.photos.stores import PhotoStore, new_key, preview_key
+from planner.services.photo_scale import look_for_card
 from planner.services.refusals import NotDraft, Refused
 
 log = logging.getLogger(__name__)
@@ -93,14 +94,17 @@ def teaching_use(photo: Photo, consent: Consent | None) -> bool:
 def add_photo(patient: Patient, data: bytes, details: PhotoDetails, actor: User,
               store: PhotoStore, via: str = "") -> Photo:
     """Keep a photo of ``patient``: checked against their consent (NoPhotoConsent,
-    NoTeachingConsent), cleaned (cleaning.PhotoRefused), put in ``store`` (StoreError), its row
-    written with its audit event; committed. ``via``: "API" when a program sent it."""
+    NoTeachingConsent), cleaned (cleaning.PhotoRefused), the calibration card looked for in it
+    (photo_scale.py: its scale, or why it has none; never a refusal), put in ``store``
+    (StoreError), its row written with its audit event; committed. ``via``: "API" when a
+    program sent it."""
     consent = photo_consent(patient.id)
     if not may_take(consent):
         raise NoPhotoConsent(consent)
     if details.teaching and not (consent is not None and consent.photos_teaching):
         raise NoTeachingConsent()
     cleaned = clean(data)
+    scale = look_for_card(cleaned.data)
     key = new_key(cleaned.extension)
     cycle = details.cycle
     if cycle is None and details.record is not None and details.record.scheduled is not None:
@@ -120,11 +124,13 @@ def add_photo(patient: Patient, data: bytes, details: PhotoDetails, actor: User,
                       height=cleaned.height, byte_size=len(cleaned.data),
                       sha256=cleaned.sha256, taken_at=cleaned.taken_at,
                       created_by_id=actor.id, created_by_name=actor.full_name)
+        scale.apply(photo)
         db.session.add(photo)
         db.session.flush()
         words = [moment_detail(details.moment)]
         if details.record is not None:
             words.append(f"session record {details.record.id}")
+        words.append(scale.word)
         if via:
             words.append(via)
         audit(actor, "create", "photo", photo.id, ", ".join(words))

@@ -4,6 +4,7 @@ adds these routes to its blueprint: ``register``)."""
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -33,7 +34,6 @@ WHOLE = re.compile(r"[0-9]{1,10}")
 def photo_json(photo: Photo, consent: Consent | None) -> dict[str, Any]:
     """A photo's facts (its bytes: ``/photos/{id}/image``); ``consent``: the patient's photo
     consent (service.photo_consent, looked up once for a list of photos)."""
-    calibration = photo.calibration
     return {"id": photo.id, "patient_id": photo.patient_id, "record_id": photo.record_id,
             "cycle_id": photo.cycle_id, "moment": photo.moment,
             "site": {"view": photo.site_view or None, "side": photo.site_side or None,
@@ -47,8 +47,31 @@ def photo_json(photo: Photo, consent: Consent | None) -> dict[str, Any]:
             if photo.taken_at else None,
             "created_at": photo.created_at.isoformat(timespec="seconds"),
             "created_by": photo.created_by_name,
-            "calibration": None if calibration is None else {
-                **calibration, "residual_mm": photo.calibration_residual_mm}}
+            "calibration": calibration_json(photo)}
+
+
+def calibration_json(photo: Photo) -> dict[str, Any]:
+    """A photo's scale in short (services/photo_scale.py): calibrated or not, the card's
+    markers found, the largest residual, the scale, how far from the card the fit's estimated
+    error stays within 1 mm, the homography (the card's plane in mm, origin at its centre, to
+    the photo's px, row by row); or why there is no scale (``refusal``: CalibrationError's
+    reason; null with ``calibrated`` false: never looked for)."""
+    plane = photo.plane
+    refused = photo.calibration_refusal
+    return {"calibrated": plane is not None,
+            "markers_found": plane.markers_found if plane else None,
+            "markers_expected": plane.markers_expected if plane else None,
+            "residual_max_mm": _rounded(plane.residual_max_mm, 3) if plane else None,
+            "px_per_mm": _rounded(plane.px_per_mm, 3) if plane else None,
+            "within_1mm_mm": _rounded(plane.within_mm(1.0), 1) if plane else None,
+            "homography": list(plane.homography) if plane else None,
+            "refusal": refused[0] if refused else None,
+            "looked_for_at": photo.calibrated_at.isoformat(timespec="seconds")
+            if photo.calibrated_at else None}
+
+
+def _rounded(value: float, places: int) -> float | None:
+    return round(value, places) if math.isfinite(value) else None
 
 
 def _patient(patient_id: int) -> Patient:

@@ -95,6 +95,11 @@ FIXED = {
     "teaching use marked": N_("marked for teaching use"),
     "teaching use unmarked": N_("no longer marked for teaching use"),
     "photos compared": N_("photos compared, session by session"),
+    # A photo's scale (services/photo_scale.py) and the calibration card's PDF.
+    "calibrated": N_("calibrated (the calibration card found)"),
+    "no scale": N_("no scale (no calibration card that can be used)"),
+    "calibration card looked for": N_("calibration card looked for"),
+    "calibration card PDF": N_("calibration card, PDF"),
 }
 SHAPES: tuple[tuple[str, str], ...] = (
     (r"answer (?P<status>\d+)", N_("answer %(status)s")),

@@ -25,6 +25,30 @@ def _object(properties: dict[str, Any], required: list[str] | None = None) -> di
             "additionalProperties": False}
 
 
+NULLABLE_NUMBER = {"type": ["number", "null"]}
+CALIBRATION = {**_object({
+    "calibrated": {"type": "boolean", "description": "the calibration card was found: the "
+                                                     "photo has a scale"},
+    "markers_found": {"type": ["integer", "null"], "description": "of the card's markers"},
+    "markers_expected": {"type": ["integer", "null"]},
+    "residual_max_mm": {**NULLABLE_NUMBER, "description": "the largest distance of a marker's "
+                                                          "corner from the fitted plane, mm"},
+    "px_per_mm": {**NULLABLE_NUMBER, "description": "the photo's scale at the card's centre"},
+    "within_1mm_mm": {**NULLABLE_NUMBER,
+                      "description": "how far from the card's centre (mm) the fit's estimated "
+                                     "error stays within 1 mm; on a curved limb the skin's "
+                                     "curve adds its own error across the limb"},
+    "homography": {"type": ["array", "null"], "items": {"type": "number"},
+                   "minItems": 9, "maxItems": 9,
+                   "description": "the card's plane (mm, origin at its centre, x right and y "
+                                  "down as the card is read) to the photo's px, row by row"},
+    "refusal": {"type": ["string", "null"],
+                "description": "why there is no scale: no_card, too_few_markers, two_cards, "
+                               "too_small, too_blurred, too_oblique, not_flat, bad_image"},
+    "looked_for_at": {**NULLABLE_TEXT, "description": "when the card was looked for (null "
+                                                      "and calibrated false: never)"}}),
+    "description": "the photo's scale, from the calibration card in it (issue 20)"}
+
 PHOTO = _object({
     "id": {"type": "integer"}, "patient_id": {"type": "integer"},
     "record_id": NULLABLE_ID, "cycle_id": NULLABLE_ID, "moment": {"enum": list(MOMENTS)},
@@ -39,10 +63,7 @@ PHOTO = _object({
     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
     "taken_at": {**NULLABLE_TEXT, "description": "the camera's clock, if it said"},
     "created_at": TEXT, "created_by": TEXT,
-    "calibration": {"type": ["object", "null"],
-                    "description": "the calibration card found in the photo (issue 20): the "
-                                   "homography from pixels to mm, the residual error in mm; "
-                                   "null: the photo has no scale"}})
+    "calibration": CALIBRATION})
 
 UPLOAD = _object({
     "file": {"type": "string", "format": "binary",

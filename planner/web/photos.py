@@ -23,14 +23,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from planner.calibration.layout import CARD
 from planner.extensions import db
 from planner.models import Cycle, Patient, Photo, SessionRecord, audit
 from planner.photos.cleaning import MAX_BYTES, PhotoRefused
 from planner.photos.stores import PhotoMissing, StoreError
+from planner.services import photo_scale
 from planner.services import photos as service
 from planner.services.refusals import NotDraft
 from planner.services.session_records import treatment_of
 from planner.web import photo_form
+from planner.web.calibration_words import SURFACE_DISTANCES_MM, scale_facts
 from planner.web.lookups import get_patient
 from planner.web.paths import local_target
 from planner.web.photo_files import READ_LIMIT, photo_response, photo_store
@@ -189,7 +192,8 @@ def show(photo_id: int) -> ResponseReturnValue:
     return render_template("photos/show.html", photo=photo, site=photo_form.photo_site(photo),
                            moments=photo_form.moment_names(), consent=consent,
                            teaching_use=service.teaching_use(photo, consent),
-                           deletable=photo.record is None or not photo.record.signed)
+                           deletable=photo.record is None or not photo.record.signed,
+                           scale=scale_facts(photo), distances=SURFACE_DISTANCES_MM)
 
 
 def _read(photo_id: int, kind: str) -> ResponseReturnValue:
@@ -234,6 +238,31 @@ def teaching(photo_id: int) -> ResponseReturnValue:
     flash(_("Marked for teaching use.") if photo.teaching else
           _("No longer marked for teaching use."), "success")
     return redirect(url_for("photos.show", photo_id=photo.id), 303)
+
+
+@bp.post("/photos/<int:photo_id>/calibration")
+def look_for_card(photo_id: int) -> ResponseReturnValue:
+    """Look for the calibration card in a photo (one taken before the app looked for it when
+    a photo is taken): its scale, or why it has none."""
+    photo = get_photo(photo_id)
+    back = redirect(url_for("photos.show", photo_id=photo.id), 303)
+    try:
+        photo_scale.look_again(photo, photo_store(), current_user)
+    except PhotoMissing:
+        flash(_("The photo's file is missing from the photo store: nothing was looked for."),
+              "error")
+        return back
+    except StoreError:
+        flash(_("The photo store did not answer: try again."), "error")
+        return back
+    if photo.plane is not None:
+        flash(_("Calibration card found: the photo has a scale."), "success")
+    elif photo.calibration_refusal is not None:
+        flash(_("No scale: no calibration card that can be used (the page says why)."),
+              "error")
+    else:
+        flash(_("The calibration card could not be looked for in this photo."), "error")
+    return back
 
 
 @bp.post("/photos/<int:photo_id>/delete")
@@ -292,6 +321,28 @@ def patient_photos(patient: Patient) -> dict[str, Any]:
             photo_form.consent_refusal(consent),
             "compared": [c for c in patient.cycles
                          if any(p.cycle_id == c.id for p in photos)]}
+
+
+@bp.app_template_global()
+def card_found(photo: Photo) -> dict[str, Any] | None:
+    """The calibration card as found in a photo, to draw over it (templates/photos/
+    _overlay.html) in the photo's pixels as an SVG's (a pixel's centre at +0.5): each marker's
+    corners as found, and the card's outline where the fitted plane puts it (None: no scale)."""
+    plane = photo.plane
+    if plane is None:
+        return None
+    half_w, half_h = CARD.width_mm / 2, CARD.height_mm / 2
+    outline = plane.to_image([[-half_w, -half_h], [half_w, -half_h], [half_w, half_h],
+                              [-half_w, half_h]])
+    return {"width": photo.width, "height": photo.height,
+            "markers": [(marker_id, _points(corners)) for marker_id, corners in plane.markers],
+            "outline": _points(outline.ravel().tolist())}
+
+
+def _points(flat: Any) -> str:
+    """x0, y0, x1, y1... in OpenCV's pixels as an SVG polygon's points."""
+    return " ".join(f"{flat[i] + 0.5:.1f},{flat[i + 1] + 0.5:.1f}"
+                    for i in range(0, len(flat) - 1, 2))
 
 
 @bp.app_template_global()

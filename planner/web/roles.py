@@ -95,6 +95,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "photo_plane.plane": ALL,
     "photos.teaching": CLINICIANS,
     "photos.delete": CLINICIANS,
+    "photos.look_for_card": CLINICIANS,  # a photo taken before the app looked for the card
     "files.plan_points": ALL,  # the assistant prepares syringes from it
     "files.patient_sessions": CLINICIANS,
     "files.import_plan": CLINICIANS,  # it ends in the editor, where only they save

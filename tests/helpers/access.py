@@ -180,6 +180,9 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/photos/<int:photo_id>/download", "GET"): ("/photos/1/download", {}, 302, 200, 200, 200),
     ("/photos/<int:photo_id>/teaching", "POST"): ("/photos/1/teaching", {}, 302, 303, 303, 403),
     ("/photos/<int:photo_id>/delete", "POST"): ("/photos/1/delete", {}, 302, 303, 303, 403),
+    # Looking for the calibration card in a photo taken before the app looked: a clinician's.
+    ("/photos/<int:photo_id>/calibration", "POST"): ("/photos/1/calibration", {},
+                                                     302, 303, 303, 403),
     ("/cycles/<int:cycle_id>/photos", "GET"): ("/cycles/1/photos", {}, 302, 200, 200, 200),
     # Photo 1 has no calibration card: it has no plane to plan on.
     ("/photos/<int:photo_id>/plane", "GET"): ("/photos/1/plane", {}, 302, 404, 404, 404),

@@ -33,7 +33,11 @@ def test_a_photo_sent_is_kept_clean_listed_read_and_audited(app, doctor):
     assert photo["site"] == {"view": "knee-anterior", "side": "right",
                              "region": "knee-anterior/medial", "text": None}
     assert (photo["width"], photo["height"]) == (32, 64)  # turned upright
-    assert photo["teaching"] is False and photo["calibration"] is None
+    assert photo["teaching"] is False
+    # A phone's photo of a knee, no calibration card in it: looked for, no scale, and why.
+    assert photo["calibration"]["calibrated"] is False
+    assert photo["calibration"]["refusal"] == "no_card"
+    assert photo["calibration"]["markers_found"] is None
     listed = api.get(f"/patients/{patient}/photos")
     assert [p["id"] for p in listed.json["photos"]] == [photo["id"]]
     assert api.get(f"/photos/{photo['id']}").json == photo
@@ -43,7 +47,8 @@ def test_a_photo_sent_is_kept_clean_listed_read_and_audited(app, doctor):
     kept = Image.open(io.BytesIO(image.data))
     assert not kept.getexif() and b"GPS" not in image.data and b"Rossi" not in image.data
     assert audit_actions(app, "photo") == [
-        ("create", f"after the session, session record {record}, API"), ("view", "API"),
+        ("create", f"after the session, session record {record}, no scale, API"),
+        ("view", "API"),
         ("export", "API, download")]
     assert ("view", "API, photos") in audit_actions(app, "patient")
 

@@ -337,7 +337,7 @@ def test_every_upload_look_and_download_is_audited(app, doctor, cycle, client):
     client.get(f"/photos/{photo.id}/download")
     client.get(f"/photos/{photo.id}")
     assert audit_actions(app, "photo") == [
-        ("create", f"before the session, session record {rid}"), ("view", "preview"),
+        ("create", f"before the session, session record {rid}, no scale"), ("view", "preview"),
         ("view", "full size"), ("export", "download"), ("view", "")]
 
 
@@ -348,5 +348,9 @@ def test_the_audit_page_says_the_photo_events_in_words(app, admin):
         assert entity_names()["photo"] == "photo"
         assert detail_words("photo", "after the session, session record 3, API") == \
             "after the session, session record 3, through the API"
+        assert detail_words("photo", "before the session, calibrated, API") == \
+            "before the session, calibrated (the calibration card found), through the API"
+        assert detail_words("photo", "calibration card looked for, no scale") == \
+            "calibration card looked for, no scale (no calibration card that can be used)"
         assert detail_words("session_record", "FHIR R4 bundle, 2 photos") == \
             "FHIR R4 bundle, 2 photos"

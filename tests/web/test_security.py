@@ -231,6 +231,7 @@ CSRF_POSTS = [
     ("/patients/1/photos", {"moment": "before", "site_text": "knee"}),
     ("/photos/1/teaching", {"teaching": "1"}),
     ("/photos/1/delete", {}),
+    ("/photos/1/calibration", {}),
 ]
 
 
