@@ -30,18 +30,19 @@ from planner.services.print_progress import Progress
 POLL_MS = 400
 
 
-def answer(kind: str, html: Callable[[], str], *, entity: str, entity_id: int,
+def answer(kind: str, html: Callable[[], str], *, entity: str, entity_id: int | None,
            filename: str, detail: str, page_url: str, inputs: str | None = None
            ) -> ResponseReturnValue:
     """The PDF of the HTML ``html()`` makes if it is made, else the page that waits for it
     (202), or the page that says it could not be made. ``inputs`` is the key of everything the
     HTML is made from (print_jobs.inputs_key), if known: a PDF made from the same is sent
     without making the HTML again. ``detail`` is the audit event's (``sheet PDF, version 3``);
-    ``page_url`` the printout as a page, which the browser can print instead."""
+    ``page_url`` the printout as a page, which the browser can print instead. ``entity_id``
+    None: a printout of no record (the calibration card, a "page"), kept as entity 0."""
     retry = request.args.get("retry") == "1"
     job = print_jobs.made_from(inputs) if inputs and not retry else None
     if job is None:
-        job = print_jobs.ask(kind, html(), entity, entity_id, retry=retry, inputs=inputs)
+        job = print_jobs.ask(kind, html(), entity, entity_id or 0, retry=retry, inputs=inputs)
     if job.status == "queued" and current_app.config.get("PRINTOUTS_INLINE"):
         job_id = job.id
         db.session.commit()
@@ -70,7 +71,8 @@ def headings() -> dict[str, str]:
     return {"sheet": _("Preparing the treatment-room sheet…"),
             "stencil": _("Preparing the true-scale stencil…"),
             "handout": _("Preparing the aftercare handout…"),
-            "report": _("Preparing the cycle report…")}
+            "report": _("Preparing the cycle report…"),
+            "card": _("Preparing the calibration card…")}
 
 
 def progress_words(progress: Progress) -> dict[str, object]:

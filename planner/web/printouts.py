@@ -167,7 +167,8 @@ def progress_of(job_id: int) -> ResponseReturnValue:
     if found is None:
         abort(404)
     job = db.session.get_one(Printout, job_id)
-    source = "printouts.cycle_pdf" if job.entity == "cycle" else "printouts.pdf"
+    source = {"cycle": "printouts.cycle_pdf", "page": "calibration.card_pdf"}.get(
+        job.entity, "printouts.pdf")
     if not allowed(source, "GET", str(current_user.role)):
         abort(403)
     return jsonify(print_delivery.progress_words(found))

@@ -63,6 +63,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "printouts.progress_of": ALL,
     "printouts.settings": ADMIN,
     "calibration.card": ALL,  # the calibration card for photos: no patient data
+    "calibration.card_pdf": ALL,
     # The patient signs; whoever is with them (the assistant too) hands over the tablet.
     "consents.take": ALL,
     "consents.show": ALL,

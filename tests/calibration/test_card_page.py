@@ -51,5 +51,7 @@ def test_nothing_scales_the_cards_on_paper():
 def test_a_plans_print_menu_offers_it(client, doctor):
     patient = created_id(add(doctor, family_name="Bianchi", given_name="Anna"))
     plan = saved_id(save(doctor, patient, knee_plan()))
-    link = page(client, f"/plans/{plan}").select_one("[data-testid=print-calibration-card]")
-    assert link["href"] == "/calibration-card"
+    menu = page(client, f"/plans/{plan}")
+    assert menu.select_one("[data-testid=print-calibration-card]")["href"] == "/calibration-card"
+    assert menu.select_one("[data-testid=print-calibration-card-pdf]")["href"] == \
+        "/calibration-card.pdf"

@@ -122,6 +122,7 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     # A printout's progress while the print worker makes it (job 1: the seeded queued sheet).
     ("/printouts/<int:job_id>", "GET"): ("/printouts/1", {}, 302, 200, 200, 200),
     ("/calibration-card", "GET"): ("/calibration-card", {}, 302, 200, 200, 200),
+    ("/calibration-card.pdf", "GET"): ("/calibration-card.pdf", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/report", "GET"): ("/cycles/1/report", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/report.pdf", "GET"): ("/cycles/1/report.pdf", {}, 302, 200, 200, 200),
     ("/cycles/<int:cycle_id>/sessions", "POST"): ("/cycles/1/sessions",
