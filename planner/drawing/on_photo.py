@@ -21,7 +21,7 @@ from planner.core.compute import Result
 from planner.drawing.style import POINT_RADIUS_MM, mixture_colours
 
 ToImage = Callable[[ArrayLike], NDArray[np.floating]]
-LABEL_MM = 3.0  # a number's height on the skin, as on the sheet's map [our default]
+LABEL_MM = 4.0  # a number's height on the skin, to read on any skin [our default]
 LEAST_PX = 2.0  # never drawn smaller than this in the photo's pixels
 
 

@@ -1,8 +1,9 @@
 """Planning on a calibrated photo on a 1024x768 touch tablet (issue 20, item 4): from the photo,
 the editor opens on it seen square on; the doctor draws an area beside the card with a finger,
-the grid comes in mm on the card's plane; the plan is saved with its photo.
+the grid comes in mm on the card's plane; the plan is saved with its photo, and its points are
+drawn back on the photo as taken.
 
-Screenshots: photo-plan-editor-tablet."""
+Screenshots: photo-plan-editor-tablet, photo-plan-on-photo-tablet."""
 
 from __future__ import annotations
 
@@ -65,4 +66,19 @@ def test_a_plan_is_drawn_on_the_patients_photo(server, browser):
     assert doc["photo"] == photo and "bodymap" not in doc
     assert total_points(page) >= 6
     shot(page, "photo-plan-editor-tablet")
+    points = total_points(page)
+    page.locator("#save-plan").tap()
+    expect(page.locator(".flash")).to_contain_text("saved")
+
+    # Back on the photo as taken: the plan's points where the camera saw them.
+    page.goto(f"{base}/photos/{photo}")
+    overlay = page.locator("[data-testid=photo-overlay]")
+    expect(overlay.locator(".point-on-photo")).to_have_count(points)
+    expect(page.locator("[data-testid=plan-over]")).to_contain_text(f"{points} points")
+    page.wait_for_function("document.querySelector('[data-testid=photo-image]').complete")
+    frame = page.locator(".photo-frame").bounding_box()
+    dot = overlay.locator(".point-on-photo circle").first.bounding_box()
+    assert frame["x"] <= dot["x"] <= frame["x"] + frame["width"]
+    assert frame["y"] <= dot["y"] <= frame["y"] + frame["height"]
+    shot(page, "photo-plan-on-photo-tablet")
     assert not problems, problems

@@ -160,3 +160,23 @@ def test_the_plan_drawn_on_a_photo_and_the_plan_of_its_session_go_over_photos(ap
     assert plan_over(app, later) == (plan_id, 24, False)
     assert plan_over(app, seed_card_photo(app, patient, calibrated=False,
                                           record_id=record)) is None
+
+
+def test_the_photo_page_draws_the_plan_back_on_the_photo(app, client, doctor, patient, photo):
+    page = BeautifulSoup(client.get(f"/photos/{photo}").get_data(as_text=True), "html.parser")
+    start = page.select_one("[data-testid=plan-on-this-photo]")
+    assert start["href"] == f"/patients/{patient}/plans/new?photo={photo}"
+    assert not page.select(".plan-on-photo") and not page.select("[data-testid=plan-over]")
+    plan_id = saved_id(save(doctor, patient, photo_plan(photo)))
+    page = BeautifulSoup(client.get(f"/photos/{photo}").get_data(as_text=True), "html.parser")
+    dots = page.select("[data-testid=photo-overlay] .plan-on-photo .point-on-photo")
+    assert [int(g["data-number"]) for g in dots] == list(range(1, 25))
+    caption = page.select_one("[data-testid=plan-over]")
+    assert "24 points" in caption.get_text() and "another photo" not in caption.get_text()
+    assert caption.select_one("a")["href"] == f"/plans/{plan_id}"
+
+
+def test_a_photo_without_a_scale_offers_no_plan(app, client, doctor, patient):
+    bare = seed_card_photo(app, patient, calibrated=False)
+    page = client.get(f"/photos/{bare}").get_data(as_text=True)
+    assert "plan-on-this-photo" not in page and "plan-on-photo" not in page
