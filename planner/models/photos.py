@@ -82,6 +82,10 @@ class Photo(db.Model):  # type: ignore[name-defined,misc]
     calibration_json: Mapped[str | None] = mapped_column(Text)
     calibration_residual_mm: Mapped[float | None] = mapped_column(Float)
     calibrated_at: Mapped[datetime | None] = mapped_column(UtcInstant)
+    # Numbered marks a clinician placed on the photo, with or without a scale (migration
+    # 0015): [{"x": 0.41, "y": 0.52, "text": "trigger point"}], x and y as fractions of the
+    # photo's width and height, numbered in this order (services/photo_marks.py).
+    marks_json: Mapped[str | None] = mapped_column(Text)
 
     patient: Mapped[Patient] = relationship()
     record: Mapped[SessionRecord | None] = relationship()
@@ -116,6 +120,14 @@ class Photo(db.Model):  # type: ignore[name-defined,misc]
             return None
         numbers = found.get("numbers") or {}
         return str(found["refused"]), {str(k): float(v) for k, v in numbers.items()}
+
+    @property
+    def marks(self) -> list[dict[str, Any]]:
+        """The marks placed on the photo, in their numbering order (none: an empty list)."""
+        if not self.marks_json:
+            return []
+        found: list[dict[str, Any]] = json.loads(self.marks_json)
+        return found
 
     @property
     def file_name(self) -> str:

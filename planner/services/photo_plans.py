@@ -49,10 +49,7 @@ class PhotoPlane:
 
 def calibration_of(photo: Photo) -> Calibration | None:
     """The photo's calibration, if the card was found in it (None: no scale)."""
-    data = photo.calibration
-    if not data or "homography" not in data:
-        return None
-    return Calibration.from_dict(data)
+    return photo.plane
 
 
 def calibrated_photos(patient_id: int) -> list[Photo]:

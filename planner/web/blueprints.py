@@ -23,6 +23,7 @@ from planner.web import (
     files,
     mixtures,
     patients,
+    photo_marks,
     photo_plane,
     photos,
     plans,
@@ -41,7 +42,7 @@ def register(app: Flask) -> None:
     for bp in (auth.bp, patients.bp, plans.bp, mixtures.bp, printouts.bp, cycles.bp,
                records.bp, consents.bp, fhir_export.bp, files.bp, photos.bp, recall.bp,
                accounts.account, accounts.users, audit.bp, tokens.bp, api.bp, calibration.bp,
-               photo_plane.bp):
+               photo_plane.bp, photo_marks.bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(HTTPException)

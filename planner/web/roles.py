@@ -94,6 +94,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "photos.download": ALL,
     "photos.compare": ALL,
     "photo_plane.plane": ALL,
+    "photo_marks.edit": CLINICIANS,
+    "photo_marks.save": CLINICIANS,
     "photos.teaching": CLINICIANS,
     "photos.delete": CLINICIANS,
     "photos.look_for_card": CLINICIANS,  # a photo taken before the app looked for the card

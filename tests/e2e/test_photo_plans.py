@@ -3,7 +3,8 @@ the editor opens on it seen square on; the doctor draws an area beside the card 
 the grid comes in mm on the card's plane; the plan is saved with its photo, and its points are
 drawn back on the photo as taken.
 
-Screenshots: photo-plan-editor-tablet, photo-plan-on-photo-tablet."""
+Screenshots: photo-plan-editor-tablet, photo-plan-on-photo-tablet; a photo without a scale is
+annotated with numbered marks instead: photo-marks-tablet, photo-marks-shown-tablet."""
 
 from __future__ import annotations
 
@@ -81,4 +82,38 @@ def test_a_plan_is_drawn_on_the_patients_photo(server, browser):
     assert frame["x"] <= dot["x"] <= frame["x"] + frame["width"]
     assert frame["y"] <= dot["y"] <= frame["y"] + frame["height"]
     shot(page, "photo-plan-on-photo-tablet")
+    assert not problems, problems
+
+
+def test_a_photo_without_a_scale_is_annotated_with_marks(server, browser):
+    base, app = server
+    make_user(app)
+    patient = seed_patient(app)
+    photo = seed_card_photo(app, patient, calibrated=False)
+    width, height = SIZES["tablet"]
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
+    page = context.new_page()
+    problems = watch(page)
+    log_in(page, base, "doctor")
+    page.goto(f"{base}/photos/{photo}")
+    expect(page.locator("[data-testid=plan-on-this-photo]")).to_have_count(0)
+    page.locator("[data-testid=mark-this-photo]").tap()
+    page.locator("#marks-form[data-ready]").wait_for(state="attached")
+    page.wait_for_function("document.querySelector('[data-testid=photo-image]').complete")
+    box = page.locator("#marks-frame svg.photo-marks").bounding_box()
+    for fx, fy, words in ((0.3, 0.4, "trigger point"), (0.7, 0.6, "tender")):
+        page.touchscreen.tap(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+        page.locator(".mark-row input[name=mark-text]").last.fill(words)
+    expect(page.locator("#marks-frame g.mark")).to_have_count(2)
+    shot(page, "photo-marks-tablet")
+    page.locator("[data-testid=marks-save]").tap()
+    expect(page.locator(".flash")).to_contain_text("Marks saved")
+    expect(page.locator("[data-testid=photo-marks] g.mark")).to_have_count(2)
+    expect(page.locator("[data-testid=photo-marks-list] li")).to_have_text(
+        ["trigger point", "tender"])
+    dot = page.locator("[data-testid=photo-marks] g.mark circle").first.bounding_box()
+    image = page.locator("[data-testid=photo-image]").bounding_box()
+    assert abs(dot["x"] + dot["width"] / 2 - (image["x"] + 0.3 * image["width"])) < 6
+    assert abs(dot["y"] + dot["height"] / 2 - (image["y"] + 0.4 * image["height"])) < 6
+    shot(page, "photo-marks-shown-tablet")
     assert not problems, problems

@@ -187,6 +187,9 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any], int, int, int, int]] = 
     ("/cycles/<int:cycle_id>/photos", "GET"): ("/cycles/1/photos", {}, 302, 200, 200, 200),
     # Photo 1 has no calibration card: it has no plane to plan on.
     ("/photos/<int:photo_id>/plane", "GET"): ("/photos/1/plane", {}, 302, 404, 404, 404),
+    # Marks on a photo (annotation, with or without a scale): a clinician's.
+    ("/photos/<int:photo_id>/marks", "GET"): ("/photos/1/marks", {}, 302, 200, 200, 403),
+    ("/photos/<int:photo_id>/marks", "POST"): ("/photos/1/marks", {}, 302, 303, 303, 403),
     ("/api/v1/patients/<int:patient_id>/photos", "GET"): ("/api/v1/patients/1/photos", {}, 401, 401, 401, 401),
     ("/api/v1/patients/<int:patient_id>/photos", "POST"): ("/api/v1/patients/1/photos", {}, 401, 401, 401, 401),
     ("/api/v1/photos/<int:photo_id>", "GET"): ("/api/v1/photos/1", {}, 401, 401, 401, 401),

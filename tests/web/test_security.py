@@ -232,6 +232,7 @@ CSRF_POSTS = [
     ("/photos/1/teaching", {"teaching": "1"}),
     ("/photos/1/delete", {}),
     ("/photos/1/calibration", {}),
+    ("/photos/1/marks", {"mark-x": "0.5", "mark-y": "0.5", "mark-text": "forged"}),
 ]
 
 
@@ -600,7 +601,7 @@ def test_every_static_file_is_ours_or_vendored():
             "editor/tools.js", "editor/labels.js", "editor/landmarks.js", "landmarks.css",
             "print-stencil.css", "menu.js", "tablet.css", "records.css",
             "forms/signature-pad.js", "forms/carried.js", "forms/points-given.js",
-            "print-progress.js", "print-progress.css", "photos.css", "photos.js",
+            "print-progress.js", "print-progress.css", "photos.css", "photos.js", "photo-marks.js",
             "calibration-card.css"}
     for path in (ROOT / "static").rglob("*"):
         name = path.relative_to(ROOT / "static").as_posix()
