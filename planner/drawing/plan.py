@@ -58,7 +58,7 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
              scale_bar: bool = True, print_scale: float = 1.0,
              digits: Text = identity, frame: Box | None = None, legend: bool = True,
              scheme: bool = True, points_within: Box | None = None,
-             ground: Ground | None = None) -> str:
+             ground: Ground | None = None, paper: bool = False) -> str:
     """The plan drawn as a standalone SVG document (mm units), on its view or on plain paper.
 
     ``text`` translates the drawing's words (the web app passes gettext), ``digits`` writes a
@@ -78,6 +78,8 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     ``points_within``, only the points inside that box are drawn. ``ground``: a calibrated
     photo to draw under a plan on plain paper (its millimetres are the photo's plane's); the
     whole drawing then shows what of the plane the photo shows, unless cropped or framed.
+    ``paper``: the points as printed, in a few elements for all of them, without what only the
+    editor reads (points_layer).
     """
     minx, miny, width, height = _frame(result, view)
     if ground is not None and view is None and not crop:
@@ -139,7 +141,8 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     points = points_markup(result, colours, radius=point_radius(result, print_scale),
                            size=LABEL_SIZE_MM / print_scale,
                            frame=(minx, miny, minx + width, miny + height),
-                           taken=words, digits=digits, scheme=scheme, within=points_within)
+                           taken=words, digits=digits, scheme=scheme, within=points_within,
+                           paper=paper)
     slots.update({POINTS_SLOT: points, LEGEND_MARKERS: swatches})
     return _filled(str(dwg.tostring()), slots)
 

@@ -27,6 +27,7 @@ from planner.drawing.labels import (
     place_labels,
     text_box,
 )
+from planner.drawing.paper_points import paper_points
 from planner.drawing.style import (
     FONT_FAMILY,
     NO_MIXTURE_COLOUR,
@@ -39,7 +40,7 @@ from planner.drawing.style import (
 
 def points_markup(result: Result, colours: dict[str | None, str], *, radius: float,
                   size: float, frame: Box, taken: list[Box], digits: Text = identity,
-                  scheme: bool = True, within: Box | None = None) -> str:
+                  scheme: bool = True, within: Box | None = None, paper: bool = False) -> str:
     """The points layer: dots, and labels of ``size`` mm that overlap nothing in ``taken``,
     no point and no other label, inside ``frame``; it says how many of its points have no
     number beside them (``data-unlabelled``) and how many of those no row or column name
@@ -47,7 +48,9 @@ def points_markup(result: Result, colours: dict[str | None, str], *, radius: flo
     fit, its rows and columns are named at its edges instead (``scheme=False``: its numbers
     that fit are kept, for a part of a drawing whose neighbour shows the others). With
     ``within``, only the points inside it are drawn (a part of an enlarged drawing: its bands
-    for the orientation words show no point, its neighbours show them)."""
+    for the orientation words show no point, its neighbours show them). ``paper``: the points
+    as printed, in a few elements for all of them (paper_points), without what only the editor
+    reads (each point's group, its tooltip and data)."""
     names = grid_names(result)
     xy = np.asarray(result.xy, dtype=np.float64).reshape(-1, 2)
     area_of = [int(a) for a in result.area_of.tolist()]
@@ -74,8 +77,10 @@ def points_markup(result: Result, colours: dict[str | None, str], *, radius: flo
     parts = [f'<g id="points" font-family="{FONT_FAMILY}" font-size="{size:.2f}" '
              f'data-label-mm="{size:.2f}" data-radius-mm="{radius:.2f}" '
              f'data-unlabelled="{len(unlabelled)}" data-unnamed="{unnamed}">']
-    parts += _point_groups(result, colours, names, placed, radius, digits,
-                           None if within is None else seen)
+    drawn = None if within is None else seen
+    parts += paper_points(result, colours, names.names, placed, radius, size,
+                                       drawn) if paper else \
+        _point_groups(result, colours, names, placed, radius, digits, drawn)
     parts.append("</g>")
     parts.append(_edge_markup(names, schemed, edges, size))
     return "".join(parts)

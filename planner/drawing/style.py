@@ -43,25 +43,40 @@ def marker_pieces(r: float, colour: str, marker: str) -> tuple[str, ...]:
     return tuple(_marker(at, r, colour, marker).split(at))
 
 
-def _marker(at: str, r: float, colour: str, marker: str) -> str:
+# A marker's circles, bottom first: each its class (None, "centre", "eye"), its radius and its
+# presentation attributes as written. The editor's markup (marker_svg) and the printouts' (one
+# path per circle of a mixture's marker for all its points: planner/drawing/paper_points.py)
+# are both written from it.
+Layer = tuple[str | None, float, tuple[tuple[str, str], ...]]
+
+
+@functools.lru_cache(maxsize=256)
+def marker_layers(r: float, colour: str, marker: str) -> tuple[Layer, ...]:
+    """The circles of a point's marker (radius ``r``, a mixture's ``colour``), bottom first."""
     if marker in ("ring", "target", "dashed"):
-        dashes = f' stroke-dasharray="{r * 0.5:.3f},{r * 0.3:.3f}"' if marker == "dashed" \
-            else ""
-        ring = (f'<circle {at} r="{r * 0.8:.3f}" fill="{colour}" fill-opacity="0.25" '
-                f'stroke="{colour}" stroke-width="{r * 0.4:.3f}"{dashes} '
-                f'data-marker="{marker}"/>')
-        if marker == "target":
-            ring += f'<circle class="centre" {at} r="{r * 0.3:.3f}" fill="{colour}"/>'
-        return ring
+        dashes = (("stroke-dasharray", f"{r * 0.5:.3f},{r * 0.3:.3f}"),) if marker == "dashed" \
+            else ()
+        ring: Layer = (None, r * 0.8, (("fill", colour), ("fill-opacity", "0.25"),
+                                       ("stroke", colour), ("stroke-width", f"{r * 0.4:.3f}"),
+                                       *dashes, ("data-marker", marker)))
+        return (ring, ("centre", r * 0.3, (("fill", colour),))) if marker == "target" \
+            else (ring,)
     if marker == "halo":
-        return (f'<circle {at} r="{r:.3f}" fill="#ffffff" fill-opacity="0.6" stroke="{colour}" '
-                f'stroke-width="{r * 0.2:.3f}" data-marker="halo"/>'
-                f'<circle class="centre" {at} r="{r * 0.55:.3f}" fill="{colour}"/>')
-    dot = (f'<circle {at} r="{r:.3f}" fill="{colour}" stroke="#111111" '
-           f'stroke-width="{r * 0.16:.3f}" data-marker="{marker}"/>')
-    if marker == "eye":
-        dot += f'<circle class="eye" {at} r="{r * 0.4:.3f}" fill="#ffffff"/>'
-    return dot
+        return ((None, r, (("fill", "#ffffff"), ("fill-opacity", "0.6"), ("stroke", colour),
+                           ("stroke-width", f"{r * 0.2:.3f}"), ("data-marker", "halo"))),
+                ("centre", r * 0.55, (("fill", colour),)))
+    dot: Layer = (None, r, (("fill", colour), ("stroke", "#111111"),
+                            ("stroke-width", f"{r * 0.16:.3f}"), ("data-marker", marker)))
+    return (dot, ("eye", r * 0.4, (("fill", "#ffffff"),))) if marker == "eye" else (dot,)
+
+
+def _marker(at: str, r: float, colour: str, marker: str) -> str:
+    parts = []
+    for css, radius, attributes in marker_layers(r, colour, marker):
+        head = f'<circle class="{css}" ' if css else "<circle "
+        parts.append(f'{head}{at} r="{radius:.3f}"'
+                     + "".join(f' {name}="{value}"' for name, value in attributes) + "/>")
+    return "".join(parts)
 
 
 def mixture_markers(result: Result) -> dict[str | None, str]:

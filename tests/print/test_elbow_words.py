@@ -17,6 +17,7 @@ from planner.bodymaps.atlas import get_view
 from planner.core.plan_reader import from_dict
 from planner.printing import plan_pages
 from planner.printing.paper import SheetInfo
+from tests.helpers import print_drawings
 from tests.helpers.pdf_words import Page, colliding, read_back, within
 
 # The edge words, the table's words, and what it said of the elbow before ("24 left on the
@@ -55,7 +56,7 @@ def test_the_sheet_s_map_says_proximal_and_distal_on_the_inset(side, language, p
     proximal, distal, said, never = WORDS[language]
     pages = printed(side, language, paper)["sheet"]
     first = pages[0]
-    maps = [d for d in first.drawings if len(d.svg.findall(".//{*}circle")) > 5]
+    maps = [d for d in first.drawings if len(print_drawings.point_marks(d.svg)) > 5]
     assert maps, "the sheet's map"
     up, down = _in(first, maps[0], proximal), _in(first, maps[0], distal)
     assert up and down, [w.text for w in first.words if within(w.box, maps[0].box)]

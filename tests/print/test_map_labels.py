@@ -22,6 +22,7 @@ from planner.drawing.plan import plan_svg
 from planner.printing.paper import SheetInfo
 from planner.printing.plan_pages import sheet_html
 from planner.printing.sheet_map import svg_size
+from tests.helpers import print_drawings
 
 SOME = settings(max_examples=80, deadline=None, database=None,
                 derandomize=bool(os.environ.get("CI")),
@@ -151,7 +152,8 @@ def test_a_sheet_too_dense_to_label_adds_an_enlarged_drawing_where_every_number_
         assert "10 mm on the skin measure" in caption
         points, _names = layers(svg)
         assert float(points.get("font-size")) * scale >= 2.0
-        seen |= {t.text for t in points.iter(f"{SVG}text")}
+        seen |= {p.label for p in print_drawings.point_marks(ET.fromstring(svg)).values()
+                 if p.label}
         # The drawing prints at its scale: its size is its frame's times the scale.
         width, _h = svg_size(svg)
         frame = ET.fromstring(svg).get("viewBox").replace(",", " ").split()
