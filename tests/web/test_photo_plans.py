@@ -145,8 +145,9 @@ def plan_over(app, photo_id):
         return None if found is None else (found.plan_id, len(found.result.xy), found.here)
 
 
-def test_the_plan_drawn_on_a_photo_and_the_plan_of_its_session_go_over_photos(app, doctor,
-                                                                             patient, photo):
+def test_the_plan_drawn_on_a_photo_and_the_plan_of_its_session_go_over_photos(app, client,
+                                                                             doctor, patient,
+                                                                             photo):
     assert plan_over(app, photo) is None  # no plan on it yet
     plan_id = saved_id(save(doctor, patient, photo_plan(photo)))
     assert plan_over(app, photo) == (plan_id, 24, True)
@@ -160,6 +161,13 @@ def test_the_plan_drawn_on_a_photo_and_the_plan_of_its_session_go_over_photos(ap
     assert plan_over(app, later) == (plan_id, 24, False)
     assert plan_over(app, seed_card_photo(app, patient, calibrated=False,
                                           record_id=record)) is None
+    # The cycle's comparison shows the session's photos, the plan's points over the one with
+    # a scale.
+    page = BeautifulSoup(client.get("/cycles/1/photos").get_data(as_text=True), "html.parser")
+    figures = {int(f["data-photo-id"]): f for f in page.select("[data-testid=photo]")}
+    assert len(figures[later].select(".plan-on-photo .point-on-photo")) == 24
+    assert not [f for pid, f in figures.items() if pid != later
+                and f.select(".plan-on-photo")]
 
 
 def test_the_photo_page_draws_the_plan_back_on_the_photo(app, client, doctor, patient, photo):
