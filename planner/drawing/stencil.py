@@ -65,6 +65,9 @@ class Backdrop:
     sides: Mapping[str, str] = field(default_factory=dict)  # direction code: word at an edge
     bends: tuple[Bend, ...] = ()  # parts with their own axes (the elbow's insets)
     zones: tuple[BaseGeometry, ...] = ()  # no-go and danger zones: the edge words keep off
+    # The landmarks are the only way to lay the stencil (a photo's calibration card): each
+    # area's tiles take its nearest in, even at the cost of a page.
+    anchor: bool = False
 
 
 NO_BACKDROP = Backdrop(None, (), (), None)
@@ -285,7 +288,7 @@ def _bounds(surface: Any, pts: Sequence[Any], back: Backdrop, triggers: bool,
             size: tuple[float, float]) -> Box | None:
     """The map's part a group's tiles cover: its outline and points with room for their
     numbers; a trigger point's nearest landmarks (when near enough); an area's nearest
-    landmark too when that takes no more pages."""
+    landmark too when that takes no more pages (or always, when the backdrop is anchored)."""
     margin = 8.0  # room around the outermost points for their numbers
     xs = [p.x for p in pts]
     ys = [p.y for p in pts]
@@ -307,8 +310,10 @@ def _bounds(surface: Any, pts: Sequence[Any], back: Backdrop, triggers: bool,
     for lm in dict.fromkeys(wanted):  # each once, in order
         cx, cy = lm.centre
         room = margin + NAME_MM  # its cross and its name
-        bigger = (min(grown[0], cx - room), min(grown[1], cy - room),
-                  max(grown[2], cx + room), max(grown[3], cy + room))
-        if triggers or _counts(bigger, *step) == _counts(own, *step):
+        # An anchoring landmark (a photo's card) whole, to lay the stencil on it.
+        lx0, ly0, lx1, ly1 = lm.geometry.bounds if back.anchor else (cx, cy, cx, cy)
+        bigger = (min(grown[0], lx0 - room), min(grown[1], ly0 - room),
+                  max(grown[2], lx1 + room), max(grown[3], ly1 + room))
+        if triggers or back.anchor or _counts(bigger, *step) == _counts(own, *step):
             grown = bigger
     return grown

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from planner.drawing.ground import Ground
 from planner.vocabulary import LANGUAGES
 
 # Paper: (name, width, height) in mm, and the page margins of print.css (12 mm, 16 mm below
@@ -39,6 +40,9 @@ class SheetInfo:
     next_session: date | None = None
     handout_text: str | None = None  # the clinic's own aftercare text for this language
     static_base: str = ""  # where print.css is: "" for PDF, "/static/" for the web page
+    # A plan drawn on a calibrated photo: the photo seen square on under its map, inlined (the
+    # PDF fetches nothing else), and its card on the stencil (issue 20).
+    ground: Ground | None = None
 
 
 def usable_mm(paper: str) -> tuple[float, float]:

@@ -137,8 +137,10 @@ def fetcher() -> Any:
         """WeasyPrint's fetcher, limited to files under planner/static."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("data:image/svg+xml;base64,"):
-                return super().fetch(url, headers)  # the map (sheet_html), tick boxes (print.css)
+            if url.startswith(("data:image/svg+xml;base64,", "data:image/jpeg;base64,")):
+                # The map (sheet_html), tick boxes (print.css), a plan's photo under its map
+                # (web/photo_ground.py): made here, inlined, nothing fetched.
+                return super().fetch(url, headers)
             if url.startswith("file://"):
                 path = Path(unquote(url.removeprefix("file://").split("?")[0])).resolve()
                 if path.is_relative_to(STATIC) and path.is_file():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -29,6 +30,7 @@ from planner.core.whereabouts import (
     whereabouts,
     whereabouts_of,
 )
+from planner.drawing.ground import Ground
 from planner.drawing.stencil import Backdrop, stencil_tiles
 from planner.formatting import number_text
 from planner.printing.paper import SheetInfo, check, usable_mm
@@ -89,7 +91,8 @@ def stencil_html(result: Result, view: View | None, info: SheetInfo) -> str:
     _ = translations(info.language).gettext
     width, height = usable_mm(info.paper)
     tiles = list(stencil_tiles(result, width, height - STENCIL_CAPTION_MM,
-                               backdrop(view, info.language, wording.tile_edge_words(_)),
+                               backdrop(view, info.language, wording.tile_edge_words(_))
+                               if info.ground is None else card_backdrop(info.ground, _),
                                STENCIL_TRIGGER_LINE_MM))
     lines = [[f"{p.number}{' ' + p.label if p.label else ''}: "
               + "; ".join(wording.position_text(w, _) for w in found)
@@ -133,6 +136,14 @@ def backdrop(view: View | None, language: str, sides: dict[str, str]) -> Backdro
     return Backdrop(view.outline, tuple(view.decor), view_landmarks(view, language),
                     view_axes(view), sides, view_bends(view),
                     tuple(r.geometry for r in view.regions if r.kind in ("no-go", "warning")))
+
+
+def card_backdrop(ground: Ground, _: Callable[[str], str]) -> Backdrop:
+    """A plan on a photo has no body on its stencil: the calibration card is its one landmark,
+    drawn at true scale where it lay, so that the cut-out is laid with its card on the card;
+    each area's tiles take it in (``anchor``), at the cost of a page if need be."""
+    card = Landmark("calibration-card", _("calibration card"), shapely.Polygon(ground.card_mm))
+    return Backdrop(None, (), (card,), None, anchor=True)
 
 
 def handout_html(result: Result, view: View | None, info: SheetInfo) -> str:

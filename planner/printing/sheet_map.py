@@ -93,7 +93,8 @@ def fitted_map(result: Result, view: View | None, info: SheetInfo, width: float,
     _ = translations(info.language).gettext
     digits = partial(digits_text, language=info.language)
     probe = plan_svg(result, view, text=_, language=info.language, crop=True,
-                     title=plan_heading(result, info), digits=digits, paper=True)
+                     title=plan_heading(result, info), digits=digits, paper=True,
+                     ground=info.ground)
     w, h = svg_size(probe)
     scale = min(1.0, width / w, height / h)
     svg, drawn = probe, 1.0
@@ -101,7 +102,7 @@ def fitted_map(result: Result, view: View | None, info: SheetInfo, width: float,
     def draw(at: float) -> str:
         return plan_svg(result, view, text=_, language=info.language, crop=True,
                         scale_bar=False, title=plan_heading(result, info), print_scale=at,
-                        digits=digits, paper=True)
+                        digits=digits, paper=True, ground=info.ground)
 
     for _attempt in range(4):  # drawn at its scale, without the bar, its frame and legend
         if scale >= 1.0:       # change: fit it again until it fits as large as it can
@@ -150,7 +151,7 @@ def enlarged_maps(result: Result, view: View | None, info: SheetInfo,
         svg = plan_svg(result, view, text=_, language=info.language, frame=frame,
                        print_scale=k, legend=False, digits=digits, scheme=not fits,
                        points_within=(frame[0], frame[1] + words, frame[2], frame[3] - words),
-                       paper=True)
+                       paper=True, ground=info.ground)
         out.append(Drawing(data_address(sized(svg, (frame[2] - frame[0]) * k,
                                               (frame[3] - frame[1]) * k)), k, n, len(parts)))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -44,6 +45,7 @@ from planner.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from planner.web import print_delivery
 from planner.web.i18n import current_locale
 from planner.web.lookups import get_plan
+from planner.web.photo_ground import ground_for
 from planner.web.record_form import signed_as
 from planner.web.roles import allowed
 from planner.wording import treatment_names
@@ -115,10 +117,13 @@ def printout(record: PlanRecord, kind: str, *, for_screen: bool
     def html() -> str:
         try:
             result, view = compute_doc(json.loads(record.plan_json), record.patient)
+            # A plan on a photo: the photo under its map, inlined (made here, not in the
+            # key: the photo's bytes never change, and the plan file names the photo).
+            ground = ground_for(result.plan, record.patient, inline=True)
         except PlanError:
             abort(404)
         with force_locale(language):
-            return make(result, view, info)
+            return make(result, view, replace(info, ground=ground))
 
     # compute_doc reads the plan and the patient's weight; the rest is in ``info``.
     return print_jobs.inputs_key(kind, info, record.plan_json, record.patient.weight_kg), html

@@ -188,3 +188,40 @@ def test_a_photo_without_a_scale_offers_no_plan(app, client, doctor, patient):
     bare = seed_card_photo(app, patient, calibrated=False)
     page = client.get(f"/photos/{bare}").get_data(as_text=True)
     assert "plan-on-this-photo" not in page and "plan-on-photo" not in page
+
+
+def test_the_sheet_shows_the_photo_and_the_stencil_the_card_at_true_scale(app, client, doctor,
+                                                                         patient, photo,
+                                                                         tmp_path):
+    import subprocess
+
+    import numpy as np
+    from pypdf import PdfReader
+
+    plan_id = saved_id(save(doctor, patient, photo_plan(photo)))
+    sheet = client.get(f"/plans/{plan_id}/sheet.pdf")
+    assert sheet.status_code == 200 and sheet.mimetype == "application/pdf"
+    first = PdfReader(io.BytesIO(sheet.data)).pages[0]
+    assert [im for im in first.images if im.name.lower().endswith((".jpg", ".jpeg"))] or \
+        any(getattr(im, "image", None) is not None and im.image.width > 100
+            for im in first.images), "no photo under the sheet's map"
+    stencil = client.get(f"/plans/{plan_id}/stencil.pdf")
+    assert stencil.status_code == 200
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(stencil.data)).pages)
+    assert "calibration card" in text
+    # The card drawn at 1:1 on the stencil's first page: its grey fill 85.6 mm across.
+    path = tmp_path / "stencil.pdf"
+    path.write_bytes(stencil.data)
+    dpi = 254  # 10 px per mm
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-png", str(path),
+                    str(tmp_path / "page")], check=True)
+    page = np.asarray(Image.open(next(tmp_path.glob("page*.png"))).convert("RGB"), dtype=int)
+    grey = (np.abs(page - 0xD9) <= 3).all(axis=2)
+    # The longest run of the card's grey along a row (the area's own fill is another grey
+    # run beside it).
+    longest = 0
+    for row in grey[::5]:
+        edges = np.flatnonzero(np.diff(np.r_[0, row.astype(int), 0]))
+        runs = edges[1::2] - edges[::2]
+        longest = max(longest, int(runs.max()) if len(runs) else 0)
+    assert longest / 10 == pytest.approx(CARD.width_mm, abs=0.6)
