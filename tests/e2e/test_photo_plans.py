@@ -1,9 +1,10 @@
 """Planning on a calibrated photo on a 1024x768 touch tablet (issue 20, item 4): from the photo,
 the editor opens on it seen square on; the doctor draws an area beside the card with a finger,
 the grid comes in mm on the card's plane; the plan is saved with its photo, and its points are
-drawn back on the photo as taken.
+drawn back on the photo as taken; its sheet is printed on the photo, its stencil with the card.
 
-Screenshots: photo-plan-editor-tablet, photo-plan-on-photo-tablet; a photo without a scale is
+Screenshots: photo-plan-editor-tablet, photo-plan-on-photo-tablet,
+photo-plan-sheet-tablet; a photo without a scale is
 annotated with numbered marks instead: photo-marks-tablet, photo-marks-shown-tablet."""
 
 from __future__ import annotations
@@ -82,6 +83,28 @@ def test_a_plan_is_drawn_on_the_patients_photo(server, browser):
     assert frame["x"] <= dot["x"] <= frame["x"] + frame["width"]
     assert frame["y"] <= dot["y"] <= frame["y"] + frame["height"]
     shot(page, "photo-plan-on-photo-tablet")
+
+    # The printouts from the plan's Print menu: the sheet's map on the photo, the stencil with
+    # the card at true scale to lay on the card.
+    app.config["PRINTOUTS_INLINE"] = True  # no print worker in this test's server
+    page.locator("[data-testid=plan-over] a").tap()
+    page.locator(".print-menu summary").tap()
+    sheet_page = page.locator(".print-menu a", has_text="Treatment sheet")
+    with context.expect_page() as opened:
+        sheet_page.tap()
+    sheet = opened.value
+    sheet.wait_for_load_state("load")
+    sheet.wait_for_function("""() => [...document.images].every(i => i.complete)
+                               && document.images.length > 0""")
+    shot(sheet, "photo-plan-sheet-tablet")
+    for kind in ("sheet", "stencil"):
+        href = page.locator(".print-menu a", has_text="PDF" if kind == "sheet" else
+                            "True-scale stencil").first.get_attribute("href")
+        response = page.request.get(base + href)
+        assert response.status == 200 and response.headers["content-type"] == \
+            "application/pdf", (kind, response.status)
+        pdf = response.body()
+        assert (b"/DCTDecode" in pdf) == (kind == "sheet")  # the photo, under the sheet's map
     assert not problems, problems
 
 
