@@ -47,7 +47,8 @@ def photo_json(photo: Photo, consent: Consent | None) -> dict[str, Any]:
             if photo.taken_at else None,
             "created_at": photo.created_at.isoformat(timespec="seconds"),
             "created_by": photo.created_by_name,
-            "calibration": calibration_json(photo)}
+            "calibration": calibration_json(photo),
+            "marks": [{"x": m["x"], "y": m["y"], "text": m["text"]} for m in photo.marks]}
 
 
 def calibration_json(photo: Photo) -> dict[str, Any]:

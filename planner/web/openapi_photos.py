@@ -63,7 +63,15 @@ PHOTO = _object({
     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
     "taken_at": {**NULLABLE_TEXT, "description": "the camera's clock, if it said"},
     "created_at": TEXT, "created_by": TEXT,
-    "calibration": CALIBRATION})
+    "calibration": CALIBRATION,
+    "marks": {"type": "array", "description": "numbered marks a clinician placed on the photo, "
+                                              "in their numbering order (web app only)",
+              "items": _object({
+                  "x": {"type": "number", "minimum": 0, "maximum": 1,
+                        "description": "across the photo, a fraction of its width"},
+                  "y": {"type": "number", "minimum": 0, "maximum": 1,
+                        "description": "down the photo, a fraction of its height"},
+                  "text": TEXT})}})
 
 UPLOAD = _object({
     "file": {"type": "string", "format": "binary",

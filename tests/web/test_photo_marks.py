@@ -109,3 +109,14 @@ def test_a_signed_records_photo_keeps_its_marks(app, client, doctor, cycle):
     assert stored(app, photo) == []
     page = client.get(f"/photos/{photo}/marks").get_data(as_text=True)
     assert "its marks stay as they were" in page and "marks-save" not in page
+
+
+def test_the_api_gives_the_marks(app, doctor, photo):
+    from tests.helpers.api import make_token
+
+    doctor(f"/photos/{photo}/marks", marks_form((0.25, 0.5, "trigger point")))
+    token = make_token(app, "api-doctor")
+    response = app.test_client().get(f"/api/v1/photos/{photo}",
+                                     headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.json["marks"] == [{"x": 0.25, "y": 0.5, "text": "trigger point"}]
