@@ -23,7 +23,7 @@ from planner.core.memo import Recent
 from planner.core.messages import N_, PlanError
 from planner.core.plan import Plan
 from planner.extensions import db
-from planner.models import Patient, Photo, PlanRecord
+from planner.models import Patient, Photo, PlanRecord, SessionRecord
 from planner.photos.stores import PhotoStore
 from planner.services.session_records import computed_plan
 
@@ -114,6 +114,19 @@ def plan_over(photo: Photo) -> PlanOver | None:
             if result is not None:
                 return PlanOver(result, plan.id, plan.title, True)
     return None
+
+
+def drawn_on(photo: Photo) -> list[str]:
+    """The titles of the plans drawn on ``photo``: saved plans, and the plans session records
+    copied in (a plan on a photo needs its photo, so the photo stays while they do)."""
+    plans = db.session.scalars(select(PlanRecord).where(PlanRecord.patient_id ==
+                                                        photo.patient_id))
+    titles = [plan.title for plan in plans if _photo_of(plan.plan_json) == photo.id]
+    records = db.session.scalars(select(SessionRecord).where(SessionRecord.patient_id ==
+                                                             photo.patient_id))
+    titles += [record.plan.title for record in records
+               if _photo_of(record.plan_json) == photo.id]
+    return list(dict.fromkeys(titles))
 
 
 def _photo_of(plan_json: str) -> int | None:

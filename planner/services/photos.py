@@ -35,6 +35,7 @@ from planner.models import (
 )
 from planner.photos.cleaning import clean
 from planner.photos.stores import PhotoStore, new_key, preview_key
+from planner.services.photo_plans import drawn_on
 from planner.services.photo_scale import look_for_card
 from planner.services.refusals import NotDraft, Refused
 
@@ -51,6 +52,15 @@ class NoPhotoConsent(Refused):
     def __init__(self, consent: Consent | None) -> None:
         super().__init__("no consent to photos in the record")
         self.consent = consent
+
+
+class PhotoInUse(Refused):
+    """A plan is drawn on the photo (its grid is in mm on the photo's card): the photo stays
+    while the plan does. ``plans``: their titles."""
+
+    def __init__(self, plans: list[str]) -> None:
+        super().__init__(plans)
+        self.plans = plans
 
 
 class NoTeachingConsent(Refused):
@@ -167,6 +177,9 @@ def delete_photo(photo: Photo, actor: User, store: PhotoStore) -> None:
     even a discarded one, can go."""
     if photo.record is not None and photo.record.signed:
         raise NotDraft()
+    plans = drawn_on(photo)
+    if plans:
+        raise PhotoInUse(plans)
     keys = (photo.storage_key, photo.preview_key)
     audit(actor, "delete", "photo", photo.id, moment_detail(photo.moment))
     db.session.delete(photo)

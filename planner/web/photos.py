@@ -276,6 +276,10 @@ def delete(photo_id: int) -> ResponseReturnValue:
         flash(_("This photo belongs to a signed record and stays with it. Add an addendum to "
                 "the record to say what is wrong with it."), "error")
         return redirect(url_for("photos.show", photo_id=photo_id), 303)
+    except service.PhotoInUse as exc:
+        flash(_("A plan is drawn on this photo (%(plans)s): the photo stays while the plan "
+                "does.", plans=", ".join(f"“{title}”" for title in exc.plans)), "error")
+        return redirect(url_for("photos.show", photo_id=photo_id), 303)
     flash(_("Photo deleted."), "success")
     if record_id is not None:
         return redirect(url_for("records.show", record_id=record_id), 303)

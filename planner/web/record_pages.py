@@ -50,7 +50,7 @@ def render_form(plan: PlanRecord, result: Result, values: dict[str, Any],
         min_reason=checklist.MIN_OVERRIDE_REASON,
         blocking_codes=checklist.BLOCKING_CODES, treatment=treatment,
         consent=latest_consent(plan.patient_id, treatment), carry=carry, reason=reason,
-        drawing=given_drawing(result)), status
+        drawing=given_drawing(result, plan.patient)), status
 
 
 def plan_broken(patient_id: int, exc: Exception) -> ResponseReturnValue:
@@ -80,7 +80,7 @@ def show_record(record: SessionRecord, values: dict[str, Any] | None = None,
             questions=checklist.QUESTIONS, answers=json.loads(record.checklist_json),
             events=json.loads(record.adverse_json),
             adj=sessions.Adjustments.from_dict(json.loads(record.adjustments_json)),
-            drawing=given_drawing(reading.result) if reading else None), status
+            drawing=given_drawing(reading.result, record.patient) if reading else None), status
     assert reading is not None
     return render_form(record.plan, reading.result, values or form_values(record),
                        problems or {}, record=record, scheduled=record.scheduled,

@@ -225,3 +225,24 @@ def test_the_sheet_shows_the_photo_and_the_stencil_the_card_at_true_scale(app, c
         runs = edges[1::2] - edges[::2]
         longest = max(longest, int(runs.max()) if len(runs) else 0)
     assert longest / 10 == pytest.approx(CARD.width_mm, abs=0.6)
+
+
+def test_a_photo_a_plan_is_drawn_on_stays_while_the_plan_does(app, client, doctor, patient,
+                                                              photo):
+    saved_id(save(doctor, patient, photo_plan(photo)))
+    response = doctor(f"/photos/{photo}/delete", follow_redirects=True)
+    assert "A plan is drawn on this photo (“Knee, medial”)" in response.get_data(as_text=True)
+    assert client.get(f"/photos/{photo}").status_code == 200
+    other = seed_card_photo(app, patient)
+    assert doctor(f"/photos/{other}/delete").status_code == 303
+    assert client.get(f"/photos/{other}").status_code == 404
+
+
+def test_a_session_record_of_a_plan_on_a_photo_draws_it_on_the_photo(app, client, doctor,
+                                                                     patient, photo):
+    plan_id = saved_id(save(doctor, patient, photo_plan(photo)))
+    assert doctor(f"/plans/{plan_id}/cycle", {"template": "antalgic", "start": "2026-11-23",
+                                               "confirm": "1"}).status_code == 303
+    record = draft(doctor, 1)
+    html = client.get(f"/records/{record}").get_data(as_text=True)
+    assert ground(html).select_one("image")["xlink:href"] == f"/photos/{photo}/plane"
