@@ -5,7 +5,9 @@ The app runs on SQLite. With ``MESOPLANNER_TEST_POSTGRES`` set to a PostgreSQL s
 
 The migrations run once per test run (per xdist worker) on a template database, and each test
 gets its own copy of it: a copied file on SQLite, ``CREATE DATABASE ... TEMPLATE`` on
-PostgreSQL. tests/web/test_migrations.py runs the real migrations, up and down, itself.
+PostgreSQL. tests/web/test_migrations.py runs the real migrations, up and down, itself. A
+module whose every test starts from the same seeded rows can copy a seeded template instead
+(``seeded_template``; tests/web/test_access.py), made once per test process too.
 
 The test apps share what an app compiles, once per test process: its page templates, its URL
 rules' builders and its SQL (tests/helpers/templates.py, routing.py, statements.py).
@@ -13,25 +15,49 @@ rules' builders and its SQL (tests/helpers/templates.py, routing.py, statements.
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
+import sys
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
 from sqlalchemy import Engine, event
 
-from tests.helpers.datafolder import copy_database
+from tests.helpers.commands import PYCACHE
+from tests.helpers.databases import (
+    POSTGRES,
+    Template,
+    admin,
+    app_config,
+    copy_of,
+    postgres_url,
+)
+from tests.helpers.databases import seeded_template as seeded_template_of
 from tests.helpers.routing import share_compiled_rules
 from tests.helpers.statements import share_compiled_statements
 from tests.helpers.templates import share_compiled_templates
 from tests.helpers.users import csrf_token, login, make_user
 
-POSTGRES = os.environ.get("MESOPLANNER_TEST_POSTGRES", "")
+# The test process's compiled modules kept, outside the checkout: on a machine that tells Python
+# not to write them (PYTHONDONTWRITEBYTECODE), each test process (one per xdist worker) compiled
+# this checkout's modules and rewrote its test modules' asserts again at every run, about 5 s of
+# each worker's collection. The commands the tests run keep theirs in the same folder
+# (tests/helpers/commands.py); Python checks each file's source against it.
+if sys.dont_write_bytecode:
+    sys.dont_write_bytecode = False
+    sys.pycache_prefix = str(PYCACHE)
+
+# Python's cycle collector in the test processes, which hold every module, test and fixture of
+# the run: run every 700 new objects, it walked that whole heap again and again (a sixth of the
+# tests' time). Every 10,000 here, and what collection made (alive for the whole run) is frozen
+# once collected (pytest_collection_finish below): about half as many objects walked, a third
+# as often. What a test leaves is collected as before, a little later.
+gc.set_threshold(10_000, 10, 10)
 
 
 @event.listens_for(Engine, "connect")
@@ -56,22 +82,11 @@ settings.load_profile("mesoplanner")
 share_compiled_rules()
 
 
-def _server() -> str:
-    return POSTGRES.replace("postgresql+psycopg://", "postgresql://")
-
-
-def _admin(statement: str) -> None:
-    """Run ``statement`` on the PostgreSQL server, outside any database's transaction."""
-    import psycopg
-
-    with psycopg.connect(_server(), autocommit=True) as admin:
-        admin.execute(statement)
-
-
-def _postgres_url(name: str) -> str:
-    from planner.config import database_url
-
-    return database_url(_server().rsplit("/", 1)[0] + "/" + name)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection made, which lives for the whole run, out of the cycle collector's walks
+    (its garbage collected first)."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")
@@ -85,8 +100,8 @@ def template_database(tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("template")
     name = f"template_{uuid.uuid4().hex[:16]}"
     if POSTGRES:
-        _admin(f'CREATE DATABASE "{name}"')
-        url = _postgres_url(name)
+        admin(f'CREATE DATABASE "{name}"')
+        url = postgres_url(name)
     else:
         url = f"sqlite:///{folder / 'template.sqlite3'}"
     app = create_app({"DATA_DIR": str(folder), "TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
@@ -97,7 +112,19 @@ def template_database(tmp_path_factory) -> Iterator[str]:
         assert not (folder / "template.sqlite3-wal").exists(), "the template's log is not merged"
     yield url
     if POSTGRES:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory, template_database) -> Iterator[Template]:
+    """The migrated template with tests/helpers/access.py's ``seed`` run on it once per test
+    process, and its data folder (the seeded photo): for a module whose tests each start from
+    that seed (tests/web/test_access.py's ``database`` copies it)."""
+    from tests.helpers.access import seed
+
+    with seeded_template_of(template_database, tmp_path_factory.mktemp("seeded"),
+                            seed) as template:
+        yield template
 
 
 @pytest.fixture
@@ -107,24 +134,16 @@ def empty_database(tmp_path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
         return
     name = f"t_{uuid.uuid4().hex[:16]}"
-    _admin(f'CREATE DATABASE "{name}"')
-    yield _postgres_url(name)
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin(f'CREATE DATABASE "{name}"')
+    yield postgres_url(name)
+    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
 def database(tmp_path, template_database) -> Iterator[str]:
     """The URL of one test's own database, migrated: a copy of the template."""
-    if not POSTGRES:
-        path = tmp_path / "test.sqlite3"
-        copy_database(Path(template_database.removeprefix("sqlite:///")), path)
-        yield f"sqlite:///{path}"
-        return
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    template = template_database.rsplit("/", 1)[1]
-    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    yield _postgres_url(name)
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with copy_of(template_database, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -133,12 +152,9 @@ def app(tmp_path, database) -> Iterator[Any]:
     from planner.app import create_app
     from planner.extensions import db
 
-    # PRINTOUTS_INLINE: a PDF's address makes its queued job itself and answers with the PDF
-    # (the print worker's own functions, web/print_delivery.py); tests/web/test_print_jobs.py
-    # tests the queue, the waiting page and the print worker without it.
-    app = share_compiled_templates(create_app({"DATA_DIR": str(tmp_path), "TESTING": True,
-                                               "SQLALCHEMY_DATABASE_URI": database,
-                                               "PRINTOUTS_INLINE": True}))
+    # PRINTOUTS_INLINE (app_config): a PDF's address makes its queued job itself and answers
+    # with the PDF; tests/web/test_print_jobs.py tests the queue without it.
+    app = share_compiled_templates(create_app(app_config(tmp_path, database)))
     with app.app_context():
         share_compiled_statements(db.engine, db.Model.registry.mappers)
     yield app

@@ -1,5 +1,9 @@
 """`mesoplanner backup` and `mesoplanner restore`: round trips (plain and encrypted), and refusals
-that say why and change nothing (a damaged file, a wrong passphrase, a server running)."""
+that say why and change nothing (a damaged file, a wrong passphrase, a server running).
+
+The round trips, the restore without a terminal and the refusals while servers run use the
+real command (``mesoplanner``: this checkout's, in a new process); the other tests run its
+entry point in this process (``run_main``), the same code without a new Python's start."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import pytest
 
 from tests.helpers.commands import mesoplanner, start_server, stop
 from tests.helpers.datafolder import PASSPHRASE, add_patient, migrated_folder
+from tests.helpers.in_process import run_main
 
 
 def families(data: Path) -> list[str]:
@@ -50,7 +55,7 @@ def test_backup_then_restore_gives_back_the_database(data, tmp_path):
 def test_backup_never_overwrites_a_file(data, tmp_path):
     target = tmp_path / "taken.sqlite3"
     target.write_text("precious")
-    out = mesoplanner("backup", str(target), "--data-dir", str(data))
+    out = run_main("backup", str(target), "--data-dir", str(data))
     assert out.returncode == 2 and "already exists" in out.stderr
     assert target.read_text() == "precious"
 
@@ -62,7 +67,7 @@ def test_backup_never_overwrites_a_file(data, tmp_path):
 def test_restore_refuses_what_is_not_a_backup(data, tmp_path, content, said):
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(content)
-    out = mesoplanner("restore", str(bad), "--yes", "--data-dir", str(data))
+    out = run_main("restore", str(bad), "--yes", "--data-dir", str(data))
     assert out.returncode == 2 and said in out.stderr, out.stderr
     assert families(data) == ["Before"]
     assert not list(data.glob("*.before-restore-*"))
@@ -72,7 +77,7 @@ def test_restore_refuses_another_sqlite_file(data, tmp_path):
     other = tmp_path / "other.sqlite3"
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE t (x)")
-    out = mesoplanner("restore", str(other), "--yes", "--data-dir", str(data))
+    out = run_main("restore", str(other), "--yes", "--data-dir", str(data))
     assert out.returncode == 2
     assert "not a Mesoplanner database" in out.stderr
     assert families(data) == ["Before"]
@@ -80,14 +85,14 @@ def test_restore_refuses_another_sqlite_file(data, tmp_path):
 
 def test_restore_asks_for_confirmation(data, tmp_path):
     copy = tmp_path / "copy.sqlite3"
-    assert mesoplanner("backup", str(copy), "--data-dir", str(data)).returncode == 0
-    out = mesoplanner("restore", str(copy), "--data-dir", str(data), stdin="")
+    assert run_main("backup", str(copy), "--data-dir", str(data)).returncode == 0
+    out = mesoplanner("restore", str(copy), "--data-dir", str(data), stdin="")  # a pipe
     assert out.returncode == 2 and "--yes" in out.stderr
 
 
 def test_postgresql_gets_pg_dump_guidance(data, tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://clinic@localhost/mesoplanner")
-    out = mesoplanner("backup", str(tmp_path / "x"), "--data-dir", str(data))
+    out = run_main("backup", str(tmp_path / "x"), "--data-dir", str(data))
     assert out.returncode == 2 and "pg_dump" in out.stderr
 
 
@@ -118,12 +123,12 @@ def test_an_encrypted_backup_round_trip(data, tmp_path):
 
 def test_an_encrypted_backup_refuses_a_wrong_passphrase(data, tmp_path):
     sealed = tmp_path / "copy.enc"
-    assert mesoplanner("backup", str(sealed), "--encrypt", "--data-dir", str(data),
-                       MESOPLANNER_BACKUP_PASSPHRASE=PASSPHRASE).returncode == 0
+    assert run_main("backup", str(sealed), "--encrypt", "--data-dir", str(data),
+                    MESOPLANNER_BACKUP_PASSPHRASE=PASSPHRASE).returncode == 0
     add_patient(data, "After")
     before = listing(data)
-    out = mesoplanner("restore", str(sealed), "--yes", "--data-dir", str(data),
-                      MESOPLANNER_BACKUP_PASSPHRASE="not the passphrase at all")
+    out = run_main("restore", str(sealed), "--yes", "--data-dir", str(data),
+                   MESOPLANNER_BACKUP_PASSPHRASE="not the passphrase at all")
     assert out.returncode == 2
     assert out.stderr.startswith("error: wrong passphrase for"), out.stderr
     assert families(data) == ["Before", "After"]
@@ -207,8 +212,8 @@ def test_the_offsets_damaged_above_are_the_header_fields():
 
 def test_restoring_an_encrypted_backup_needs_its_passphrase(data, tmp_path):
     sealed = sealed_backup(data, tmp_path)
-    out = mesoplanner("restore", str(sealed), "--yes", "--data-dir", str(data),
-                      MESOPLANNER_BACKUP_PASSPHRASE=None)
+    out = run_main("restore", str(sealed), "--yes", "--data-dir", str(data),
+                   MESOPLANNER_BACKUP_PASSPHRASE=None)
     assert out.returncode == 2 and "MESOPLANNER_BACKUP_PASSPHRASE" in out.stderr
     assert families(data) == ["Before"]
 
@@ -219,8 +224,8 @@ def test_restoring_an_encrypted_backup_needs_its_passphrase(data, tmp_path):
 ])
 def test_an_encrypted_backup_needs_a_good_passphrase(data, tmp_path, passphrase, said):
     target = tmp_path / "copy.enc"
-    out = mesoplanner("backup", str(target), "--encrypt", "--data-dir", str(data),
-                      MESOPLANNER_BACKUP_PASSPHRASE=passphrase)
+    out = run_main("backup", str(target), "--encrypt", "--data-dir", str(data),
+                   MESOPLANNER_BACKUP_PASSPHRASE=passphrase)
     assert out.returncode == 2 and said in out.stderr, out.stderr
     assert not list(tmp_path.glob("*copy.enc*"))
 
@@ -261,7 +266,7 @@ def test_the_passphrase_is_asked_twice_at_a_terminal(data, tmp_path, monkeypatch
 
 def test_restore_is_refused_while_a_server_uses_the_database(data, tmp_path):
     copy = tmp_path / "copy.sqlite3"
-    assert mesoplanner("backup", str(copy), "--data-dir", str(data)).returncode == 0
+    assert run_main("backup", str(copy), "--data-dir", str(data)).returncode == 0
     first = start_server(data)
     second = None
     try:
@@ -282,7 +287,7 @@ def test_restore_is_refused_while_a_server_uses_the_database(data, tmp_path):
         for proc in (first, second):
             if proc is not None and proc.poll() is None:
                 stop(proc)
-    out = mesoplanner("restore", str(copy), "--yes", "--data-dir", str(data))
+    out = run_main("restore", str(copy), "--yes", "--data-dir", str(data))
     assert out.returncode == 0, out.stderr
     assert families(data) == ["Before"]
 
@@ -320,8 +325,8 @@ def test_the_photos_are_in_the_backup_and_come_back_with_it(data, tmp_path, seal
     assert set(before) == {key, key.replace(".jpg", "-preview.jpg")} and before[key] == kept
     copy = tmp_path / ("copy.enc" if sealed else "copy.sqlite3")
     secret = {"MESOPLANNER_BACKUP_PASSPHRASE": PASSPHRASE} if sealed else {}
-    out = mesoplanner("backup", str(copy), *(["--encrypt"] if sealed else []),
-                      "--data-dir", str(data), **secret)
+    out = run_main("backup", str(copy), *(["--encrypt"] if sealed else []),
+                   "--data-dir", str(data), **secret)
     assert out.returncode == 0, out.stderr
     assert "with 1 photo" in out.stdout
     if not sealed:
@@ -335,7 +340,7 @@ def test_the_photos_are_in_the_backup_and_come_back_with_it(data, tmp_path, seal
         if path.is_file():
             path.unlink()
     later, _bytes = add_photo(data, "Later")
-    out = mesoplanner("restore", str(copy), "--yes", "--data-dir", str(data), **secret)
+    out = run_main("restore", str(copy), "--yes", "--data-dir", str(data), **secret)
     assert out.returncode == 0, out.stderr
     assert "with 1 photo" in out.stdout
     assert photo_files(data) == before
@@ -354,6 +359,6 @@ def test_a_photo_missing_from_the_store_is_said_not_a_failure(data, tmp_path):
     key, _bytes = add_photo(data)
     for path in (data / "photos").rglob(key):
         path.unlink()
-    out = mesoplanner("backup", str(tmp_path / "copy.sqlite3"), "--data-dir", str(data))
+    out = run_main("backup", str(tmp_path / "copy.sqlite3"), "--data-dir", str(data))
     assert out.returncode == 0, out.stderr
     assert "1 photos named in the database are missing from the photo store" in out.stderr

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from planner.web.audit_reads import UNAUDITED
-from tests.helpers.access import PLAN, RECORD_FORM, ROUTES, VALID_PATIENT, seed
+from tests.helpers.access import PLAN, RECORD_FORM, ROUTES, VALID_PATIENT
 from tests.helpers.audit import audit_count
+from tests.helpers.databases import copy_files, copy_of
 from tests.helpers.users import PASSWORD, csrf_token, login
 
 PUBLIC = {"/static/<path:filename>", "/login", "/setup", "/healthz", "/api/v1/openapi.json"}
@@ -76,8 +77,23 @@ MISSING = [
 
 
 @pytest.fixture
+def database(request, tmp_path, template_database):
+    """A test that uses ``seeded`` starts from a copy of the seeded template (seed() run once per
+    test process: tests/conftest.py) and of its photo files, not from a seeding of its own; the
+    others from the migrated template, with no user (the 503 before the first account)."""
+    if "seeded" not in request.fixturenames:
+        with copy_of(template_database, tmp_path) as url:
+            yield url
+        return
+    template = request.getfixturevalue("seeded_template")
+    copy_files(template, tmp_path)
+    with copy_of(template.url, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
 def seeded(app):
-    seed(app)
+    """The app on a database and data folder as seed() leaves them (``database`` above)."""
     return app
 
 
