@@ -26,9 +26,9 @@ from planner.drawing.paths import path_d
 
 
 def _region_path(dwg: svgwrite.Drawing, region: Region, language: str,
-                 geometry: BaseGeometry) -> svgwrite.base.BaseElement:
+                 geometry: BaseGeometry, tolerance: float = 0.0) -> svgwrite.base.BaseElement:
     fill, opacity, stroke, width, dash = KIND_STYLE.get(region.kind, KIND_STYLE["treatment"])
-    path = dwg.path(d=path_d(geometry), fill=fill, stroke=stroke, stroke_width=width,
+    path = dwg.path(d=path_d(geometry, tolerance), fill=fill, stroke=stroke, stroke_width=width,
                     fill_rule="evenodd")
     path["fill-opacity"] = f"{opacity:g}"
     if dash:
@@ -45,26 +45,29 @@ Clip = tuple[float, float, float, float]
 KEPT = Kept(entries=64, characters=16_000_000)
 
 
-def view_markup(view: View, language: str, clip: Clip | None = None) -> str:
-    """The body map's group (draw_view's) as SVG markup, drawn once for each view, language
-    and ``clip`` and then kept: a view is never changed once read (the atlas reads each view,
-    and each side of a limb's, once), so it is known by the object itself, not by its id,
-    version or side (a view read from other SVG text for a test is another view)."""
+def view_markup(view: View, language: str, clip: Clip | None = None,
+                tolerance: float = 0.0) -> str:
+    """The body map's group (draw_view's) as SVG markup, drawn once for each view, language,
+    ``clip`` and ``tolerance`` and then kept: a view is never changed once read (the atlas
+    reads each view, and each side of a limb's, once), so it is known by the object itself,
+    not by its id, version or side (a view read from other SVG text for a test is another
+    view)."""
 
     def draw() -> str:
         dwg = svgwrite.Drawing(debug=False, profile="full")
-        draw_view(dwg, view, language, clip)
+        draw_view(dwg, view, language, clip, tolerance)
         return str(dwg.elements[-1].tostring())
 
-    return KEPT.draw(view, (language, clip), draw)
+    return KEPT.draw(view, (language, clip, tolerance), draw)
 
 
-def draw_view(dwg: svgwrite.Drawing, view: View, language: str, clip: Clip | None = None
-              ) -> None:
+def draw_view(dwg: svgwrite.Drawing, view: View, language: str, clip: Clip | None = None,
+              tolerance: float = 0.0) -> None:
     """The body map: its outline, its drawn details, and its regions (treatment regions,
     cautions and no-go zones, then landmarks on top), each carrying its region id and named in
     its title. ``clip`` (x0, y0, x1, y1): only what lies in that box is drawn (a part of the
-    map drawn large: the PDF then holds that part only)."""
+    map drawn large: the PDF then holds that part only); ``tolerance``: its lines simplified
+    to within that many mm (paths.PRINTED_MM: printed)."""
 
     def cut(geom: BaseGeometry) -> BaseGeometry:
         if clip is None:
@@ -74,18 +77,18 @@ def draw_view(dwg: svgwrite.Drawing, view: View, language: str, clip: Clip | Non
                                     clip[2] + margin, clip[3] + margin)
 
     body = dwg.g(id="bodymap")
-    body.add(dwg.path(d=path_d(cut(view.outline)), fill=SKIN, stroke=OUTLINE,
+    body.add(dwg.path(d=path_d(cut(view.outline), tolerance), fill=SKIN, stroke=OUTLINE,
                       stroke_width=OUTLINE_MM, fill_rule="evenodd", class_="bodymap-outline",
                       stroke_linejoin="round"))
     decor = dwg.g(class_="bodymap-decor", fill="none", stroke=DECOR, stroke_width=DECOR_MM,
                   stroke_linecap="round", stroke_linejoin="round")
     for geom in view.decor:
         if not (part := cut(geom)).is_empty:
-            decor.add(dwg.path(d=path_d(part)))
+            decor.add(dwg.path(d=path_d(part, tolerance)))
     body.add(decor)
     areas = [r for r in view.regions if r.kind != "landmark"]
     landmarks = [r for r in view.regions if r.kind == "landmark"]
     for region in (*areas, *landmarks):
         if not (part := cut(region.geometry)).is_empty:
-            body.add(_region_path(dwg, region, language, part))
+            body.add(_region_path(dwg, region, language, part, tolerance))
     dwg.add(body)

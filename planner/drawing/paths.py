@@ -9,9 +9,18 @@ import shapely
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
+# A printed outline is the drawn one simplified to within this (Douglas-Peucker, on its own
+# vertices): its coordinates are written to the hundredth of a mm anyway, and the atlas's curves
+# have a vertex every half mm where a print shows no difference at two; WeasyPrint reads and
+# writes each vertex of each drawing of a sheet (a body map's were a third of its map's time).
+PRINTED_MM = 0.01
 
-def path_d(geom: BaseGeometry) -> str:
-    """SVG path data for polygons (holes included) and lines."""
+
+def path_d(geom: BaseGeometry, tolerance: float = 0.0) -> str:
+    """SVG path data for polygons (holes included) and lines; with ``tolerance`` (mm), of the
+    shape simplified to within it (its topology kept)."""
+    if tolerance:
+        geom = shapely.simplify(geom, tolerance)
     parts = []
     for part in shapely.get_parts(geom):
         if isinstance(part, Polygon):
@@ -20,7 +29,7 @@ def path_d(geom: BaseGeometry) -> str:
         elif isinstance(part, LineString):
             parts.append(ring_d(part.coords, closed=False))
         elif hasattr(part, "geoms"):
-            parts.append(path_d(part))
+            parts.append(path_d(part, tolerance))
     return " ".join(p for p in parts if p)
 
 

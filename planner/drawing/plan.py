@@ -23,7 +23,7 @@ from planner.drawing.kept import Kept
 from planner.drawing.labels import Box
 from planner.drawing.legend import LEGEND_MARKERS, SCALE_BAR_MM, draw_legend, legend_height
 from planner.drawing.part_words import clear, part_words, spot
-from planner.drawing.paths import path_d, ring_d
+from planner.drawing.paths import PRINTED_MM, path_d, ring_d
 from planner.drawing.points_layer import points_markup
 from planner.drawing.style import (
     FONT_FAMILY,
@@ -78,8 +78,8 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     ``points_within``, only the points inside that box are drawn. ``ground``: a calibrated
     photo to draw under a plan on plain paper (its millimetres are the photo's plane's); the
     whole drawing then shows what of the plane the photo shows, unless cropped or framed.
-    ``paper``: the points as printed, in a few elements for all of them, without what only the
-    editor reads (points_layer).
+    ``paper``: as printed: the points in a few elements for all of them, without what only the
+    editor reads (points_layer), the outlines simplified (paths.PRINTED_MM).
     """
     minx, miny, width, height = _frame(result, view)
     if ground is not None and view is None and not crop:
@@ -118,14 +118,14 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
         part = crop or frame is not None
         slots[BODY_SLOT] = view_markup(
             view, language, clip=(minx, miny + lift, minx + width, miny + height) if part
-            else None)
+            else None, tolerance=PRINTED_MM if paper else 0.0)
         dwg.add(dwg.g(id=BODY_SLOT))
     elif ground is not None:
         draw_ground(dwg, ground)
     else:
         _draw_paper_grid(dwg, minx, miny, width, height)
     colours = mixture_colours(result)
-    _draw_areas(dwg, result, colours, print_scale)
+    _draw_areas(dwg, result, colours, print_scale, PRINTED_MM if paper else 0.0)
     if lift:
         dwg.add(dwg.rect((minx, miny), (width, lift), fill="#ffffff", class_="words-band"))
     dwg.add(dwg.g(id=POINTS_SLOT))
@@ -223,16 +223,17 @@ def _draw_paper_grid(dwg: svgwrite.Drawing, minx: float, miny: float, width: flo
 
 
 def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None, str],
-                print_scale: float = 1.0) -> None:
+                print_scale: float = 1.0, tolerance: float = 0.0) -> None:
     """The plan's areas, exclusions and lines; their outlines never thinner on paper than at
-    true scale (a map printed small draws them thicker)."""
+    true scale (a map printed small draws them thicker), simplified to within ``tolerance``."""
     u = 1.0 / min(1.0, print_scale)
     layer = dwg.g(id="areas")
     for res in result.areas:
         colour = colours.get(res.area.mixture, NO_MIXTURE_COLOUR)
         surface = res.shape.surface
         if not surface.is_empty:
-            path = dwg.path(d=AREA_PATHS.draw(surface, (), partial(path_d, surface)),
+            path = dwg.path(d=AREA_PATHS.draw(surface, tolerance,
+                                              partial(path_d, surface, tolerance)),
                             fill=colour, stroke=colour,
                             stroke_width=0.5 * u, fill_rule="evenodd")
             path["fill-opacity"] = "0.10" if res.area.pattern != "area" else "0.28"
@@ -244,7 +245,7 @@ def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None,
                                stroke_width=0.4 * u, stroke_dasharray=f"{1.5 * u},{u}"))
         line = res.shape.line
         if line is not None and not line.is_empty:
-            layer.add(dwg.path(d=AREA_PATHS.draw(line, (), partial(path_d, line)),
+            layer.add(dwg.path(d=AREA_PATHS.draw(line, tolerance, partial(path_d, line, tolerance)),
                                fill="none", stroke=colour, stroke_width=0.6 * u,
                                stroke_dasharray=f"{3 * u},{1.5 * u}"))
     dwg.add(layer)
