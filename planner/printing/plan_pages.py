@@ -32,6 +32,7 @@ from planner.core.whereabouts import (
 )
 from planner.drawing.ground import Ground
 from planner.drawing.stencil import Backdrop, stencil_tiles
+from planner.drawing.text_width import text_width
 from planner.formatting import number_text
 from planner.printing.paper import SheetInfo, check, usable_mm
 from planner.printing.sheet_map import sheet_maps
@@ -51,6 +52,11 @@ MAP_MIN_HEIGHT_MM = 90.0
 SHEET_COLUMNS = 3
 COMPACT_COLUMNS = 4
 COMPACT_MAP_WIDTH_MM = 92.0  # compact: the map on the left half, the totals beside it
+# A position's size in the point table and the room for it on its line: a band (the table's
+# width less its right rule, in SHEET_COLUMNS) less the cell's padding, its rule and the tick
+# box's room (print.css, "With landmarks"); less half a mm to spare.
+POSITION_MM = 7 * 25.4 / 72
+POSITION_ROOM_MM = 2.35 + 5.2 + 0.35 / SHEET_COLUMNS + 0.5
 # The stencil: each tile is the printable page less a band for its caption and the 100 mm bar;
 # neighbouring tiles overlap so that the alignment marks of one can be laid on the next.
 STENCIL_CAPTION_MM = 30.0
@@ -78,6 +84,7 @@ def sheet_html(result: Result, view: View | None, info: SheetInfo) -> str:
     return template("sheet.html", info).render(
         **_common(result, view, info), **maps,
         groups=groups, band_width=band_width, positioned=bool(landmarks),
+        tiled=bool(landmarks) and rows_of_one_height(groups, usable_mm(info.paper)[0] / band_width),
         patients_sides=axes is not None and axes.left in ("right", "left"),
         qr=_qr(info.url),
         checklist_items=_checklist(info))
@@ -210,6 +217,18 @@ def _point_groups(result: Result, info: SheetInfo, width: int,
              "technique": techniques.get(p.technique, p.technique),
              "where": w and wording.position_text(w, _)} for p, w in manual]})
     return groups
+
+
+def rows_of_one_height(groups: list[dict[str, Any]], band_mm: float) -> bool:
+    """Whether the point table is one area's whose rows all have one height: each point's
+    position under its number, on one line (print.css, .tiled: its rules and tick boxes are
+    then the table's background)."""
+    areas = [g for g in groups if not g.get("manual")]
+    room = band_mm - POSITION_ROOM_MM
+    return len(areas) == 1 and all(
+        part["heading"] and all(r is None or (r["where"] and text_width(
+            r["where"], POSITION_MM) <= room) for band in part["bands"] for r in band)
+        for part in areas[0]["parts"])
 
 
 def _positions(result: Result, landmarks: tuple[Landmark, ...], axes: Axes | None,

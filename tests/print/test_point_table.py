@@ -43,14 +43,19 @@ def square(points_side: int, spacing: float) -> dict:
 KNEE = {"format": "mesoplanner.plan/1", "bodymap": "knee-anterior", "side": "right",
         "areas": [{"label": "medial", "region": "knee-anterior/medial", "spacing_mm": 5,
                    "volume_ml": "0.05"}]}
+# Two areas: each row its own background (one area's rows of one height have the table's).
+KNEES = {**KNEE, "areas": [*KNEE["areas"], {"label": "lateral", "region": "knee-anterior/lateral",
+                                            "spacing_mm": 6, "volume_ml": "0.10"}]}
+PLANS = {"knee": KNEE, "knees": KNEES}
 CASES = [("plain", "a4", "en", False), ("plain", "letter", "it", False),
          ("plain", "a4", "es", True), ("plain", "letter", "en", True),
-         ("knee", "a4", "en", False), ("knee", "letter", "es", False)]
+         ("knee", "a4", "en", False), ("knee", "letter", "es", False),
+         ("knees", "a4", "it", False), ("knees", "letter", "en", False)]
 
 
 @cache
 def printed(plan: str, paper: str, language: str, compact: bool) -> bytes:
-    doc = KNEE if plan == "knee" else square(11, 8)  # 121 points: a few pages, partial rows
+    doc = PLANS.get(plan) or square(11, 8)  # 121 points: a few pages, partial rows
     result, view = engine.run(from_dict(doc))
     info = replace(INFO, paper=paper, language=language, compact=compact)
     return to_pdf(plan_pages.sheet_html(result, view, info))
@@ -118,7 +123,7 @@ def test_each_volume_is_in_its_column_and_clear_of_its_tick_box(plan, paper, lan
                 assert abs((end - a) * PX_MM - BOX_MM) < 0.4, (number + 1, word["text"], runs)
             for xs in columns.values():
                 assert max(xs) - min(xs) < 0.3, xs
-    result, _view = engine.run(from_dict(KNEE if plan == "knee" else square(11, 8)))
+    result, _view = engine.run(from_dict(PLANS.get(plan) or square(11, 8)))
     assert found == len(result.xy)
 
 
@@ -132,3 +137,16 @@ def test_the_table_reads_row_by_row_with_its_heading_on_every_page():
     rows = [line for t in texts for line in t.splitlines()
             if re.fullmatch(r"(\d+ [A-Z]+\d+ 0\.10 ?){3}", line.strip())]
     assert rows and rows[0].split()[0] == "1", rows[:2]
+
+
+def test_one_area_s_rows_of_one_height_have_the_table_s_background():
+    """print.css .tiled: one area whose positions each fit on one line; two areas, or a
+    position that would wrap, keep a background per row."""
+    def tiled(doc: dict, info: SheetInfo = INFO) -> bool:
+        html = plan_pages.sheet_html(*engine.run(from_dict(doc)), info)
+        return 'class="point-table lines positioned tiled"' in html
+
+    assert tiled(KNEE) and tiled(KNEE, replace(INFO, paper="letter"))
+    assert not tiled(KNEES)
+    assert not plan_pages.rows_of_one_height(
+        [{"parts": [{"heading": "from", "bands": [[{"where": "9 " * 40}]]}]}], 62.0)
