@@ -122,6 +122,7 @@ def test_a_photo_without_a_scale_is_annotated_with_marks(server, browser):
     expect(page.locator("[data-testid=plan-on-this-photo]")).to_have_count(0)
     page.locator("[data-testid=mark-this-photo]").tap()
     page.locator("#marks-form[data-ready]").wait_for(state="attached")
+    page.wait_for_load_state("load")  # photos.css too: without it the overlay is not laid out
     page.wait_for_function("document.querySelector('[data-testid=photo-image]').complete")
     box = page.locator("#marks-frame svg.photo-marks").bounding_box()
     for fx, fy, words in ((0.3, 0.4, "trigger point"), (0.7, 0.6, "tender")):
@@ -134,6 +135,7 @@ def test_a_photo_without_a_scale_is_annotated_with_marks(server, browser):
     expect(page.locator("[data-testid=photo-marks] g.mark")).to_have_count(2)
     expect(page.locator("[data-testid=photo-marks-list] li")).to_have_text(
         ["trigger point", "tender"])
+    page.wait_for_load_state("load")
     dot = page.locator("[data-testid=photo-marks] g.mark circle").first.bounding_box()
     image = page.locator("[data-testid=photo-image]").bounding_box()
     assert abs(dot["x"] + dot["width"] / 2 - (image["x"] + 0.3 * image["width"])) < 6
