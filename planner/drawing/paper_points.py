@@ -35,6 +35,9 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import shapely
+
 from planner.core.compute import Result
 from planner.drawing.labels import Box, Obstacles, Placed
 from planner.drawing.style import (
@@ -79,8 +82,10 @@ def paper_points(result: Result, colours: dict[str | None, str], names: Sequence
     areas = [layers(a.mixture) for a in result.plan.areas]
     manual = iter([layers(p.mixture) for p in result.plan.points])
     reach: dict[tuple[Layer, ...], float] = {}  # a marker's reach from its centre
-    runs = [_Run()]
-    taken = Obstacles(size * 2)
+    points: list[tuple[int, tuple[Layer, ...], float, float, str, str, Placed | None]] = []
+    boxes: list[Box] = []  # each point's marker's square and its label's box
+    owners: list[int] = []
+    starts: list[int] = []  # each point's first box
     for k, (area, x, y, name, label) in enumerate(zip(
             result.area_of.tolist(), result.xy[:, 0].tolist(), result.xy[:, 1].tolist(), names,
             placed, strict=True)):
@@ -91,19 +96,39 @@ def paper_points(result: Result, colours: dict[str | None, str], names: Sequence
             reach[mark] = max(_mm(radius) + float(dict(attributes).get("stroke-width", 0)) / 2
                               for _css, radius, attributes in mark)
         cx, cy, e = _mm(x), _mm(y), reach[mark]
-        boxes: list[Box] = [(cx - e, cy - e, cx + e, cy + e)]
+        points.append((k + 1, mark, cx, cy, name or "-", str(area) if area >= 0 else "-", label))
+        starts.append(len(boxes))
+        boxes.append((cx - e, cy - e, cx + e, cy + e))
+        owners.append(len(points) - 1)
         if label is not None:
             boxes.append(_box(label))
-        if any(taken.hits(box) for box in boxes):  # on a point of this run: a run of its own
-            runs.append(_Run())
-            taken = Obstacles(size * 2)
-        for box in boxes:
-            taken.add(box)
-        runs[-1].marks.setdefault(mark, []).append(
-            (k + 1, cx, cy, name or "-", str(area) if area >= 0 else "-"))
+            owners.append(len(points) - 1)
+    runs = [_Run()]
+    apart = _apart(boxes, owners)  # the usual case: nothing drawn on another point's
+    taken = Obstacles(size * 2)
+    for at, (number, mark, cx, cy, name, area, label) in enumerate(points):
+        if not apart:
+            mine = boxes[starts[at]:starts[at] + 1 + (label is not None)]
+            if any(taken.hits(box) for box in mine):  # on a point of this run: a run of its own
+                runs.append(_Run())
+                taken = Obstacles(size * 2)
+            for box in mine:
+                taken.add(box)
+        runs[-1].marks.setdefault(mark, []).append((number, cx, cy, name, area))
         if label is not None:
-            runs[-1].labels.append((k + 1, label))
+            runs[-1].labels.append((number, label))
     return [part for run in runs for part in _run_markup(run, size)]
+
+
+def _apart(boxes: list[Box], owners: list[int]) -> bool:
+    """Whether no box overlaps another point's (touching is not overlapping)."""
+    if len(boxes) < 2:
+        return True
+    b = np.array(boxes, dtype=np.float64)
+    i, j = shapely.STRtree(shapely.box(*b.T)).query(shapely.box(*b.T), predicate="intersects")
+    owner = np.asarray(owners)
+    return not ((owner[i] != owner[j]) & (b[i, 0] < b[j, 2]) & (b[j, 0] < b[i, 2])
+                & (b[i, 1] < b[j, 3]) & (b[j, 1] < b[i, 3])).any()
 
 
 def _box(label: Placed) -> Box:

@@ -28,6 +28,7 @@ ENLARGED_CAPTION_MM = 30.0  # a part's heading and caption
 ENLARGED_MARGIN_MM = 10.0  # around the points it shows, as printed: room for their labels
 ENLARGED_LEAST_MM = 100.0  # never narrower, as printed: room for its orientation words
 TILE_OVERLAP_MM = 12.0  # neighbouring parts show the same 12 mm of the skin
+NOWHERE = (math.inf, math.inf, -math.inf, -math.inf)  # no point lies within it
 ENLARGED_WORDS_MM = 22.0  # printed room at the top of each part for the orientation words
 
 
@@ -92,30 +93,28 @@ def fitted_map(result: Result, view: View | None, info: SheetInfo, width: float,
     orientation words are drawn to print at their own size (LABEL_SIZE_MM...)."""
     _ = translations(info.language).gettext
     digits = partial(digits_text, language=info.language)
-    probe = plan_svg(result, view, text=_, language=info.language, crop=True,
-                     title=plan_heading(result, info), digits=digits, paper=True,
-                     ground=info.ground)
-    w, h = svg_size(probe)
-    scale = min(1.0, width / w, height / h)
-    svg, drawn = probe, 1.0
 
-    def draw(at: float) -> str:
+    def draw(at: float | None, points: bool = True) -> str:
+        """The drawing at scale ``at`` (None: at true scale, with its 100 mm bar); without
+        its points (their layer changes nothing of its size) while it is being fitted."""
         return plan_svg(result, view, text=_, language=info.language, crop=True,
-                        scale_bar=False, title=plan_heading(result, info), print_scale=at,
-                        digits=digits, paper=True, ground=info.ground)
+                        scale_bar=at is None, title=plan_heading(result, info),
+                        print_scale=at or 1.0, digits=digits, paper=True, ground=info.ground,
+                        points_within=None if points else NOWHERE)
 
+    w, h = svg_size(draw(None, points=False))
+    scale = min(1.0, width / w, height / h)
+    fitted = scale < 1.0  # drawn without its bar from then on, even if it ends at 1
     for _attempt in range(4):  # drawn at its scale, without the bar, its frame and legend
         if scale >= 1.0:       # change: fit it again until it fits as large as it can
             break
-        svg, drawn = draw(scale), scale
-        w, h = svg_size(svg)
+        w, h = svg_size(draw(scale, points=False))
         fits = min(1.0, width / w, height / h)
         if scale - 0.005 <= fits <= scale + 0.02:
             break
         scale = fits
-    if drawn != scale:
-        svg = draw(scale)
-        w, h = svg_size(svg)
+    svg = draw(scale if fitted else None)
+    w, h = svg_size(svg)
     return sized(svg, w * scale, h * scale), scale
 
 
