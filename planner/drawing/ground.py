@@ -22,6 +22,18 @@ class Ground:
     card_mm: tuple[tuple[float, float], ...]
     card_words: str = ""
 
+    def frame(self) -> tuple[float, float, float, float]:
+        """The photo's box as a drawing's frame: x, y, width, height (mm)."""
+        x0, y0, x1, y1 = self.box_mm
+        return x0, y0, x1 - x0, y1 - y0
+
+    def around(self, bounds: Box | None) -> Box:
+        """``bounds`` (x0, y0, x1, y1; None: nothing) grown to hold the card too: a printed
+        plan on a photo is laid on the skin by its card."""
+        xs = [x for x, _ in self.card_mm] + ([bounds[0], bounds[2]] if bounds else [])
+        ys = [y for _, y in self.card_mm] + ([bounds[1], bounds[3]] if bounds else [])
+        return min(xs), min(ys), max(xs), max(ys)
+
 
 def draw_ground(dwg: svgwrite.Drawing, ground: Ground) -> None:
     """The photo stretched over its box (it is already square on: no perspective left), then

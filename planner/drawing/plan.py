@@ -76,15 +76,13 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
     size whatever the drawing's. ``scheme=False`` keeps the numbers that fit where an area's
     do not all fit, instead of naming its grid at its edges (points_layer); with
     ``points_within``, only the points inside that box are drawn. ``ground``: a calibrated
-    photo to draw under a plan on plain paper (its millimetres are the photo's plane's); the
-    whole drawing then shows what of the plane the photo shows, unless cropped or framed.
+    photo under a plan on plain paper (drawing/ground.py), shown whole unless cropped.
     ``paper``: as printed: the points in a few elements for all of them, without what only the
     editor reads (points_layer), the outlines simplified (paths.PRINTED_MM).
     """
-    minx, miny, width, height = _frame(result, view)
-    if ground is not None and view is None and not crop:
-        x0, y0, x1, y1 = ground.box_mm
-        minx, miny, width, height = x0, y0, x1 - x0, y1 - y0
+    minx, miny, width, height = _frame(result, view, ground)
+    if ground is not None and view is None and not crop:  # the whole photo, to draw on
+        minx, miny, width, height = ground.frame()
     if crop and view is not None:
         # Room above the plan for the orientation words (and the site's name), as printed.
         above = (14.0 if view.single_limb else 8.0) / print_scale
@@ -137,7 +135,8 @@ def plan_svg(result: Result, view: View | None = None, *, title: str | None = No
                                scale_bar, digits, print_scale)
     # The words last, on top: the editor moves them to the edges of the part it shows, which
     # may be over the legend's band.
-    words = _draw_orientation(dwg, view, minx, miny, width, height, text, print_scale)
+    words = _draw_orientation(dwg, view, minx, miny, width, height, text, print_scale,
+                              on_photo=ground is not None)
     points = points_markup(result, colours, radius=point_radius(result, print_scale),
                            size=LABEL_SIZE_MM / print_scale,
                            frame=(minx, miny, minx + width, miny + height),
@@ -163,10 +162,10 @@ def point_radius(result: Result, print_scale: float) -> float:
     return min([radius] + [s / 3 for s in spacings])
 
 
-def _frame(result: Result, view: View | None) -> tuple[float, float, float, float]:
+def _frame(result: Result, view: View | None, ground: Ground | None) -> Box:  # x, y, w, h
     if view is not None:
         return 0.0, 0.0, float(view.width_mm), float(view.height_mm)
-    bounds = plan_bounds(result)
+    bounds = plan_bounds(result) if ground is None else ground.around(plan_bounds(result))
     if bounds is None:
         return 0.0, 0.0, 160.0, 120.0
     x0, y0, x1, y1 = bounds
@@ -252,8 +251,8 @@ def _draw_areas(dwg: svgwrite.Drawing, result: Result, colours: dict[str | None,
 
 
 def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, miny: float,
-                      width: float, height: float, text: Text, print_scale: float = 1.0
-                      ) -> list[Box]:
+                      width: float, height: float, text: Text, print_scale: float = 1.0,
+                      on_photo: bool = False) -> list[Box]:
     """Which way the drawing faces, in the clinician's words: on a limb its lateral and medial
     sides (or what its view's edges face) and proximal and distal; on the trunk the patient's
     right and left (never the viewer's); on each inset of the elbow, PROXIMAL over its humerus
@@ -300,8 +299,9 @@ def _draw_orientation(dwg: svgwrite.Drawing, view: View | None, minx: float, min
         return element
 
     if view is None:  # on as many lines as the drawing's width needs
-        for k, piece in enumerate(_lines_of(text("No body map: orientation as drawn"), size,
-                                            width - 8 * u)):
+        note = text("On the photo, seen square on: up is as the card is read") if on_photo \
+            else text("No body map: orientation as drawn")
+        for k, piece in enumerate(_lines_of(note, size, width - 8 * u)):
             word(piece, minx + 4 * u, top + k * line, "start", "caption", fill="#555555")
     for words, x in sides:
         at = minx + 4 * u if x < 0.5 else minx + width - 4 * u

@@ -21,6 +21,7 @@ RENDER_STRINGS = (
     N_("RIGHT"),
     N_("LEFT"),
     N_("No body map: orientation as drawn"),
+    N_("On the photo, seen square on: up is as the card is read"),
     N_("100 mm (must measure 100 mm when printed)"),
     N_("{points} points, {ml} mL in all"),
     N_("1 point, {ml} mL in all"),
