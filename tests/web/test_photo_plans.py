@@ -205,6 +205,8 @@ def test_the_sheet_shows_the_photo_and_the_stencil_the_card_at_true_scale(app, c
     assert [im for im in first.images if im.name.lower().endswith((".jpg", ".jpeg"))] or \
         any(getattr(im, "image", None) is not None and im.image.width > 100
             for im in first.images), "no photo under the sheet's map"
+    words = " ".join(first.extract_text().split())
+    assert "On the photo, seen square on" in words and "calibration card" in words
     stencil = client.get(f"/plans/{plan_id}/stencil.pdf")
     assert stencil.status_code == 200
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(stencil.data)).pages)
