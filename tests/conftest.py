@@ -6,8 +6,9 @@ The app runs on SQLite. With ``MESOPLANNER_TEST_POSTGRES`` set to a PostgreSQL s
 The migrations run once per test run (per xdist worker) on a template database, and each test
 gets its own copy of it: a copied file on SQLite, ``CREATE DATABASE ... TEMPLATE`` on
 PostgreSQL. tests/web/test_migrations.py runs the real migrations, up and down, itself. A
-module whose every test starts from the same seeded rows can copy a seeded template instead
-(``seeded_template``; tests/web/test_access.py), made once per test process too.
+test that asks for the ``seeded`` fixture starts from the rows and photo that
+tests/helpers/access.py's ``seed`` makes: a copy of a seeded template (``seeded_template``), made
+once per test process too, rather than seeding its own database.
 
 The test apps share what an app compiles, once per test process: its page templates, its URL
 rules' builders and its SQL (tests/helpers/templates.py, routing.py, statements.py).
@@ -34,6 +35,7 @@ from tests.helpers.databases import (
     Template,
     admin,
     app_config,
+    copy_files,
     copy_of,
     postgres_url,
 )
@@ -118,8 +120,8 @@ def template_database(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory, template_database) -> Iterator[Template]:
     """The migrated template with tests/helpers/access.py's ``seed`` run on it once per test
-    process, and its data folder (the seeded photo): for a module whose tests each start from
-    that seed (tests/web/test_access.py's ``database`` copies it)."""
+    process, and its data folder (the seeded photo): what a test that asks for ``seeded``
+    starts from (``database`` copies it)."""
     from tests.helpers.access import seed
 
     with seeded_template_of(template_database, tmp_path_factory.mktemp("seeded"),
@@ -140,10 +142,26 @@ def empty_database(tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
-def database(tmp_path, template_database) -> Iterator[str]:
-    """The URL of one test's own database, migrated: a copy of the template."""
-    with copy_of(template_database, tmp_path) as url:
+def database(request, tmp_path, template_database) -> Iterator[str]:
+    """The URL of one test's own database, migrated: a copy of the template. A test that asks
+    for ``seeded`` gets a copy of the seeded template instead, and the seeded photo's files in
+    its data folder (``tmp_path``): its own copy, whatever it changes."""
+    template = template_database
+    if "seeded" in request.fixturenames:
+        seeded = request.getfixturevalue("seeded_template")
+        copy_files(seeded, tmp_path)
+        template = seeded.url
+    with copy_of(template, tmp_path) as url:
         yield url
+
+
+@pytest.fixture
+def seeded() -> None:
+    """Asked for by a test that starts where tests/helpers/access.py's ``seed(app)`` leaves the
+    app's database and data folder (users doctor 1, admin 2 and assistant 3; patient 1, plan
+    1, its cycle, draft record 1, consent 1, printout 1, photo 1), rather than calling it: the
+    test's ``database`` (above) is then a copy of the seeded template, which the app of the
+    test (``app``, or the browser tests' ``server``) opens. Nothing to set up here."""
 
 
 @pytest.fixture

@@ -7,17 +7,15 @@ import json
 from playwright.sync_api import expect
 
 from planner.consent_texts import built_in
-from tests.helpers.access import seed
 from tests.helpers.browser import SIZES, log_in, shot, watch
 from tests.helpers.signing import STROKE
 
 
-def test_a_patient_signs_with_a_finger_in_spanish(server, browser):
+def test_a_patient_signs_with_a_finger_in_spanish(seeded, server, browser):
     from planner.extensions import db
     from planner.models import Consent
 
     base, app = server
-    seed(app)
     width, height = SIZES["tablet"]
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
     page = context.new_page()

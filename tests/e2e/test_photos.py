@@ -15,7 +15,6 @@ from datetime import datetime
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
-from tests.helpers.access import seed
 from tests.helpers.browser import SIZES, log_in, shot, watch
 from tests.helpers.signing import draw_signature
 
@@ -77,10 +76,11 @@ def images_shown(page: Page, scope: str, count: int) -> None:
                            arg=[scope, count])
 
 
-def test_a_photo_is_taken_into_the_record_and_compared_across_the_cycle(server, browser):
+def test_a_photo_is_taken_into_the_record_and_compared_across_the_cycle(seeded, server,
+                                                                       browser):
+    # seeded: patient 1, plan 1, a cycle of 2 sessions, draft record 1, photo 1 of it; the
+    # patient's consent says no to photos
     base, app = server
-    seed(app)  # patient 1, plan 1, a cycle of 2 sessions, draft record 1, photo 1 of it;
-    #            the patient's consent says no to photos
     width, height = SIZES["tablet"]
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
     page = context.new_page()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.helpers.access import seed
 from tests.helpers.browser import SIZES, log_in, shot, watch
 from tests.helpers.card_photos import card_jpeg
 
@@ -29,9 +28,9 @@ def photos_consented(app) -> None:
         db.session.commit()
 
 
-def test_a_calibrated_photo_shows_its_confidence_and_the_markers_found(server, browser):
-    base, app = server
-    seed(app)  # patient 1, plan 1, draft record 1; doctor is user 1
+def test_a_calibrated_photo_shows_its_confidence_and_the_markers_found(seeded, server,
+                                                                       browser):
+    base, app = server  # seeded: patient 1, plan 1, draft record 1; doctor is user 1
     photos_consented(app)
     width, height = SIZES["tablet"]
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)

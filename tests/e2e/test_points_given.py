@@ -10,7 +10,6 @@ from playwright.sync_api import Page, expect
 
 from planner.extensions import db
 from planner.models import SessionRecord
-from tests.helpers.access import seed
 from tests.helpers.browser import SIZES, log_in, shot, watch
 from tests.helpers.signing import sign_record
 from tests.helpers.users import PASSWORD
@@ -23,9 +22,9 @@ def centre(page: Page, number: int) -> tuple[float, float]:
     return found["x"] + found["width"] / 2, found["y"] + found["height"] / 2
 
 
-def test_points_are_skipped_and_added_by_tapping_the_drawing(server, browser):
+def test_points_are_skipped_and_added_by_tapping_the_drawing(seeded, server, browser):
+    # seeded: patient 1 with plan 1, a cycle, a draft record of session 1, a consent
     base, app = server
-    seed(app)  # patient 1 with plan 1, a cycle, a draft record of session 1, a consent
     width, height = SIZES["tablet"]
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
     page = context.new_page()

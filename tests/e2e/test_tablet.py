@@ -82,12 +82,12 @@ def sideways(page: Page) -> int:
 
 
 def clinic(app) -> None:
-    """The seeded clinic, with a clinic mixture and a signed record (session 1's, as record 2),
-    an administrator whose name is a long one, and the patient's consent to photos."""
+    """The seeded clinic (the test asks for ``seeded``, or seeds it), with a clinic mixture and
+    a signed record (session 1's, as record 2), an administrator whose name is a long one, and
+    the patient's consent to photos."""
     from planner.extensions import db
     from planner.models import Consent, SavedMixture, SessionRecord, User
 
-    seed(app)
     with app.app_context():
         db.session.get(Consent, 1).photos_record = True  # the photo form, not its refusal
         admin = db.session.query(User).filter_by(username="admin").one()
@@ -149,6 +149,7 @@ def test_every_page_fits_a_tablet_in_each_language(server, browser, language):
     expect(page.locator("html")).to_have_attribute("lang", language)
     assert sideways(page) == 0, language
     context.set_extra_http_headers({})
+    seed(app)  # here, after the setup page of a clinic with no account yet
     clinic(app)
 
     set_language(app, "admin", language)
@@ -178,7 +179,7 @@ def test_every_page_fits_a_tablet_in_each_language(server, browser, language):
     context.close()
 
 
-def test_the_bar_stays_open_on_a_desktop(server, browser):
+def test_the_bar_stays_open_on_a_desktop(seeded, server, browser):
     base, app = server
     clinic(app)
     width, height = SIZES["desktop"]
@@ -222,7 +223,7 @@ def popover_clear_of(page: Page, area: int, at: tuple[float, float]) -> None:
     assert not meet(box, [at[0] - 40, at[1] - 40, at[0] + 40, at[1] + 40]), (box, at)
 
 
-def test_a_finger_opens_a_point_beside_its_area(server, browser):
+def test_a_finger_opens_a_point_beside_its_area(seeded, server, browser):
     base, app = server
     clinic(app)
     context = browser.new_context(**TABLET)

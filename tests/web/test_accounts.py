@@ -9,7 +9,6 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.helpers.access import seed
 from tests.helpers.audit import events
 from tests.helpers.pages import check_headers, inline_problems, soup_problems
 from tests.helpers.patients import created_id
@@ -243,8 +242,7 @@ def test_no_route_of_the_app_writes_to_the_audit_trail_except_by_adding():
 # ------------------------------------------------------------------- what roles see
 
 
-def test_an_assistant_sees_but_does_not_change(app, client):
-    seed(app)
+def test_an_assistant_sees_but_does_not_change(seeded, client):
     login(client, "assistant")
     patient = BeautifulSoup(client.get("/patients/1").get_data(as_text=True), "html.parser")
     assert patient.find("a", string="Edit") is None

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.access import PLAN, RECORD_FORM, VALID_PATIENT, seed
+from tests.helpers.access import PLAN, RECORD_FORM, VALID_PATIENT
 from tests.helpers.documents import flat_text
 from tests.helpers.users import csrf_token, login
 
@@ -51,11 +51,12 @@ FORMS: dict[str, list[str]] = {
 @settings(max_examples=12, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_random_form_fields_never_break_a_route(app, client, path, data):
-    if not getattr(app, "_seeded", False):
-        seed(app)
-        app._seeded = True
+def test_random_form_fields_never_break_a_route(seeded, app, client, path, data):
+    # The examples of a path share its test's app and database (a copy of the seeded one),
+    # each starting from what the last left; logged in once, at the first.
+    if not getattr(app, "_logged_in", False):
         login(client, "admin")
+        app._logged_in = True
     fields = data.draw(st.dictionaries(st.sampled_from(FORMS[path]), NASTY, max_size=8))
     good = {**(RECORD_FORM if "record" in path else {}), **fields}
     response = client.post(path, data={**good, "csrf_token": csrf_token(client)})
@@ -67,8 +68,7 @@ def test_random_form_fields_never_break_a_route(app, client, path, data):
     {"lot": "<script>"}, {"lot": "x" * 5000}, {"lot": "AB1", "product": "%_\\"},
     {"user": "1 OR 1=1"}, {"since": "2026-13-45"}, {"page": "99999999999"},
 ])
-def test_random_queries_never_break_a_search(app, client, query):
-    seed(app)
+def test_random_queries_never_break_a_search(seeded, client, query):
     login(client, "admin")
     for path in ("/recall", "/recall.csv", "/audit", "/audit.csv"):
         assert client.get(path, query_string=query).status_code < 500, (path, query)
@@ -77,8 +77,7 @@ def test_random_queries_never_break_a_search(app, client, query):
 MARKUP = '<script>alert("x")</script><svg onload=alert(1)>'
 
 
-def test_markup_in_names_and_labels_stays_text_everywhere(app, client):
-    seed(app)
+def test_markup_in_names_and_labels_stays_text_everywhere(seeded, client):
     login(client, "admin")
     token = csrf_token(client)
     created = client.post("/patients/new", data={
@@ -104,10 +103,9 @@ def test_markup_in_names_and_labels_stays_text_everywhere(app, client):
 
 @pytest.mark.parametrize(("path", "field"), [("/patients/new", "family_name"),
                                               ("/mixtures", "name"), ("/login", "username")])
-def test_a_nul_character_is_refused_naming_the_field(app, client, path, field):
+def test_a_nul_character_is_refused_naming_the_field(seeded, client, path, field):
     """PostgreSQL cannot store NUL: it is refused, named, before any view (found by the
     property test above on PostgreSQL)."""
-    seed(app)
     if path != "/login":
         login(client, "admin")
     before = client.get("/healthz").status_code

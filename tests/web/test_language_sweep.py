@@ -10,7 +10,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.helpers.access import PLAN, ROUTES, seed
+from tests.helpers.access import PLAN, ROUTES
 from tests.helpers.api import Api, make_token
 from tests.helpers.documents import pdf_text
 from tests.helpers.languages import (
@@ -83,11 +83,10 @@ def test_no_page_after_a_change_shows_english(app, client, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_error_page_keeps_a_word_of_english(app, client, language):
+def test_no_error_page_keeps_a_word_of_english(seeded, app, client, language):
     """The error pages read by the same user in English and in the language: no word of the
     English one is left on the other but the clinic's data (Werkzeug's "Not Found" would)."""
 
-    seed(app)
     login(client, "admin")
 
     def pages() -> list[str]:

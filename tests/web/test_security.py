@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.helpers.access import PLAN, RECORD_FORM, seed
+from tests.helpers.access import PLAN, RECORD_FORM
 from tests.helpers.pages import check_headers, inline_problems, soup_problems
 from tests.helpers.records import consent_form
 from tests.helpers.users import PASSWORD, csrf_token, login, make_user
@@ -38,14 +38,12 @@ LOGGED_GETS = ["/", "/patients", "/patients/new", "/patients/1", "/patients/1/ed
 
 
 @pytest.mark.parametrize("path", ANONYMOUS_GETS)
-def test_headers_anonymous(app, client, path):
-    seed(app)
+def test_headers_anonymous(seeded, client, path):
     check_headers(client.get(path))
 
 
 @pytest.mark.parametrize("path", LOGGED_GETS)
-def test_headers_logged_in(app, client, path):
-    seed(app)
+def test_headers_logged_in(seeded, client, path):
     login(client)
     check_headers(client.get(path))
 
@@ -58,8 +56,7 @@ def test_headers_on_static_files(app, client, filename):
     check_headers(response, page=False)
 
 
-def test_headers_on_posts_fragments_and_errors(app, client):
-    seed(app)
+def test_headers_on_posts_fragments_and_errors(seeded, client):
     login(client)
     token = csrf_token(client)
     responses = [
@@ -78,8 +75,7 @@ def test_headers_on_posts_fragments_and_errors(app, client):
         check_headers(response)
 
 
-def test_htmx_responses_vary_on_hx_request(app, client):
-    seed(app)
+def test_htmx_responses_vary_on_hx_request(seeded, client):
     login(client)
     response = client.get("/patients")
     assert "hx-request" in response.headers.get("Vary", "").lower()
@@ -105,9 +101,8 @@ def test_no_inline_code_or_style_in_templates(path):
     assert not problems, problems
 
 
-def rendered_pages(app, client) -> dict[str, str]:
-    """Every kind of page and fragment the app renders, with data in it."""
-    seed(app)
+def rendered_pages(client) -> dict[str, str]:
+    """Every kind of page and fragment the app renders, with data in it (the seeded rows)."""
     pages = {"login": client.get("/login").get_data(as_text=True)}
     login(client)
     token = csrf_token(client)
@@ -130,8 +125,8 @@ def rendered_pages(app, client) -> dict[str, str]:
     return pages
 
 
-def test_rendered_pages_have_no_inline_code_or_style(app, client):
-    pages = rendered_pages(app, client)
+def test_rendered_pages_have_no_inline_code_or_style(seeded, client):
+    pages = rendered_pages(client)
     assert len(pages) > 15
     found = {name: soup_problems(html) + inline_problems(html) for name, html in pages.items()}
     assert not {k: v for k, v in found.items() if v}
@@ -246,10 +241,9 @@ def test_every_post_route_is_covered_by_the_csrf_test(app):
             assert concrete in posted, f"{rule.rule} has no CSRF test"
 
 
-def test_a_forged_api_call_riding_the_cookie_changes_nothing(app, client):
+def test_a_forged_api_call_riding_the_cookie_changes_nothing(seeded, app, client):
     """The API is exempt from CSRF because the cookie never authenticates it: a page that
     makes a logged-in browser post to it gets 401 and writes nothing."""
-    seed(app)
     login(client)
     before = snapshot(app)
     for method, path in (("POST", "/api/v1/patients"), ("POST", "/api/v1/patients/1/plans"),
@@ -265,8 +259,7 @@ def test_a_forged_api_call_riding_the_cookie_changes_nothing(app, client):
                          ids=[f"{p}{'-' + d['plan_id'] if 'plan_id' in d else ''}"
                               for p, d in CSRF_POSTS])
 @pytest.mark.parametrize("token", ["missing", "wrong"])
-def test_post_without_csrf_token_is_refused(app, client, path, data, token):
-    seed(app)
+def test_post_without_csrf_token_is_refused(seeded, app, client, path, data, token):
     login(client)
     before = snapshot(app)
     form = dict(data)
@@ -281,16 +274,14 @@ def test_post_without_csrf_token_is_refused(app, client, path, data, token):
     assert 'lang="en"' in page.get_data(as_text=True)
 
 
-def test_csrf_header_as_sent_by_htmx_is_accepted(app, client):
-    seed(app)
+def test_csrf_header_as_sent_by_htmx_is_accepted(seeded, client):
     login(client)
     response = client.post("/patients", data={"q": "seed"},
                            headers={"HX-Request": "true", "X-CSRFToken": csrf_token(client)})
     assert response.status_code == 200
 
 
-def test_csrf_token_of_another_session_is_refused(app, client):
-    seed(app)
+def test_csrf_token_of_another_session_is_refused(seeded, app, client):
     other = app.test_client()
     login(other)
     foreign = csrf_token(other)
