@@ -71,6 +71,7 @@ def warning_titles(_: Gettext) -> dict[str, str]:
         "syringe-split": _("Mixture split over several syringes"),
         "side-missing": _("Side not given"),
         "bodymap-version": _("Body map redrawn since the plan was made"),
+        "photo-reach": _("Points far from the calibration card"),
     }
 
 

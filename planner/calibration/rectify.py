@@ -85,8 +85,10 @@ def rectified(photo: NDArray[np.uint8], found: Calibration, *, reach_mm: float =
     x0, y0, x1, y1 = shown_mm(found, reach_mm)
     k = min(most_px_per_mm, found.px_per_mm, most_side_px / max(x1 - x0, y1 - y0))
     size = (max(1, round((x1 - x0) * k)), max(1, round((y1 - y0) * k)))
-    # The warped picture's pixel (u, v) is the plane's (x0 + u / k, y0 + v / k) mm.
-    to_plane = np.array([[1 / k, 0, x0], [0, 1 / k, y0], [0, 0, 1]], dtype=np.float64)
+    # The warped picture's pixel (u, v) covers u / k to (u + 1) / k mm from x0, as an SVG image
+    # lays it: its centre is the plane's (x0 + (u + 0.5) / k, y0 + (v + 0.5) / k) mm.
+    to_plane = np.array([[1 / k, 0, x0 + 0.5 / k], [0, 1 / k, y0 + 0.5 / k], [0, 0, 1]],
+                        dtype=np.float64)
     to_photo = found.matrix() @ to_plane
     image = cv2.warpPerspective(photo, to_photo, size, flags=cv2.INTER_AREA
                                 | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_CONSTANT,

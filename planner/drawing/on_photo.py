@@ -28,19 +28,25 @@ LEAST_PX = 2.0  # never drawn smaller than this in the photo's pixels
 def points_on_photo(result: Result, to_image: ToImage, digits: Callable[[str], str] = str,
                     ) -> str:
     """The plan's areas (outlines) and numbered points in the photo's pixels, as an SVG group
-    (``<g class="plan-on-photo">``); points past the plane's horizon are left out."""
+    (``<g class="plan-on-photo">``); points past the plane's horizon are left out.
+    ``to_image``: the calibration's, OpenCV's pixels (a pixel's centre at whole numbers), here
+    laid as an SVG lays the photo (its centre at + 0.5)."""
+
+    def to_svg(points: ArrayLike) -> NDArray[np.floating]:
+        return to_image(points) + 0.5
+
     xy = np.asarray(result.xy, dtype=np.float64).reshape(-1, 2)
     colours = mixture_colours(result)
     parts = ['<g class="plan-on-photo">']
     for area in result.areas:
         for ring in _rings(area.shape.surface):
-            seen = to_image(ring)
+            seen = to_svg(ring)
             if np.isfinite(seen).all():
                 d = "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in seen) + "Z"
                 parts.append(f'<path class="area-on-photo" d="{d}"/>')
     if len(xy):
-        seen = to_image(xy)
-        scale = _px_per_mm(to_image, xy)
+        seen = to_svg(xy)
+        scale = _px_per_mm(to_svg, xy)
         for k, point in enumerate(result.points):
             x, y = seen[k]
             if not (np.isfinite(x) and np.isfinite(y)):

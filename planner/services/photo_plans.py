@@ -10,7 +10,7 @@ photo under it, and the photo's own pages put its points back on the photo as ta
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -20,7 +20,7 @@ from planner.calibration.plane import Calibration
 from planner.calibration.rectify import Box, rectified, shown_mm
 from planner.core.compute import Result
 from planner.core.memo import Recent
-from planner.core.messages import N_, PlanError
+from planner.core.messages import N_, Number, PlanError, PlanWarning, ngettext
 from planner.core.plan import Plan
 from planner.extensions import db
 from planner.models import Patient, Photo, PlanRecord, SessionRecord
@@ -31,6 +31,9 @@ from planner.services.session_records import computed_plan
 # moves the slider: a preview must not decode and warp a 12-megapixel photo each time).
 KEPT = Recent[bytes](8, weight=len, budget=64 * 1024 * 1024)
 JPEG_QUALITY = 88  # [our default] a background to draw on, not the record's copy
+# [our default] Points further from the card than the fit holds within this are named in a
+# warning (the photo's page states the same limit: how far the error stays within 1 mm).
+REACH_LIMIT_MM = 1.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,32 @@ class PhotoPlane:
 def calibration_of(photo: Photo) -> Calibration | None:
     """The photo's calibration, if the card was found in it (None: no scale)."""
     return photo.plane
+
+
+def beyond_reach(result: Result, ground: PhotoPlane, limit_mm: float = REACH_LIMIT_MM
+                 ) -> Result:
+    """The plan with a warning naming its points further from the card than the photo's
+    fit holds within ``limit_mm`` (Calibration.within_mm): there its millimetres may be off by
+    more, and on a curved limb more again (reach.surface_error_mm). Nothing is moved."""
+    xy = np.asarray(result.xy, dtype=np.float64).reshape(-1, 2)
+    if not len(xy):
+        return result
+    reach = ground.calibration.within_mm(limit_mm)
+    far = np.flatnonzero(np.hypot(xy[:, 0], xy[:, 1]) > reach)
+    if not len(far):
+        return result
+    farthest = float(np.hypot(xy[far, 0], xy[far, 1]).max())
+    note = PlanWarning("photo-reach", "medium", ngettext(
+        "photo: %(num)s point lies further than %(reach)s mm from the calibration card (at "
+        "%(far)s mm), where the photo's millimetres may be off by more than %(limit)s mm, and "
+        "more on a curved limb: check it on the skin, or take the photo with the card nearer",
+        "photo: %(num)s points lie further than %(reach)s mm from the calibration card (up "
+        "to %(far)s mm), where the photo's millimetres may be off by more than %(limit)s mm, "
+        "and more on a curved limb: check them on the skin, or take the photo with the card "
+        "nearer", len(far), num=len(far), reach=Number(round(reach), ","),
+        far=Number(round(farthest), ","), limit=Number(limit_mm, "g")),
+        points=tuple(int(k) + 1 for k in far))
+    return replace(result, warnings=(*result.warnings, note))
 
 
 def calibrated_photos(patient_id: int) -> list[Photo]:
@@ -127,6 +156,16 @@ def drawn_on(photo: Photo) -> list[str]:
     titles += [record.plan.title for record in records
                if _photo_of(record.plan_json) == photo.id]
     return list(dict.fromkeys(titles))
+
+
+def photo_fingerprint(plan_json: str) -> str:
+    """What a printout of a saved plan takes from its photo, as text for the printout's key:
+    the photo's bytes (SHA-256) and its calibration; empty for a plan on no photo."""
+    photo_id = _photo_of(plan_json)
+    photo = db.session.get(Photo, photo_id) if photo_id is not None else None
+    if photo is None:
+        return ""
+    return f"\nphoto {photo.id} {photo.sha256} {photo.calibration_json or ''}"
 
 
 def _photo_of(plan_json: str) -> int | None:

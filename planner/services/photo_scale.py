@@ -36,6 +36,7 @@ from planner.calibration.plane import Calibration, calibrate
 from planner.extensions import db
 from planner.models import Photo, User, audit, now
 from planner.photos.stores import PhotoStore
+from planner.services.refusals import Refused
 
 log = logging.getLogger(__name__)
 
@@ -129,10 +130,17 @@ def look_for_card(data: bytes) -> Scale:
     return Scale(kept, found.residual_max_mm, now(), CALIBRATED)
 
 
+class AlreadyCalibrated(Refused):
+    """The photo has its scale already: it is never looked for again."""
+
+
 def look_again(photo: Photo, store: PhotoStore, actor: User) -> Scale:
     """Look for the card in a photo already kept (one taken before the app looked): its bytes
     read from ``store`` (StoreError, PhotoMissing), the outcome written with its audit event;
-    committed."""
+    committed. A photo that has its scale keeps it (AlreadyCalibrated): plans are drawn in its
+    millimetres, and a search that failed this time must not take them away."""
+    if photo.plane is not None:
+        raise AlreadyCalibrated()
     scale = look_for_card(store.get(photo.storage_key))
     scale.apply(photo)
     audit(actor, "update", "photo", photo.id, f"{LOOKED_AGAIN}, {scale.word}")

@@ -22,7 +22,7 @@ from planner.core.plan_reader import from_dict
 from planner.core.plan_writer import dump
 from planner.extensions import db
 from planner.models import Cycle, Patient, PlanRecord, SessionRecord, User, audit, now
-from planner.services.photo_plans import plan_photo
+from planner.services.photo_plans import beyond_reach, plan_photo
 from planner.services.refusals import Changed
 
 
@@ -48,8 +48,9 @@ def compute_doc(doc: object, patient: Patient) -> tuple[Result, View | None]:
     if not isinstance(doc, dict):
         raise PlanError("plan", N_("must be a JSON object"))
     plan = from_dict(with_patient(doc, patient))
-    plan_photo(plan, patient)
-    return engine.run(plan)
+    ground = plan_photo(plan, patient)
+    result, view = engine.run(plan)
+    return (result if ground is None else beyond_reach(result, ground)), view
 
 
 def without_patient(plan: Plan) -> Plan:

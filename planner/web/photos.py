@@ -248,6 +248,9 @@ def look_for_card(photo_id: int) -> ResponseReturnValue:
     back = redirect(url_for("photos.show", photo_id=photo.id), 303)
     try:
         photo_scale.look_again(photo, photo_store(), current_user)
+    except photo_scale.AlreadyCalibrated:
+        flash(_("This photo has its scale already: it keeps it."), "error")
+        return back
     except PhotoMissing:
         flash(_("The photo's file is missing from the photo store: nothing was looked for."),
               "error")

@@ -51,6 +51,7 @@ from planner.web.editor import (
 )
 from planner.web.i18n import current_locale, plan_message
 from planner.web.lookups import get_patient, get_photo, get_plan
+from planner.web.paths import MAX_ID
 from planner.web.photo_form import photo_site
 
 bp = Blueprint("plans", __name__)
@@ -68,6 +69,8 @@ def new(patient_id: int) -> ResponseReturnValue:
         treatment = "antalgic"
     photo_id = request.args.get("photo", type=int)
     if photo_id is not None:
+        if not 1 <= photo_id <= MAX_ID:
+            abort(404)
         return _new_on_photo(patient, photo_id, treatment)
     views = {v.id: v for v in atlas.views()}
     chosen = views.get(view_id)

@@ -39,6 +39,7 @@ from planner.printing.paper import PAPERS, SheetInfo
 from planner.printing.plan_pages import handout_html, sheet_html, stencil_html
 from planner.services import print_jobs
 from planner.services.cycle_outcomes import cycle_outcome
+from planner.services.photo_plans import photo_fingerprint
 from planner.services.plans import compute_doc
 from planner.services.print_progress import progress
 from planner.vocabulary import LANGUAGE_NAMES, LANGUAGES
@@ -117,16 +118,18 @@ def printout(record: PlanRecord, kind: str, *, for_screen: bool
     def html() -> str:
         try:
             result, view = compute_doc(json.loads(record.plan_json), record.patient)
-            # A plan on a photo: the photo under its map, inlined (made here, not in the
-            # key: the photo's bytes never change, and the plan file names the photo).
-            ground = ground_for(result.plan, record.patient, inline=True)
+            # A plan on a photo: the photo under the sheet's map, inlined; the stencil and
+            # the handout need only the card's place (the key has the photo's fingerprint).
+            ground = ground_for(result.plan, record.patient,
+                                image="inline" if kind == "sheet" else "none")
         except PlanError:
             abort(404)
         with force_locale(language):
             return make(result, view, replace(info, ground=ground))
 
     # compute_doc reads the plan and the patient's weight; the rest is in ``info``.
-    return print_jobs.inputs_key(kind, info, record.plan_json, record.patient.weight_kg), html
+    return print_jobs.inputs_key(kind, info, record.plan_json + photo_fingerprint(record.plan_json),
+                                 record.patient.weight_kg), html
 
 
 def printout_language(default: str) -> str:

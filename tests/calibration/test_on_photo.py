@@ -14,7 +14,7 @@ VIEW = View(tilt_deg=35.0, tilt_axis_deg=20.0, roll_deg=80.0, px_per_mm=5.0)
 
 
 def homography(points):
-    """The synthetic camera's own homography: the truth."""
+    """The synthetic camera's own homography: the truth (OpenCV's pixels)."""
     pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     h = VIEW.homography()
     seen = np.c_[pts, np.ones(len(pts))] @ h.T
@@ -34,7 +34,7 @@ def test_each_point_is_where_the_camera_saw_it_with_its_number():
     soup = BeautifulSoup(points_on_photo(result, homography), "html.parser")
     drawn = soup.select("g.point-on-photo")
     assert len(drawn) == len(result.xy)
-    truth = homography(result.xy)
+    truth = homography(result.xy) + 0.5  # as an SVG lays the photo's pixels
     for k, group in enumerate(drawn):
         circle = group.select_one("circle")
         assert int(group["data-number"]) == k + 1
@@ -48,7 +48,7 @@ def test_the_areas_outlines_and_holes_are_drawn_through_the_same_camera():
     outlines = soup.select("path.area-on-photo")
     assert len(outlines) == 3  # two areas, one hole
     first = outlines[0]["d"]
-    corner = homography([[30, -20]])[0]
+    corner = homography([[30, -20]])[0] + 0.5
     assert any(abs(float(x) - corner[0]) < 0.1 and abs(float(y) - corner[1]) < 0.1
                for x, y in (p.split(",") for p in first[1:-1].split("L")))
 

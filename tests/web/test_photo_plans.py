@@ -16,7 +16,15 @@ from planner.calibration.layout import CARD
 from tests.helpers.audit import audit_actions
 from tests.helpers.patients import add, created_id
 from tests.helpers.photo_plans import photo_plan, seed_card_photo
-from tests.helpers.plans import engine_result, plan_error, preview, records, save, saved_id
+from tests.helpers.plans import (
+    engine_result,
+    plan_error,
+    preview,
+    records,
+    save,
+    saved_id,
+    warning_codes,
+)
 from tests.helpers.records import draft
 
 
@@ -248,3 +256,53 @@ def test_a_session_record_of_a_plan_on_a_photo_draws_it_on_the_photo(app, client
     record = draft(doctor, 1)
     html = client.get(f"/records/{record}").get_data(as_text=True)
     assert ground(html).select_one("image")["xlink:href"] == f"/photos/{photo}/plane"
+
+
+def test_points_beyond_the_photos_reach_are_named_in_a_warning(app, client, doctor, patient,
+                                                               photo):
+    from planner.extensions import db
+    from planner.models import Photo
+
+    near = preview(doctor, patient, photo_plan(photo)).get_data(as_text=True)
+    assert "photo-reach" not in warning_codes(near)
+    with app.app_context():
+        reach = db.session.get(Photo, photo).plane.within_mm(1.0)
+    circle = ground(near).select_one("circle.reach")
+    assert float(circle["r"]) == pytest.approx(reach, abs=0.01)
+    far = photo_plan(photo, polygon=[[reach + 5, -10], [reach + 45, -10], [reach + 45, 10],
+                                     [reach + 5, 10]])
+    html = preview(doctor, patient, far).get_data(as_text=True)
+    assert "photo-reach" in warning_codes(html)
+    assert "further than" in html and "calibration card" in html
+
+
+def test_a_photo_file_gone_still_prints_the_plan_without_the_photo(app, client, doctor,
+                                                                  patient, photo):
+    from planner.extensions import db
+    from planner.models import Photo
+    from planner.photos.stores import store_for
+
+    plan_id = saved_id(save(doctor, patient, photo_plan(photo)))
+    with app.app_context():
+        store_for(app.config).delete(db.session.get(Photo, photo).storage_key)
+    for kind in ("sheet", "stencil", "handout"):
+        response = client.get(f"/plans/{plan_id}/{kind}.pdf")
+        assert response.status_code == 200, kind
+    assert client.get(f"/plans/{plan_id}/sheet").status_code == 200
+
+
+def test_a_photo_with_its_scale_keeps_it(app, client, doctor, patient, photo):
+    from planner.extensions import db
+    from planner.models import Photo
+
+    with app.app_context():
+        before = db.session.get(Photo, photo).calibration_json
+    response = doctor(f"/photos/{photo}/calibration", follow_redirects=True)
+    assert "has its scale already" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Photo, photo).calibration_json == before
+
+
+def test_a_photo_number_out_of_range_is_not_found(client, doctor, patient):
+    assert client.get(f"/patients/{patient}/plans/new?photo={10 ** 20}").status_code == 404
+    assert client.get(f"/patients/{patient}/plans/new?photo=0").status_code == 404
