@@ -132,6 +132,17 @@ def check(path: Path, name: str | None = None) -> str:
     return str(row[0])
 
 
+def aside_path(path: Path) -> Path:
+    """Where a restore keeps ``path`` aside: ``<name>.before-restore-<time>``, with ``-2``,
+    ``-3``... when a restore of the same second took that name already."""
+    stem = f"{path.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}"
+    kept, k = path.with_name(stem), 1
+    while kept.exists():
+        k += 1
+        kept = path.with_name(f"{stem}-{k}")
+    return kept
+
+
 def restore(source: Path, database: Path, name: str | None = None) -> Path | None:
     """Replace the database with the (plain) backup ``source``; returns where the old one was
     kept. ``name`` is how messages call the backup (default: its path)."""
@@ -140,8 +151,7 @@ def restore(source: Path, database: Path, name: str | None = None) -> Path | Non
     check(source, name)
     kept = None
     if database.exists() and database.stat().st_size > 0:  # an empty file is a new install's
-        kept = database.with_name(f"{database.name}.before-restore-"
-                                  f"{time.strftime('%Y%m%d-%H%M%S')}")
+        kept = aside_path(database)
         os.close(private_file(kept))
         _copy(database, kept)
     private_folder(database.parent)

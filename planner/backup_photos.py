@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
+from planner.backup import aside_path
 from planner.photos.stores import LocalStore, PhotoMissing, PhotoStore
 
 TABLE = "backup_photos"
@@ -76,7 +76,6 @@ def keep_aside(store: LocalStore) -> Path | None:
     beside it), if it has any; returns where."""
     if not any(store.keys()):
         return None
-    aside = store.folder.with_name(f"{store.folder.name}.before-restore-"
-                                   f"{time.strftime('%Y%m%d-%H%M%S')}")
+    aside = aside_path(store.folder)
     os.rename(store.folder, aside)
     return aside

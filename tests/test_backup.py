@@ -362,3 +362,19 @@ def test_a_photo_missing_from_the_store_is_said_not_a_failure(data, tmp_path):
     out = run_main("backup", str(tmp_path / "copy.sqlite3"), "--data-dir", str(data))
     assert out.returncode == 0, out.stderr
     assert "1 photos named in the database are missing from the photo store" in out.stderr
+
+
+def test_two_restores_in_one_second_keep_each_their_own_copy(tmp_path, monkeypatch):
+    import time
+
+    from planner.backup import aside_path
+
+    monkeypatch.setattr(time, "strftime", lambda _fmt: "20261207-205500")
+    database = tmp_path / "mesoplanner.db"
+    first = aside_path(database)
+    first.write_text("kept by the first restore")
+    second = aside_path(database)
+    assert first.name == "mesoplanner.db.before-restore-20261207-205500"
+    assert second.name == "mesoplanner.db.before-restore-20261207-205500-2"
+    second.write_text("kept by the second")
+    assert aside_path(database).name.endswith("-3")
