@@ -25,6 +25,7 @@ REACH_CELLS = 0.6  # the profiles reach this far either side (cells): within the
 STEP_PX = 0.25  # the profiles' sampling step
 SPAN = (0.2, 0.8)  # the stretch of each edge that is measured (away from the corners)
 MIN_POINTS = 5  # an edge measured at fewer points keeps ArUco's corners
+MOST_MOVE_CELLS = 0.6  # a corner measured this far (cells) from ArUco's is still the marker's
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,12 @@ def refine(grey: NDArray[np.uint8], corners: Array) -> Edges:
         widths.append(width)
         contrasts.append(contrast)
     refined = np.array([_meet(lines[(i - 1) % 4], lines[i]) for i in range(4)])
-    if not np.all(np.isfinite(refined)) or np.abs(refined - corners).max() > 3.0:
+    # ArUco's own corner can be a few px off (noise and JPEG at a corner): the edges' meeting
+    # point is kept if it moved less than most of a cell (a marker is 6 cells across), never
+    # more (then the edges found are not the marker's).
+    cell = float(np.mean(np.hypot(*(corners - np.roll(corners, 1, axis=0)).T))) / 6
+    if not np.all(np.isfinite(refined)) or np.abs(refined - corners).max() > max(
+            3.0, MOST_MOVE_CELLS * cell):
         return Edges(corners.copy(), *_fallback(widths, contrasts), measured=False)
     return Edges(refined, float(np.median(widths)), float(np.median(contrasts)), measured=True)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planner.calibration.plane import calibrate
@@ -46,6 +46,10 @@ looks = st.builds(
 
 @settings(max_examples=12, suppress_health_check=[HealthCheck.too_slow])
 @given(view=views, look=looks, seed=st.integers(0, 3))
+# Noise and JPEG put two of ArUco's corners 3-5 px off; the markers' edges put them back
+# (edges.MOST_MOVE_CELLS; kept to 3 px they stayed off, 2 mm at 100 mm).
+@example(view=View(roll_deg=120.0, px_per_mm=4.5, focal=1.0, centre=(0.6184, 0.6411)),
+         look=Look(noise=3.0, jpeg=64), seed=3)
 def test_points_near_the_card_are_found_within_a_millimetre(view, look, seed):
     found = errors_mm(view, photo(view, look, seed=seed))
     assert found["at 50"] < LIMIT_MM, found
