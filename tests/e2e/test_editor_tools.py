@@ -3,21 +3,17 @@ erase, undo and redo, zoom; and an invalid value that the server refuses by name
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.helpers.browser import map_point, open_editor, shot, total_points, watch
-
-
-def plan_doc(page: Page) -> dict:
-    return page.evaluate("JSON.parse(document.getElementById('plan-json').value)")
-
-
-def drag(page: Page, path: list[tuple[float, float]]) -> None:
-    page.mouse.move(*map_point(page, *path[0]))
-    page.mouse.down()
-    for x, y in path[1:]:
-        page.mouse.move(*map_point(page, x, y), steps=4)
-    page.mouse.up()
+from tests.helpers.browser import (
+    drag,
+    map_point,
+    open_editor,
+    plan_doc,
+    shot,
+    total_points,
+    watch,
+)
 
 
 def test_the_drawing_tools_make_areas_the_server_fills(server, browser):

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.helpers.browser import SIZES, log_in, map_point, shot, total_points, watch
+from tests.helpers.browser import drag, plan_doc, shot, tablet, total_points
 from tests.helpers.photo_plans import seed_card_photo
 from tests.helpers.users import make_user
 
@@ -30,29 +30,12 @@ def seed_patient(app) -> int:
         return int(patient.id)
 
 
-def plan_doc(page: Page) -> dict:
-    return page.evaluate("JSON.parse(document.getElementById('plan-json').value)")
-
-
-def finger(page: Page, path: list[tuple[float, float]]) -> None:
-    """A freehand stroke through ``path`` (mm on the card's plane)."""
-    page.mouse.move(*map_point(page, *path[0]))
-    page.mouse.down()
-    for x, y in path[1:]:
-        page.mouse.move(*map_point(page, x, y), steps=4)
-    page.mouse.up()
-
-
 def test_a_plan_is_drawn_on_the_patients_photo(server, browser):
     base, app = server
     make_user(app)
     patient = seed_patient(app)
     photo = seed_card_photo(app, patient)
-    width, height = SIZES["tablet"]
-    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
-    page = context.new_page()
-    problems = watch(page)
-    log_in(page, base, "doctor")
+    context, page, problems = tablet(browser, base)
     page.goto(f"{base}/patients/{patient}/plans/new?photo={photo}")
     page.locator("#map svg #photo-ground image").wait_for(state="attached")
     page.locator("#plan-form[data-ready]").wait_for(state="attached")
@@ -62,7 +45,7 @@ def test_a_plan_is_drawn_on_the_patients_photo(server, browser):
     expect(page.locator(".tool[aria-pressed=true]")).to_have_attribute("data-tool", "polygon")
     expect(page.locator(".tool[data-tool=region]")).to_have_count(0)
     page.click("button[data-tool=freehand]")
-    finger(page, [(50, -25), (110, -25), (115, 0), (110, 25), (50, 25), (48, 0), (50, -24)])
+    drag(page, [(50, -25), (110, -25), (115, 0), (110, 25), (50, 25), (48, 0), (50, -24)])
     expect(page.locator(".area-panel")).to_have_count(1)
     doc = plan_doc(page)
     assert doc["photo"] == photo and "bodymap" not in doc
@@ -113,11 +96,7 @@ def test_a_photo_without_a_scale_is_annotated_with_marks(server, browser):
     make_user(app)
     patient = seed_patient(app)
     photo = seed_card_photo(app, patient, calibrated=False)
-    width, height = SIZES["tablet"]
-    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
-    page = context.new_page()
-    problems = watch(page)
-    log_in(page, base, "doctor")
+    _context, page, problems = tablet(browser, base)
     page.goto(f"{base}/photos/{photo}")
     expect(page.locator("[data-testid=plan-on-this-photo]")).to_have_count(0)
     page.locator("[data-testid=mark-this-photo]").tap()

@@ -94,3 +94,28 @@ def top_menu(page: Page, text: str) -> Locator:
     if button.is_visible() and page.locator(".topbar details.menu[open]").count() == 0:
         button.click()
     return page.locator(".topbar .menu-panel").locator(f"text={text}")
+
+
+def plan_doc(page: Page) -> dict[str, Any]:
+    """The plan file the editor holds."""
+    return dict(page.evaluate("JSON.parse(document.getElementById('plan-json').value)"))
+
+
+def drag(page: Page, path: list[tuple[float, float]]) -> None:
+    """A stroke on the map through ``path`` (mm of the map), as a finger or a mouse draws."""
+    page.mouse.move(*map_point(page, *path[0]))
+    page.mouse.down()
+    for x, y in path[1:]:
+        page.mouse.move(*map_point(page, x, y), steps=4)
+    page.mouse.up()
+
+
+def tablet(browser: Any, base: str, username: str = "doctor") -> tuple[Any, Page, list[str]]:
+    """A 1024x768 touch tablet's browser context, its page logged in as ``username``, and the
+    page's console problems (watch)."""
+    width, height = SIZES["tablet"]
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
+    page = context.new_page()
+    problems = watch(page)
+    log_in(page, base, username)
+    return context, page, problems
