@@ -136,37 +136,55 @@ def join(where: str, key: str | int) -> str:
 def refuse_unstorable(data: dict[str, Any]) -> None:
     """Refuse what no field can hold, naming where it is: a NUL character (PostgreSQL cannot
     store one), half of a UTF-16 surrogate pair (not text), NaN or Infinity, a number of
-    hundreds of digits, a key given twice. Walked with a stack, not by recursion."""
-    stack: list[tuple[object, str]] = [(data, "")]
+    hundreds of digits, a key given twice. Walked with a stack, not by recursion; where a value
+    is (its parent's place and its key) is written out only for the one refused (a plan of
+    thousands of points named every number's place, a million strings, for nothing)."""
+    stack: list[tuple[object, Place]] = [(data, None)]
     while stack:
-        value, where = stack.pop()
+        value, at = stack.pop()
         if isinstance(value, str):
-            _refuse_bad_text(value, where)
+            _refuse_bad_text(value, at)
         elif isinstance(value, dict):
             if getattr(value, "duplicate", None) is not None:
                 raise ApiError(422, _("appears twice in the same object (a silent overwrite "
                                       "could change what is saved)"),
-                               join(where, value.duplicate)[:200])  # type: ignore[attr-defined]
+                               join(written(at), value.duplicate)[:200])  # type: ignore[attr-defined]
             for key in value:
-                _refuse_bad_text(key, join(where, key))
-            stack.extend((item, join(where, key)) for key, item in reversed(value.items()))
+                _refuse_bad_text(key, (at, key))
+            stack.extend((item, (at, key)) for key, item in reversed(value.items()))
         elif isinstance(value, list):
-            stack.extend((value[i], join(where, i)) for i in reversed(range(len(value))))
+            stack.extend((value[i], (at, i)) for i in reversed(range(len(value))))
         elif isinstance(value, NonFinite):
             raise ApiError(422, _("must be a finite number (got %(got)s, which JSON does not "
-                                  "have)", got=value.text), where)
+                                  "have)", got=value.text), written(at))
         elif isinstance(value, TooLong):
             raise ApiError(422, _("is far too large (got a number of %(n)d characters)",
-                                  n=value.digits), where)
+                                  n=value.digits), written(at))
 
 
-def _refuse_bad_text(text: str, where: str) -> None:
+# Where a value is in a body: its parent's place and its key (None: the body itself).
+Place = tuple["Place", str | int] | None
+
+
+def written(at: Place) -> str:
+    """A place as the messages write it (join): ``plan.areas[0].label``."""
+    keys: list[str | int] = []
+    while at is not None:
+        at, key = at
+        keys.append(key)
+    where = ""
+    for key in reversed(keys):
+        where = join(where, key)
+    return where
+
+
+def _refuse_bad_text(text: str, at: Place) -> None:
     if "\x00" in text:
         raise ApiError(400, _("a text holds a NUL character, which cannot be stored"),
-                       where.replace("\x00", "")[:200] or None)
+                       written(at).replace("\x00", "")[:200] or None)
     if _SURROGATE.search(text):
         raise ApiError(400, _("a text holds half of a UTF-16 surrogate pair, which is not "
-                              "text"), _SURROGATE.sub("", where)[:200] or None)
+                              "text"), _SURROGATE.sub("", written(at))[:200] or None)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
