@@ -7,7 +7,7 @@ import json
 from playwright.sync_api import expect
 
 from planner.consent_texts import built_in
-from tests.helpers.browser import SIZES, log_in, shot, watch
+from tests.helpers.browser import shot, tablet
 from tests.helpers.signing import STROKE
 
 
@@ -16,11 +16,8 @@ def test_a_patient_signs_with_a_finger_in_spanish(seeded, server, browser):
     from planner.models import Consent
 
     base, app = server
-    width, height = SIZES["tablet"]
-    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
-    page = context.new_page()
-    problems = watch(page)
-    log_in(page, base, "assistant")  # the assistant hands over the tablet
+    # The assistant hands over the tablet.
+    context, page, problems = tablet(browser, base, "assistant")
     page.goto(f"{base}/patients/1")
     section = page.locator("[data-testid=consents]")
     expect(section.locator("tbody tr")).to_have_count(1)  # the seeded consent to pain

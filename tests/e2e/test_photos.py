@@ -15,7 +15,7 @@ from datetime import datetime
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
-from tests.helpers.browser import SIZES, log_in, shot, watch
+from tests.helpers.browser import shot, tablet
 from tests.helpers.signing import draw_signature
 
 SITE = "knee-anterior|right|knee-anterior/medial"
@@ -81,11 +81,7 @@ def test_a_photo_is_taken_into_the_record_and_compared_across_the_cycle(seeded, 
     # seeded: patient 1, plan 1, a cycle of 2 sessions, draft record 1, photo 1 of it; the
     # patient's consent says no to photos
     base, app = server
-    width, height = SIZES["tablet"]
-    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
-    page = context.new_page()
-    problems = watch(page)
-    log_in(page, base, "doctor")
+    _context, page, problems = tablet(browser, base)
     page.goto(f"{base}/records/1#photos")
     card = page.locator("[data-testid=record-photos]")
     expect(card.locator("[data-testid=photo-consent]")).to_contain_text(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.helpers.browser import SIZES, log_in, shot, watch
+from tests.helpers.browser import shot, tablet
 from tests.helpers.card_photos import card_jpeg
 
 
@@ -32,11 +32,7 @@ def test_a_calibrated_photo_shows_its_confidence_and_the_markers_found(seeded, s
                                                                        browser):
     base, app = server  # seeded: patient 1, plan 1, draft record 1; doctor is user 1
     photos_consented(app)
-    width, height = SIZES["tablet"]
-    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
-    page = context.new_page()
-    problems = watch(page)
-    log_in(page, base, "doctor")
+    _context, page, problems = tablet(browser, base)
     page.goto(f"{base}/patients/1/photos/new?record_id=1")
     page.wait_for_load_state("load")
     page.locator("[data-testid=photo-camera]").set_input_files(

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from planner.extensions import db
 from planner.models import SessionRecord
-from tests.helpers.browser import SIZES, log_in, shot, watch
+from tests.helpers.browser import shot, tablet
 from tests.helpers.signing import sign_record
 from tests.helpers.users import PASSWORD
 
@@ -25,11 +25,7 @@ def centre(page: Page, number: int) -> tuple[float, float]:
 def test_points_are_skipped_and_added_by_tapping_the_drawing(seeded, server, browser):
     # seeded: patient 1 with plan 1, a cycle, a draft record of session 1, a consent
     base, app = server
-    width, height = SIZES["tablet"]
-    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
-    page = context.new_page()
-    problems = watch(page)
-    log_in(page, base, "doctor")
+    context, page, problems = tablet(browser, base)
     page.goto(f"{base}/records/1")
     drawing = page.locator("[data-testid=points-given]")
     drawing.scroll_into_view_if_needed()

@@ -9,6 +9,7 @@ from typing import Any
 import cv2
 
 from tests.helpers.calibration_photos import Look, View, photo
+from tests.helpers.photos import seed_photo
 
 # The card seen a little tilted, 5 px per mm: a photo 300 x 225 mm of the plane.
 TILTED = View(tilt_deg=25.0, tilt_axis_deg=30.0, roll_deg=10.0, px_per_mm=5.0)
@@ -25,8 +26,8 @@ def card_jpeg(view: View = TILTED, card: bool = True) -> bytes:
 
 def seed_card_photo(app, patient_id: int, user_id: int = 1, view: View = TILTED,
                     calibrated: bool = True, record_id: int | None = None) -> int:
-    """A photo of the card in the patient's record, stored as the app stores one and
-    calibrated (or not) as the app calibrates one: its id."""
+    """A photo of the card in the patient's record, stored as the app stores one
+    (photos.seed_photo) and calibrated (or not) as the app calibrates one: its id."""
     import json
 
     import numpy as np
@@ -34,27 +35,19 @@ def seed_card_photo(app, patient_id: int, user_id: int = 1, view: View = TILTED,
     from planner.calibration.plane import calibrate
     from planner.extensions import db
     from planner.models import Photo
-    from planner.photos.cleaning import clean
-    from planner.photos.stores import new_key, preview_key, store_for
+    from planner.photos.stores import store_for
 
-    cleaned = clean(card_jpeg(view))
-    image = cv2.imdecode(np.frombuffer(cleaned.data, np.uint8), cv2.IMREAD_COLOR)
-    found = calibrate(image) if calibrated else None
-    key = new_key(cleaned.extension)
+    photo_id = seed_photo(app, patient_id, record_id, user_id, data=card_jpeg(view))
+    if not calibrated:
+        return photo_id
     with app.app_context():
-        store = store_for(app.config)
-        store.put(key, cleaned.data, cleaned.content_type)
-        store.put(preview_key(key), cleaned.preview, "image/jpeg")
-        row = Photo(patient_id=patient_id, record_id=record_id, moment="before",
-                    site_text="knee", storage_key=key,
-                    preview_key=preview_key(key), content_type=cleaned.content_type,
-                    width=cleaned.width, height=cleaned.height, byte_size=len(cleaned.data),
-                    sha256=cleaned.sha256, created_by_id=user_id, created_by_name="Seeded",
-                    calibration_json=json.dumps(found.as_dict()) if found else None,
-                    calibration_residual_mm=found.residual_max_mm if found else None)
-        db.session.add(row)
+        row = db.session.get(Photo, photo_id)
+        kept = store_for(app.config).get(row.storage_key)
+        found = calibrate(cv2.imdecode(np.frombuffer(kept, np.uint8), cv2.IMREAD_COLOR))
+        row.calibration_json = json.dumps(found.as_dict())
+        row.calibration_residual_mm = found.residual_max_mm
         db.session.commit()
-        return int(row.id)
+    return photo_id
 
 
 def photo_plan(photo_id: int, **area: Any) -> dict[str, Any]:

@@ -63,14 +63,16 @@ def upload_form(data: bytes | None = None, name: str = "knee.jpg",
     return {k: v for k, v in form.items() if v is not None}
 
 
-def seed_photo(app, patient_id: int = 1, record_id: int | None = 1, user_id: int = 1) -> int:
-    """A photo of the patient (of their record), stored as the app stores one: its id."""
+def seed_photo(app, patient_id: int = 1, record_id: int | None = 1, user_id: int = 1,
+               data: bytes | None = None) -> int:
+    """A photo of the patient (of their record), stored as the app stores one: its id.
+    ``data``: the photo as taken (a phone's JPEG by default)."""
     from planner.extensions import db
     from planner.models import Photo
     from planner.photos.cleaning import clean
     from planner.photos.stores import new_key, preview_key, store_for
 
-    cleaned = clean(phone_jpeg())
+    cleaned = clean(data if data is not None else phone_jpeg())
     key = new_key(cleaned.extension)
     with app.app_context():
         store = store_for(app.config)
