@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Float, ForeignKey, String, Text
@@ -103,13 +104,7 @@ class Photo(db.Model):  # type: ignore[name-defined,misc]
     @property
     def plane(self) -> Calibration | None:
         """The card's plane found in the photo: its scale (None: the photo has none)."""
-        found = self.calibration
-        if found is None or "refused" in found:
-            return None
-        try:
-            return Calibration.from_dict(found)
-        except (KeyError, TypeError, ValueError, IndexError):  # not a calibration as we keep one
-            return None
+        return _plane(self.calibration_json) if self.calibration_json else None
 
     @property
     def calibration_refusal(self) -> tuple[str, dict[str, float]] | None:
@@ -120,6 +115,12 @@ class Photo(db.Model):  # type: ignore[name-defined,misc]
             return None
         numbers = found.get("numbers") or {}
         return str(found["refused"]), {str(k): float(v) for k, v in numbers.items()}
+
+    @property
+    def locked(self) -> bool:
+        """A signed record's photo stays as it was, as the record does: not deleted, its
+        marks not changed."""
+        return self.record is not None and self.record.signed
 
     @property
     def marks(self) -> list[dict[str, Any]]:
@@ -133,3 +134,17 @@ class Photo(db.Model):  # type: ignore[name-defined,misc]
     def file_name(self) -> str:
         """The name a download gets: the photo's number, never the patient's name."""
         return f"mesoplanner-photo-{self.id}.{self.storage_key.rsplit('.', 1)[1]}"
+
+
+@lru_cache(maxsize=256)
+def _plane(text: str) -> Calibration | None:
+    """A stored calibration's plane, read once per text (a page asks a photo for it several
+    times; a calibration found again is another text). None: a refusal, or not a calibration
+    as we keep one."""
+    found = json.loads(text)
+    if "refused" in found:
+        return None
+    try:
+        return Calibration.from_dict(found)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None

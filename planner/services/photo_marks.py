@@ -74,7 +74,7 @@ def _fraction(value: str, number: int, field: str) -> float:
 def set_marks(photo: Photo, marks: Sequence[Mark], actor: User) -> None:
     """Keep ``marks`` as the photo's marks (all of them, in their order); committed with its
     audit event. A signed record's photo keeps its marks (NotDraft)."""
-    if photo.record is not None and photo.record.signed:
+    if photo.locked:
         raise NotDraft()
     photo.marks_json = json.dumps([{"x": m.x, "y": m.y, "text": m.text} for m in marks],
                                   ensure_ascii=False) if marks else None

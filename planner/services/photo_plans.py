@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -25,7 +26,7 @@ from planner.core.plan import Plan
 from planner.extensions import db
 from planner.models import Patient, Photo, PlanRecord, SessionRecord
 from planner.photos.stores import PhotoStore
-from planner.services.session_records import computed_plan
+from planner.services.session_records import computed_plan, patient_weight, weight_of
 
 # [our default] The warped photos kept in memory (one per photo planned on, while a clinician
 # moves the slider: a preview must not decode and warp a 12-megapixel photo each time).
@@ -44,15 +45,10 @@ class PhotoPlane:
     photo: Photo
     calibration: Calibration
 
-    @property
+    @cached_property
     def box_mm(self) -> Box:
         """The part of the card's plane the photo shows, near enough the card (rectify)."""
         return shown_mm(self.calibration)
-
-
-def calibration_of(photo: Photo) -> Calibration | None:
-    """The photo's calibration, if the card was found in it (None: no scale)."""
-    return photo.plane
 
 
 def beyond_reach(result: Result, ground: PhotoPlane, limit_mm: float = REACH_LIMIT_MM
@@ -87,7 +83,7 @@ def calibrated_photos(patient_id: int) -> list[Photo]:
     rows = db.session.scalars(select(Photo).where(Photo.patient_id == patient_id,
                                                   Photo.calibration_json.is_not(None))
                               .order_by(Photo.created_at.desc(), Photo.id.desc()))
-    return [photo for photo in rows if calibration_of(photo) is not None]
+    return [photo for photo in rows if photo.plane is not None]
 
 
 def plan_photo(plan: Plan, patient: Patient) -> PhotoPlane | None:
@@ -99,7 +95,7 @@ def plan_photo(plan: Plan, patient: Patient) -> PhotoPlane | None:
     if photo is None or photo.patient_id != patient.id:
         raise PlanError("photo", N_("not one of this patient's photos (%(got)s)"),
                         got=plan.photo)
-    found = calibration_of(photo)
+    found = photo.plane
     if found is None:
         raise PlanError("photo", N_("this photo has no scale (no calibration card was found "
                                     "in it): a grid cannot be planned on it"))
@@ -122,15 +118,13 @@ def plan_over(photo: Photo) -> PlanOver | None:
     """The plan whose points belong over ``photo`` (None: no plan on a photo fits, or the
     photo has no scale): the plan its session record gave, if drawn on a photo; else the
     newest saved plan drawn on this photo."""
-    if calibration_of(photo) is None:
+    if photo.plane is None:
         return None
-    kg = photo.patient.weight_kg
-    weight = float(kg) if kg is not None else None
     record = photo.record
     if record is not None:
         drawn_on = _photo_of(record.plan_json)
         if drawn_on is not None:
-            result = _computed(record.plan_json, weight)
+            result = _computed(record.plan_json, weight_of(record))
             if result is not None:
                 return PlanOver(result, record.plan_id, record.plan.title,
                                 drawn_on == photo.id)
@@ -139,7 +133,7 @@ def plan_over(photo: Photo) -> PlanOver | None:
                                .order_by(PlanRecord.updated_at.desc(), PlanRecord.id.desc()))
     for plan in plans:
         if _photo_of(plan.plan_json) == photo.id:
-            result = _computed(plan.plan_json, weight)
+            result = _computed(plan.plan_json, patient_weight(photo.patient))
             if result is not None:
                 return PlanOver(result, plan.id, plan.title, True)
     return None

@@ -175,7 +175,7 @@ def delete_photo(photo: Photo, actor: User, store: PhotoStore) -> None:
     """Delete a photo taken by mistake (the wrong patient, the wrong site): its row, then its
     bytes. A photo of a signed record stays, as the record does (NotDraft); one of a draft,
     even a discarded one, can go."""
-    if photo.record is not None and photo.record.signed:
+    if photo.locked:
         raise NotDraft()
     plans = drawn_on(photo)
     if plans:

@@ -9,7 +9,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from planner.models import Photo
 from planner.services.photo_marks import MAX_MARKS, MAX_TEXT, BadMarks, read_marks, set_marks
 from planner.services.refusals import NotDraft
 from planner.web.lookups import get_photo
@@ -17,17 +16,12 @@ from planner.web.lookups import get_photo
 bp = Blueprint("photo_marks", __name__)
 
 
-def locked(photo: Photo) -> bool:
-    """A signed record's photo keeps its marks as they were."""
-    return photo.record is not None and photo.record.signed
-
-
 @bp.get("/photos/<int:photo_id>/marks")
 def edit(photo_id: int) -> ResponseReturnValue:
     """The photo with its marks: a tap on it adds one; each has its words."""
     photo = get_photo(photo_id)
     return render_template("photos/marks.html", photo=photo, marks=photo.marks,
-                           locked=locked(photo), most=MAX_MARKS, most_text=MAX_TEXT)
+                           locked=photo.locked, most=MAX_MARKS, most_text=MAX_TEXT)
 
 
 @bp.post("/photos/<int:photo_id>/marks")

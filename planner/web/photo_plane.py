@@ -14,7 +14,7 @@ from planner.drawing.on_photo import points_on_photo
 from planner.extensions import db
 from planner.models import Photo, audit
 from planner.photos.stores import PhotoMissing, StoreError
-from planner.services.photo_plans import PhotoPlane, calibration_of, plan_over, plane_jpeg
+from planner.services.photo_plans import PhotoPlane, plan_over, plane_jpeg
 from planner.web.i18n import format_digits
 from planner.web.lookups import get_photo
 from planner.web.photo_files import photo_store
@@ -28,7 +28,7 @@ def plan_on_photo(photo: Photo) -> dict[str, Any] | None:
     belongs over it, drawn back on the photo as taken (services/photo_plans.plan_over), in its
     pixels; None if none does."""
     over = plan_over(photo)
-    found = calibration_of(photo)
+    found = photo.plane
     if over is None or found is None:
         return None
     return {"markup": Markup(points_on_photo(over.result, found.to_image, format_digits)),
@@ -40,7 +40,7 @@ def plan_on_photo(photo: Photo) -> dict[str, Any] | None:
 def plane(photo_id: int) -> ResponseReturnValue:
     """The photo warped onto its card's plane (JPEG), to plan on; 404 without a scale."""
     photo = get_photo(photo_id)
-    found = calibration_of(photo)
+    found = photo.plane
     if found is None:
         abort(404)
     try:

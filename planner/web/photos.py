@@ -23,7 +23,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from planner.calibration.layout import CARD
+from planner.calibration.rectify import card_outline_mm
 from planner.extensions import db
 from planner.models import Cycle, Patient, Photo, SessionRecord, audit
 from planner.photos.cleaning import MAX_BYTES, PhotoRefused
@@ -34,7 +34,7 @@ from planner.services.refusals import NotDraft
 from planner.services.session_records import treatment_of
 from planner.web import photo_form
 from planner.web.calibration_words import SURFACE_DISTANCES_MM, scale_facts
-from planner.web.lookups import get_patient
+from planner.web.lookups import get_patient, get_photo
 from planner.web.paths import local_target
 from planner.web.photo_files import READ_LIMIT, photo_response, photo_store
 
@@ -177,13 +177,6 @@ def store_down(patient: Patient, record: SessionRecord | None, cycle: Cycle | No
     return refused(patient, record, cycle, values, {}, 503)
 
 
-def get_photo(photo_id: int) -> Photo:
-    photo = db.session.get(Photo, photo_id)
-    if photo is None:
-        abort(404)
-    return photo
-
-
 @bp.get("/photos/<int:photo_id>")
 def show(photo_id: int) -> ResponseReturnValue:
     """A photo at full size, with what it is of and who took it."""
@@ -192,7 +185,7 @@ def show(photo_id: int) -> ResponseReturnValue:
     return render_template("photos/show.html", photo=photo, site=photo_form.photo_site(photo),
                            moments=photo_form.moment_names(), consent=consent,
                            teaching_use=service.teaching_use(photo, consent),
-                           deletable=photo.record is None or not photo.record.signed,
+                           deletable=not photo.locked,
                            scale=scale_facts(photo), distances=SURFACE_DISTANCES_MM)
 
 
@@ -338,9 +331,7 @@ def card_found(photo: Photo) -> dict[str, Any] | None:
     plane = photo.plane
     if plane is None:
         return None
-    half_w, half_h = CARD.width_mm / 2, CARD.height_mm / 2
-    outline = plane.to_image([[-half_w, -half_h], [half_w, -half_h], [half_w, half_h],
-                              [-half_w, half_h]])
+    outline = plane.to_image(card_outline_mm())
     return {"width": photo.width, "height": photo.height,
             "markers": [(marker_id, _points(corners)) for marker_id, corners in plane.markers],
             "outline": _points(outline.ravel().tolist())}

@@ -34,7 +34,7 @@ from planner.extensions import db
 from planner.formatting import clock_text
 from planner.models import Patient, audit
 from planner.services import plan_files
-from planner.services.photo_plans import calibrated_photos, calibration_of
+from planner.services.photo_plans import calibrated_photos
 from planner.services.plans import compute_doc, copy_plan, save_plan
 from planner.services.refusals import Changed
 from planner.web import clinic_mixtures
@@ -108,7 +108,7 @@ def _new_on_photo(patient: Patient, photo_id: int, treatment: str) -> ResponseRe
     photo = get_photo(photo_id)
     if photo.patient_id != patient.id:
         abort(404)
-    if calibration_of(photo) is None:
+    if photo.plane is None:
         flash(_("This photo has no scale (no calibration card was found in it): a grid "
                 "cannot be planned on it."), "error")
         return redirect(url_for("photos.show", photo_id=photo.id), 303)
