@@ -6,7 +6,6 @@ hands the core plain shapes in millimetres.
 
 from __future__ import annotations
 
-import functools
 import threading
 from dataclasses import replace
 
@@ -116,10 +115,9 @@ def _map_shapes(view: View, outline: BaseGeometry, regions: dict[str, BaseGeomet
     union = view.no_go()
     return MapShapes(
         outline=outline,
-        # Made here for these shapes alone, and readied (memo.ready_for_all, as the atlas
-        # readies the view's) before any thread sees them: geometry.covers_xy's first point
-        # test would prepare it in place.
-        no_go=None if union is None else ready_for_all(union),
+        # Made here for these shapes alone: readied with them (_readied) before any thread
+        # sees them, as geometry.covers_xy's first point test would prepare it in place.
+        no_go=union,
         regions=regions,
         guides={g.id: g.geometry for g in view.guides},
         warning_zones=_by_name(view.warning_regions()),
@@ -130,12 +128,13 @@ def _map_shapes(view: View, outline: BaseGeometry, regions: dict[str, BaseGeomet
 
 def _by_name(regions: tuple[Region, ...]) -> dict[str, BaseGeometry]:
     """Zones by their English name (the name the warnings give); two regions with one name are
-    one zone, so that neither is lost (their union is made here: readied at once)."""
+    one zone, so that neither is lost (their union is made here, readied with the rest by
+    _readied)."""
     groups: dict[str, list[BaseGeometry]] = {}
     for r in regions:
         groups.setdefault(r.label["en"], []).append(r.geometry)
     return {name: parts[0] if len(parts) == 1
-            else ready_for_all(functools.reduce(shapely.union, parts))
+            else shapely.union_all(parts)
             for name, parts in groups.items()}
 
 

@@ -46,7 +46,7 @@ from planner.drawing.style import (
     marker_layers,
     mixture_markers,
 )
-from planner.drawing.text_width import UNKNOWN, WIDTHS
+from planner.drawing.text_width import text_width
 
 BOX_CORNER = 0.4  # the label box's corners' radius (points_layer.LABEL's rx)
 BOX_OPACITY = "0.85"
@@ -246,14 +246,13 @@ def _rounded(box: Box, corner: float) -> str:
 
 def _numbers(labels: list[tuple[int, Placed]], size: float) -> str:
     """The points' numbers as one text: each digit at its place."""
-    widths = WIDTHS[False]
     xs, ys, text = [], [], []
     for number, label in labels:
         x, y = _mm(label.x), f"{label.y:.3f}"
         for digit in str(number):
             xs.append(f"{x:.3f}")
             ys.append(y)
-            x += widths.get(digit, UNKNOWN) * size / 1000
+            x += text_width(digit, size)
         text.append(str(number))
     numbers = " ".join(str(n) for n, _label in labels)
     return (f'<text class="numbers" data-points="{numbers}" x="{" ".join(xs)}" '

@@ -11,25 +11,19 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from unittest import mock
 
 
 @contextlib.contextmanager
 def environment(**changes: str | None) -> Iterator[None]:
     """os.environ with ``changes`` (None removes a variable), as it was afterwards."""
-    before = {name: os.environ.get(name) for name in changes}
-    try:
+    with mock.patch.dict(os.environ):
         for name, value in changes.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
         yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def run_main(*args: str, stdin: str = "", **env: str | None
